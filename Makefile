@@ -1,0 +1,97 @@
+# nswitch - plain GNU Make. `make` builds everything into build/; `make check` runs every test
+# tier (tests/run); `make demo` runs the demo; `make V=1` shows the commands.
+# CC may be gcc or clang; BPF objects always use clang -target bpf.
+
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Icore
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+B       ?= build
+ARCH_INC := -I/usr/include/$(shell uname -m)-linux-gnu
+BPF_CFLAGS := -target bpf -O2 -g -ffreestanding -Wall -Wextra -Werror -Icore $(ARCH_INC) \
+	-D__TARGET_ARCH_x86
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+CORE_H   := $(wildcard core/*.h)
+BPF_H    := $(wildcard bpf/*.h)
+CORE_SRC := core/nsw_ctl.c
+UNIT_SRC := tests/unit/nsw_test.c tests/unit/test_core.c
+UNIT_H   := $(wildcard tests/unit/*.h)
+
+.PHONY: all core core-bpf unit check demo bench clean fuzz deps
+all: core core-bpf unit $(B)/test_bpf $(B)/core_demo
+
+$(B):
+	$(Q)mkdir -p $(B)
+
+# The portable core, natively (gcc or clang) ...
+$(B)/libnswcore.a: $(CORE_SRC) $(CORE_H) | $(B)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $(CORE_SRC) -o $(B)/nsw_ctl.o
+	$(Q)ar rcs $@ $(B)/nsw_ctl.o
+core: $(B)/libnswcore.a
+
+# ... and for BPF: the decision compiled by clang -target bpf, checked by the verifier in the
+# BPF test tier (tests/bpf).
+$(B)/nsw_probe.bpf.o: tests/bpf/nsw_probe.bpf.c $(CORE_H) $(BPF_H) | $(B)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(B)/nsw_probe.skel.h: $(B)/nsw_probe.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name nsw_probe > $@
+core-bpf: $(B)/nsw_probe.bpf.o
+
+LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
+$(B)/test_bpf: tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/nsw_probe.skel.h $(UNIT_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/libnswcore.a \
+		$(LIBBPF_LIBS) -o $@
+
+# Unit tests: with $(CC), with the other compiler, and under ASan+UBSan.
+$(B)/unit_tests: $(UNIT_SRC) $(UNIT_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(UNIT_SRC) $(B)/libnswcore.a -o $@
+$(B)/unit_tests_clang: $(UNIT_SRC) $(UNIT_H) $(CORE_SRC) $(CORE_H) | $(B)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(CFLAGS) $(UNIT_SRC) $(CORE_SRC) -o $@
+$(B)/unit_tests_san: $(UNIT_SRC) $(UNIT_H) $(CORE_SRC) $(CORE_H) | $(B)
+	$(call msg,SAN,$@)
+	$(Q)$(CLANG) $(CFLAGS) $(SAN) $(UNIT_SRC) $(CORE_SRC) -o $@
+unit: $(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san
+
+# The fuzzer (libFuzzer, with ASan and UBSan) over parser and decision.
+$(B)/fuzz_decide: tests/fuzz/fuzz_decide.c $(UNIT_H) $(CORE_SRC) $(CORE_H) | $(B)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		tests/fuzz/fuzz_decide.c $(CORE_SRC) -o $@
+fuzz: $(B)/fuzz_decide
+
+$(B)/bench_decide: bench/bench_decide.c $(CORE_SRC) $(CORE_H) | $(B)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -O3 -march=native bench/bench_decide.c $(CORE_SRC) -o $@
+bench: $(B)/bench_decide
+
+$(B)/core_demo: demo/core_demo.c $(B)/libnswcore.a $(CORE_H)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) demo/core_demo.c $(B)/libnswcore.a -o $@
+
+deps:
+	$(Q)bash scripts/deps.sh
+
+check: deps all fuzz
+	$(Q)bash tests/run
+
+demo: deps all
+	$(Q)$(B)/core_demo
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,212 @@
+/* nsw_decide.h - the nSwitch decision of the paper's Fig. 3, extended to several PFs (Fig. 4).
+ *
+ * Owns: what happens to a parsed frame that enters the NIC at a VF or at a PF's port. This is
+ * the one implementation: the BPF data path, the simulator and the tests all call it.
+ *
+ * The rules (docs/design.md has the reasoning):
+ *  - From a VF: the VF must be enabled and, with spoof check on, send with its own vMAC.
+ *    Priority is the outer tag's PCP, else the VF's default 802.1p priority.
+ *      Case 0 (source OUI == destination OUI): look the destination up in Table A and deliver
+ *        to its VF. A miss in an OUI this NIC owns is dropped (FDB_MISS): no VF has it, and the
+ *        port would not bring it back. A miss in a foreign OUI (a VM that chose a vendor MAC)
+ *        leaves through the port: the destination may be outside.
+ *      Case 1 (OUIs differ): a destination in Table A is delivered inside the NIC, through the
+ *        inter-PF path when it sits on another PF (Fig. 4, paths 1 and 2); a miss in an OUI a
+ *        PF of this NIC owns is dropped; any other destination leaves through the port.
+ *      The port is the VF's PF's own, or, for a PF without one, the first PF that has one
+ *      (Fig. 4, path 3 leaves through PF 0).
+ *      Broadcast and multicast go to every enabled VF of the NIC except the sender, and once
+ *      out of the port: ARP works between any two VMs, whatever their PFs.
+ *  - From a port (Case 2): SR-IOV receive. A source MAC that is one of our VFs' is a frame we
+ *    sent coming back (a hairpinning or looped segment): dropped (LOOP), so nothing is ever
+ *    delivered twice. Unicast goes to the VF with that MAC if this port serves its PF, else
+ *    RX_MISS; broadcast and multicast go to every VF this port serves.
+ *  - A frame is never delivered back to its sender (SELF).
+ * BPF-safe: static inline, bounded loops over NSW_MAX_PFS, reads NIC words once each.
+ */
+#ifndef NSW_DECIDE_H
+#define NSW_DECIDE_H
+
+#include "nsw_fdb.h"
+#include "nsw_parse.h"
+
+static inline uint32_t nsw_mac_oui(uint64_t mac)
+{
+	return (uint32_t)(mac >> 24) & 0xffffff;
+}
+
+static inline bool nsw_mac_is_group(uint64_t mac)
+{
+	return (mac & NSW_MAC_GROUP_BIT) != 0;
+}
+
+static inline uint64_t nsw_pf_word(const struct nsw_nic *nic, uint32_t pf)
+{
+	return NSW_READ_ONCE(nic->pf[pf & (NSW_MAX_PFS - 1)]);
+}
+
+static inline uint64_t nsw_vf_word(const struct nsw_nic *nic, uint32_t pf, uint32_t vf)
+{
+	return NSW_READ_ONCE(nic->vf[pf & (NSW_MAX_PFS - 1)][vf & (NSW_MAX_VFS - 1)]);
+}
+
+static inline bool nsw_pf_has_port(uint64_t w)
+{
+	return (w & (NSW_PF_EN | NSW_PF_UPLINK)) == (NSW_PF_EN | NSW_PF_UPLINK);
+}
+
+/* The port through which PF pf's VFs reach the wire, or NSW_NONE. */
+static inline uint8_t nsw_egress_port(const struct nsw_nic *nic, uint32_t pf)
+{
+	if (nsw_pf_has_port(nsw_pf_word(nic, pf)))
+		return (uint8_t)pf;
+NSW_UNROLL
+	for (uint32_t q = 0; q < NSW_MAX_PFS; q++)
+		if (nsw_pf_has_port(nsw_pf_word(nic, q)))
+			return (uint8_t)q;
+	return NSW_NONE;
+}
+
+/* Is oui the OUI of an enabled PF of this NIC? */
+static inline bool nsw_oui_is_ours(const struct nsw_nic *nic, uint32_t oui)
+{
+NSW_UNROLL
+	for (uint32_t q = 0; q < NSW_MAX_PFS; q++) {
+		uint64_t w = nsw_pf_word(nic, q);
+		if ((w & (NSW_PF_EN | NSW_PF_HAS_OUI)) == (NSW_PF_EN | NSW_PF_HAS_OUI) &&
+		    (w & NSW_PF_OUI_MASK) == oui)
+			return true;
+	}
+	return false;
+}
+
+static inline void nsw_drop(struct nsw_verdict *v, uint8_t reason)
+{
+	v->action = NSW_ACT_DROP;
+	v->reason = reason;
+}
+
+/* Deliver to the VF of Table A slot e, unless it is down or the sender itself. */
+static inline void nsw_to_vf(const struct nsw_nic *nic, struct nsw_verdict *v, uint64_t e,
+			     struct nsw_port in)
+{
+	uint8_t pf = nsw_fdb_slot_pf(e);
+	uint16_t vf = nsw_fdb_slot_vf(e);
+
+	if (in.kind == NSW_PORT_VF && pf == in.pf && vf == in.vf)
+		return nsw_drop(v, NSW_DROP_SELF);
+	if (!(nsw_vf_word(nic, pf, vf) & NSW_VF_EN))
+		return nsw_drop(v, NSW_DROP_VF_DOWN);
+	v->action = NSW_ACT_VF;
+	v->pf = pf;
+	v->vf = vf;
+	v->inter_pf = pf != in.pf;
+}
+
+static inline void nsw_to_port(const struct nsw_nic *nic, struct nsw_verdict *v, uint8_t from_pf)
+{
+	uint8_t port = nsw_egress_port(nic, from_pf);
+
+	if (port == NSW_NONE)
+		return nsw_drop(v, NSW_DROP_NO_UPLINK);
+	v->action = NSW_ACT_UPLINK;
+	v->pf = port;
+	v->inter_pf = port != from_pf;
+}
+
+static inline void nsw_decide_from_vf(const struct nsw_nic *nic, struct nsw_port in,
+				      const struct nsw_frame *f, struct nsw_verdict *v)
+{
+	if (in.pf >= NSW_MAX_PFS || in.vf >= NSW_MAX_VFS)
+		return nsw_drop(v, NSW_DROP_VF_DOWN);
+	if (!(nsw_pf_word(nic, in.pf) & NSW_PF_EN))
+		return nsw_drop(v, NSW_DROP_PF_DOWN);
+	uint64_t vfw = nsw_vf_word(nic, in.pf, in.vf);
+	if (!(vfw & NSW_VF_EN))
+		return nsw_drop(v, NSW_DROP_VF_DOWN);
+	v->prio = f->ntags ? f->pcp : (uint8_t)((vfw & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
+	if ((vfw & NSW_VF_SPOOFCHK) && f->src != (vfw & NSW_MAC_MASK))
+		return nsw_drop(v, NSW_DROP_SPOOF);
+
+	uint32_t dst_oui = nsw_mac_oui(f->dst);
+	v->ncase = nsw_mac_oui(f->src) == dst_oui ? NSW_CASE_SAME_OUI : NSW_CASE_DIFF_OUI;
+
+	if (nsw_mac_is_group(f->dst)) {
+		uint8_t mask = 0;
+NSW_UNROLL
+		for (uint32_t q = 0; q < NSW_MAX_PFS; q++)
+			if (nsw_pf_word(nic, q) & NSW_PF_EN)
+				mask |= (uint8_t)(1u << q);
+		v->action = NSW_ACT_FLOOD;
+		v->flood_mask = mask;
+		v->excl_pf = in.pf;
+		v->vf = in.vf;
+		v->pf = nsw_egress_port(nic, in.pf);
+		v->inter_pf = v->pf != NSW_NONE && v->pf != in.pf;
+		return;
+	}
+
+	uint64_t e = nsw_fdb_find(&nic->fdb, f->dst);
+	if (e)
+		return nsw_to_vf(nic, v, e, in);
+	if (nsw_oui_is_ours(nic, dst_oui))
+		return nsw_drop(v, NSW_DROP_FDB_MISS);
+	nsw_to_port(nic, v, in.pf);
+}
+
+static inline void nsw_decide_from_port(const struct nsw_nic *nic, struct nsw_port in,
+					const struct nsw_frame *f, struct nsw_verdict *v)
+{
+	v->ncase = NSW_CASE_RX;
+	v->prio = f->ntags ? f->pcp : 0;
+	if (in.pf >= NSW_MAX_PFS || !nsw_pf_has_port(nsw_pf_word(nic, in.pf)))
+		return nsw_drop(v, NSW_DROP_PF_DOWN);
+	if (nsw_fdb_find(&nic->fdb, f->src))
+		return nsw_drop(v, NSW_DROP_LOOP);
+
+	if (nsw_mac_is_group(f->dst)) {
+		uint8_t mask = 0;
+NSW_UNROLL
+		for (uint32_t q = 0; q < NSW_MAX_PFS; q++)
+			if ((nsw_pf_word(nic, q) & NSW_PF_EN) && nsw_egress_port(nic, q) == in.pf)
+				mask |= (uint8_t)(1u << q);
+		v->action = NSW_ACT_FLOOD;
+		v->flood_mask = mask;
+		v->excl_pf = NSW_NONE;
+		v->pf = NSW_NONE;
+		v->inter_pf = (mask & ~(1u << in.pf)) != 0;
+		return;
+	}
+	uint64_t e = nsw_fdb_find(&nic->fdb, f->dst);
+	if (!e || nsw_egress_port(nic, nsw_fdb_slot_pf(e)) != in.pf)
+		return nsw_drop(v, NSW_DROP_RX_MISS);
+	nsw_to_vf(nic, v, e, in);
+}
+
+/* The decision. in names where the frame entered; f is its parsed header. Never fails: every
+ * outcome, a drop included, is a verdict. */
+static inline void nsw_decide(const struct nsw_nic *nic, struct nsw_port in,
+			      const struct nsw_frame *f, struct nsw_verdict *v)
+{
+	*v = (struct nsw_verdict){.ncase = NSW_CASE_NONE, .pf = NSW_NONE, .excl_pf = NSW_NONE};
+	if (in.kind == NSW_PORT_VF)
+		nsw_decide_from_vf(nic, in, f, v);
+	else
+		nsw_decide_from_port(nic, in, f, v);
+}
+
+/* Parse, then decide: what every context calls on a header buffer. */
+static inline void nsw_process(const struct nsw_nic *nic, struct nsw_port in, const uint8_t *buf,
+			       uint32_t len, struct nsw_frame *f, struct nsw_verdict *v)
+{
+	int r = nsw_parse(buf, len, f);
+	if (r) {
+		*v = (struct nsw_verdict){.ncase = NSW_CASE_NONE, .pf = NSW_NONE,
+					  .excl_pf = NSW_NONE};
+		nsw_drop(v, (uint8_t)r);
+		return;
+	}
+	nsw_decide(nic, in, f, v);
+}
+
+#endif
