@@ -28,7 +28,9 @@ UNIT_SRC := tests/unit/nsw_test.c tests/unit/test_core.c
 UNIT_H   := $(wildcard tests/unit/*.h)
 
 .PHONY: all core core-bpf unit check demo bench clean fuzz deps
-all: core core-bpf unit $(B)/test_bpf $(B)/core_demo
+# Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
+ALL := core core-bpf unit $(B)/test_bpf $(B)/core_demo
+all: build-all
 
 $(B):
 	$(Q)mkdir -p $(B)
@@ -83,6 +85,10 @@ bench: $(B)/bench_decide
 $(B)/core_demo: demo/core_demo.c $(B)/libnswcore.a $(CORE_H)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) demo/core_demo.c $(B)/libnswcore.a -o $@
+
+include $(wildcard */module.mk)
+
+build-all: $(ALL)
 
 deps:
 	$(Q)bash scripts/deps.sh
