@@ -1,0 +1,27 @@
+# sim/module.mk - nswitch-sim (issue 6): the simulator, its tests (plain and ASan+UBSan) and
+# its benchmark. Included by the top Makefile; see docs/sim.md.
+SIM_SRC := sim/nsw_sim_model.c sim/nsw_sim_scn.c
+SIM_H   := $(wildcard sim/*.h) tests/unit/nsw_frames.h
+SIM_TEST_SRC := $(wildcard tests/sim/*.c) tests/unit/nsw_test.c
+SIM_CFLAGS = $(CFLAGS) -Isim
+
+ALL += $(B)/nswitch-sim $(B)/sim_tests $(B)/sim_tests_san
+
+$(B)/nswitch-sim: sim/nsw_sim_main.c $(SIM_SRC) $(SIM_H) $(CORE_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(SIM_CFLAGS) -O2 sim/nsw_sim_main.c $(SIM_SRC) $(B)/libnswcore.a -lm -o $@
+
+$(B)/sim_tests: $(SIM_TEST_SRC) $(SIM_SRC) $(SIM_H) $(CORE_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(SIM_CFLAGS) -O2 $(SIM_TEST_SRC) $(SIM_SRC) $(B)/libnswcore.a -lm -o $@
+
+$(B)/sim_tests_san: $(SIM_TEST_SRC) $(SIM_SRC) $(SIM_H) $(CORE_SRC) $(CORE_H) | $(B)
+	$(call msg,SAN,$@)
+	$(Q)$(CLANG) $(SIM_CFLAGS) -O1 -DNSW_SIM_SAN $(SAN) $(SIM_TEST_SRC) $(SIM_SRC) \
+		$(CORE_SRC) -lm -o $@
+
+$(B)/bench_sim: bench/bench_sim.c $(SIM_SRC) $(SIM_H) $(CORE_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(SIM_CFLAGS) -O3 -march=native bench/bench_sim.c $(SIM_SRC) \
+		$(B)/libnswcore.a -lm -o $@
+bench: $(B)/bench_sim

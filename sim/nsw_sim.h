@@ -1,0 +1,183 @@
+/* nsw_sim.h - nswitch-sim: a discrete-event model of host, PCIe and NIC for the four inter-VM
+ * switching architectures of the paper's Fig. 1 (vSwitch, 802.1Qbg, 802.1Qbh, nSwitch).
+ *
+ * Owns: the scenario (parameters + flows), the run, and its results. docs/sim.md documents
+ * every parameter, its default and where the default comes from; the scenario file format is
+ * in docs/sim.md too and parsed by nsw_sim_scn.c.
+ * Invariants: a run is a pure function of its scenario (seed included); every frame created is
+ * at the end either delivered or dropped with a reason; the NIC of the nSwitch architecture
+ * decides with the core (core/nsw_decide.h) on a real header, configured with core/nsw_ctl.h.
+ * Who may touch it: nsw_sim_*.c, the tests in tests/sim and bench/bench_sim.c.
+ */
+#ifndef NSW_SIM_H
+#define NSW_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nsw_sim_engine.h"
+#include "nsw_types.h"
+
+enum nsw_sim_arch {
+	NSW_SIM_VSWITCH = 0, /* Fig. 1(a): software switch in the hypervisor */
+	NSW_SIM_QBG = 1,     /* Fig. 1(b): VEPA NIC, reflective relay (hairpin) at the switch */
+	NSW_SIM_QBH = 2,     /* Fig. 1(c): as (b) with an 802.1Qbh/802.1BR port extender hop */
+	NSW_SIM_NSWITCH = 3, /* Fig. 1(d): the switch in the NIC, the core's decision */
+	NSW_SIM_ARCH_MAX
+};
+
+enum nsw_sim_process { NSW_SIM_CONST = 0, NSW_SIM_POISSON, NSW_SIM_ONOFF, NSW_SIM_ACKS };
+
+/* Special endpoints of a flow. VMs are 0..vms-1. */
+#define NSW_SIM_EXT 0xffffu    /* a host outside, behind the external switch */
+#define NSW_SIM_MISS 0xfffeu   /* a vMAC of the NIC's OUI that no VF has */
+#define NSW_SIM_RANDOM 0xfffdu /* a VM drawn per frame, not the sender */
+#define NSW_SIM_NEXT 0xfffcu   /* VM i sends to VM i+1 (mod vms) */
+#define NSW_SIM_PAIR 0xfffbu   /* VM i sends to VM i^1 */
+#define NSW_SIM_ALL 0xfffau    /* src: one flow per VM */
+
+#define NSW_SIM_MAX_VMS (NSW_MAX_PFS * NSW_MAX_VFS)
+#define NSW_SIM_MAX_SIZES 8
+#define NSW_SIM_MAX_GROUPS 32
+#define NSW_SIM_MAX_VSW 16
+#define NSW_SIM_MIN_FRAME 64
+#define NSW_SIM_MAX_FRAME 1518
+
+/* One `flow` line of a scenario. */
+struct nsw_sim_flow_spec {
+	char name[32];
+	uint16_t src, dst;
+	uint8_t process;
+	double rate;     /* bits/s of Ethernet frames (FCS included), or frames/s when pps */
+	bool rate_pps;
+	double on_ns, off_ns; /* on/off: mean on and off periods (exponential) */
+	unsigned nsizes;
+	uint16_t size[NSW_SIM_MAX_SIZES];
+	double weight[NSW_SIM_MAX_SIZES];
+	unsigned ack_every; /* the receiver returns a 64-byte frame every N frames (0: none) */
+	bool spoof;         /* sends with a source MAC that is not its vMAC */
+	uint64_t start_ns;
+};
+
+struct nsw_sim_params {
+	/* run */
+	uint64_t seed;
+	uint64_t duration_ns; /* sources stop creating frames after this */
+	uint64_t warmup_ns;   /* statistics ignore frames created before this */
+	uint64_t max_frames;  /* sources stop after this many frames in all (0: no limit) */
+	int arch;
+	/* topology */
+	unsigned pfs, vfs, vms, cpus;
+	double vm_load[NSW_SIM_MAX_VMS]; /* base CPU load of each VM, in CPUs */
+	/* hypervisor switch (vSwitch) */
+	double vsw_frame_ns, vsw_byte_ns, vsw_lat_ns, vsw_cpu_frac;
+	unsigned vsw_threads, buf_vsw;
+	/* PCIe */
+	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb;
+	double tlp_ovh, cpl_ovh, dllp_bytes, dllp_per_tlp, desc_bytes, batch;
+	double dma_rd_ns, pcie_lat_ns;
+	unsigned buf_pcie;
+	/* NIC */
+	double nic_frame_ns, nic_lat_ns;
+	unsigned buf_nic;
+	/* port, cable, external switch, port extender */
+	double port_gbps, cable_m, prop_ns_m, sw_lat_ns, pe_lat_ns, etag_bytes;
+	unsigned buf_port;
+};
+
+struct nsw_sim_scenario {
+	struct nsw_sim_params p;
+	unsigned nflows;
+	struct nsw_sim_flow_spec flow[NSW_SIM_MAX_GROUPS];
+};
+
+/* Latency components, in the order of a frame's path. */
+enum nsw_sim_phase {
+	NSW_SIM_PH_VSW = 0, /* hypervisor switch: queue, CPU service, notification */
+	NSW_SIM_PH_T1,      /* t1': VM to NIC over PCIe (doorbell, descriptor and data reads) */
+	NSW_SIM_PH_TP,      /* tp': the NIC pipeline (decision included) */
+	NSW_SIM_PH_WIRE,    /* NIC <-> external switch: serialization, cable, port extender */
+	NSW_SIM_PH_SWITCH,  /* the external switch's egress to an outside host */
+	NSW_SIM_PH_T4,      /* t4': NIC to VM over PCIe (data and descriptor writes, MSI-X) */
+	NSW_SIM_PH_MAX
+};
+
+/* The results of one flow line (all the flows it expanded to). */
+struct nsw_sim_group {
+	char name[40];
+	uint64_t gen, out, drop;
+	uint64_t bytes_win;      /* bytes delivered inside the measuring window */
+	uint64_t gen_bytes_win;  /* bytes created inside the measuring window */
+	struct nsw_sim_hist *lat; /* latency of frames created inside the window, ns */
+};
+
+#define NSW_SIM_DROP_SIM_BASE NSW_DROP_MAX
+enum nsw_sim_drop {
+	NSW_SIM_DROP_NO_RELAY = NSW_SIM_DROP_SIM_BASE, /* hairpin at a switch without reflective relay */
+	NSW_SIM_DROP_SW_UNKNOWN,                       /* the switch does not know the destination */
+	NSW_SIM_DROP_VSW_UNKNOWN,                      /* the vSwitch does not know the destination */
+	NSW_SIM_DROP_FULL,                             /* a buffer was full (per resource below) */
+	NSW_SIM_DROP_FLOOD,                            /* a group destination: not modelled */
+	NSW_SIM_DROP_MAX
+};
+
+#define NSW_SIM_MAX_RES 64
+
+struct nsw_sim_result {
+	int arch;
+	unsigned ngroups;
+	struct nsw_sim_group group[2 * NSW_SIM_MAX_GROUPS]; /* flows, then their ACK flows */
+	struct nsw_sim_hist *lat_all;
+	uint64_t gen, out, drop;
+	uint64_t drops[NSW_SIM_DROP_MAX];
+	unsigned nres;
+	char res_name[NSW_SIM_MAX_RES][24];
+	double res_util[NSW_SIM_MAX_RES];
+	uint64_t res_drops[NSW_SIM_MAX_RES];
+	double cpu_util;      /* host CPUs, 0..1 of all M CPUs */
+	double vsw_cpu_util;  /* the part of cpu_util due to switching */
+	double pcie_h2d_util, pcie_d2h_util, port_up_util, port_dn_util;
+	double phase_mean[NSW_SIM_PH_MAX]; /* mean time a frame passing a phase spends in it */
+	uint64_t window_ns;
+	uint64_t events;
+	uint64_t end_ns; /* simulated time when the last frame left */
+	uint64_t decisions; /* frames decided by the core */
+};
+
+/* Parameters. */
+void nsw_sim_defaults(struct nsw_sim_scenario *s);
+/* Bytes per ns of a PCIe link, line encoding included (gen 1..5). */
+double nsw_sim_pcie_rate(unsigned gen, unsigned lanes);
+/* Bytes that cross each direction of the PCIe link per frame of len octets (FCS included,
+ * which never crosses PCIe) when a VF sends it (tx) and when a VF receives it (rx). */
+void nsw_sim_pcie_bytes(const struct nsw_sim_params *p, unsigned len, double *tx_h2d,
+			double *tx_d2h, double *rx_d2h, double *rx_h2d);
+/* The nSwitch path at zero load, from the parameters alone (Fig. 8): t1', tp', t4' in ns. */
+void nsw_sim_nswitch_zero_load(const struct nsw_sim_params *p, unsigned len, uint64_t *t1,
+			       uint64_t *tp, uint64_t *t4);
+const char *nsw_sim_arch_name(int arch);
+const char *nsw_sim_phase_name(int ph);
+const char *nsw_sim_drop_name(unsigned reason);
+
+/* Scenario files (nsw_sim_scn.c). Errors are printed as "file:line: message" to err;
+ * the functions return 0 or -1. */
+int nsw_sim_scn_load(struct nsw_sim_scenario *s, const char *path, FILE *err);
+int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *file, int lineno,
+		     FILE *err);
+/* KEY=VALUE from the command line; flow keys as flow.NAME.KEY. */
+int nsw_sim_scn_set(struct nsw_sim_scenario *s, const char *kv, FILE *err);
+/* Whole-scenario checks (flows name VMs that exist, ...). */
+int nsw_sim_scn_check(const struct nsw_sim_scenario *s, const char *file, FILE *err);
+
+/* Runs the scenario. Returns 0, or -1 with a message on err (bad topology). The result owns
+ * histograms: release with nsw_sim_result_free. */
+int nsw_sim_run(const struct nsw_sim_scenario *s, struct nsw_sim_result *r, FILE *err);
+void nsw_sim_result_free(struct nsw_sim_result *r);
+/* Human-readable report, and CSV (one row per flow group and one "ALL" row). */
+void nsw_sim_report(const struct nsw_sim_scenario *s, const struct nsw_sim_result *r, FILE *f);
+void nsw_sim_csv_header(FILE *f);
+void nsw_sim_csv_rows(const struct nsw_sim_scenario *s, const struct nsw_sim_result *r,
+		      const char *label, FILE *f);
+
+#endif

@@ -1,0 +1,356 @@
+/* nsw_sim_engine.h - the discrete-event engine of nswitch-sim: event heap, PRNG, FIFO servers,
+ * latency histogram.
+ *
+ * Owns: simulated time (integer nanoseconds, uint64_t), the order in which events run, the
+ * random stream, and the queueing arithmetic of a single FIFO server.
+ * Invariants:
+ *  - The heap is a 4-ary min-heap on t in one growable array of fixed-size events: push and
+ *    pop are O(log n), and nothing is allocated per event (the array only grows, by doubling).
+ *  - Equal times pop in an order fixed by the sequence of pushes: the same seed and scenario
+ *    give the same run, bit for bit.
+ *  - A server (struct nsw_sim_res) is fed in non-decreasing arrival time (the caller processes
+ *    events in time order), so the Lindley recursion start = max(arrival, free) is exact FIFO.
+ *    The server keeps its clock in 1/65536 ns so that long-run rates are exact even when a
+ *    service lasts a fraction of a nanosecond (a 64-byte TLP on PCIe Gen5 x16); a frame leaves
+ *    at the next whole nanosecond after its service ends.
+ *  - The PRNG is xoshiro256** seeded through splitmix64; rand() is never used.
+ * Who may touch it: the models (nsw_sim_model.c), the tests and the benchmark. Header-only so
+ * the hot path inlines.
+ */
+#ifndef NSW_SIM_ENGINE_H
+#define NSW_SIM_ENGINE_H
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- random numbers ---- */
+
+struct nsw_sim_rng {
+	uint64_t s[4];
+};
+
+static inline uint64_t nsw_sim_splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static inline void nsw_sim_rng_seed(struct nsw_sim_rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = nsw_sim_splitmix64(&seed);
+}
+
+static inline uint64_t nsw_sim_rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t nsw_sim_rng_u64(struct nsw_sim_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t out = nsw_sim_rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = nsw_sim_rotl(s[3], 45);
+	return out;
+}
+
+/* Uniform in (0, 1]: never 0, so -log(u) is finite. */
+static inline double nsw_sim_rng_unit(struct nsw_sim_rng *r)
+{
+	return ((double)(nsw_sim_rng_u64(r) >> 11) + 1.0) * (1.0 / 9007199254740992.0);
+}
+
+/* Uniform integer in [0, n), n > 0 (Lemire's multiply-shift; bias < n / 2^64). */
+static inline uint32_t nsw_sim_rng_below(struct nsw_sim_rng *r, uint32_t n)
+{
+	return (uint32_t)(((unsigned __int128)nsw_sim_rng_u64(r) * n) >> 64);
+}
+
+static inline double nsw_sim_rng_exp(struct nsw_sim_rng *r, double mean)
+{
+	return -mean * log(nsw_sim_rng_unit(r));
+}
+
+/* ---- events ---- */
+
+/* One event: a frame arriving at stage `stage` of route `route`, or (route 0) a source about to
+ * emit. 32 bytes so two fit a cache line and the 4 children of a heap node span two. */
+struct nsw_sim_ev {
+	uint64_t t;    /* when, ns */
+	uint64_t t0;   /* when the frame was created, ns */
+	uint32_t flow; /* index of the flow (source) */
+	uint32_t aux;  /* per-route scratch (the ingress port of a switch stage) */
+	uint16_t len;  /* frame length on the wire, FCS included */
+	uint16_t dst;  /* destination VM, or one of NSW_SIM_DST_* */
+	uint8_t route;
+	uint8_t stage;
+	uint16_t pad;
+};
+_Static_assert(sizeof(struct nsw_sim_ev) == 32, "event layout");
+
+struct nsw_sim_heap {
+	struct nsw_sim_ev *a;
+	size_t n, cap;
+	uint64_t pushes, pops;
+};
+
+static inline int nsw_sim_heap_init(struct nsw_sim_heap *h, size_t cap)
+{
+	h->n = 0;
+	h->pushes = h->pops = 0;
+	h->cap = cap < 16 ? 16 : cap;
+	h->a = malloc(h->cap * sizeof *h->a);
+	return h->a ? 0 : -1;
+}
+
+static inline void nsw_sim_heap_free(struct nsw_sim_heap *h)
+{
+	free(h->a);
+	h->a = NULL;
+	h->n = h->cap = 0;
+}
+
+static inline void nsw_sim_heap_grow(struct nsw_sim_heap *h)
+{
+	size_t cap = h->cap * 2;
+	struct nsw_sim_ev *a = realloc(h->a, cap * sizeof *a);
+	if (!a) {
+		fprintf(stderr, "nswitch-sim: out of memory for %zu events\n", cap);
+		exit(3);
+	}
+	h->a = a;
+	h->cap = cap;
+}
+
+static inline void nsw_sim_heap_push(struct nsw_sim_heap *h, const struct nsw_sim_ev *e)
+{
+	if (h->n == h->cap)
+		nsw_sim_heap_grow(h);
+	size_t i = h->n++;
+	uint64_t t = e->t;
+	while (i > 0) {
+		size_t p = (i - 1) >> 2;
+		if (h->a[p].t <= t)
+			break;
+		h->a[i] = h->a[p];
+		i = p;
+	}
+	h->a[i] = *e;
+	h->pushes++;
+}
+
+/* Moves the last element down from the root after the root was taken or replaced. */
+static inline void nsw_sim_heap_sift_down(struct nsw_sim_heap *h, struct nsw_sim_ev e)
+{
+	size_t n = h->n, i = 0;
+	struct nsw_sim_ev *a = h->a;
+	for (;;) {
+		size_t c = (i << 2) + 1;
+		if (c >= n)
+			break;
+		size_t m = c;
+		size_t end = c + 4 < n ? c + 4 : n;
+		for (size_t k = c + 1; k < end; k++)
+			if (a[k].t < a[m].t)
+				m = k;
+		if (a[m].t >= e.t)
+			break;
+		a[i] = a[m];
+		i = m;
+	}
+	a[i] = e;
+}
+
+/* Takes the earliest event into *out; false when the heap is empty. */
+static inline bool nsw_sim_heap_pop(struct nsw_sim_heap *h, struct nsw_sim_ev *out)
+{
+	if (!h->n)
+		return false;
+	*out = h->a[0];
+	h->pops++;
+	if (--h->n)
+		nsw_sim_heap_sift_down(h, h->a[h->n]);
+	return true;
+}
+
+/* ---- FIFO servers ---- */
+
+#define NSW_SIM_FX_SHIFT 16
+#define NSW_SIM_FX_ONE (1ull << NSW_SIM_FX_SHIFT)
+
+static inline uint64_t nsw_sim_fx(uint64_t ns)
+{
+	return ns << NSW_SIM_FX_SHIFT;
+}
+
+/* A duration in ns (real) to the server's fixed point, rounded to nearest. */
+static inline uint64_t nsw_sim_fx_of(double ns)
+{
+	return (uint64_t)(ns * (double)NSW_SIM_FX_ONE + 0.5);
+}
+
+/* Fixed point to whole ns, rounding up: a frame is out only once its last bit is. */
+static inline uint64_t nsw_sim_fx_ceil(uint64_t fx)
+{
+	return (fx + NSW_SIM_FX_ONE - 1) >> NSW_SIM_FX_SHIFT;
+}
+
+struct nsw_sim_res {
+	char name[24];
+	uint64_t free_fx;   /* when the server finishes all accepted work */
+	uint64_t busy_fx;   /* service inside the measuring window [win_lo, win_hi] */
+	uint64_t win_lo, win_hi;
+	uint64_t *ring;     /* finish times of the frames in the system (cap > 0) */
+	uint32_t cap;       /* frames the server holds, in service included; 0: unbounded */
+	uint32_t head, n;
+	uint64_t frames, drops;
+};
+
+static inline int nsw_sim_res_init(struct nsw_sim_res *r, const char *name, uint32_t cap)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->name, sizeof r->name, "%s", name);
+	r->cap = cap;
+	r->win_hi = UINT64_MAX;
+	if (cap) {
+		r->ring = malloc(cap * sizeof *r->ring);
+		if (!r->ring)
+			return -1;
+	}
+	return 0;
+}
+
+static inline void nsw_sim_res_free(struct nsw_sim_res *r)
+{
+	free(r->ring);
+	r->ring = NULL;
+}
+
+/* Utilization counts only the part of a service inside the window, so that a backlog left at
+ * the end of the window is not counted as work done in it. */
+static inline void nsw_sim_res_busy(struct nsw_sim_res *r, uint64_t start, uint64_t fin)
+{
+	uint64_t lo = start > r->win_lo ? start : r->win_lo;
+	uint64_t hi = fin < r->win_hi ? fin : r->win_hi;
+	if (hi > lo)
+		r->busy_fx += hi - lo;
+}
+
+/* A frame arrives at time t (ns) needing svc_fx of service. Returns the time (ns) its service
+ * ends, or 0 when the buffer is full and it is dropped. */
+static inline uint64_t nsw_sim_res_serve(struct nsw_sim_res *r, uint64_t t, uint64_t svc_fx)
+{
+	uint64_t arr = nsw_sim_fx(t);
+	if (r->cap) {
+		while (r->n && r->ring[r->head] <= arr) {
+			r->head = r->head + 1 == r->cap ? 0 : r->head + 1;
+			r->n--;
+		}
+		if (r->n == r->cap) {
+			r->drops++;
+			return 0;
+		}
+	}
+	uint64_t start = arr > r->free_fx ? arr : r->free_fx;
+	uint64_t fin = start + svc_fx;
+	r->free_fx = fin;
+	if (r->cap) {
+		uint32_t tail = r->head + r->n;
+		if (tail >= r->cap)
+			tail -= r->cap;
+		r->ring[tail] = fin;
+		r->n++;
+	}
+	nsw_sim_res_busy(r, start, fin);
+	r->frames++;
+	return nsw_sim_fx_ceil(fin);
+}
+
+/* Work that occupies the server without a frame waiting for it (read requests, ACK DLLPs,
+ * descriptor traffic in the other direction of a link). Never dropped. */
+static inline void nsw_sim_res_charge(struct nsw_sim_res *r, uint64_t t, uint64_t svc_fx)
+{
+	uint64_t arr = nsw_sim_fx(t);
+	uint64_t start = arr > r->free_fx ? arr : r->free_fx;
+	r->free_fx = start + svc_fx;
+	nsw_sim_res_busy(r, start, r->free_fx);
+}
+
+/* ---- latency histogram: log-linear, 64 sub-buckets per power of two (< 1.6% error) ---- */
+
+#define NSW_SIM_HSUB 6
+#define NSW_SIM_HBUCKETS ((64 - NSW_SIM_HSUB) << NSW_SIM_HSUB)
+
+struct nsw_sim_hist {
+	uint64_t n, max, min;
+	double sum;
+	uint64_t b[NSW_SIM_HBUCKETS];
+};
+
+static inline unsigned nsw_sim_hist_idx(uint64_t v)
+{
+	if (v < (1u << NSW_SIM_HSUB))
+		return (unsigned)v;
+	unsigned e = 63 - (unsigned)__builtin_clzll(v); /* >= NSW_SIM_HSUB */
+	unsigned sub = (unsigned)(v >> (e - NSW_SIM_HSUB)) & ((1u << NSW_SIM_HSUB) - 1);
+	return ((e - NSW_SIM_HSUB + 1) << NSW_SIM_HSUB) + sub;
+}
+
+/* The smallest value of bucket i. */
+static inline uint64_t nsw_sim_hist_low(unsigned i)
+{
+	if (i < (1u << NSW_SIM_HSUB))
+		return i;
+	unsigned e = (i >> NSW_SIM_HSUB) - 1 + NSW_SIM_HSUB;
+	uint64_t sub = i & ((1u << NSW_SIM_HSUB) - 1);
+	return (1ull << e) | (sub << (e - NSW_SIM_HSUB));
+}
+
+static inline void nsw_sim_hist_add(struct nsw_sim_hist *h, uint64_t v)
+{
+	if (!h->n || v < h->min)
+		h->min = v;
+	if (v > h->max)
+		h->max = v;
+	h->n++;
+	h->sum += (double)v;
+	h->b[nsw_sim_hist_idx(v)]++;
+}
+
+/* The q-quantile (0..1): the middle of the bucket holding it, clamped to [min, max]. */
+static inline uint64_t nsw_sim_hist_q(const struct nsw_sim_hist *h, double q)
+{
+	if (!h->n)
+		return 0;
+	uint64_t rank = (uint64_t)ceil(q * (double)h->n), acc = 0;
+	if (rank < 1)
+		rank = 1;
+	for (unsigned i = 0; i < NSW_SIM_HBUCKETS; i++) {
+		acc += h->b[i];
+		if (acc >= rank) {
+			uint64_t lo = nsw_sim_hist_low(i);
+			uint64_t hi = i + 1 < NSW_SIM_HBUCKETS ? nsw_sim_hist_low(i + 1) : lo;
+			uint64_t mid = lo + (hi - lo) / 2;
+			if (mid < h->min)
+				mid = h->min;
+			if (mid > h->max)
+				mid = h->max;
+			return mid;
+		}
+	}
+	return h->max;
+}
+
+#endif

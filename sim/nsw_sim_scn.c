@@ -1,0 +1,458 @@
+/* nsw_sim_scn.c - the scenario file format of nswitch-sim (documented in docs/sim.md).
+ *
+ * Owns: turning text into a struct nsw_sim_scenario. One statement per line, `#` starts a
+ * comment; `KEY VALUE` sets a parameter, `flow NAME k=v ...` adds a flow. Every error names
+ * file:line and the offending word, and nothing is guessed: an unknown key, a value out of
+ * range or a malformed number is an error.
+ * Who may touch it: the simulator's owners. Keys are in the table below and in docs/sim.md;
+ * the two must agree.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "nsw_sim.h"
+
+enum nsw_sim_ktype { K_TIME, K_U64, K_UNS, K_DBL, K_ARCH };
+
+struct nsw_sim_key {
+	const char *name;
+	enum nsw_sim_ktype type;
+	size_t off;
+	double min, max;
+};
+
+#define NSW_SIM_UNSET 0xfff0u
+
+#define PO(f) offsetof(struct nsw_sim_params, f)
+static const struct nsw_sim_key nsw_sim_keys[] = {
+	{"seed", K_U64, PO(seed), 0, 1.8e19},
+	{"duration", K_TIME, PO(duration_ns), 1, 1e13},
+	{"warmup", K_TIME, PO(warmup_ns), 0, 1e13},
+	{"max_frames", K_U64, PO(max_frames), 0, 1e13},
+	{"arch", K_ARCH, PO(arch), 0, NSW_SIM_ARCH_MAX - 1},
+	{"pfs", K_UNS, PO(pfs), 1, NSW_MAX_PFS},
+	{"vfs", K_UNS, PO(vfs), 1, NSW_MAX_VFS},
+	{"vms", K_UNS, PO(vms), 1, NSW_SIM_MAX_VMS},
+	{"cpus", K_UNS, PO(cpus), 1, 4096},
+	{"vsw_frame_ns", K_DBL, PO(vsw_frame_ns), 0, 1e9},
+	{"vsw_byte_ns", K_DBL, PO(vsw_byte_ns), 0, 1e6},
+	{"vsw_lat_ns", K_DBL, PO(vsw_lat_ns), 0, 1e9},
+	{"vsw_cpu_frac", K_DBL, PO(vsw_cpu_frac), 0, 1},
+	{"vsw_threads", K_UNS, PO(vsw_threads), 1, NSW_SIM_MAX_VSW},
+	{"buf_vsw", K_UNS, PO(buf_vsw), 1, 1 << 24},
+	{"pcie_gen", K_UNS, PO(pcie_gen), 1, 5},
+	{"pcie_lanes", K_UNS, PO(pcie_lanes), 1, 32},
+	{"mps", K_UNS, PO(mps), 128, 4096},
+	{"mrrs", K_UNS, PO(mrrs), 128, 4096},
+	{"rcb", K_UNS, PO(rcb), 64, 128},
+	{"tlp_ovh", K_DBL, PO(tlp_ovh), 0, 64},
+	{"cpl_ovh", K_DBL, PO(cpl_ovh), 0, 64},
+	{"dllp_bytes", K_DBL, PO(dllp_bytes), 0, 64},
+	{"dllp_per_tlp", K_DBL, PO(dllp_per_tlp), 0, 4},
+	{"desc_bytes", K_DBL, PO(desc_bytes), 0, 256},
+	{"batch", K_DBL, PO(batch), 1, 1024},
+	{"dma_rd_ns", K_DBL, PO(dma_rd_ns), 0, 1e6},
+	{"pcie_lat_ns", K_DBL, PO(pcie_lat_ns), 0, 1e6},
+	{"buf_pcie", K_UNS, PO(buf_pcie), 1, 1 << 24},
+	{"nic_frame_ns", K_DBL, PO(nic_frame_ns), 0, 1e6},
+	{"nic_lat_ns", K_DBL, PO(nic_lat_ns), 0, 1e6},
+	{"buf_nic", K_UNS, PO(buf_nic), 1, 1 << 24},
+	{"port_gbps", K_DBL, PO(port_gbps), 0.001, 1600},
+	{"cable_m", K_DBL, PO(cable_m), 0, 1e5},
+	{"prop_ns_m", K_DBL, PO(prop_ns_m), 0, 100},
+	{"sw_lat_ns", K_DBL, PO(sw_lat_ns), 0, 1e9},
+	{"pe_lat_ns", K_DBL, PO(pe_lat_ns), 0, 1e9},
+	{"etag_bytes", K_DBL, PO(etag_bytes), 0, 64},
+	{"buf_port", K_UNS, PO(buf_port), 1, 1 << 24},
+};
+
+#define ERR(...)                                                                          \
+	do {                                                                              \
+		fprintf(err, "%s:%d: ", file, lineno);                                    \
+		fprintf(err, __VA_ARGS__);                                                \
+		fprintf(err, "\n");                                                       \
+		return -1;                                                                \
+	} while (0)
+
+static int nsw_sim_num(const char *s, double *v, const char **rest)
+{
+	char *end;
+	errno = 0;
+	*v = strtod(s, &end);
+	if (end == s || errno || *v != *v)
+		return -1;
+	*rest = end;
+	return 0;
+}
+
+/* "250ns", "10us", "1.5ms", "2s"; a bare number is ns. */
+static int nsw_sim_time(const char *s, double *ns)
+{
+	const char *u;
+	double v;
+	if (nsw_sim_num(s, &v, &u))
+		return -1;
+	static const struct {
+		const char *u;
+		double m;
+	} units[] = {{"", 1}, {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+	for (unsigned i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (!strcmp(u, units[i].u)) {
+			*ns = v * units[i].m;
+			return 0;
+		}
+	return -1;
+}
+
+/* "600Mbps", "93MBps", "1Gbps", "10kpps"; a bare number is bits/s. */
+static int nsw_sim_rate(const char *s, double *rate, bool *pps)
+{
+	const char *u;
+	double v;
+	if (nsw_sim_num(s, &v, &u))
+		return -1;
+	static const struct {
+		const char *u;
+		double m;
+		bool pps;
+	} units[] = {{"", 1, 0},       {"bps", 1, 0},    {"kbps", 1e3, 0}, {"Mbps", 1e6, 0},
+		     {"Gbps", 1e9, 0}, {"Bps", 8, 0},    {"kBps", 8e3, 0}, {"MBps", 8e6, 0},
+		     {"GBps", 8e9, 0}, {"pps", 1, 1},    {"kpps", 1e3, 1}, {"Mpps", 1e6, 1}};
+	for (unsigned i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (!strcmp(u, units[i].u)) {
+			*rate = v * units[i].m;
+			*pps = units[i].pps;
+			return 0;
+		}
+	return -1;
+}
+
+static int nsw_sim_endpoint(const char *s, uint16_t *ep, bool is_src)
+{
+	static const struct {
+		const char *n;
+		uint16_t v;
+		int src_ok, dst_ok;
+	} named[] = {{"ext", NSW_SIM_EXT, 1, 1},       {"miss", NSW_SIM_MISS, 0, 1},
+		     {"random", NSW_SIM_RANDOM, 0, 1}, {"next", NSW_SIM_NEXT, 0, 1},
+		     {"pair", NSW_SIM_PAIR, 0, 1},     {"all", NSW_SIM_ALL, 1, 0}};
+	for (unsigned i = 0; i < sizeof named / sizeof named[0]; i++)
+		if (!strcmp(s, named[i].n)) {
+			if (is_src ? !named[i].src_ok : !named[i].dst_ok)
+				return -1;
+			*ep = named[i].v;
+			return 0;
+		}
+	if (strncmp(s, "vm", 2))
+		return -1;
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s + 2, &end, 10);
+	if (end == s + 2 || *end || errno || v >= NSW_SIM_MAX_VMS)
+		return -1;
+	*ep = (uint16_t)v;
+	return 0;
+}
+
+static int nsw_sim_sizes(struct nsw_sim_flow_spec *f, const char *s)
+{
+	if (!strcmp(s, "imix")) /* simple IMIX: 7 x 64, 4 x 594, 1 x 1518 */
+		s = "64:7,594:4,1518:1";
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", s);
+	unsigned n = 0;
+	for (char *save, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':'), *end;
+		double w = 1;
+		if (colon) {
+			*colon = 0;
+			errno = 0;
+			w = strtod(colon + 1, &end);
+			if (*end || errno || !(w > 0))
+				return -1;
+		}
+		errno = 0;
+		unsigned long v = strtoul(tok, &end, 10);
+		if (end == tok || *end || errno || v < NSW_SIM_MIN_FRAME || v > NSW_SIM_MAX_FRAME ||
+		    n == NSW_SIM_MAX_SIZES)
+			return -1;
+		f->size[n] = (uint16_t)v;
+		f->weight[n] = w;
+		n++;
+	}
+	if (!n)
+		return -1;
+	f->nsizes = n;
+	return 0;
+}
+
+static int nsw_sim_flow_kv(struct nsw_sim_flow_spec *f, const char *k, const char *v,
+			   const char *file, int lineno, FILE *err)
+{
+	double d;
+	if (!strcmp(k, "src")) {
+		if (nsw_sim_endpoint(v, &f->src, true))
+			ERR("flow %s: bad src '%s' (vmN, ext or all)", f->name, v);
+	} else if (!strcmp(k, "dst")) {
+		if (nsw_sim_endpoint(v, &f->dst, false))
+			ERR("flow %s: bad dst '%s' (vmN, ext, miss, random, next or pair)", f->name,
+			    v);
+	} else if (!strcmp(k, "rate")) {
+		if (nsw_sim_rate(v, &f->rate, &f->rate_pps) || f->rate < 0 || f->rate > 1e13)
+			ERR("flow %s: bad rate '%s' (e.g. 600Mbps, 93MBps, 10kpps)", f->name, v);
+	} else if (!strcmp(k, "process")) {
+		if (!strcmp(v, "const"))
+			f->process = NSW_SIM_CONST;
+		else if (!strcmp(v, "poisson"))
+			f->process = NSW_SIM_POISSON;
+		else if (!strcmp(v, "onoff"))
+			f->process = NSW_SIM_ONOFF;
+		else
+			ERR("flow %s: bad process '%s' (const, poisson or onoff)", f->name, v);
+	} else if (!strcmp(k, "on") || !strcmp(k, "off") || !strcmp(k, "start")) {
+		if (nsw_sim_time(v, &d) || d < 0 || d > 1e13)
+			ERR("flow %s: bad time '%s' for %s (e.g. 50us)", f->name, v, k);
+		if (!strcmp(k, "on"))
+			f->on_ns = d;
+		else if (!strcmp(k, "off"))
+			f->off_ns = d;
+		else
+			f->start_ns = (uint64_t)d;
+	} else if (!strcmp(k, "size")) {
+		if (nsw_sim_sizes(f, v))
+			ERR("flow %s: bad size '%s' (64..1518, imix, or 64:7,1518:1)", f->name, v);
+	} else if (!strcmp(k, "ack")) {
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(v, &end, 10);
+		if (end == v || *end || errno || n > 1000000)
+			ERR("flow %s: bad ack '%s' (frames per ACK, 0 for none)", f->name, v);
+		f->ack_every = (unsigned)n;
+	} else if (!strcmp(k, "spoof")) {
+		if (strcmp(v, "0") && strcmp(v, "1"))
+			ERR("flow %s: bad spoof '%s' (0 or 1)", f->name, v);
+		f->spoof = v[0] == '1';
+	} else {
+		ERR("flow %s: unknown key '%s'", f->name, k);
+	}
+	return 0;
+}
+
+static int nsw_sim_set_param(struct nsw_sim_scenario *s, const char *k, const char *v,
+			     const char *file, int lineno, FILE *err)
+{
+	if (!strcmp(k, "vm_load")) {
+		/* vm_load N FRACTION: VM N's own CPU load, in CPUs */
+		unsigned long vm;
+		double load;
+		char *end;
+		errno = 0;
+		vm = strtoul(v, &end, 10);
+		if (end == v || errno || vm >= NSW_SIM_MAX_VMS)
+			ERR("vm_load: bad VM number in '%s'", v);
+		const char *rest;
+		if (nsw_sim_num(end, &load, &rest) || *rest || load < 0 || load > 64)
+			ERR("vm_load: bad load in '%s' (vm_load N CPUS, e.g. vm_load 0 0.5)", v);
+		s->p.vm_load[vm] = load;
+		return 0;
+	}
+	for (unsigned i = 0; i < sizeof nsw_sim_keys / sizeof nsw_sim_keys[0]; i++) {
+		const struct nsw_sim_key *key = &nsw_sim_keys[i];
+		if (strcmp(k, key->name))
+			continue;
+		char *base = (char *)&s->p + key->off;
+		double d;
+		const char *rest = "";
+		switch (key->type) {
+		case K_ARCH:
+			for (int a = 0; a < NSW_SIM_ARCH_MAX; a++)
+				if (!strcmp(v, nsw_sim_arch_name(a))) {
+					*(int *)base = a;
+					return 0;
+				}
+			ERR("arch: '%s' is not one of vswitch, qbg, qbh, nswitch", v);
+		case K_TIME:
+			if (nsw_sim_time(v, &d))
+				ERR("%s: bad time '%s' (e.g. 250ns, 10us, 5ms, 1s)", k, v);
+			break;
+		default:
+			if (nsw_sim_num(v, &d, &rest) || *rest)
+				ERR("%s: bad number '%s'", k, v);
+			if (key->type != K_DBL && d != (double)(uint64_t)d)
+				ERR("%s: '%s' is not a whole number", k, v);
+		}
+		if (d < key->min || d > key->max)
+			ERR("%s: %s is out of range [%g, %g]", k, v, key->min, key->max);
+		if (key->type == K_TIME || key->type == K_U64)
+			*(uint64_t *)base = (uint64_t)d;
+		else if (key->type == K_UNS)
+			*(unsigned *)base = (unsigned)d;
+		else
+			*(double *)base = d;
+		return 0;
+	}
+	ERR("unknown key '%s'", k);
+}
+
+static struct nsw_sim_flow_spec *nsw_sim_find_flow(struct nsw_sim_scenario *s, const char *name)
+{
+	for (unsigned i = 0; i < s->nflows; i++)
+		if (!strcmp(s->flow[i].name, name))
+			return &s->flow[i];
+	return NULL;
+}
+
+int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *file, int lineno,
+		     FILE *err)
+{
+	char buf[1024];
+	if (strlen(line) >= sizeof buf)
+		ERR("line too long");
+	snprintf(buf, sizeof buf, "%s", line);
+	char *hash = strchr(buf, '#');
+	if (hash)
+		*hash = 0;
+	char *save, *key = strtok_r(buf, " \t\r\n", &save);
+	if (!key)
+		return 0;
+	if (!strcmp(key, "flow")) {
+		char *name = strtok_r(NULL, " \t\r\n", &save);
+		if (!name || strchr(name, '='))
+			ERR("flow: a name must follow 'flow'");
+		if (strlen(name) >= sizeof s->flow[0].name || strchr(name, ',') ||
+		    strchr(name, '.'))
+			ERR("flow: bad name '%s' (at most 31 characters, no ',' or '.')", name);
+		if (nsw_sim_find_flow(s, name))
+			ERR("flow: '%s' is defined twice", name);
+		if (s->nflows == NSW_SIM_MAX_GROUPS)
+			ERR("flow: more than %d flows", NSW_SIM_MAX_GROUPS);
+		struct nsw_sim_flow_spec *f = &s->flow[s->nflows];
+		memset(f, 0, sizeof *f);
+		snprintf(f->name, sizeof f->name, "%s", name);
+		f->src = f->dst = NSW_SIM_UNSET;
+		f->process = NSW_SIM_CONST;
+		f->nsizes = 1;
+		f->size[0] = 1518;
+		f->weight[0] = 1;
+		f->rate = -1;
+		for (char *kv; (kv = strtok_r(NULL, " \t\r\n", &save));) {
+			char *eq = strchr(kv, '=');
+			if (!eq)
+				ERR("flow %s: '%s' is not key=value", name, kv);
+			*eq = 0;
+			if (nsw_sim_flow_kv(f, kv, eq + 1, file, lineno, err))
+				return -1;
+		}
+		if (f->src == NSW_SIM_UNSET || f->dst == NSW_SIM_UNSET)
+			ERR("flow %s: src= and dst= are required", name);
+		if (f->rate < 0)
+			ERR("flow %s: rate= is required", name);
+		if (f->process == NSW_SIM_ONOFF && (!(f->on_ns > 0) || !(f->off_ns > 0)))
+			ERR("flow %s: process=onoff needs on= and off=", name);
+		if (f->src == NSW_SIM_EXT && (f->dst == NSW_SIM_EXT || f->dst == NSW_SIM_RANDOM ||
+					      f->dst == NSW_SIM_NEXT || f->dst == NSW_SIM_PAIR))
+			ERR("flow %s: from ext, dst must be a VM (vmN) or miss", name);
+		if (f->src != NSW_SIM_ALL && (f->dst == NSW_SIM_NEXT || f->dst == NSW_SIM_PAIR))
+			ERR("flow %s: dst=next and dst=pair need src=all", name);
+		s->nflows++;
+		return 0;
+	}
+	char *val = strtok_r(NULL, " \t\r\n", &save);
+	if (!val)
+		ERR("'%s' needs a value", key);
+	char *more = strtok_r(NULL, " \t\r\n", &save);
+	if (!strcmp(key, "vm_load") && more) {
+		char two[128];
+		snprintf(two, sizeof two, "%s %s", val, more);
+		more = strtok_r(NULL, " \t\r\n", &save);
+		if (more)
+			ERR("vm_load: trailing '%s'", more);
+		return nsw_sim_set_param(s, key, two, file, lineno, err);
+	}
+	if (more)
+		ERR("%s: trailing '%s'", key, more);
+	return nsw_sim_set_param(s, key, val, file, lineno, err);
+}
+
+int nsw_sim_scn_check(const struct nsw_sim_scenario *s, const char *file, FILE *err)
+{
+	const struct nsw_sim_params *p = &s->p;
+	int lineno = 0;
+	if (p->vms > p->pfs * p->vfs)
+		ERR("vms %u do not fit %u PFs x %u VFs", p->vms, p->pfs, p->vfs);
+	if (!s->nflows)
+		ERR("no flow: add a line 'flow NAME src=... dst=... rate=...'");
+	if (p->warmup_ns >= p->duration_ns)
+		ERR("warmup must be shorter than duration");
+	for (unsigned i = 0; i < s->nflows; i++) {
+		const struct nsw_sim_flow_spec *f = &s->flow[i];
+		if (f->src < NSW_SIM_ALL && f->src >= p->vms)
+			ERR("flow %s: src vm%u, but there are %u VMs", f->name, f->src, p->vms);
+		if (f->dst < NSW_SIM_ALL && f->dst >= p->vms)
+			ERR("flow %s: dst vm%u, but there are %u VMs", f->name, f->dst, p->vms);
+		if (f->dst == NSW_SIM_RANDOM && p->vms < 2)
+			ERR("flow %s: dst=random needs at least 2 VMs", f->name);
+	}
+	return 0;
+}
+
+int nsw_sim_scn_load(struct nsw_sim_scenario *s, const char *path, FILE *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(err, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char line[1100];
+	int lineno = 0, rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			fprintf(err, "%s:%d: line too long\n", path, lineno);
+			rc = -1;
+			break;
+		}
+		if (nsw_sim_scn_line(s, line, path, lineno, err)) {
+			rc = -1;
+			break;
+		}
+	}
+	fclose(f);
+	return rc;
+}
+
+int nsw_sim_scn_set(struct nsw_sim_scenario *s, const char *kv, FILE *err)
+{
+	const char *file = "command line";
+	int lineno = 0;
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", kv);
+	char *eq = strchr(buf, '=');
+	if (!eq)
+		ERR("'%s' is not KEY=VALUE", kv);
+	*eq = 0;
+	const char *k = buf, *v = eq + 1;
+	if (!strncmp(k, "flow.", 5)) {
+		char *dot = strchr(k + 5, '.');
+		if (!dot)
+			ERR("'%s': flow keys are flow.NAME.KEY", k);
+		*dot = 0;
+		struct nsw_sim_flow_spec *f = nsw_sim_find_flow(s, k + 5);
+		if (!f)
+			ERR("no flow named '%s'", k + 5);
+		return nsw_sim_flow_kv(f, dot + 1, v, file, lineno, err);
+	}
+	if (!strcmp(k, "vm_load")) {
+		char two[256];
+		snprintf(two, sizeof two, "%s", v);
+		char *c = strchr(two, ':');
+		if (!c)
+			ERR("vm_load=N:CPUS");
+		*c = ' ';
+		return nsw_sim_set_param(s, k, two, file, lineno, err);
+	}
+	return nsw_sim_set_param(s, k, v, file, lineno, err);
+}
