@@ -160,12 +160,23 @@ static inline void nsw_sim_heap_sift_down(struct nsw_sim_heap *h, struct nsw_sim
 		size_t c = (i << 2) + 1;
 		if (c >= n)
 			break;
-		size_t m = c;
-		size_t end = c + 4 < n ? c + 4 : n;
-		for (size_t k = c + 1; k < end; k++)
-			if (a[k].t < a[m].t)
-				m = k;
-		if (a[m].t >= e.t)
+		size_t m;
+		uint64_t mt;
+		if (c + 4 <= n) {
+			/* a full node: a branch-free tournament (cmov), the hot case */
+			uint64_t t0 = a[c].t, t1 = a[c + 1].t, t2 = a[c + 2].t, t3 = a[c + 3].t;
+			size_t m01 = t1 < t0 ? c + 1 : c, m23 = t3 < t2 ? c + 3 : c + 2;
+			uint64_t v01 = t1 < t0 ? t1 : t0, v23 = t3 < t2 ? t3 : t2;
+			m = v23 < v01 ? m23 : m01;
+			mt = v23 < v01 ? v23 : v01;
+		} else {
+			m = c;
+			for (size_t k = c + 1; k < n; k++)
+				if (a[k].t < a[m].t)
+					m = k;
+			mt = a[m].t;
+		}
+		if (mt >= e.t)
 			break;
 		a[i] = a[m];
 		i = m;

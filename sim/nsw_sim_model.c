@@ -710,6 +710,11 @@ static void nsw_sim_gen(struct nsw_sim *s)
 	struct nsw_sim_ev *top = &s->h.a[0];
 	struct nsw_sim_flow *f = &s->flow[top->flow];
 	uint64_t now = top->t;
+	if (s->gen_total >= s->max_frames) {
+		struct nsw_sim_ev dead;
+		nsw_sim_heap_pop(&s->h, &dead);
+		return;
+	}
 	struct nsw_sim_ev fr = {.t = now, .t0 = now, .flow = top->flow, .aux = f->src,
 				.len = nsw_sim_pick_len(s, &s->mix[f->group]), .dst = f->dst,
 				.route = f->start_route};
