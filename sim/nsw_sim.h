@@ -109,7 +109,7 @@ struct nsw_sim_group {
 	uint64_t gen, out, drop;
 	uint64_t bytes_win;      /* bytes delivered inside the measuring window */
 	uint64_t gen_bytes_win;  /* bytes created inside the measuring window */
-	struct nsw_sim_hist *lat; /* latency of frames created inside the window, ns */
+	struct nsw_sim_hist *lat; /* latency of the frames created inside the window, ns */
 };
 
 #define NSW_SIM_DROP_SIM_BASE NSW_DROP_MAX
