@@ -138,7 +138,9 @@ struct nsw_sim_result {
 	double cpu_util;      /* host CPUs, 0..1 of all M CPUs */
 	double vsw_cpu_util;  /* the part of cpu_util due to switching */
 	double pcie_h2d_util, pcie_d2h_util, port_up_util, port_dn_util;
-	double phase_mean[NSW_SIM_PH_MAX]; /* mean time a frame passing a phase spends in it */
+	/* Time spent in each phase, summed over all hops of that phase and averaged over the frames
+	 * created in the window: without drops the phases add up to the mean latency. */
+	double phase_mean[NSW_SIM_PH_MAX];
 	uint64_t window_ns;
 	uint64_t events;
 	uint64_t end_ns; /* simulated time when the last frame left */

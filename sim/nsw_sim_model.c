@@ -104,7 +104,7 @@ struct nsw_sim {
 	/* run control and statistics */
 	uint64_t warmup, dur, gen_total, max_frames;
 	double phase_sum[NSW_SIM_PH_MAX];
-	uint64_t phase_n[NSW_SIM_PH_MAX];
+	uint64_t gen_win; /* frames created inside the window: the phases' denominator */
 };
 
 /* ---- parameters ---- */
@@ -566,8 +566,10 @@ static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 		struct nsw_sim_ev ack = {.t = t, .t0 = t, .flow = f->ack_flow, .aux = e->dst,
 					 .len = NSW_SIM_MIN_FRAME, .dst = (uint16_t)e->aux};
 		s->r->group[a->group].gen++;
-		if (nsw_sim_in_window(s, t))
+		if (nsw_sim_in_window(s, t)) {
 			s->r->group[a->group].gen_bytes_win += ack.len;
+			s->gen_win++;
+		}
 		nsw_sim_next(s, &ack, nsw_sim_start_route(s, ack.aux), t);
 	}
 }
@@ -661,10 +663,8 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 	if (st->side != NONE16)
 		nsw_sim_res_charge(&s->res[st->side], e->t, st->stab[e->len]);
 	uint64_t nt = fin + st->post;
-	if (nsw_sim_in_window(s, e->t0)) {
+	if (nsw_sim_in_window(s, e->t0))
 		s->phase_sum[st->phase] += (double)(nt - e->t);
-		s->phase_n[st->phase]++;
-	}
 	if (e->stage + 1u < r->n) {
 		e->t = nt;
 		e->stage++;
@@ -727,8 +727,10 @@ static void nsw_sim_gen(struct nsw_sim *s)
 	}
 	struct nsw_sim_group *g = &s->r->group[f->group];
 	g->gen++;
-	if (nsw_sim_in_window(s, now))
+	if (nsw_sim_in_window(s, now)) {
 		g->gen_bytes_win += fr.len;
+		s->gen_win++;
+	}
 	uint64_t nt;
 	if (++s->gen_total < s->max_frames && nsw_sim_next_gen(s, f, &nt)) {
 		struct nsw_sim_ev ne = *top;
@@ -778,7 +780,7 @@ static void nsw_sim_finish(struct nsw_sim *s)
 	r->vsw_cpu_util = vsw_busy * p->vsw_cpu_frac / p->cpus;
 	r->cpu_util = r->vsw_cpu_util + base / p->cpus;
 	for (unsigned k = 0; k < NSW_SIM_PH_MAX; k++)
-		r->phase_mean[k] = s->phase_n[k] ? s->phase_sum[k] / (double)s->phase_n[k] : 0;
+		r->phase_mean[k] = s->gen_win ? s->phase_sum[k] / (double)s->gen_win : 0;
 	for (unsigned g = 0; g < r->ngroups; g++) {
 		r->gen += r->group[g].gen;
 		r->out += r->group[g].out;
@@ -909,7 +911,7 @@ void nsw_sim_report(const struct nsw_sim_scenario *sc, const struct nsw_sim_resu
 	for (unsigned i = 0; i < r->nres; i++)
 		if (r->res_util[i] > 0)
 			fprintf(f, " %s %.1f%%", r->res_name[i], 100 * r->res_util[i]);
-	fprintf(f, "\nlatency breakdown (mean ns per frame passing):");
+	fprintf(f, "\nlatency breakdown (mean ns per frame):");
 	for (unsigned k = 0; k < NSW_SIM_PH_MAX; k++)
 		if (r->phase_mean[k] > 0)
 			fprintf(f, " %s %.1f", nsw_sim_phase_name((int)k), r->phase_mean[k]);
