@@ -331,3 +331,32 @@ NSW_TEST(scenario_errors_name_file_and_line)
 	CHECK(parse_err("vfs 2\nvms 3\nflow a src=vm0 dst=vm1 rate=1\n", "do not fit"));
 	CHECK(parse_err("pfs 1.5\n", "not a whole number"));
 }
+
+/* The calibration of docs/sim.md holds: the vSwitch saturates at 93 MB/s, and its CPU load
+ * grows by ~20 points from 10 to 93 MB/s (Fig. 5); the same traffic through nSwitch costs no
+ * host CPU. */
+NSW_TEST(vswitch_calibration_fig5)
+{
+	struct nsw_sim_scenario s;
+	const char *scn = "arch vswitch\nvms 2\nduration 1s\nwarmup 100ms\n"
+			  "flow io src=vm1 dst=vm0 rate=100MBps process=poisson size=1514\n";
+	CHECK(!load(&s, scn));
+	struct nsw_sim_result r;
+	CHECK(!nsw_sim_run(&s, &r, stderr));
+	double mbs = (double)r.group[0].bytes_win / (double)r.window_ns * 1e3; /* MB/s */
+	double cpu_max = r.cpu_util;
+	nsw_sim_result_free(&r);
+	CHECK(fabs(mbs - 93.0) < 0.5);
+	s.flow[0].rate = 10 * 8e6;
+	CHECK(!nsw_sim_run(&s, &r, stderr));
+	double cpu_10 = r.cpu_util;
+	nsw_sim_result_free(&r);
+	CHECK(fabs((cpu_max - cpu_10) - 0.20) < 0.01);
+	s.p.arch = NSW_SIM_NSWITCH;
+	CHECK(!nsw_sim_run(&s, &r, stderr));
+	double cpu_nsw = r.cpu_util;
+	uint64_t drops = r.drop;
+	nsw_sim_result_free(&r);
+	CHECK(cpu_nsw == 0);
+	CHECK_EQ(drops, 0);
+}
