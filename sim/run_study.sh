@@ -81,12 +81,15 @@ for arch in nswitch qbg qbh vswitch; do
 		run "$csv" "$arch:$s" $SCN/fig8_nswitch_latency.scn "arch=$arch" "flow.ping.size=$s"
 	done
 	ser "$csv" ALL $arch > "$T/f8_$arch"
+	# where the time goes at 1518 bytes: name,vswitch,t1,tp,wire+switch,t4
+	awk -F, -v a=$arch '$1==1518 { printf "%s,%s,%s,%s,%s,%s\n", a, $20/1000, $21/1000, $22/1000, ($23+$24)/1000, $25/1000 }' \
+		"$T/f8_$arch" >> "$T/f8_parts"
 done
 gnuplot <<GP
-set terminal pngcairo size 1100,440 font ",10"
+set terminal pngcairo size 1500,440 font ",10"
 set output "$OUT/fig8_latency.png"
 set datafile separator ","
-set multiplot layout 1,2 title "Fig. 8 (model): one frame VM1->VM2 at zero load, PCIe Gen3 x8, 10 GbE"
+set multiplot layout 1,3 title "Fig. 8 (model): one frame VM1->VM2 at zero load, PCIe Gen3 x8, 10 GbE"
 set style data histograms; set style histogram rowstacked; set style fill solid 0.8 border -1
 set boxwidth 0.6; set ylabel "ns"; set key top left; set yrange [0:3000]
 set title "(a) nSwitch: t1' + tp' + t4'"
@@ -98,6 +101,11 @@ plot "$T/f8_nswitch" using (\$10/1000):xtic(1) t "nSwitch", \
      "$T/f8_qbg" using (\$10/1000) t "802.1Qbg", \
      "$T/f8_qbh" using (\$10/1000) t "802.1Qbh", \
      "$T/f8_vswitch" using (\$10/1000) t "vSwitch"
+set title "(c) where the time goes, 1518 bytes (cf. Fig. 6: t1+t2+t3+t4+t6)"
+set style histogram rowstacked; unset logscale y; set yrange [0:40]; set xlabel "path"
+set ylabel "latency (us)"
+plot "$T/f8_parts" using 3:xtic(1) t "VM->NIC (t1)", "" using 4 t "NIC pipeline(s)", \
+     "" using 5 t "wire, extender, switch", "" using 6 t "NIC->VM (t4)", "" using 2 t "vSwitch"
 unset multiplot
 GP
 
