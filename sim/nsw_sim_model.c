@@ -446,7 +446,7 @@ static void nsw_sim_add_flow(struct nsw_sim *s, const struct nsw_sim_flow_spec *
 	f->ack_flow = UINT32_MAX;
 }
 
-static int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc, FILE *err)
+static int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc)
 {
 	unsigned cap = 0;
 	for (unsigned g = 0; g < sc->nflows; g++)
@@ -502,7 +502,6 @@ static int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc, F
 			}
 		}
 	}
-	(void)err;
 	return 0;
 }
 
@@ -814,7 +813,7 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		r->group[g].lat = calloc(1, sizeof *r->group[g].lat);
 	r->lat_all = calloc(1, sizeof *r->lat_all);
 	int rc = -1;
-	if (!r->lat_all || nsw_sim_build(s, err) || nsw_sim_flows(s, sc, err))
+	if (!r->lat_all || nsw_sim_build(s, err) || nsw_sim_flows(s, sc))
 		goto out;
 	nsw_sim_rng_seed(&s->rng, p->seed);
 	if (nsw_sim_heap_init(&s->h, 2 * s->nflows + 1024))
