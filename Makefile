@@ -29,7 +29,7 @@ UNIT_H   := $(wildcard tests/unit/*.h)
 
 .PHONY: all core core-bpf unit check demo bench clean fuzz deps
 # Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
-ALL := core core-bpf unit $(B)/test_bpf $(B)/core_demo
+ALL := core core-bpf unit $(B)/test_bpf $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab
 all: build-all
 
 $(B):
@@ -51,6 +51,14 @@ $(B)/nsw_probe.skel.h: $(B)/nsw_probe.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name nsw_probe > $@
 core-bpf: $(B)/nsw_probe.bpf.o
+
+# The data path.
+$(B)/nsw_tc.bpf.o: bpf/nsw_tc.bpf.c $(CORE_H) $(BPF_H) | $(B)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -c $< -o $@
+$(B)/nsw_tc.skel.h: $(B)/nsw_tc.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name nsw_tc > $@
 
 LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 $(B)/test_bpf: tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/nsw_probe.skel.h $(UNIT_H) $(B)/libnswcore.a
@@ -81,6 +89,14 @@ $(B)/bench_decide: bench/bench_decide.c $(CORE_SRC) $(CORE_H) | $(B)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -O3 -march=native bench/bench_decide.c $(CORE_SRC) -o $@
 bench: $(B)/bench_decide
+
+# The CLI.
+CLI_SRC := cli/nswitch.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c
+$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -o $@
+$(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)
+	$(Q)install -m 755 $< $@
 
 $(B)/core_demo: demo/core_demo.c $(B)/libnswcore.a $(CORE_H)
 	$(call msg,CC,$@)

@@ -30,33 +30,36 @@
 #include "nsw_fdb.h"
 #include "nsw_parse.h"
 
-static inline uint32_t nsw_mac_oui(uint64_t mac)
+NSW_INLINE uint32_t nsw_mac_oui(uint64_t mac)
 {
 	return (uint32_t)(mac >> 24) & 0xffffff;
 }
 
-static inline bool nsw_mac_is_group(uint64_t mac)
+NSW_INLINE bool nsw_mac_is_group(uint64_t mac)
 {
 	return (mac & NSW_MAC_GROUP_BIT) != 0;
 }
 
-static inline uint64_t nsw_pf_word(const struct nsw_nic *nic, uint32_t pf)
+NSW_INLINE uint64_t nsw_pf_word(const struct nsw_nic *nic, uint32_t pf)
 {
-	return NSW_READ_ONCE(nic->pf[pf & (NSW_MAX_PFS - 1)]);
+	NSW_BARRIER_VAR(pf);
+	return NSW_READ_ONCE(nic->pf[pf % NSW_MAX_PFS]);
 }
 
-static inline uint64_t nsw_vf_word(const struct nsw_nic *nic, uint32_t pf, uint32_t vf)
+NSW_INLINE uint64_t nsw_vf_word(const struct nsw_nic *nic, uint32_t pf, uint32_t vf)
 {
-	return NSW_READ_ONCE(nic->vf[pf & (NSW_MAX_PFS - 1)][vf & (NSW_MAX_VFS - 1)]);
+	uint32_t i = (pf % NSW_MAX_PFS) * NSW_MAX_VFS + vf % NSW_MAX_VFS;
+	NSW_BARRIER_VAR(i);
+	return NSW_READ_ONCE((&nic->vf[0][0])[i % (NSW_MAX_PFS * NSW_MAX_VFS)]);
 }
 
-static inline bool nsw_pf_has_port(uint64_t w)
+NSW_INLINE bool nsw_pf_has_port(uint64_t w)
 {
 	return (w & (NSW_PF_EN | NSW_PF_UPLINK)) == (NSW_PF_EN | NSW_PF_UPLINK);
 }
 
 /* The port through which PF pf's VFs reach the wire, or NSW_NONE. */
-static inline uint8_t nsw_egress_port(const struct nsw_nic *nic, uint32_t pf)
+NSW_INLINE uint8_t nsw_egress_port(const struct nsw_nic *nic, uint32_t pf)
 {
 	if (nsw_pf_has_port(nsw_pf_word(nic, pf)))
 		return (uint8_t)pf;
@@ -68,7 +71,7 @@ NSW_UNROLL
 }
 
 /* Is oui the OUI of an enabled PF of this NIC? */
-static inline bool nsw_oui_is_ours(const struct nsw_nic *nic, uint32_t oui)
+NSW_INLINE bool nsw_oui_is_ours(const struct nsw_nic *nic, uint32_t oui)
 {
 NSW_UNROLL
 	for (uint32_t q = 0; q < NSW_MAX_PFS; q++) {
@@ -80,14 +83,14 @@ NSW_UNROLL
 	return false;
 }
 
-static inline void nsw_drop(struct nsw_verdict *v, uint8_t reason)
+NSW_INLINE void nsw_drop(struct nsw_verdict *v, uint8_t reason)
 {
 	v->action = NSW_ACT_DROP;
 	v->reason = reason;
 }
 
 /* Deliver to the VF of Table A slot e, unless it is down or the sender itself. */
-static inline void nsw_to_vf(const struct nsw_nic *nic, struct nsw_verdict *v, uint64_t e,
+NSW_INLINE void nsw_to_vf(const struct nsw_nic *nic, struct nsw_verdict *v, uint64_t e,
 			     struct nsw_port in)
 {
 	uint8_t pf = nsw_fdb_slot_pf(e);
@@ -103,7 +106,7 @@ static inline void nsw_to_vf(const struct nsw_nic *nic, struct nsw_verdict *v, u
 	v->inter_pf = pf != in.pf;
 }
 
-static inline void nsw_to_port(const struct nsw_nic *nic, struct nsw_verdict *v, uint8_t from_pf)
+NSW_INLINE void nsw_to_port(const struct nsw_nic *nic, struct nsw_verdict *v, uint8_t from_pf)
 {
 	uint8_t port = nsw_egress_port(nic, from_pf);
 
@@ -114,7 +117,7 @@ static inline void nsw_to_port(const struct nsw_nic *nic, struct nsw_verdict *v,
 	v->inter_pf = port != from_pf;
 }
 
-static inline void nsw_decide_from_vf(const struct nsw_nic *nic, struct nsw_port in,
+NSW_INLINE void nsw_decide_from_vf(const struct nsw_nic *nic, struct nsw_port in,
 				      const struct nsw_frame *f, struct nsw_verdict *v)
 {
 	if (in.pf >= NSW_MAX_PFS || in.vf >= NSW_MAX_VFS)
@@ -154,7 +157,7 @@ NSW_UNROLL
 	nsw_to_port(nic, v, in.pf);
 }
 
-static inline void nsw_decide_from_port(const struct nsw_nic *nic, struct nsw_port in,
+NSW_INLINE void nsw_decide_from_port(const struct nsw_nic *nic, struct nsw_port in,
 					const struct nsw_frame *f, struct nsw_verdict *v)
 {
 	v->ncase = NSW_CASE_RX;
@@ -185,7 +188,7 @@ NSW_UNROLL
 
 /* The decision. in names where the frame entered; f is its parsed header. Never fails: every
  * outcome, a drop included, is a verdict. */
-static inline void nsw_decide(const struct nsw_nic *nic, struct nsw_port in,
+NSW_INLINE void nsw_decide(const struct nsw_nic *nic, struct nsw_port in,
 			      const struct nsw_frame *f, struct nsw_verdict *v)
 {
 	*v = (struct nsw_verdict){.ncase = NSW_CASE_NONE, .pf = NSW_NONE, .excl_pf = NSW_NONE};
@@ -196,7 +199,7 @@ static inline void nsw_decide(const struct nsw_nic *nic, struct nsw_port in,
 }
 
 /* Parse, then decide: what every context calls on a header buffer. */
-static inline void nsw_process(const struct nsw_nic *nic, struct nsw_port in, const uint8_t *buf,
+NSW_INLINE void nsw_process(const struct nsw_nic *nic, struct nsw_port in, const uint8_t *buf,
 			       uint32_t len, struct nsw_frame *f, struct nsw_verdict *v)
 {
 	int r = nsw_parse(buf, len, f);

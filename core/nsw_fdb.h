@@ -17,12 +17,12 @@
 
 /* Two independent multiplicative hashes. The OUI is shared by a whole PF group, so both must
  * mix the low (NIC-specific) octets into the top bits they keep. */
-static inline uint32_t nsw_fdb_hash1(uint64_t mac)
+NSW_INLINE uint32_t nsw_fdb_hash1(uint64_t mac)
 {
 	return (uint32_t)((mac * 0x9e3779b97f4a7c15ull) >> (64 - NSW_FDB_BUCKET_BITS));
 }
 
-static inline uint32_t nsw_fdb_hash2(uint64_t mac)
+NSW_INLINE uint32_t nsw_fdb_hash2(uint64_t mac)
 {
 	uint64_t h = (mac ^ (mac >> 21)) * 0xc2b2ae3d27d4eb4full;
 	uint32_t b = (uint32_t)(h >> (64 - NSW_FDB_BUCKET_BITS));
@@ -30,25 +30,26 @@ static inline uint32_t nsw_fdb_hash2(uint64_t mac)
 	return b == nsw_fdb_hash1(mac) ? b ^ 1u : b;
 }
 
-static inline uint64_t nsw_fdb_slot_make(uint64_t mac, uint8_t pf, uint16_t vf)
+NSW_INLINE uint64_t nsw_fdb_slot_make(uint64_t mac, uint8_t pf, uint16_t vf)
 {
 	return NSW_FDB_VALID | ((uint64_t)(pf & 7) << NSW_FDB_PF_SHIFT) |
 	       ((uint64_t)(vf & 0xff) << NSW_FDB_VF_SHIFT) | (mac & NSW_MAC_MASK);
 }
 
-static inline uint8_t nsw_fdb_slot_pf(uint64_t e)
+NSW_INLINE uint8_t nsw_fdb_slot_pf(uint64_t e)
 {
 	return (uint8_t)((e >> NSW_FDB_PF_SHIFT) & 7);
 }
 
-static inline uint16_t nsw_fdb_slot_vf(uint64_t e)
+NSW_INLINE uint16_t nsw_fdb_slot_vf(uint64_t e)
 {
 	return (uint16_t)((e >> NSW_FDB_VF_SHIFT) & 0xff);
 }
 
-static inline uint64_t nsw_fdb_bucket_find(const struct nsw_fdb *t, uint32_t b, uint64_t mac)
+NSW_INLINE uint64_t nsw_fdb_bucket_find(const struct nsw_fdb *t, uint32_t b, uint64_t mac)
 {
 	const uint64_t want = NSW_FDB_VALID | mac;
+	NSW_BARRIER_VAR(b);
 	b &= NSW_FDB_BUCKETS - 1; /* keeps the verifier's bounds obvious */
 NSW_UNROLL
 	for (int w = 0; w < NSW_FDB_WAYS; w++) {
@@ -60,7 +61,7 @@ NSW_UNROLL
 }
 
 /* The slot word of mac (test with != 0), or 0 when mac is not in Table A. */
-static inline uint64_t nsw_fdb_find(const struct nsw_fdb *t, uint64_t mac)
+NSW_INLINE uint64_t nsw_fdb_find(const struct nsw_fdb *t, uint64_t mac)
 {
 	uint64_t e = nsw_fdb_bucket_find(t, nsw_fdb_hash1(mac), mac);
 	return e ? e : nsw_fdb_bucket_find(t, nsw_fdb_hash2(mac), mac);

@@ -19,24 +19,24 @@
 #define NSW_ETH_P_802_3_MIN 0x0600 /* smaller values are an 802.3 length */
 #define NSW_ETH_DATA_LEN 1500
 
-static inline uint16_t nsw_be16(const uint8_t *p)
+NSW_INLINE uint16_t nsw_be16(const uint8_t *p)
 {
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
-static inline uint64_t nsw_mac_load(const uint8_t *p)
+NSW_INLINE uint64_t nsw_mac_load(const uint8_t *p)
 {
 	return ((uint64_t)p[0] << 40) | ((uint64_t)p[1] << 32) | ((uint64_t)p[2] << 24) |
 	       ((uint64_t)p[3] << 16) | ((uint64_t)p[4] << 8) | (uint64_t)p[5];
 }
 
-static inline bool nsw_is_tpid(uint16_t t)
+NSW_INLINE bool nsw_is_tpid(uint16_t t)
 {
 	return t == NSW_ETH_P_8021Q || t == NSW_ETH_P_8021AD;
 }
 
 /* Reads one tag at offset off; returns 0 or a drop reason. */
-static inline int nsw_parse_tag(const uint8_t *tag, uint32_t len, uint32_t off, int i,
+NSW_INLINE int nsw_parse_tag(const uint8_t *tag, uint32_t len, uint32_t off, int i,
 				struct nsw_frame *f)
 {
 	if (len < off + NSW_VLAN_HLEN)
@@ -55,7 +55,7 @@ static inline int nsw_parse_tag(const uint8_t *tag, uint32_t len, uint32_t off, 
 }
 
 /* Returns 0 and fills f, or returns an enum nsw_drop reason. */
-static inline int nsw_parse(const uint8_t *buf, uint32_t len, struct nsw_frame *f)
+NSW_INLINE int nsw_parse(const uint8_t *buf, uint32_t len, struct nsw_frame *f)
 {
 	int err;
 

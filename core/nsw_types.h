@@ -34,6 +34,18 @@
 
 #define NSW_NONE 0xff /* no PF / no port */
 
+/* Data-path functions are always inlined: BPF passes at most five arguments and no struct by
+ * value, and the decision is small enough to inline everywhere. */
+#define NSW_INLINE static inline __attribute__((always_inline))
+
+/* Keeps the compiler from folding a bounds mask into neighbouring arithmetic, where the BPF
+ * verifier could no longer see the bound. Only BPF needs it. */
+#if defined(__bpf__)
+#define NSW_BARRIER_VAR(x) __asm__ volatile("" : "+r"(x))
+#else
+#define NSW_BARRIER_VAR(x) ((void)0)
+#endif
+
 /* Loops in the data path have constant bounds; unrolling them keeps BPF verification cheap. */
 #if defined(__clang__)
 #define NSW_UNROLL _Pragma("unroll")

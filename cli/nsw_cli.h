@@ -1,0 +1,89 @@
+/* nsw_cli.h - what the modules of the nswitch CLI share: output (text or JSON), errors, the
+ * open NIC, links. The CLI is the only writer of a NIC's pins, maps and attachments; every
+ * command validates everything before its first change and undoes what it did on a failure, so
+ * an error leaves the previous state intact. */
+#ifndef NSW_CLI_H
+#define NSW_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../bpf/nsw_maps.h"
+#include "../core/nsw_ctl.h"
+
+#define NSW_PIN_ROOT "/sys/fs/bpf/nswitch"
+#define NSW_TC_HANDLE 0x4e53 /* 'NS' */
+#define NSW_TC_PRIO 1
+
+extern bool nsw_json;   /* -j */
+extern bool nsw_pretty; /* -p */
+extern const char *nsw_netns_opt; /* -n */
+
+/* Prints one line "nswitch: ..." (or {"error": "..."} under -j) and exits 1. */
+__attribute__((noreturn, format(printf, 1, 2))) void nsw_fail(const char *fmt, ...);
+
+/* ---- output: one print path for text and JSON ---- */
+void nsw_out_begin_obj(const char *key);   /* key NULL in arrays and at top level */
+void nsw_out_end_obj(void);
+void nsw_out_begin_arr(const char *key);
+void nsw_out_end_arr(void);
+void nsw_out_str(const char *key, const char *val);
+void nsw_out_u64(const char *key, uint64_t val);
+void nsw_out_bool(const char *key, bool val);
+void nsw_out_finish(void); /* newline after the JSON document */
+/* Text output goes through printf; these are no-ops under -j. */
+__attribute__((format(printf, 1, 2))) void nsw_text(const char *fmt, ...);
+
+/* ---- an open NIC ---- */
+struct nsw_cli_nic {
+	char name[16];
+	char dir[128];
+	int lock_fd;
+	int fd_state, fd_ports, fd_vf_dev, fd_pf_dev, fd_stats, fd_vf_stats, fd_pf_stats, fd_meta;
+	int prog_tc, prog_xdp;
+	struct nsw_nic *st; /* the mmapped registers */
+	struct nsw_meta meta;
+};
+
+void nsw_nic_name_check(const char *name);
+/* Opens NIC (fails with a one-line error if it does not exist), locks it against other CLIs,
+ * and enters its network namespace. */
+void nsw_nic_open(struct nsw_cli_nic *n, const char *name);
+void nsw_nic_close(struct nsw_cli_nic *n);
+/* Names of NICs, for show and for picking a free nic id. Returns the count. */
+int nsw_nic_list(char names[][16], int max);
+
+/* ---- attachments ---- */
+int nsw_port_attach(struct nsw_cli_nic *n, uint32_t ifindex, struct nsw_port port,
+		    char *err, size_t errlen);
+void nsw_port_detach(struct nsw_cli_nic *n, uint32_t ifindex);
+/* The NIC (other than skip) that already uses ifindex as a port, or NULL. */
+const char *nsw_port_owner(const char *netns, uint32_t ifindex, struct nsw_port *port);
+
+/* ---- links (netlink) ---- */
+struct nsw_link {
+	char kind[16];        /* "veth", "tun", ... or "" */
+	uint32_t peer_ifindex; /* veth: the other end */
+	int32_t peer_netnsid;  /* veth: netns id of the other end as seen from here, -1: same */
+	uint64_t mac;
+	bool up;
+};
+int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
+int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);
+/* Enters /run/netns/NAME (network namespace only; bpffs stays reachable). */
+void nsw_netns_enter(const char *name);
+
+/* ---- argument parsing, iproute2 style ---- */
+unsigned nsw_arg_uint(const char *what, const char *s, unsigned max);
+uint64_t nsw_arg_mac(const char *s);
+uint32_t nsw_arg_ifindex(const char *dev);
+bool nsw_matches(const char *arg, const char *word); /* unique-prefix match */
+
+int nsw_cmd_nic(int argc, char **argv);
+int nsw_cmd_pf(int argc, char **argv);
+int nsw_cmd_vf(int argc, char **argv);
+int nsw_cmd_fdb(int argc, char **argv);
+int nsw_cmd_stats(int argc, char **argv);
+int nsw_cmd_lab(int argc, char **argv, const char *argv0);
+
+#endif

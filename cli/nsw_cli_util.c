@@ -1,0 +1,355 @@
+/* nsw_cli_util.c - errors, the text/JSON print path, argument parsing, network namespaces and
+ * netlink link queries (libmnl) for the nswitch CLI. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/net_namespace.h>
+#include <linux/rtnetlink.h>
+
+#include "nsw_cli.h"
+
+bool nsw_json, nsw_pretty;
+const char *nsw_netns_opt;
+
+static void nsw_json_escape(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(fp, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(fp, "\\u%04x", c);
+		else
+			fputc(c, fp);
+	}
+	fputc('"', fp);
+}
+
+void nsw_fail(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+	if (nsw_json) {
+		fputs("{\"error\":", stderr);
+		nsw_json_escape(stderr, msg);
+		fputs("}\n", stderr);
+	} else {
+		fprintf(stderr, "nswitch: %s\n", msg);
+	}
+	exit(1);
+}
+
+/* JSON writer state: a stack of "is the next member the first". */
+static int depth;
+static bool first[32] = {true};
+
+static void nsw_out_sep(const char *key)
+{
+	if (depth > 0 && !first[depth])
+		putchar(',');
+	if (depth > 0)
+		first[depth] = false;
+	if (nsw_pretty && depth > 0) {
+		putchar('\n');
+		for (int i = 0; i < depth; i++)
+			fputs("  ", stdout);
+	}
+	if (key) {
+		nsw_json_escape(stdout, key);
+		fputs(nsw_pretty ? ": " : ":", stdout);
+	}
+}
+
+static void nsw_out_open(const char *key, char c)
+{
+	if (!nsw_json)
+		return;
+	nsw_out_sep(key);
+	putchar(c);
+	if (depth < 31)
+		depth++;
+	first[depth] = true;
+}
+
+static void nsw_out_close(char c)
+{
+	if (!nsw_json)
+		return;
+	bool empty = first[depth];
+	depth--;
+	if (nsw_pretty && !empty) {
+		putchar('\n');
+		for (int i = 0; i < depth; i++)
+			fputs("  ", stdout);
+	}
+	putchar(c);
+}
+
+void nsw_out_begin_obj(const char *key) { nsw_out_open(key, '{'); }
+void nsw_out_end_obj(void) { nsw_out_close('}'); }
+void nsw_out_begin_arr(const char *key) { nsw_out_open(key, '['); }
+void nsw_out_end_arr(void) { nsw_out_close(']'); }
+
+void nsw_out_str(const char *key, const char *val)
+{
+	if (!nsw_json)
+		return;
+	nsw_out_sep(key);
+	nsw_json_escape(stdout, val);
+}
+
+void nsw_out_u64(const char *key, uint64_t val)
+{
+	if (!nsw_json)
+		return;
+	nsw_out_sep(key);
+	printf("%llu", (unsigned long long)val);
+}
+
+void nsw_out_bool(const char *key, bool val)
+{
+	if (!nsw_json)
+		return;
+	nsw_out_sep(key);
+	fputs(val ? "true" : "false", stdout);
+}
+
+void nsw_out_finish(void)
+{
+	if (nsw_json)
+		putchar('\n');
+}
+
+void nsw_text(const char *fmt, ...)
+{
+	va_list ap;
+	if (nsw_json)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
+
+bool nsw_matches(const char *arg, const char *word)
+{
+	size_t n = strlen(arg);
+	return n > 0 && n <= strlen(word) && strncmp(arg, word, n) == 0;
+}
+
+unsigned nsw_arg_uint(const char *what, const char *s, unsigned max)
+{
+	char *end;
+	errno = 0;
+	if (!s || !*s || *s == '-')
+		nsw_fail("invalid %s \"%s\": expected a number 0..%u", what, s ? s : "", max);
+	unsigned long v = strtoul(s, &end, 0);
+	if (errno || *end || v > max)
+		nsw_fail("invalid %s \"%s\": expected a number 0..%u", what, s, max);
+	return (unsigned)v;
+}
+
+uint64_t nsw_arg_mac(const char *s)
+{
+	uint64_t mac;
+	if (nsw_mac_parse(s, &mac))
+		nsw_fail("invalid MAC address \"%s\": expected xx:xx:xx:xx:xx:xx", s);
+	if (mac & NSW_MAC_GROUP_BIT)
+		nsw_fail("invalid MAC address \"%s\": multicast or broadcast", s);
+	if (!mac)
+		nsw_fail("invalid MAC address \"%s\": all zero", s);
+	return mac;
+}
+
+uint32_t nsw_arg_ifindex(const char *dev)
+{
+	if (!dev || !*dev || strlen(dev) >= IFNAMSIZ)
+		nsw_fail("invalid interface name \"%s\"", dev ? dev : "");
+	unsigned ifi = if_nametoindex(dev);
+	if (!ifi)
+		nsw_fail("unknown interface \"%s\"%s%s", dev, nsw_netns_opt ? " in netns " : "",
+			 nsw_netns_opt ? nsw_netns_opt : "");
+	return ifi;
+}
+
+void nsw_netns_enter(const char *name)
+{
+	char path[128];
+	if (!name || !*name)
+		return;
+	snprintf(path, sizeof path, "/run/netns/%s", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		nsw_fail("unknown network namespace \"%s\"", name);
+	if (setns(fd, CLONE_NEWNET))
+		nsw_fail("cannot enter network namespace \"%s\": %s", name, strerror(errno));
+	close(fd);
+}
+
+/* One netlink request, one answer processed by cb. */
+static int nsw_nl_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
+	int ret = -1;
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		goto out;
+	unsigned seq = (unsigned)time(NULL), portid = mnl_socket_get_portid(nl);
+	req->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0)
+		goto out;
+	ssize_t n;
+	while ((n = mnl_socket_recvfrom(nl, buf, sizeof buf)) > 0) {
+		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
+		if (ret <= MNL_CB_STOP)
+			break;
+	}
+	ret = ret < 0 ? -errno : 0;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+static int nsw_link_attr(const struct nlattr *a, void *data)
+{
+	struct nsw_link *l = data;
+	switch (mnl_attr_get_type(a)) {
+	case IFLA_LINK:
+		l->peer_ifindex = mnl_attr_get_u32(a);
+		break;
+	case IFLA_LINK_NETNSID:
+		l->peer_netnsid = (int32_t)mnl_attr_get_u32(a);
+		break;
+	case IFLA_ADDRESS:
+		if (mnl_attr_get_payload_len(a) == 6) {
+			const uint8_t *p = mnl_attr_get_payload(a);
+			l->mac = 0;
+			for (int i = 0; i < 6; i++)
+				l->mac = l->mac << 8 | p[i];
+		}
+		break;
+	case IFLA_LINKINFO: {
+		const struct nlattr *i;
+		mnl_attr_for_each_nested(i, a)
+			if (mnl_attr_get_type(i) == IFLA_INFO_KIND)
+				snprintf(l->kind, sizeof l->kind, "%s", mnl_attr_get_str(i));
+		break;
+	}
+	}
+	return MNL_CB_OK;
+}
+
+static int nsw_link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nsw_link *l = data;
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	l->up = (ifm->ifi_flags & IFF_UP) != 0;
+	return mnl_attr_parse(nlh, sizeof *ifm, nsw_link_attr, data);
+}
+
+int nsw_link_get(uint32_t ifindex, struct nsw_link *l)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK; /* the ack ends the exchange */
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = (int)ifindex;
+	memset(l, 0, sizeof *l);
+	l->peer_netnsid = -1;
+	return nsw_nl_talk(nlh, nsw_link_cb, l);
+}
+
+static int nsw_nsid_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+	mnl_attr_for_each(a, nlh, sizeof(struct rtgenmsg))
+		if (mnl_attr_get_type(a) == NETNSA_NSID)
+			*(int32_t *)data = (int32_t)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+/* The id the current namespace gives the namespace open at fd, or -1. */
+static int32_t nsw_nsid_of(int fd)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	int32_t id = -1;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETNSID;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	struct rtgenmsg *g = mnl_nlmsg_put_extra_header(nlh, sizeof *g);
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)fd);
+	return nsw_nl_talk(nlh, nsw_nsid_cb, &id) ? -1 : id;
+}
+
+static int nsw_link_set_mac_here(uint32_t ifindex, uint64_t mac)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	uint8_t addr[6];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = (int)ifindex;
+	for (int i = 0; i < 6; i++)
+		addr[i] = (uint8_t)(mac >> (8 * (5 - i)));
+	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof addr, addr);
+	return nsw_nl_talk(nlh, NULL, NULL);
+}
+
+/* A peer in another namespace is reached by entering it: netlink's target-netnsid would move
+ * the device instead. The namespace is found among the named ones (/run/netns), matched by the
+ * id this namespace gives it. */
+int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac)
+{
+	if (netnsid < 0)
+		return nsw_link_set_mac_here(ifindex, mac);
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), target = -1, ret;
+	DIR *d = opendir("/run/netns");
+	struct dirent *e;
+	while (d && target < 0 && (e = readdir(d))) {
+		char path[300];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/run/netns/%s", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && nsw_nsid_of(fd) == netnsid)
+			target = fd;
+		else if (fd >= 0)
+			close(fd);
+	}
+	if (d)
+		closedir(d);
+	if (self < 0 || target < 0) {
+		if (self >= 0)
+			close(self);
+		return -ENOENT;
+	}
+	ret = setns(target, CLONE_NEWNET) ? -errno : nsw_link_set_mac_here(ifindex, mac);
+	if (setns(self, CLONE_NEWNET))
+		nsw_fail("cannot return to my network namespace: %s", strerror(errno));
+	close(self);
+	close(target);
+	return ret;
+}
