@@ -29,7 +29,7 @@ UNIT_H   := $(wildcard tests/unit/*.h)
 
 .PHONY: all core core-bpf unit check demo bench clean fuzz deps
 # Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
-ALL := core core-bpf unit $(B)/test_bpf $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab
+ALL := core core-bpf unit $(B)/test_bpf $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab $(B)/nsw_rawsend $(B)/nsw_tapvm
 all: build-all
 
 $(B):
@@ -97,6 +97,14 @@ $(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BP
 	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -o $@
 $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)
 	$(Q)install -m 755 $< $@
+
+# Tools the integration tests run inside namespaces.
+$(B)/nsw_rawsend: tests/tools/nsw_rawsend.c $(B)/libnswcore.a $(UNIT_H)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(B)/libnswcore.a -o $@
+$(B)/nsw_tapvm: tests/tools/nsw_tapvm.c $(B)/libnswcore.a $(UNIT_H)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(B)/libnswcore.a -o $@
 
 $(B)/core_demo: demo/core_demo.c $(B)/libnswcore.a $(CORE_H)
 	$(call msg,CC,$@)
