@@ -121,7 +121,7 @@ check: deps all fuzz
 	$(Q)bash tests/run
 
 demo: deps all
-	$(Q)$(B)/core_demo
+	$(Q)bash demo/demo.sh
 
 clean:
 	rm -rf $(B)
