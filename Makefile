@@ -29,7 +29,7 @@ UNIT_H   := $(wildcard tests/unit/*.h)
 
 .PHONY: all core core-bpf unit check demo bench clean fuzz deps
 # Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
-ALL := core core-bpf unit $(B)/test_bpf $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab $(B)/nsw_rawsend $(B)/nsw_tapvm
+ALL := core core-bpf unit $(B)/test_bpf $(B)/test_bpf_datapath $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab $(B)/nsw_rawsend $(B)/nsw_tapvm
 all: build-all
 
 $(B):
@@ -64,6 +64,10 @@ LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf 
 $(B)/test_bpf: tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/nsw_probe.skel.h $(UNIT_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/libnswcore.a \
+		$(LIBBPF_LIBS) -o $@
+$(B)/test_bpf_datapath: tests/bpf/test_datapath.c tests/unit/nsw_test.c $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_datapath.c tests/unit/nsw_test.c $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
 
 # Unit tests: with $(CC), with the other compiler, and under ASan+UBSan.

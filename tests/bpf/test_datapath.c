@@ -1,0 +1,257 @@
+/* test_datapath.c - the BPF test tier for the data path (bpf/nsw_tc.bpf.c), no network: the
+ * program is loaded from its skeleton (not pinned), the NIC is configured through the mmapped
+ * registers with the core's control functions, and crafted frames go through
+ * BPF_PROG_TEST_RUN. Checked: the TC verdict (redirect, drop, not ours), skb->priority as the
+ * egress scheduler will see it, and the counters per case, action, drop reason and device.
+ * Runs in a private network namespace whose loopback stands in for every device, so no frame
+ * of a test (a flood's clones included) can reach a real interface. Needs root. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/pkt_cls.h>
+
+#include "../../bpf/nsw_maps.h"
+#include "../unit/nsw_fixture.h"
+#include "../unit/nsw_frames.h"
+#include "../unit/nsw_test.h"
+#include "nsw_tc.skel.h"
+
+static struct nsw_tc *skel;
+static struct nsw_nic *nic;
+static int skip;
+#define LO 1 /* ifindex of lo: the device every test frame "enters" on */
+
+static int setup(void)
+{
+	if (skel || skip)
+		return !skip;
+	skip = 1;
+	if (unshare(CLONE_NEWNET))
+		return 0;
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	ifr.ifr_flags = IFF_UP;
+	if (s < 0 || ioctl(s, SIOCSIFFLAGS, &ifr))
+		return 0;
+	close(s);
+	libbpf_set_print(NULL);
+	skel = nsw_tc__open_and_load();
+	if (!skel)
+		return 0;
+	nic = mmap(NULL, (sizeof(struct nsw_nic) + 4095) & ~4095ul, PROT_READ | PROT_WRITE,
+		   MAP_SHARED, bpf_map__fd(skel->maps.nsw_state), 0);
+	if (nic == MAP_FAILED)
+		return 0;
+	skip = 0;
+	return 1;
+}
+
+#define NEED_BPF()                                                                        \
+	do {                                                                              \
+		if (!setup()) {                                                           \
+			printf("skip %s: BPF or netns not available (run as root)\n",     \
+			       __func__ + 6);                                             \
+			nsw_test_skipped = 1;                                             \
+			return;                                                           \
+		}                                                                         \
+	} while (0)
+
+/* The fixture's NIC; lo is port `in`; every VF and PF 0's port are bound to lo. */
+static void configure(struct nsw_port in)
+{
+	uint32_t ifi = LO, zero = 0;
+	struct nsw_port_info pi = {.port = in};
+	nsw_fixture_lab(nic);
+	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_ports), &ifi, &pi, 0);
+	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
+		uint32_t v = (nic->vf[slot / NSW_MAX_VFS][slot % NSW_MAX_VFS] & NSW_VF_EN) ? LO : 0;
+		bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_dev), &slot, &v, 0);
+	}
+	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_pf_dev), &zero, &ifi, 0);
+}
+
+static int run(const uint8_t *frame, unsigned len, struct __sk_buff *out)
+{
+	struct __sk_buff ctx = {0};
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
+		    .ctx_in = &ctx, .ctx_size_in = sizeof ctx, .ctx_out = out,
+		    .ctx_size_out = sizeof *out, .repeat = 1);
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.nsw_tc), &opts))
+		return -1000 - errno;
+	return (int)opts.retval;
+}
+
+static void stats(struct nsw_stats *s)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct nsw_stats *v = calloc((size_t)ncpu, sizeof *v);
+	uint32_t zero = 0;
+	memset(s, 0, sizeof *s);
+	if (v && !bpf_map_lookup_elem(bpf_map__fd(skel->maps.nsw_stats), &zero, v))
+		for (int c = 0; c < ncpu; c++)
+			for (size_t i = 0; i < sizeof *s / 8; i++)
+				((uint64_t *)s)[i] += ((uint64_t *)&v[c])[i];
+	free(v);
+}
+
+static void dev_stats(int fd, uint32_t key, struct nsw_dev_stats *d)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct nsw_dev_stats *v = calloc((size_t)ncpu, sizeof *v);
+	memset(d, 0, sizeof *d);
+	if (v && !bpf_map_lookup_elem(fd, &key, v))
+		for (int c = 0; c < ncpu; c++) {
+			d->from_pkts += v[c].from_pkts;
+			d->to_pkts += v[c].to_pkts;
+			d->drops += v[c].drops;
+		}
+	free(v);
+}
+
+static const struct nsw_port VF01 = {NSW_PORT_VF, 0, 1}, PORT0 = {NSW_PORT_UPLINK, 0, 0};
+
+NSW_TEST(dp_case0_redirect_and_counters)
+{
+	NEED_BPF();
+	configure(VF01);
+	uint8_t buf[128];
+	struct __sk_buff out;
+	struct nsw_stats a, b;
+	struct nsw_dev_stats d1, d2;
+	unsigned len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1),
+				       NSW_NOTAG, NSW_NOTAG, 0x0800, 46);
+	stats(&a);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(run(buf, len, &out), TC_ACT_REDIRECT);
+	stats(&b);
+	CHECK_EQ(b.case_pkts[0] - a.case_pkts[0], 3);
+	CHECK_EQ(b.action_pkts[NSW_ACT_VF] - a.action_pkts[NSW_ACT_VF], 3);
+	dev_stats(bpf_map__fd(skel->maps.nsw_vf_stats), 0 * NSW_MAX_VFS + 1, &d1);
+	dev_stats(bpf_map__fd(skel->maps.nsw_vf_stats), 0 * NSW_MAX_VFS + 2, &d2);
+	CHECK(d1.from_pkts >= 3);
+	CHECK(d2.to_pkts >= 3);
+}
+
+NSW_TEST(dp_priority_reaches_the_skb)
+{
+	NEED_BPF();
+	configure((struct nsw_port){NSW_PORT_VF, 0, 2}); /* VF 0,2 has default priority 3 */
+	uint8_t buf[128];
+	struct __sk_buff out;
+	unsigned len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 1), nsw_fix_vmac(0, 2),
+				       NSW_NOTAG, NSW_NOTAG, 0x0800, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_REDIRECT);
+	CHECK_EQ(out.priority, 3);
+	len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(1, 1), nsw_fix_vmac(0, 2),
+			      NSW_CTAG(6, 42), NSW_NOTAG, 0x0800, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_REDIRECT);
+	CHECK_EQ(out.priority, 6);
+}
+
+NSW_TEST(dp_drops_counted_by_reason)
+{
+	NEED_BPF();
+	configure(VF01);
+	uint8_t buf[128];
+	struct __sk_buff out;
+	struct nsw_stats a, b;
+	stats(&a);
+	unsigned len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 2),
+				       NSW_NOTAG, NSW_NOTAG, 0x0800, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_SHOT); /* spoofed */
+	len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 9), nsw_fix_vmac(0, 1), NSW_NOTAG,
+			      NSW_NOTAG, 0x0800, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_SHOT); /* unknown vMAC */
+	len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1),
+			      NSW_CTAG(1, 4095), NSW_NOTAG, 0x0800, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_SHOT); /* VID 4095 */
+	len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1),
+			      NSW_CTAG(1, 5), NSW_NOTAG, 0x0800, 0);
+	CHECK_EQ(run(buf, 16, &out), TC_ACT_SHOT); /* tag cut short */
+	stats(&b);
+	CHECK_EQ(b.drop[NSW_DROP_SPOOF] - a.drop[NSW_DROP_SPOOF], 1);
+	CHECK_EQ(b.drop[NSW_DROP_FDB_MISS] - a.drop[NSW_DROP_FDB_MISS], 1);
+	CHECK_EQ(b.drop[NSW_DROP_BAD_TAG] - a.drop[NSW_DROP_BAD_TAG], 1);
+	CHECK_EQ(b.drop[NSW_DROP_TRUNC_TAG] - a.drop[NSW_DROP_TRUNC_TAG], 1);
+	CHECK_EQ(b.action_pkts[NSW_ACT_DROP] - a.action_pkts[NSW_ACT_DROP], 4);
+}
+
+NSW_TEST(dp_no_device_is_a_counted_drop)
+{
+	NEED_BPF();
+	configure(VF01);
+	uint32_t slot = 0 * NSW_MAX_VFS + 2, zero = 0;
+	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_dev), &slot, &zero, 0);
+	uint8_t buf[128];
+	struct __sk_buff out;
+	struct nsw_stats a, b;
+	stats(&a);
+	unsigned len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1),
+				       NSW_NOTAG, NSW_NOTAG, 0x0800, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_SHOT);
+	stats(&b);
+	CHECK_EQ(b.drop[NSW_DROP_NO_DEV] - a.drop[NSW_DROP_NO_DEV], 1);
+	CHECK_EQ(b.action_pkts[NSW_ACT_DROP] - a.action_pkts[NSW_ACT_DROP], 1);
+	CHECK_EQ(b.action_pkts[NSW_ACT_VF] - a.action_pkts[NSW_ACT_VF], 0);
+}
+
+NSW_TEST(dp_case2_and_uplink)
+{
+	NEED_BPF();
+	configure(PORT0);
+	uint8_t buf[128];
+	struct __sk_buff out;
+	struct nsw_stats a, b;
+	stats(&a);
+	unsigned len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(1, 1), EXT_MAC, NSW_NOTAG,
+				       NSW_NOTAG, 0x0800, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_REDIRECT);
+	configure(VF01);
+	len = nsw_frame_build(buf, sizeof buf, EXT_MAC, nsw_fix_vmac(0, 1), NSW_NOTAG, NSW_NOTAG,
+			      0x0800, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_REDIRECT);
+	stats(&b);
+	CHECK_EQ(b.case_pkts[2] - a.case_pkts[2], 1);
+	CHECK_EQ(b.action_pkts[NSW_ACT_UPLINK] - a.action_pkts[NSW_ACT_UPLINK], 1);
+	CHECK_EQ(b.inter_pf_pkts - a.inter_pf_pkts, 1); /* to PF 1 through PF 0's port */
+}
+
+NSW_TEST(dp_flood_copies_counted)
+{
+	NEED_BPF();
+	configure(VF01);
+	uint8_t buf[128];
+	struct __sk_buff out;
+	struct nsw_stats a, b;
+	stats(&a);
+	unsigned len = nsw_frame_build(buf, sizeof buf, NSW_MAC_BCAST, nsw_fix_vmac(0, 1),
+				       NSW_NOTAG, NSW_NOTAG, 0x0806, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_SHOT); /* the original: the copies are out */
+	stats(&b);
+	CHECK_EQ(b.action_pkts[NSW_ACT_FLOOD] - a.action_pkts[NSW_ACT_FLOOD], 1);
+	/* VFs 0,2 1,1 0,3 and the port: four copies, none to the sender. */
+	CHECK_EQ(b.flood_copies - a.flood_copies, 4);
+}
+
+NSW_TEST(dp_foreign_device_untouched)
+{
+	NEED_BPF();
+	configure(VF01);
+	uint32_t ifi = LO;
+	bpf_map_delete_elem(bpf_map__fd(skel->maps.nsw_ports), &ifi);
+	uint8_t buf[128];
+	struct __sk_buff out;
+	unsigned len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1),
+				       NSW_NOTAG, NSW_NOTAG, 0x0800, 46);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_OK);
+}
