@@ -12,7 +12,9 @@ exp_fig5() {
 	local a=$NSE_ARCH base load raw=$NSE_OUT/raw
 	for base in $NSE_BASES; do
 		nse_burner_start "$base"
-		for load in $NSE_LOADS; do
+		local loads=$NSE_LOADS
+		[[ $base -gt 0 ]] && loads=$NSE_LOADS_BASE
+		for load in $loads; do
 			local tag=fig5-$a-b$base-$load bw
 			if [[ $load == sat ]]; then bw=0; else bw=$((load * 8))M; fi
 			# the CPU window and the pings lie inside the transfer: [0.5 s, D - 0.5 s]

@@ -93,7 +93,7 @@ the paper's numbers (Bardgett and Zou, Section IV) are quoted beside them.
 | load average at start / end | $(meta loadavg_start) / $(meta loadavg_end) |
 | idle host CPU sys/softirq/user % before / after (2 s, nothing of ours running) | $(meta idle_cpu_start) / $(meta idle_cpu_end) |
 | pinning | $(meta pinning) |
-| parameters | base loads $(meta base_loads_pct_of_one_cpu) % of one CPU; offered loads $(meta loads_MBps) MB/s; $(meta fig5_seconds) s per Fig. 5 point, $(meta fig7_seconds) s per Fig. 7 point, $(meta max_seconds) s per maximum run; $(meta repetitions) repetitions of Fig. 8 and maximum |
+| parameters | base loads $(meta base_loads_pct_of_one_cpu) % of one CPU; offered loads $(meta loads_MBps) MB/s (under base loads above 0: $(meta loads_MBps_under_base_load)); $(meta fig5_seconds) s per Fig. 5 point, $(meta fig7_seconds) s per Fig. 7 point, $(meta max_seconds) s per maximum run; $(meta repetitions) repetitions of Fig. 8 and maximum |
 
 The machine is shared: other engineers build and benchmark on the same $(meta cpus) cores, so
 single points are noisy (see the idle CPU above); medians of the repetitions are used where given.
