@@ -107,7 +107,7 @@ arch_up_ovs() {
 	nse_note pidfile "$d/ovsdb.pid:ovsdb-server"
 	ip netns exec "$NS_HV" ovsdb-server "$d/conf.db" --remote="punix:$d/db.sock" \
 		--pidfile="$d/ovsdb.pid" --unixctl="$d/ovsdb.ctl" --log-file="$d/ovsdb.log" \
-		-vconsole:off --detach --no-chdir 2>>"$d/stderr"
+		-vconsole:off --detach --no-chdir 2>>"$d/stderr" 9>&-
 	local vsctl=(ovs-vsctl --db="unix:$d/db.sock" --timeout=20)
 	"${vsctl[@]}" --no-wait init
 	# userspace TSO: the VMs keep their default offloads (without it TCP checksums are lost)
@@ -115,7 +115,7 @@ arch_up_ovs() {
 	nse_note pidfile "$d/vswitchd.pid:ovs-vswitchd"
 	ip netns exec "$NS_HV" env OVS_RUNDIR="$d" ovs-vswitchd "unix:$d/db.sock" \
 		--pidfile="$d/vswitchd.pid" --unixctl="$d/vswitchd.ctl" --log-file="$d/vswitchd.log" \
-		-vconsole:off --detach --no-chdir 2>>"$d/stderr"
+		-vconsole:off --detach --no-chdir 2>>"$d/stderr" 9>&-
 	"${vsctl[@]}" add-br vsbr -- set bridge vsbr datapath_type=netdev
 	"${vsctl[@]}" add-port vsbr hv1 -- add-port vsbr hv2 -- add-port vsbr hv3 -- add-port vsbr up0
 	# OVS clears the root qdisc of a port it takes: limit the port once OVS has it, then check

@@ -51,7 +51,7 @@ nse_ping_stats() { # nse_ping_stats FILE
 }
 
 nse_ping_bg() { # nse_ping_bg NS DST COUNT INTERVAL OUTFILE: ping in the background, sets NSE_BGPID
-	ip netns exec "$1" ping -n -c "$3" -i "$4" -W 1 "$2" >"$5" 2>&1 &
+	ip netns exec "$1" ping -n -c "$3" -i "$4" -W 1 "$2" >"$5" 2>&1 9>&- &
 	NSE_BGPID=$!
 	nse_pid_note "$NSE_BGPID"
 }
@@ -62,7 +62,7 @@ nse_iperf_server() { # nse_iperf_server NS PORT CPU|-
 	[[ $3 != - ]] && pin=(taskset -c "$3")
 	rm -f "$pf"
 	nse_note pidfile "$pf:iperf3"
-	ip netns exec "$1" "${pin[@]}" iperf3 -s -D -p "$2" --pidfile "$pf" >/dev/null
+	ip netns exec "$1" "${pin[@]}" iperf3 -s -D -p "$2" --pidfile "$pf" >/dev/null 9>&-
 	local i
 	for i in $(seq 50); do [[ -s $pf ]] && return 0; sleep 0.05; done
 	nse_die "iperf3 server in $1 port $2 did not start"
@@ -121,7 +121,7 @@ nse_burner_start() { # nse_burner_start PCT: sets NSE_BURNER (empty for 0)
 	local pin=()
 	[[ $NSE_CPU_VM1 != - ]] && pin=(taskset -c "$NSE_CPU_VM1")
 	# (inside "ip netns exec" /sys is the namespace's own sysfs: the cgroup is joined from here)
-	ip netns exec "$NS_VM1" "${pin[@]}" sh -c 'while :; do :; done' &
+	ip netns exec "$NS_VM1" "${pin[@]}" sh -c 'while :; do :; done' 9>&- &
 	NSE_BURNER=$!
 	nse_pid_note "$NSE_BURNER"
 	echo "$NSE_BURNER" >"$cg/cgroup.procs"
