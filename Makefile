@@ -23,7 +23,7 @@ endif
 
 CORE_H   := $(wildcard core/*.h)
 BPF_H    := $(wildcard bpf/*.h)
-CORE_SRC := core/nsw_ctl.c
+CORE_SRC := core/nsw_ctl.c core/nsw_acl_ctl.c
 UNIT_SRC := tests/unit/nsw_test.c tests/unit/test_core.c
 UNIT_H   := $(wildcard tests/unit/*.h)
 
@@ -38,8 +38,9 @@ $(B):
 # The portable core, natively (gcc or clang) ...
 $(B)/libnswcore.a: $(CORE_SRC) $(CORE_H) | $(B)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $(CORE_SRC) -o $(B)/nsw_ctl.o
-	$(Q)ar rcs $@ $(B)/nsw_ctl.o
+	$(Q)$(CC) $(CFLAGS) -c core/nsw_ctl.c -o $(B)/nsw_ctl.o
+	$(Q)$(CC) $(CFLAGS) -c core/nsw_acl_ctl.c -o $(B)/nsw_acl_ctl.o
+	$(Q)ar rcs $@ $(B)/nsw_ctl.o $(B)/nsw_acl_ctl.o
 core: $(B)/libnswcore.a
 
 # ... and for BPF: the decision compiled by clang -target bpf, checked by the verifier in the
@@ -95,10 +96,11 @@ $(B)/bench_decide: bench/bench_decide.c $(CORE_SRC) $(CORE_H) | $(B)
 bench: $(B)/bench_decide
 
 # The CLI.
-CLI_SRC := cli/nswitch.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c
+CLI_SRC := cli/nswitch.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c cli/nsw_cli_acl.c \
+	cli/nsw_cli_cap.c
 $(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -lpcap -o $@
 $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)
 	$(Q)install -m 755 $< $@
 

@@ -12,10 +12,21 @@
  *   nsw_vf_stats percpu array[8*256] struct nsw_dev_stats per VF
  *   nsw_pf_stats percpu array[8]     struct nsw_dev_stats per PF port
  *   nsw_meta    array[1]   struct nsw_meta: name, netns, mode (written by the CLI only)
+ *   nsw_acl_active array[8*256*2] u32: per VF and direction, the live rule set (see below)
+ *   nsw_acl_sets hash      set*2+buffer -> struct nsw_acl_set (core/nsw_acl.h): the tuples
+ *   nsw_acl_rules hash     struct nsw_acl_hkey -> struct nsw_acl_hval: the rules
+ *   nsw_acl_hits percpu array[NSW_ACL_IDS] struct nsw_acl_hit: a counter per rule
+ *   nsw_mirror  array[8*256+8] u32: SPAN of a VF (slot) or of a whole PF (8*256+pf)
+ *   nsw_capture_cfg array[1] struct nsw_capture_cfg; nsw_capture_events perf event array;
+ *   nsw_capture_stats percpu array[1] struct nsw_capture_stats
+ *   nsw_qos     array[8*256] struct nsw_qos: packet-rate policer of frames to a VF
  */
 #ifndef NSW_MAPS_H
 #define NSW_MAPS_H
 
+#include <linux/bpf.h>
+
+#include "../core/nsw_acl.h"
 #include "../core/nsw_types.h"
 
 #define NSW_NVF_SLOTS (NSW_MAX_PFS * NSW_MAX_VFS)
@@ -36,8 +47,9 @@ struct nsw_stats {
 	uint64_t inter_pf_pkts;   /* crossed between PFs (Fig. 4 paths 1 and 2) */
 	uint64_t flood_copies;    /* copies made for broadcast and multicast */
 	uint64_t prio_pkts[8];    /* by 802.1p class */
+	uint64_t mirror_copies;   /* SPAN and ACL mirror copies */
 };
-_Static_assert(sizeof(struct nsw_stats) == 8 * (2 * NSW_CASE_MAX + 4 + NSW_DROP_MAX + 2 + 8),
+_Static_assert(sizeof(struct nsw_stats) == 8 * (2 * NSW_CASE_MAX + 4 + NSW_DROP_MAX + 2 + 8 + 1),
 	       "stats layout");
 
 /* "from" is what the device handed to the NIC (a VM's transmit, or the wire's receive); "to"
@@ -65,5 +77,68 @@ struct nsw_meta {
 	uint32_t pad;
 };
 _Static_assert(sizeof(struct nsw_meta) == 80, "meta layout");
+
+/* nsw_acl_active word: bit 31 a set is live, bit 30 which of its two buffers, bits 0..29 its
+ * generation. A replace fills the other buffer under a new generation, then flips this word
+ * with one store: a frame reads it once, so it is judged by the old set or the new, never by
+ * half of each. */
+#define NSW_ACL_LIVE (1u << 31)
+#define NSW_ACL_BUF (1u << 30)
+#define NSW_ACL_GEN_MASK 0x3fffffffu
+
+struct nsw_acl_hit {
+	uint64_t pkts, bytes;
+};
+
+/* nsw_mirror word: 0 none; else the monitor's VF slot + 1 in bits 0..15, and which frames. */
+#define NSW_MIRROR_IN (1u << 16)  /* frames the VF (or PF group) sends */
+#define NSW_MIRROR_OUT (1u << 17) /* frames delivered to it */
+
+#define NSW_ANY8 0xffu
+#define NSW_ANY16 0xffffu
+#define NSW_ANY32 0xffffffffu
+struct nsw_capture_cfg {
+	uint32_t enabled;
+	uint32_t snaplen;
+	uint32_t oui; /* source or destination OUI, or NSW_ANY32 */
+	uint16_t vf;  /* or NSW_ANY16 */
+	uint8_t pf;   /* or NSW_ANY8 (and then an uplink port matches too) */
+	uint8_t ncase; /* or NSW_ANY8 */
+	uint8_t dir;  /* NSW_MIRROR_IN >> 16 | NSW_MIRROR_OUT >> 16 */
+	uint8_t pad[3];
+};
+_Static_assert(sizeof(struct nsw_capture_cfg) == 20, "capture cfg layout");
+
+/* What precedes each captured frame in the perf buffer. */
+struct nsw_capture_meta {
+	uint64_t ts_ns; /* CLOCK_MONOTONIC */
+	uint32_t len;   /* on the wire, tag included */
+	uint16_t vlan_tci;
+	uint16_t vlan_proto; /* network order; 0: the tag (if any) is in the data */
+	uint8_t dir;
+	uint8_t ncase;
+	uint8_t pf;
+	uint8_t pad;
+	uint16_t vf;
+	uint16_t pad2;
+};
+_Static_assert(sizeof(struct nsw_capture_meta) == 24, "capture meta layout");
+
+struct nsw_capture_stats {
+	uint64_t captured, failed;
+};
+
+/* Packet-rate policer of frames to a VF. Tokens are in nano-packets; under pressure a frame of
+ * 802.1p class c needs (7 - c) / 8 of the burst left in the bucket, so lower classes lose
+ * first and class 7 keeps its rate (a colour-blind strict-priority policer). */
+struct nsw_qos {
+	struct bpf_spin_lock lock;
+	uint32_t pad;
+	uint64_t pps;        /* 0: no limit */
+	uint64_t burst;      /* packets */
+	uint64_t tokens;     /* nano-packets */
+	uint64_t last_ns;
+};
+_Static_assert(sizeof(struct nsw_qos) == 40, "qos layout");
 
 #endif

@@ -83,6 +83,84 @@ struct {
 	__type(value, struct nsw_meta);
 } nsw_meta SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSW_NVF_SLOTS * 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} nsw_acl_active SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct nsw_acl_set);
+} nsw_acl_sets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSW_ACL_IDS);
+	__type(key, struct nsw_acl_hkey);
+	__type(value, struct nsw_acl_hval);
+} nsw_acl_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NSW_ACL_IDS);
+	__type(key, __u32);
+	__type(value, struct nsw_acl_hit);
+} nsw_acl_hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSW_NVF_SLOTS + NSW_MAX_PFS);
+	__type(key, __u32);
+	__type(value, __u32);
+} nsw_mirror SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nsw_capture_cfg);
+} nsw_capture_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} nsw_capture_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nsw_capture_stats);
+} nsw_capture_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSW_NVF_SLOTS);
+	__type(key, __u32);
+	__type(value, struct nsw_qos);
+} nsw_qos SEC(".maps");
+
+/* Room for what does not fit the 512-byte BPF stack next to a bpf_loop callback: the L3 window,
+ * the ACL key and the hash key of the search. Per CPU, and never used by two nested runs (the
+ * program only redirects to devices' egress, which never re-enters it on the same stack). */
+struct nsw_scratch {
+	__u8 l3[NSW_L3_WINDOW];
+	struct nsw_acl_key key;
+	struct nsw_acl_hkey hk;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nsw_scratch);
+} nsw_scratch SEC(".maps");
+
 static __always_inline __u32 nsw_vf_slot(__u32 pf, __u32 vf)
 {
 	return (pf & (NSW_MAX_PFS - 1)) * NSW_MAX_VFS + (vf & (NSW_MAX_VFS - 1));
@@ -163,13 +241,231 @@ static __always_inline void nsw_count_late_drop(struct nsw_stats *s, const struc
 		s->drop[reason]++;
 }
 
+/* ---- ACLs: a tuple-space search over the VF's live rule set (core/nsw_acl.h defines what it
+ * must find: the matching rule with the lowest priority number; none allows) ---- */
+
+/* The octets after the L2 header, for the key: tiers of constant size (64, 44, 24 or 20). */
+static __always_inline __u32 nsw_skb_l3(struct __sk_buff *skb, const struct nsw_frame *f,
+					__u8 *l3)
+{
+	__u32 off = f->l3_off - (skb->vlan_present ? NSW_VLAN_HLEN : 0);
+	if (off > NSW_HDR_MAX || skb->len < off)
+		return 0;
+	__u32 left = skb->len - off;
+	if (left >= 64)
+		return bpf_skb_load_bytes(skb, off, l3, 64) ? 0 : 64;
+	if (left >= 44)
+		return bpf_skb_load_bytes(skb, off, l3, 44) ? 0 : 44;
+	if (left >= 24)
+		return bpf_skb_load_bytes(skb, off, l3, 24) ? 0 : 24;
+	if (left >= 20)
+		return bpf_skb_load_bytes(skb, off, l3, 20) ? 0 : 20;
+	return 0;
+}
+
+struct nsw_acl_ctx {
+	const struct nsw_acl_set *set;
+	const struct nsw_acl_key *key;
+	struct nsw_acl_hkey *hk; /* in nsw_scratch */
+	const struct nsw_acl_hval *best;
+	__u32 gen;
+};
+
+static long nsw_acl_tuple(__u32 t, void *arg)
+{
+	struct nsw_acl_ctx *c = arg;
+	if (t >= c->set->ntuples)
+		return 1;
+	const struct nsw_acl_tuple *tp = &c->set->t[t & (NSW_ACL_MASKS - 1)];
+	if (c->best && c->best->prio < tp->best_prio)
+		return 1; /* nothing further can win */
+	c->hk->tgen = c->gen << 4 | t;
+	nsw_acl_key_mask(c->key, &tp->mask, &c->hk->val);
+	const struct nsw_acl_hval *v = bpf_map_lookup_elem(&nsw_acl_rules, c->hk);
+	if (v && (!c->best || v->prio < c->best->prio))
+		c->best = v;
+	return 0;
+}
+
+/* Is an ACL live on (VF slot, dir)? Cheap: one array read; the key is built only if so. */
+static __always_inline bool nsw_acl_live(__u32 slot, __u32 dir)
+{
+	__u32 k = (slot & (NSW_NVF_SLOTS - 1)) * 2 + (dir & 1);
+	__u32 *w = bpf_map_lookup_elem(&nsw_acl_active, &k);
+	return w && (*w & NSW_ACL_LIVE);
+}
+
+/* The winning rule of (VF slot, dir) for key, or NULL (allow); counts its hit. */
+static __always_inline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u32 dir,
+								const struct nsw_acl_key *key,
+								__u32 bytes)
+{
+	__u32 k = (slot & (NSW_NVF_SLOTS - 1)) * 2 + (dir & 1);
+	__u32 *w = bpf_map_lookup_elem(&nsw_acl_active, &k);
+	if (!w)
+		return NULL;
+	__u32 word = *w; /* read once: this frame sees one generation */
+	if (!(word & NSW_ACL_LIVE))
+		return NULL;
+	__u32 sk = k * 2 + ((word & NSW_ACL_BUF) ? 1 : 0), zero = 0;
+	struct nsw_scratch *sc = bpf_map_lookup_elem(&nsw_scratch, &zero);
+	if (!sc)
+		return NULL;
+	struct nsw_acl_ctx c = {.key = key, .gen = word & NSW_ACL_GEN_MASK, .hk = &sc->hk};
+	c.set = bpf_map_lookup_elem(&nsw_acl_sets, &sk);
+	if (!c.set || c.set->gen != c.gen)
+		return NULL;
+	c.hk->set = k;
+	bpf_loop(NSW_ACL_MASKS, nsw_acl_tuple, &c, 0);
+	if (c.best) {
+		__u32 id = c.best->id;
+		struct nsw_acl_hit *h = bpf_map_lookup_elem(&nsw_acl_hits, &id);
+		if (h) {
+			h->pkts++;
+			h->bytes += bytes;
+		}
+	}
+	return c.best;
+}
+
+/* ---- mirroring (SPAN) and capture ---- */
+
+/* Copies the frame to the monitor VF of word w (an nsw_mirror word or an ACL mirror target). */
+static __always_inline void nsw_mirror_to(struct __sk_buff *skb, __u32 target_slot,
+					  struct nsw_stats *s)
+{
+	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &target_slot);
+	if (!ifi || !*ifi)
+		return;
+	if (bpf_clone_redirect(skb, *ifi, 0)) {
+		if (s)
+			s->drop[NSW_DROP_TX_ERR]++;
+		return;
+	}
+	if (s)
+		s->mirror_copies++;
+}
+
+/* SPAN of the frames a VF sends (dir NSW_MIRROR_IN) or is given (NSW_MIRROR_OUT): its own
+ * session, else its PF group's. */
+static __always_inline void nsw_span(struct __sk_buff *skb, __u32 pf, __u32 vf, __u32 dir,
+				     struct nsw_stats *s)
+{
+	__u32 k = nsw_vf_slot(pf, vf);
+	__u32 *w = bpf_map_lookup_elem(&nsw_mirror, &k);
+	if (!w || !*w) {
+		k = NSW_NVF_SLOTS + (pf & (NSW_MAX_PFS - 1));
+		w = bpf_map_lookup_elem(&nsw_mirror, &k);
+	}
+	if (!w || !(*w & dir))
+		return;
+	__u32 target = (*w & 0xffff) - 1;
+	if (target == k || target == nsw_vf_slot(pf, vf))
+		return; /* never to itself */
+	nsw_mirror_to(skb, target & (NSW_NVF_SLOTS - 1), s);
+}
+
+static __always_inline bool nsw_cap_match(const struct nsw_capture_cfg *c, __u8 kind, __u32 pf,
+					  __u32 vf, __u32 dir, const struct nsw_frame *f,
+					  const struct nsw_verdict *v)
+{
+	if (!(c->dir & (dir >> 16)))
+		return false;
+	if (c->pf != NSW_ANY8 && (kind != NSW_PORT_VF || c->pf != pf))
+		return false;
+	if (c->vf != NSW_ANY16 && (kind != NSW_PORT_VF || c->vf != vf))
+		return false;
+	if (c->ncase != NSW_ANY8 && c->ncase != v->ncase)
+		return false;
+	if (c->oui != NSW_ANY32 && c->oui != nsw_mac_oui(f->src) && c->oui != nsw_mac_oui(f->dst))
+		return false;
+	return true;
+}
+
+static __always_inline void nsw_capture(struct __sk_buff *skb, __u8 kind, __u32 pf, __u32 vf,
+					__u32 dir, const struct nsw_frame *f,
+					const struct nsw_verdict *v)
+{
+	__u32 zero = 0;
+	struct nsw_capture_cfg *c = bpf_map_lookup_elem(&nsw_capture_cfg, &zero);
+	if (!c || !c->enabled || !nsw_cap_match(c, kind, pf, vf, dir, f, v))
+		return;
+	struct nsw_capture_meta m = {
+		.ts_ns = bpf_ktime_get_ns(),
+		.len = skb->len + (skb->vlan_present ? NSW_VLAN_HLEN : 0),
+		.vlan_tci = (__u16)skb->vlan_tci,
+		.vlan_proto = skb->vlan_present ? (__u16)skb->vlan_proto : 0,
+		.dir = (__u8)(dir >> 16),
+		.ncase = v->ncase,
+		.pf = (__u8)pf,
+		.vf = (__u16)vf,
+	};
+	__u64 cap = skb->len < c->snaplen ? skb->len : c->snaplen;
+	struct nsw_capture_stats *st = bpf_map_lookup_elem(&nsw_capture_stats, &zero);
+	long r = bpf_perf_event_output(skb, &nsw_capture_events, BPF_F_CURRENT_CPU | (cap << 32),
+				       &m, sizeof m);
+	if (st) {
+		st->captured += r == 0;
+		st->failed += r != 0;
+	}
+}
+
+/* ---- QoS: the packet-rate policer of frames to a VF ---- */
+
+static __always_inline bool nsw_qos_admit(__u32 slot, __u8 prio)
+{
+	struct nsw_qos *q = bpf_map_lookup_elem(&nsw_qos, &slot);
+	if (!q || !q->pps)
+		return true;
+	__u64 now = bpf_ktime_get_ns();
+	bool ok;
+	bpf_spin_lock(&q->lock);
+	__u64 cap = q->burst * 1000000000ull;
+	__u64 t = q->tokens + (now - q->last_ns) * q->pps;
+	if (t > cap || now < q->last_ns)
+		t = cap;
+	q->last_ns = now;
+	/* Class c may use the bucket down to (7 - c) / 8 of the burst. */
+	__u64 reserve = cap / 8 * (7 - (prio & 7));
+	ok = t >= 1000000000ull + reserve;
+	q->tokens = ok ? t - 1000000000ull : t;
+	bpf_spin_unlock(&q->lock);
+	return ok;
+}
+
+/* ---- the egress side of delivering to a VF, shared by unicast and flood copies ---- */
+
+/* What happens on the way into VF (pf, vf): its egress ACL, the packet-rate policer, SPAN and
+ * capture. Returns 0 to deliver, or the drop reason. */
+static __always_inline int nsw_egress_vf(struct __sk_buff *skb, struct nsw_stats *s, __u32 pf,
+					 __u32 vf, const struct nsw_frame *f,
+					 const struct nsw_verdict *v, const struct nsw_acl_key *key)
+{
+	__u32 slot = nsw_vf_slot(pf, vf);
+	if (key) {
+		const struct nsw_acl_hval *r = nsw_acl_judge(slot, NSW_ACL_OUT, key, skb->len);
+		if (r && r->action == NSW_ACL_DROP)
+			return NSW_DROP_ACL;
+		if (r && r->action == NSW_ACL_MIRROR)
+			nsw_mirror_to(skb, nsw_vf_slot(r->mirror_pf, r->mirror_vf), s);
+	}
+	if (!nsw_qos_admit(slot, v->prio))
+		return NSW_DROP_RATE;
+	nsw_span(skb, pf, vf, NSW_MIRROR_OUT, s);
+	nsw_capture(skb, NSW_PORT_VF, pf, vf, NSW_MIRROR_OUT, f, v);
+	return 0;
+}
+
 struct nsw_flood_ctx {
 	struct __sk_buff *skb;
 	struct nsw_stats *s;
 	const struct nsw_nic *nic;
 	const struct nsw_verdict *v;
+	const struct nsw_frame *f;
+	const struct nsw_acl_key *key; /* NULL: no egress ACL live anywhere it was looked */
 	__u32 copies;
 	__u32 failed;
+	__u32 denied;
 };
 
 /* One VF slot (pf * 256 + vf) of the NIC: a clone to its device if its PF is flooded, it is
@@ -188,6 +484,14 @@ static long nsw_flood_vf(__u32 i, void *arg)
 	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &slot);
 	if (!ifi || !*ifi)
 		return 0;
+	const struct nsw_acl_key *key = nsw_acl_live(slot, NSW_ACL_OUT) ? c->key : NULL;
+	int r = nsw_egress_vf(c->skb, c->s, pf, vf, c->f, c->v, key);
+	if (r) {
+		if (c->s && r < NSW_DROP_MAX)
+			c->s->drop[r]++;
+		c->denied++;
+		return 0;
+	}
 	if (bpf_clone_redirect(c->skb, *ifi, 0)) {
 		c->failed++;
 		return 0;
@@ -198,9 +502,10 @@ static long nsw_flood_vf(__u32 i, void *arg)
 }
 
 static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic *nic,
-				     const struct nsw_verdict *v, struct nsw_stats *s)
+				     const struct nsw_verdict *v, const struct nsw_frame *f,
+				     const struct nsw_acl_key *key, struct nsw_stats *s)
 {
-	struct nsw_flood_ctx c = {.skb = skb, .s = s, .nic = nic, .v = v};
+	struct nsw_flood_ctx c = {.skb = skb, .s = s, .nic = nic, .v = v, .f = f, .key = key};
 	bpf_loop(NSW_NVF_SLOTS, nsw_flood_vf, &c, 0);
 	if (v->pf != NSW_NONE) {
 		__u32 ifi = nsw_pf_ifindex(v->pf);
@@ -226,6 +531,7 @@ int nsw_tc(struct __sk_buff *skb)
 	__u8 buf[NSW_HDR_MAX + 2] = {0};
 	struct nsw_frame f;
 	struct nsw_verdict v;
+	struct nsw_acl_key *key = NULL;
 
 	struct nsw_port_info *pi = bpf_map_lookup_elem(&nsw_ports, &ifindex);
 	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
@@ -235,9 +541,39 @@ int nsw_tc(struct __sk_buff *skb)
 
 	__u32 len = nsw_skb_header(skb, buf);
 	nsw_process(nic, in, buf, len, &f, &v);
-	struct nsw_stats *s = nsw_count(&v, in, skb->len);
+
+	/* The key is built once, and only when an ACL on the way may need it. */
+	bool acl_in = in.kind == NSW_PORT_VF && v.reason != NSW_DROP_RUNT &&
+		      v.reason != NSW_DROP_TRUNC_TAG && v.reason != NSW_DROP_BAD_TAG &&
+		      v.reason != NSW_DROP_BAD_SRC && nsw_acl_live(nsw_vf_slot(in.pf, in.vf), NSW_ACL_IN);
+	bool acl_out = (v.action == NSW_ACT_VF && nsw_acl_live(nsw_vf_slot(v.pf, v.vf), NSW_ACL_OUT)) ||
+		       v.action == NSW_ACT_FLOOD;
+	struct nsw_scratch *sc = bpf_map_lookup_elem(&nsw_scratch, &zero);
+	if ((acl_in || acl_out) && sc) {
+		__builtin_memset(sc->l3, 0, sizeof sc->l3);
+		__u32 n = nsw_skb_l3(skb, &f, sc->l3);
+		nsw_acl_key_build(&f, sc->l3, n, &sc->key);
+		key = &sc->key;
+	}
+	struct nsw_stats *s;
+	if (acl_in && key && v.action != NSW_ACT_DROP) {
+		const struct nsw_acl_hval *r =
+			nsw_acl_judge(nsw_vf_slot(in.pf, in.vf), NSW_ACL_IN, key, skb->len);
+		if (r && r->action == NSW_ACL_DROP) {
+			v.action = NSW_ACT_DROP;
+			v.reason = NSW_DROP_ACL;
+		} else if (r && r->action == NSW_ACL_MIRROR) {
+			s = bpf_map_lookup_elem(&nsw_stats, &zero);
+			nsw_mirror_to(skb, nsw_vf_slot(r->mirror_pf, r->mirror_vf), s);
+		}
+	}
+	s = nsw_count(&v, in, skb->len);
+	nsw_capture(skb, in.kind, in.pf, in.vf, NSW_MIRROR_IN, &f, &v);
+	if (in.kind == NSW_PORT_VF)
+		nsw_span(skb, in.pf, in.vf, NSW_MIRROR_IN, s);
 
 	__u32 ifi;
+	int r;
 	switch (v.action) {
 	case NSW_ACT_VF:
 		ifi = nsw_vf_ifindex(v.pf, v.vf);
@@ -246,6 +582,11 @@ int nsw_tc(struct __sk_buff *skb)
 			return TC_ACT_SHOT;
 		}
 		skb->priority = v.prio;
+		r = nsw_egress_vf(skb, s, v.pf, v.vf, &f, &v, key);
+		if (r) {
+			nsw_count_late_drop(s, &v, in, (__u8)r);
+			return TC_ACT_SHOT;
+		}
 		nsw_count_to(NSW_PORT_VF, v.pf, v.vf, skb->len);
 		if (nsw_mode == NSW_MODE_TC_PEER)
 			return bpf_redirect_peer(ifi, 0);
@@ -261,10 +602,38 @@ int nsw_tc(struct __sk_buff *skb)
 		return bpf_redirect(ifi, 0);
 	case NSW_ACT_FLOOD:
 		skb->priority = v.prio;
-		return nsw_flood(skb, nic, &v, s);
+		return nsw_flood(skb, nic, &v, &f, key, s);
 	default:
 		return TC_ACT_SHOT;
 	}
+}
+
+/* Does a frame from in with verdict v need a feature only nsw_tc has? */
+static __always_inline bool nsw_needs_tc(const struct nsw_port *in, const struct nsw_verdict *v)
+{
+	__u32 zero = 0;
+	struct nsw_capture_cfg *c = bpf_map_lookup_elem(&nsw_capture_cfg, &zero);
+	if (c && c->enabled)
+		return true;
+	__u32 keys[4] = {nsw_vf_slot(in->pf, in->vf), NSW_NVF_SLOTS + (in->pf & 7),
+			 nsw_vf_slot(v->pf, v->vf), NSW_NVF_SLOTS + (v->pf & 7)};
+	if (in->kind == NSW_PORT_VF && nsw_acl_live(keys[0], NSW_ACL_IN))
+		return true;
+	if (v->action == NSW_ACT_VF) {
+		struct nsw_qos *q = bpf_map_lookup_elem(&nsw_qos, &keys[2]);
+		if (nsw_acl_live(keys[2], NSW_ACL_OUT) || (q && q->pps))
+			return true;
+	}
+	for (int i = 0; i < 4; i++) {
+		if (i < 2 && in->kind != NSW_PORT_VF)
+			continue;
+		if (i >= 2 && v->action != NSW_ACT_VF)
+			continue;
+		__u32 *w = bpf_map_lookup_elem(&nsw_mirror, &keys[i]);
+		if (w && *w)
+			return true;
+	}
+	return false;
 }
 
 /* The XDP accessor: the same constant-size header loads as nsw_skb_header (no out-of-band
@@ -299,8 +668,9 @@ int nsw_xdp(struct xdp_md *ctx)
 	struct nsw_port in = pi->port;
 	__u32 len = nsw_xdp_header(ctx, buf);
 	nsw_process(nic, in, buf, len, &f, &v);
-	/* Floods need clones: leave them, decided again, to nsw_tc on this device. */
-	if (v.action == NSW_ACT_FLOOD)
+	/* Floods need clones, and ACLs, SPAN, capture and policing live in nsw_tc: leave such
+	 * frames, decided again, to nsw_tc on this device. */
+	if (v.action == NSW_ACT_FLOOD || nsw_needs_tc(&in, &v))
 		return XDP_PASS;
 	struct nsw_stats *s = nsw_count(&v, in, len);
 	__u32 ifi = 0;

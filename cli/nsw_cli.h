@@ -85,5 +85,9 @@ int nsw_cmd_vf(int argc, char **argv);
 int nsw_cmd_fdb(int argc, char **argv);
 int nsw_cmd_stats(int argc, char **argv);
 int nsw_cmd_lab(int argc, char **argv, const char *argv0);
+int nsw_cmd_acl(int argc, char **argv);
+int nsw_cmd_mirror(int argc, char **argv);
+int nsw_cmd_capture(int argc, char **argv);
+int nsw_cmd_qos(int argc, char **argv);
 
 #endif

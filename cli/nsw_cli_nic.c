@@ -24,12 +24,10 @@
 #include "nsw_cli.h"
 #include "nsw_tc.skel.h"
 
-static const char *const nsw_map_pins[] = {"nsw_state",    "nsw_ports",    "nsw_vf_dev",
-					   "nsw_pf_dev",   "nsw_stats",    "nsw_vf_stats",
+/* Opened with every NIC; the ACL, mirror, capture and QoS maps by the commands that use them. */
+static const char *const nsw_map_pins[] = {"nsw_state",  "nsw_ports",    "nsw_vf_dev",
+					   "nsw_pf_dev", "nsw_stats",    "nsw_vf_stats",
 					   "nsw_pf_stats", "nsw_meta"};
-static const char *const nsw_prog_pins[] = {"prog_tc", "prog_xdp"};
-#define NSW_NMAPS (sizeof nsw_map_pins / sizeof *nsw_map_pins)
-#define NSW_NPROGS (sizeof nsw_prog_pins / sizeof *nsw_prog_pins)
 
 static size_t nsw_state_len(void)
 {
@@ -106,7 +104,7 @@ static void nsw_nic_open_fds(struct nsw_cli_nic *n, const char *name)
 {
 	int *fds[] = {&n->fd_state,    &n->fd_ports,    &n->fd_vf_dev,   &n->fd_pf_dev,
 		      &n->fd_stats,    &n->fd_vf_stats, &n->fd_pf_stats, &n->fd_meta};
-	for (size_t i = 0; i < NSW_NMAPS; i++) {
+	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) {
 		*fds[i] = nsw_pin_get(n->dir, nsw_map_pins[i]);
 		if (*fds[i] < 0)
 			nsw_fail("NIC \"%s\" is damaged: %s/%s missing; remove it with nic del", name,
@@ -247,17 +245,20 @@ void nsw_port_detach(struct nsw_cli_nic *n, uint32_t ifindex)
 	bpf_map_delete_elem(n->fd_ports, &ifindex);
 }
 
+/* Every pin in the folder goes, whatever made it, so no version of nswitch leaves one. */
 static void nsw_unpin_all(const char *dir)
 {
-	char path[192];
-	for (size_t i = 0; i < NSW_NMAPS; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, nsw_map_pins[i]);
+	char path[512];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		unlink(path);
 	}
-	for (size_t i = 0; i < NSW_NPROGS; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, nsw_prog_pins[i]);
-		unlink(path);
-	}
+	if (d)
+		closedir(d);
 	rmdir(dir);
 }
 

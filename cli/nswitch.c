@@ -38,6 +38,30 @@ static const char nsw_help[] =
 	"  nswitch vf show NIC          VFs: RID, vMAC, OUI group, device, settings.\n"
 	"  nswitch fdb show NIC         Table A: vMAC -> VF.\n"
 	"  nswitch stats show NIC       Counters per case, action, drop reason, priority, PF, VF.\n"
+	"  nswitch acl replace NIC pf P vf V dir in|out [file FILE]\n"
+	"        Replace VF P,V's rule set for frames it sends (in) or is given (out), atomically:\n"
+	"        no frame is judged by half of an update. One rule per line (FILE or stdin; #\n"
+	"        comments): prio N [src MAC[/MASK]] [dst MAC[/MASK]] [src-oui O] [dst-oui O]\n"
+	"        [ethertype HEX] [vlan VID] [pcp N] [src-ip PREFIX] [dst-ip PREFIX]\n"
+	"        [proto tcp|udp|icmp|icmpv6|sctp|N] [sport N] [dport N]\n"
+	"        action allow|drop|mirror [to P,V]. The lowest prio number that matches wins;\n"
+	"        no match allows. Priorities unique; at most 256 rules and 8 distinct masks.\n"
+	"  nswitch acl flush NIC pf P vf V dir in|out\n"
+	"  nswitch acl show NIC [pf P vf V]   Rules with a counter each.\n"
+	"  nswitch mirror add NIC pf P [vf V] to pf P2 vf V2 [dir in|out|both]\n"
+	"        SPAN: copy what VF P,V (or every VF of PF P) sends and/or is given to the\n"
+	"        monitor VF P2,V2; the originals are delivered unchanged.\n"
+	"  nswitch mirror del NIC pf P [vf V] ; nswitch mirror show NIC\n"
+	"  nswitch capture NIC [pf P] [vf V] [oui XX:XX:XX] [case 0|1|2] [dir in|out|both]\n"
+	"        [snaplen N] [count N] [duration S] -w FILE\n"
+	"        Write matching frames as pcap (FILE - for standard output: | tshark -r -), VLAN\n"
+	"        tags and PCP intact. dir in: frames the VF (or port) hands to the NIC; out: frames\n"
+	"        delivered to it. Ends on count, duration or Ctrl-C; reports frames lost.\n"
+	"  nswitch qos set NIC pf P vf V [rate RATE] [pps N] [burst N]\n"
+	"        Limit what VF P,V is given to RATE (e.g. 100mbit: token bucket, with the 802.1p\n"
+	"        classes in strict priority under it) and/or N packets/s (lower classes dropped\n"
+	"        first). Mode tc only.\n"
+	"  nswitch qos del NIC pf P vf V ; nswitch qos show NIC\n"
 	"  nswitch lab up|down [mode M] A lab in network namespaces: NIC lab0 with 2 PFs, VMs\n"
 	"        nsw-vm1, nsw-vm2 on PF 0 and nsw-vm3, nsw-vm4 on PF 1 (10.77.0.1-4/24), an external\n"
 	"        host nsw-ext (10.77.0.100) on PF 0's uplink; host side in nsw-hv.\n"
@@ -114,5 +138,13 @@ int main(int argc, char **argv)
 		return nsw_cmd_fdb(sub_argc, sub_argv);
 	if (nsw_matches(obj, "stats"))
 		return nsw_cmd_stats(sub_argc, sub_argv);
-	nsw_fail("unknown object \"%s\": nic, pf, vf, fdb, stats, lab or help", obj);
+	if (nsw_matches(obj, "acl"))
+		return nsw_cmd_acl(sub_argc, sub_argv);
+	if (nsw_matches(obj, "mirror"))
+		return nsw_cmd_mirror(sub_argc, sub_argv);
+	if (nsw_matches(obj, "capture"))
+		return nsw_cmd_capture(sub_argc, sub_argv);
+	if (nsw_matches(obj, "qos"))
+		return nsw_cmd_qos(sub_argc, sub_argv);
+	nsw_fail("unknown object \"%s\": nic, pf, vf, fdb, stats, acl, mirror, capture, qos, lab or help", obj);
 }

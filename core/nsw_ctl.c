@@ -362,6 +362,7 @@ const char *nsw_drop_name(unsigned reason)
 		[NSW_DROP_NO_DEV] = "no_device",
 		[NSW_DROP_TX_ERR] = "tx_error",
 		[NSW_DROP_ACL] = "acl_deny",
+		[NSW_DROP_RATE] = "rate_limit",
 	};
 	return reason < NSW_DROP_MAX && names[reason] ? names[reason] : "unknown";
 }
@@ -392,6 +393,10 @@ const char *nsw_strerror(int err)
 	case NSW_E_BUSY: return "in use";
 	case NSW_E_OUI: return "OUI is zero, multicast or owned by another PF";
 	case NSW_E_PF_DOWN: return "PF not enabled";
+	case NSW_E_ACL_PRIO: return "two rules have the same priority";
+	case NSW_E_ACL_SAME: return "two rules have the same match";
+	case NSW_E_ACL_MASKS: return "more than 8 distinct masks in one rule set";
+	case NSW_E_ACL_MANY: return "more than 256 rules in one rule set";
 	}
 	return "unknown error";
 }

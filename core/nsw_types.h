@@ -161,6 +161,7 @@ enum nsw_drop {
 	NSW_DROP_NO_DEV,      /* environment: no interface bound to the destination */
 	NSW_DROP_TX_ERR,      /* environment: the redirect or clone failed */
 	NSW_DROP_ACL,         /* environment: denied by an ACL */
+	NSW_DROP_RATE,        /* environment: over the VF's packet-rate limit */
 	NSW_DROP_MAX
 };
 
@@ -190,7 +191,11 @@ enum nsw_err {
 	NSW_E_NO_OUI = -7,  /* PF has no OUI */
 	NSW_E_BUSY = -8,    /* VF already enabled, or PF still has VFs */
 	NSW_E_OUI = -9,     /* OUI is multicast, zero or used by another PF */
-	NSW_E_PF_DOWN = -10 /* PF not enabled */
+	NSW_E_PF_DOWN = -10, /* PF not enabled */
+	NSW_E_ACL_PRIO = -11, /* two rules with one priority */
+	NSW_E_ACL_SAME = -12, /* two rules with the same match */
+	NSW_E_ACL_MASKS = -13, /* more distinct masks than NSW_ACL_MASKS */
+	NSW_E_ACL_MANY = -14  /* more than NSW_ACL_RULES rules */
 };
 
 #endif

@@ -1,0 +1,414 @@
+/* nsw_cli_cap.c - the `capture` and `qos` commands.
+ * capture: the data path hands matching frames, with a small header (struct nsw_capture_meta),
+ * to a perf buffer while a capture runs (one at a time per NIC; with none, the data path reads
+ * one word and moves on). This command writes them as pcap through libpcap, putting back the
+ * VLAN tag the kernel kept out of band, and reports at the end every frame it could not keep.
+ * qos: a per-VF egress limit in bit/s (tbf) with 802.1p strict priority under it (prio, bands
+ * by skb->priority, which the data path sets), and in packets/s (the data path's policer). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#define PCAP_DONT_INCLUDE_PCAP_BPF_H /* linux/bpf.h has struct bpf_insn too */
+#include <pcap/pcap.h>
+
+#include "nsw_cli.h"
+
+extern char **environ;
+
+static int nsw_pin(struct nsw_cli_nic *n, const char *name)
+{
+	char path[192];
+	snprintf(path, sizeof path, "%s/%s", n->dir, name);
+	int fd = bpf_obj_get(path);
+	if (fd < 0)
+		nsw_fail("NIC \"%s\": map %s missing (created by an older nswitch? nic del and add)",
+			 n->name, name);
+	return fd;
+}
+
+/* ---- capture ---- */
+
+struct nsw_cap {
+	pcap_dumper_t *out;
+	uint32_t snaplen;
+	uint64_t count, want, lost;
+	int64_t mono_to_real_ns;
+};
+
+static volatile sig_atomic_t nsw_stop;
+static void nsw_on_signal(int sig)
+{
+	(void)sig;
+	nsw_stop = 1;
+}
+
+static void nsw_cap_sample(void *ctx, int cpu, void *data, uint32_t size)
+{
+	struct nsw_cap *c = ctx;
+	(void)cpu;
+	if (size < sizeof(struct nsw_capture_meta) || (c->want && c->count >= c->want))
+		return;
+	const struct nsw_capture_meta *m = data;
+	const uint8_t *pkt = (const uint8_t *)data + sizeof *m;
+	uint32_t caplen = size - (uint32_t)sizeof *m;
+	uint32_t on_wire = m->len;
+	uint8_t frame[65536 + 4];
+	if (caplen > on_wire)
+		caplen = on_wire - (m->vlan_proto ? 4 : 0); /* perf pads samples to 8 bytes */
+	if (caplen > 65536)
+		caplen = 65536;
+	uint32_t n = 0;
+	if (m->vlan_proto && caplen >= 12) {
+		/* The tag the kernel kept aside goes back where it was on the wire. */
+		uint16_t proto = ntohs(m->vlan_proto);
+		memcpy(frame, pkt, 12);
+		frame[12] = (uint8_t)(proto >> 8);
+		frame[13] = (uint8_t)proto;
+		frame[14] = (uint8_t)(m->vlan_tci >> 8);
+		frame[15] = (uint8_t)m->vlan_tci;
+		memcpy(frame + 16, pkt + 12, caplen - 12);
+		n = caplen + 4;
+	} else {
+		memcpy(frame, pkt, caplen);
+		n = caplen;
+	}
+	if (n > c->snaplen)
+		n = c->snaplen;
+	int64_t t = (int64_t)m->ts_ns + c->mono_to_real_ns;
+	struct pcap_pkthdr h = {.caplen = n, .len = on_wire};
+	h.ts.tv_sec = t / 1000000000;
+	h.ts.tv_usec = (t % 1000000000) / 1000;
+	pcap_dump((u_char *)c->out, &h, frame);
+	pcap_dump_flush(c->out);
+	c->count++;
+}
+
+static void nsw_cap_lost(void *ctx, int cpu, __u64 cnt)
+{
+	struct nsw_cap *c = ctx;
+	(void)cpu;
+	c->lost += cnt;
+}
+
+static uint64_t nsw_cap_failed(int fd)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct nsw_capture_stats *v = calloc((size_t)ncpu, sizeof *v);
+	uint32_t zero = 0;
+	uint64_t f = 0;
+	if (v && !bpf_map_lookup_elem(fd, &zero, v))
+		for (int i = 0; i < ncpu; i++)
+			f += v[i].failed;
+	free(v);
+	return f;
+}
+
+int nsw_cmd_capture(int argc, char **argv)
+{
+	struct nsw_cli_nic n;
+	struct nsw_capture_cfg cfg = {.enabled = 1, .snaplen = 262144, .oui = NSW_ANY32,
+				      .vf = NSW_ANY16, .pf = NSW_ANY8, .ncase = NSW_ANY8, .dir = 3};
+	const char *file = NULL;
+	uint64_t want = 0;
+	double duration = 0;
+	if (argc < 1)
+		nsw_fail("usage: nswitch capture NIC [pf P] [vf V] [oui XX:XX:XX] [case 0|1|2] "
+			 "[dir in|out] [snaplen N] [count N] [duration S] -w FILE");
+	nsw_nic_open(&n, argv[0]);
+	for (int i = 1; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v)
+			nsw_fail("capture: \"%s\" needs a value", k);
+		if (!strcmp(k, "-w"))
+			file = v;
+		else if (nsw_matches(k, "pf"))
+			cfg.pf = (uint8_t)nsw_arg_uint("PF number", v, NSW_MAX_PFS - 1);
+		else if (nsw_matches(k, "vf"))
+			cfg.vf = (uint16_t)nsw_arg_uint("VF number", v, NSW_MAX_VFS - 1);
+		else if (nsw_matches(k, "oui")) {
+			uint32_t o;
+			if (nsw_oui_parse(v, &o))
+				nsw_fail("invalid OUI \"%s\": expected xx:xx:xx", v);
+			cfg.oui = o;
+		} else if (nsw_matches(k, "case"))
+			cfg.ncase = (uint8_t)nsw_arg_uint("case", v, 2);
+		else if (nsw_matches(k, "dir")) {
+			cfg.dir = !strcmp(v, "in") ? 1 : !strcmp(v, "out") ? 2 : !strcmp(v, "both") ? 3 : 0;
+			if (!cfg.dir)
+				nsw_fail("capture: invalid dir \"%s\": in, out or both", v);
+		} else if (nsw_matches(k, "snaplen")) {
+			cfg.snaplen = nsw_arg_uint("snaplen", v, 262144);
+			if (cfg.snaplen < 14)
+				nsw_fail("capture: snaplen must be at least 14");
+		} else if (nsw_matches(k, "count")) {
+			want = nsw_arg_uint("count", v, 0x7fffffff);
+		} else if (nsw_matches(k, "duration")) {
+			char *end;
+			duration = strtod(v, &end);
+			if (*end || duration <= 0)
+				nsw_fail("capture: invalid duration \"%s\" (seconds)", v);
+		} else
+			nsw_fail("capture: unknown argument \"%s\"", k);
+	}
+	if (!file)
+		nsw_fail("capture: missing \"-w FILE\" (- for standard output)");
+	if (cfg.vf != NSW_ANY16 && cfg.pf == NSW_ANY8)
+		nsw_fail("capture: vf needs pf");
+	if (cfg.pf != NSW_ANY8 && !(n.st->pf[cfg.pf] & NSW_PF_EN))
+		nsw_fail("capture: no PF %u", cfg.pf);
+	if (cfg.vf != NSW_ANY16 && !(n.st->vf[cfg.pf][cfg.vf] & NSW_VF_EN))
+		nsw_fail("capture: no VF %u,%u", cfg.pf, cfg.vf);
+	int fd_cfg = nsw_pin(&n, "nsw_capture_cfg"), fd_ev = nsw_pin(&n, "nsw_capture_events");
+	int fd_st = nsw_pin(&n, "nsw_capture_stats");
+	uint32_t zero = 0;
+	struct nsw_capture_cfg cur = {0};
+	bpf_map_lookup_elem(fd_cfg, &zero, &cur);
+	if (cur.enabled)
+		nsw_fail("capture: a capture is already running on NIC %s", n.name);
+
+	pcap_t *p = pcap_open_dead(1 /* DLT_EN10MB: Ethernet */, (int)cfg.snaplen);
+	struct nsw_cap c = {.snaplen = cfg.snaplen, .want = want};
+	c.out = p ? pcap_dump_open(p, file) : NULL;
+	if (!c.out)
+		nsw_fail("capture: cannot write \"%s\": %s", file, p ? pcap_geterr(p) : "libpcap");
+	struct timespec rt, mono;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	c.mono_to_real_ns = (rt.tv_sec - mono.tv_sec) * 1000000000ll + (rt.tv_nsec - mono.tv_nsec);
+	struct perf_buffer *pb = perf_buffer__new(fd_ev, 256, nsw_cap_sample, nsw_cap_lost, &c, NULL);
+	if (!pb)
+		nsw_fail("capture: cannot open the perf buffer: %s", strerror(errno));
+	signal(SIGINT, nsw_on_signal);
+	signal(SIGTERM, nsw_on_signal);
+	signal(SIGPIPE, nsw_on_signal);
+	uint64_t failed0 = nsw_cap_failed(fd_st);
+	if (bpf_map_update_elem(fd_cfg, &zero, &cfg, 0))
+		nsw_fail("capture: cannot start: %s", strerror(errno));
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (!nsw_stop && !(want && c.count >= want)) {
+		int r = perf_buffer__poll(pb, 100);
+		if (r < 0 && r != -EINTR)
+			break;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (duration > 0 && (now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9 >= duration)
+			break;
+	}
+	cfg.enabled = 0;
+	bpf_map_update_elem(fd_cfg, &zero, &cfg, 0);
+	perf_buffer__consume(pb);
+	uint64_t failed = nsw_cap_failed(fd_st) - failed0;
+	perf_buffer__free(pb);
+	/* Leave no perf event behind in the pinned map. */
+	for (int cpu = 0; cpu < libbpf_num_possible_cpus(); cpu++) {
+		uint32_t k = (uint32_t)cpu;
+		bpf_map_delete_elem(fd_ev, &k);
+	}
+	pcap_dump_close(c.out);
+	pcap_close(p);
+	fprintf(stderr, "nswitch: capture: %llu frames written, %llu lost (buffer full), %llu not handed over\n",
+		(unsigned long long)c.count, (unsigned long long)c.lost, (unsigned long long)failed);
+	nsw_nic_close(&n);
+	return 0;
+}
+
+/* ---- qos ---- */
+
+/* Runs tc with args in the NIC's namespace (we are in it); quiet unless it fails. */
+static int nsw_tc_run(char *const args[], char *out, size_t outlen)
+{
+	int pipefd[2];
+	if (pipe(pipefd))
+		return -1;
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
+	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+	pid_t pid;
+	int r = posix_spawnp(&pid, "tc", &fa, NULL, args, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(pipefd[1]);
+	size_t got = 0;
+	ssize_t k;
+	while (out && (k = read(pipefd[0], out + got, outlen - 1 - got)) > 0 && got < outlen - 1)
+		got += (size_t)k;
+	if (out)
+		out[got] = 0;
+	close(pipefd[0]);
+	if (r)
+		return -1;
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* "100mbit", "1gbit", "500kbit", "2000000" (bit/s): returns bit/s or 0. */
+static uint64_t nsw_rate_parse(const char *s)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (end == s || v <= 0)
+		return 0;
+	static const struct {
+		const char *u;
+		double m;
+	} units[] = {{"", 1},         {"bit", 1},     {"kbit", 1e3}, {"mbit", 1e6}, {"gbit", 1e9},
+		     {"bps", 8},      {"kbps", 8e3},  {"mbps", 8e6}, {"gbps", 8e9}};
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (!strcasecmp(end, units[i].u))
+			return (uint64_t)(v * units[i].m);
+	return 0;
+}
+
+int nsw_cmd_qos(int argc, char **argv)
+{
+	struct nsw_cli_nic n;
+	char out[8192], dev[IF_NAMESIZE];
+	if (argc < 2)
+		nsw_fail("usage: nswitch qos set|del NIC pf P vf V [rate RATE] [pps N] [burst N] | qos show NIC");
+	bool set = nsw_matches(argv[0], "set"), del = nsw_matches(argv[0], "del");
+	bool show = nsw_matches(argv[0], "show");
+	if (!set && !del && !show)
+		nsw_fail("qos: unknown command \"%s\": set, del or show", argv[0]);
+	nsw_nic_open(&n, argv[1]);
+	int fd_qos = nsw_pin(&n, "nsw_qos");
+	int ncpu = libbpf_num_possible_cpus();
+	(void)ncpu;
+	if (show) {
+		nsw_out_begin_arr(NULL);
+		for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
+			unsigned pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
+			if (!(n.st->vf[pf][vf] & NSW_VF_EN))
+				continue;
+			struct nsw_qos q = {0};
+			bpf_map_lookup_elem(fd_qos, &slot, &q);
+			uint32_t ifi = 0;
+			bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
+			if (!ifi || !if_indextoname(ifi, dev))
+				continue;
+			char *args[] = {"tc", "-s", "qdisc", "show", "dev", dev, NULL};
+			out[0] = 0;
+			nsw_tc_run(args, out, sizeof out);
+			char *tbf = strstr(out, "qdisc tbf");
+			if (!tbf && !q.pps)
+				continue;
+			char rate[32] = "none";
+			unsigned long long drops = 0;
+			if (tbf) {
+				sscanf(strstr(tbf, "rate ") ? strstr(tbf, "rate ") : "", "rate %31s", rate);
+				for (char *d = strstr(out, "dropped "); d; d = strstr(d + 1, "dropped "))
+					drops += strtoull(d + 8, NULL, 10);
+			}
+			nsw_out_begin_obj(NULL);
+			nsw_out_u64("pf", pf);
+			nsw_out_u64("vf", vf);
+			nsw_out_str("rate", rate);
+			nsw_out_u64("pps", q.pps);
+			nsw_out_u64("qdisc_drops", drops);
+			nsw_out_end_obj();
+			nsw_text("vf %u,%u dev %s rate %s pps %llu (802.1p strict priority); "
+				 "dropped by the scheduler %llu\n", pf, vf, dev, rate,
+				 (unsigned long long)q.pps, drops);
+		}
+		nsw_out_end_arr();
+		nsw_out_finish();
+		nsw_nic_close(&n);
+		return 0;
+	}
+	unsigned pf = 0, vf = 0;
+	bool have_pf = false, have_vf = false;
+	uint64_t rate = 0, pps = 0, burst = 0;
+	const char *rate_s = NULL;
+	for (int i = 2; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v)
+			nsw_fail("qos: \"%s\" needs a value", k);
+		if (nsw_matches(k, "pf")) {
+			pf = nsw_arg_uint("PF number", v, NSW_MAX_PFS - 1);
+			have_pf = true;
+		} else if (nsw_matches(k, "vf")) {
+			vf = nsw_arg_uint("VF number", v, NSW_MAX_VFS - 1);
+			have_vf = true;
+		} else if (set && nsw_matches(k, "rate")) {
+			rate = nsw_rate_parse(v);
+			if (!rate)
+				nsw_fail("qos: invalid rate \"%s\" (e.g. 100mbit; zero is no rate)", v);
+			rate_s = v;
+		} else if (set && nsw_matches(k, "pps")) {
+			pps = nsw_arg_uint("pps", v, 100000000);
+			if (!pps)
+				nsw_fail("qos: invalid pps \"%s\": a rate of zero", v);
+		} else if (set && nsw_matches(k, "burst")) {
+			burst = nsw_arg_uint("burst (packets)", v, 1000000);
+			if (!burst)
+				nsw_fail("qos: invalid burst \"%s\"", v);
+		} else
+			nsw_fail("qos: unknown argument \"%s\"", k);
+	}
+	if (!have_pf || !have_vf)
+		nsw_fail("qos: missing \"pf P vf V\"");
+	if (!(n.st->vf[pf][vf] & NSW_VF_EN))
+		nsw_fail("qos: no VF %u,%u", pf, vf);
+	if (set && !rate && !pps)
+		nsw_fail("qos set: give a rate, a pps, or both");
+	if (set && n.meta.mode != NSW_MODE_TC)
+		nsw_fail("qos: NIC %s is in mode %s, which bypasses the host-side scheduler; "
+			 "use mode tc", n.name, n.meta.mode == NSW_MODE_XDP ? "xdp" : "tc-peer");
+	uint32_t slot = pf * NSW_MAX_VFS + vf, ifi = 0;
+	bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
+	if (!ifi || !if_indextoname(ifi, dev))
+		nsw_fail("qos: VF %u,%u has no device", pf, vf);
+	if (del) {
+		struct nsw_qos q = {0};
+		bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK);
+		char *args[] = {"tc", "qdisc", "del", "dev", dev, "root", NULL};
+		nsw_tc_run(args, out, sizeof out); /* none there is fine */
+		nsw_nic_close(&n);
+		return 0;
+	}
+	if (rate) {
+		/* A burst of at least 10 ms at the rate, and two full frames. */
+		char b[32], r[32];
+		uint64_t bb = rate / 8 / 100;
+		snprintf(b, sizeof b, "%llu", (unsigned long long)(bb < 3028 ? 3028 : bb));
+		snprintf(r, sizeof r, "%llubit", (unsigned long long)rate);
+		char *a1[] = {"tc", "qdisc", "replace", "dev", dev, "root", "handle", "1:", "tbf",
+			      "rate", r, "burst", b, "latency", "50ms", NULL};
+		/* skb->priority p (the 802.1p class) -> band 7 - p: class 7 is served first. */
+		char *a2[] = {"tc", "qdisc", "replace", "dev", dev, "parent", "1:1", "handle", "10:",
+			      "prio", "bands", "8", "priomap", "7", "6", "5", "4", "3", "2", "1",
+			      "0", "7", "7", "7", "7", "7", "7", "7", "7", NULL};
+		if (nsw_tc_run(a1, out, sizeof out) || nsw_tc_run(a2, out, sizeof out)) {
+			char *a3[] = {"tc", "qdisc", "del", "dev", dev, "root", NULL};
+			nsw_tc_run(a3, NULL, 0);
+			out[strcspn(out, "\n")] = 0;
+			nsw_fail("qos: tc refused the rate %s: %s", rate_s, out);
+		}
+	}
+	if (pps) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (!burst)
+			burst = pps / 100 > 8 ? pps / 100 : 8;
+		struct nsw_qos q = {.pps = pps, .burst = burst, .tokens = burst * 1000000000ull,
+				    .last_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec};
+		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
+			nsw_fail("qos: cannot set the packet rate: %s", strerror(errno));
+	}
+	nsw_nic_close(&n);
+	return 0;
+}

@@ -1,0 +1,168 @@
+/* nsw_acl.h - access control lists of a VF: the key of a frame, rules as (value, mask), and
+ * what a rule set decides.
+ *
+ * Owns: which fields a rule can match (source and destination MAC with masks, so an OUI can be
+ * matched; ethertype; outer VLAN ID and PCP; IPv4/IPv6 source and destination prefixes; L4
+ * protocol and ports) and the semantics of a set: the matching rule with the lowest priority
+ * number wins; no match (or no rules) allows.
+ * The BPF data path classifies with a tuple-space search (one hash lookup per distinct mask,
+ * as Open vSwitch's classifier); nsw_acl_eval() below is the linear definition it must agree
+ * with, used by the tests and the simulator.
+ * Invariants: a rule's value has no bit outside its mask; keys are built by nsw_acl_key_build
+ * only, so unused fields are zero.
+ * BPF-safe: static inline, constant or masked offsets, no OS headers.
+ */
+#ifndef NSW_ACL_H
+#define NSW_ACL_H
+
+#include "nsw_parse.h"
+
+#define NSW_ACL_MASKS 8      /* distinct masks per rule set (tuples of the search) */
+#define NSW_ACL_RULES 256    /* rules per set */
+#define NSW_ACL_IDS 8192     /* rule counters per NIC */
+#define NSW_L3_WINDOW 64     /* octets after the L2 header the key is built from */
+
+enum nsw_acl_action { NSW_ACL_ALLOW = 0, NSW_ACL_DROP = 1, NSW_ACL_MIRROR = 2 };
+enum nsw_acl_dir { NSW_ACL_IN = 0, NSW_ACL_OUT = 1 }; /* from the VF / to the VF */
+
+#define NSW_ACL_TAGGED 0x8000 /* in key.vid: the frame had a tag */
+
+struct nsw_acl_key {
+	uint64_t dst, src;
+	uint32_t sip[4], dip[4]; /* IPv4 in [0], host order; IPv6 in [0..3] */
+	uint16_t ethertype;
+	uint16_t vid; /* outer VID | NSW_ACL_TAGGED */
+	uint8_t pcp;
+	uint8_t proto;
+	uint16_t sport, dport;
+	uint8_t pad[6];
+};
+_Static_assert(sizeof(struct nsw_acl_key) == 64, "acl key layout");
+
+struct nsw_acl_rule {
+	struct nsw_acl_key val, mask;
+	uint32_t prio;
+	uint8_t action;
+	uint8_t mirror_pf;
+	uint16_t mirror_vf;
+};
+_Static_assert(sizeof(struct nsw_acl_rule) == 136, "acl rule layout");
+
+NSW_INLINE uint32_t nsw_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* l3 holds min(l3len, NSW_L3_WINDOW) octets that follow the L2 header of frame f. Fields the
+ * frame does not have (no IP, a fragment, no room for the ports) stay zero. */
+NSW_INLINE void nsw_acl_key_build(const struct nsw_frame *f, const uint8_t *l3, uint32_t l3len,
+				  struct nsw_acl_key *k)
+{
+	*k = (struct nsw_acl_key){0};
+	k->dst = f->dst;
+	k->src = f->src;
+	k->ethertype = f->ethertype;
+	if (f->ntags) {
+		k->vid = (uint16_t)(f->vid[0] | NSW_ACL_TAGGED);
+		k->pcp = f->pcp;
+	}
+	uint32_t l4 = 0;
+	if (f->ethertype == 0x0800 && l3len >= 20 && (l3[0] >> 4) == 4) {
+		uint32_t ihl = (uint32_t)(l3[0] & 15) * 4;
+		k->proto = l3[9];
+		k->sip[0] = nsw_be32(l3 + 12);
+		k->dip[0] = nsw_be32(l3 + 16);
+		/* Ports only in the first fragment. */
+		if (ihl >= 20 && (nsw_be16(l3 + 6) & 0x1fff) == 0)
+			l4 = ihl;
+	} else if (f->ethertype == 0x86dd && l3len >= 40 && (l3[0] >> 4) == 6) {
+		k->proto = l3[6];
+		NSW_UNROLL
+		for (int i = 0; i < 4; i++) {
+			k->sip[i] = nsw_be32(l3 + 8 + 4 * i);
+			k->dip[i] = nsw_be32(l3 + 24 + 4 * i);
+		}
+		l4 = 40;
+	}
+	if (l4 && (k->proto == 6 || k->proto == 17 || k->proto == 132)) {
+		NSW_BARRIER_VAR(l4);
+		l4 &= 63; /* ihl is at most 60: the bound the verifier needs */
+		if (l4 + 4 <= l3len && l4 + 4 <= NSW_L3_WINDOW) {
+			k->sport = nsw_be16(l3 + l4);
+			k->dport = nsw_be16(l3 + l4 + 2);
+		}
+	}
+}
+
+/* out = k & m, word by word. */
+NSW_INLINE void nsw_acl_key_mask(const struct nsw_acl_key *k, const struct nsw_acl_key *m,
+				 struct nsw_acl_key *out)
+{
+	const uint64_t *a = (const uint64_t *)k, *b = (const uint64_t *)m;
+	uint64_t *o = (uint64_t *)out;
+	NSW_UNROLL
+	for (int i = 0; i < 8; i++)
+		o[i] = a[i] & b[i];
+}
+
+NSW_INLINE bool nsw_acl_rule_matches(const struct nsw_acl_rule *r, const struct nsw_acl_key *k)
+{
+	const uint64_t *a = (const uint64_t *)k, *m = (const uint64_t *)&r->mask;
+	const uint64_t *v = (const uint64_t *)&r->val;
+	for (int i = 0; i < 8; i++)
+		if ((a[i] & m[i]) != v[i])
+			return false;
+	return true;
+}
+
+/* The compiled form of a set, as the data path searches it: its distinct masks (tuples), each
+ * with the best priority of its rules so the search can stop early, in that order; every rule
+ * lives in a hash table under (set, generation, tuple, value). */
+struct nsw_acl_tuple {
+	struct nsw_acl_key mask;
+	uint32_t best_prio;
+	uint32_t pad;
+};
+
+struct nsw_acl_set {
+	uint32_t gen;
+	uint32_t ntuples;
+	struct nsw_acl_tuple t[NSW_ACL_MASKS];
+};
+_Static_assert(sizeof(struct nsw_acl_set) == 8 + 72 * NSW_ACL_MASKS, "acl set layout");
+
+struct nsw_acl_hkey {
+	uint32_t set;  /* VF slot * 2 + direction */
+	uint32_t tgen; /* generation << 4 | tuple */
+	struct nsw_acl_key val;
+};
+_Static_assert(sizeof(struct nsw_acl_hkey) == 72, "acl hash key layout");
+
+struct nsw_acl_hval {
+	uint32_t id; /* counter index */
+	uint32_t prio;
+	uint8_t action;
+	uint8_t mirror_pf;
+	uint16_t mirror_vf;
+};
+_Static_assert(sizeof(struct nsw_acl_hval) == 12, "acl hash value layout");
+
+/* Compiles n rules into set (gen given) and tuple[i], the tuple of rule i. Returns 0 or an
+ * nsw_err; *bad names the offending rule (index) on error. Checks: priorities unique, no two
+ * rules with the same match, at most NSW_ACL_MASKS distinct masks. Native only. */
+int nsw_acl_compile(const struct nsw_acl_rule *rules, unsigned n, uint32_t gen,
+		    struct nsw_acl_set *set, uint8_t *tuple, unsigned *bad);
+
+/* The definition: index of the winning rule (lowest prio among matches), or -1 (allow). */
+static inline int nsw_acl_eval(const struct nsw_acl_rule *rules, unsigned n,
+			       const struct nsw_acl_key *k)
+{
+	int best = -1;
+	for (unsigned i = 0; i < n; i++)
+		if (nsw_acl_rule_matches(&rules[i], k) &&
+		    (best < 0 || rules[i].prio < rules[best].prio))
+			best = (int)i;
+	return best;
+}
+
+#endif

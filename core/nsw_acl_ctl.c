@@ -1,0 +1,60 @@
+/* nsw_acl_ctl.c - compiling an ACL rule set into the tuples the data path searches (see
+ * nsw_acl.h). Native only; no OS headers. */
+#include <string.h>
+
+#include "nsw_acl.h"
+
+int nsw_acl_compile(const struct nsw_acl_rule *rules, unsigned n, uint32_t gen,
+		    struct nsw_acl_set *set, uint8_t *tuple, unsigned *bad)
+{
+	struct nsw_acl_set s = {.gen = gen};
+	if (n > NSW_ACL_RULES) {
+		*bad = NSW_ACL_RULES;
+		return NSW_E_ACL_MANY;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned j = 0; j < i; j++) {
+			*bad = i;
+			if (rules[i].prio == rules[j].prio)
+				return NSW_E_ACL_PRIO;
+			if (!memcmp(&rules[i].mask, &rules[j].mask, sizeof rules[i].mask) &&
+			    !memcmp(&rules[i].val, &rules[j].val, sizeof rules[i].val))
+				return NSW_E_ACL_SAME;
+		}
+		unsigned t = 0;
+		while (t < s.ntuples && memcmp(&s.t[t].mask, &rules[i].mask, sizeof s.t[t].mask))
+			t++;
+		if (t == s.ntuples) {
+			if (s.ntuples == NSW_ACL_MASKS) {
+				*bad = i;
+				return NSW_E_ACL_MASKS;
+			}
+			s.t[t].mask = rules[i].mask;
+			s.t[t].best_prio = rules[i].prio;
+			s.ntuples++;
+		} else if (rules[i].prio < s.t[t].best_prio) {
+			s.t[t].best_prio = rules[i].prio;
+		}
+		tuple[i] = (uint8_t)t;
+	}
+	/* Tuples in order of their best priority: the search stops at the first tuple whose best
+	 * cannot beat the match in hand. Rules follow their tuple. */
+	uint8_t order[NSW_ACL_MASKS], where[NSW_ACL_MASKS];
+	for (unsigned t = 0; t < s.ntuples; t++)
+		order[t] = (uint8_t)t;
+	for (unsigned a = 1; a < s.ntuples; a++)
+		for (unsigned b = a; b > 0 && s.t[order[b - 1]].best_prio > s.t[order[b]].best_prio; b--) {
+			uint8_t x = order[b];
+			order[b] = order[b - 1];
+			order[b - 1] = x;
+		}
+	struct nsw_acl_set sorted = {.gen = gen, .ntuples = s.ntuples};
+	for (unsigned t = 0; t < s.ntuples; t++) {
+		sorted.t[t] = s.t[order[t]];
+		where[order[t]] = (uint8_t)t;
+	}
+	for (unsigned i = 0; i < n; i++)
+		tuple[i] = where[tuple[i]];
+	*set = sorted;
+	return NSW_OK;
+}
