@@ -24,7 +24,7 @@ endif
 CORE_H   := $(wildcard core/*.h)
 BPF_H    := $(wildcard bpf/*.h)
 CORE_SRC := core/nsw_ctl.c core/nsw_acl_ctl.c
-UNIT_SRC := tests/unit/nsw_test.c tests/unit/test_core.c
+UNIT_SRC := tests/unit/nsw_test.c tests/unit/test_core.c tests/unit/test_acl.c
 UNIT_H   := $(wildcard tests/unit/*.h)
 
 .PHONY: all core core-bpf unit check demo bench clean fuzz deps
@@ -66,9 +66,9 @@ $(B)/test_bpf: tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/nsw_probe.skel.
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
-$(B)/test_bpf_datapath: tests/bpf/test_datapath.c tests/unit/nsw_test.c $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
+$(B)/test_bpf_datapath: tests/bpf/test_datapath.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_datapath.c tests/unit/nsw_test.c $(B)/libnswcore.a \
+	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_datapath.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
 
 # Unit tests: with $(CC), with the other compiler, and under ASan+UBSan.
@@ -97,8 +97,8 @@ bench: $(B)/bench_decide
 
 # The CLI.
 CLI_SRC := cli/nswitch.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c cli/nsw_cli_acl.c \
-	cli/nsw_cli_cap.c
-$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
+	cli/nsw_cli_cap.c cli/nsw_acl_maps.c
+$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -lpcap -o $@
 $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)

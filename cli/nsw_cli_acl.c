@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "nsw_acl_maps.h"
 #include "nsw_cli.h"
 
 static int nsw_pin_fd(struct nsw_cli_nic *n, const char *name)
@@ -243,23 +244,6 @@ static void nsw_acl_target_args(struct nsw_cli_nic *n, int argc, char **argv, in
 	t->set = (t->pf * NSW_MAX_VFS + t->vf) * 2 + t->dir;
 }
 
-/* Rules of set under generation gen, from the hash: fills keys/vals, returns the count. */
-static int nsw_acl_collect(int fd_rules, uint32_t set, uint32_t gen, bool any_gen,
-			   struct nsw_acl_hkey *keys, struct nsw_acl_hval *vals, int max)
-{
-	struct nsw_acl_hkey k, next, *prev = NULL;
-	int n = 0;
-	while (bpf_map_get_next_key(fd_rules, prev, &next) == 0) {
-		k = next;
-		prev = &k;
-		if (k.set != set || (!any_gen && (k.tgen >> 4) != gen))
-			continue;
-		if (n < max && !bpf_map_lookup_elem(fd_rules, &k, &vals[n]))
-			keys[n++] = k;
-	}
-	return n;
-}
-
 static struct nsw_acl_rule nsw_rules[NSW_ACL_RULES];
 static struct nsw_acl_hkey nsw_keys[NSW_ACL_IDS];
 static struct nsw_acl_hval nsw_vals[NSW_ACL_IDS];
@@ -276,7 +260,7 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 	int fd_active = nsw_pin_fd(&n, "nsw_acl_active"), fd_sets = nsw_pin_fd(&n, "nsw_acl_sets");
 	int fd_rules = nsw_pin_fd(&n, "nsw_acl_rules"), fd_hits = nsw_pin_fd(&n, "nsw_acl_hits");
 
-	/* 1. Read and compile the whole set. */
+	/* Read the whole set; nsw_acl_install compiles it before touching anything. */
 	unsigned nr = 0;
 	if (!flush) {
 		FILE *fp = !file || !strcmp(file, "-") ? stdin : fopen(file, "r");
@@ -302,80 +286,14 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 		if (fp != stdin)
 			fclose(fp);
 	}
-	uint32_t word = 0;
-	bpf_map_lookup_elem(fd_active, &t.set, &word);
-	uint32_t oldgen = word & NSW_ACL_GEN_MASK;
-	uint32_t gen = (oldgen + 1) & NSW_ACL_GEN_MASK;
-	uint32_t buf = (word & NSW_ACL_BUF) ? 0 : 1;
-	struct nsw_acl_set set;
-	uint8_t tuple[NSW_ACL_RULES];
-	unsigned bad = 0;
-	int e = nsw_acl_compile(nsw_rules, nr, gen, &set, tuple, &bad);
-	if (e)
-		nsw_fail("acl: rule %u: %s", bad + 1, nsw_strerror(e));
-
-	/* 2. Counter ids: those no rule of any set holds. */
-	static uint8_t used[NSW_ACL_IDS];
-	struct nsw_acl_hkey k, next, *prev = NULL;
-	int nall = 0;
-	while (bpf_map_get_next_key(fd_rules, prev, &next) == 0) {
-		k = next;
-		prev = &k;
-		struct nsw_acl_hval v;
-		if (!bpf_map_lookup_elem(fd_rules, &k, &v) && v.id < NSW_ACL_IDS)
-			used[v.id] = 1;
-		nall++;
-	}
-	if (nall + (int)nr > NSW_ACL_IDS)
-		nsw_fail("acl: the NIC holds %d rules; %u more would pass its %d", nall, nr, NSW_ACL_IDS);
-	int ncpu = libbpf_num_possible_cpus();
-	struct nsw_acl_hit *zeros = calloc((size_t)ncpu, sizeof *zeros);
-	unsigned next_id = 0;
-	struct nsw_acl_hkey hk[NSW_ACL_RULES];
-	unsigned done = 0;
-	for (unsigned i = 0; i < nr; i++) {
-		while (next_id < NSW_ACL_IDS && used[next_id])
-			next_id++;
-		struct nsw_acl_hval v = {.id = next_id++, .prio = nsw_rules[i].prio,
-					 .action = nsw_rules[i].action,
-					 .mirror_pf = nsw_rules[i].mirror_pf,
-					 .mirror_vf = nsw_rules[i].mirror_vf};
-		hk[i] = (struct nsw_acl_hkey){.set = t.set, .tgen = gen << 4 | tuple[i],
-					      .val = nsw_rules[i].val};
-		if (zeros)
-			bpf_map_update_elem(fd_hits, &v.id, zeros, 0);
-		/* 3. The new generation's rules, beside the live ones. */
-		if (bpf_map_update_elem(fd_rules, &hk[i], &v, BPF_NOEXIST)) {
-			int se = errno;
-			for (unsigned j = 0; j < done; j++)
-				bpf_map_delete_elem(fd_rules, &hk[j]);
-			nsw_fail("acl: cannot store rule %u: %s", i + 1, strerror(se));
-		}
-		done++;
-	}
-	free(zeros);
-	uint32_t sk = t.set * 2 + buf;
-	if (nr && bpf_map_update_elem(fd_sets, &sk, &set, 0)) {
-		int se = errno;
-		for (unsigned j = 0; j < done; j++)
-			bpf_map_delete_elem(fd_rules, &hk[j]);
-		nsw_fail("acl: cannot store the rule set: %s", strerror(se));
-	}
-	/* 4. The flip: one store. */
-	uint32_t nword = nr ? NSW_ACL_LIVE | (buf ? NSW_ACL_BUF : 0) | gen : gen;
-	if (bpf_map_update_elem(fd_active, &t.set, &nword, 0)) {
-		int se = errno;
-		for (unsigned j = 0; j < done; j++)
-			bpf_map_delete_elem(fd_rules, &hk[j]);
-		nsw_fail("acl: cannot switch to the new set: %s", strerror(se));
-	}
-	/* 5. The old generation goes. */
-	int nold = nsw_acl_collect(fd_rules, t.set, oldgen, false, nsw_keys, nsw_vals, NSW_ACL_IDS);
-	for (int i = 0; i < nold; i++)
-		bpf_map_delete_elem(fd_rules, &nsw_keys[i]);
+	struct nsw_acl_maps m = {fd_active, fd_sets, fd_rules, fd_hits};
+	char err[256];
+	unsigned ntuples = 0;
+	if (nsw_acl_install(&m, t.set, nsw_rules, nr, &ntuples, err, sizeof err))
+		nsw_fail("acl: %s", err);
 	nsw_text("acl vf %u,%u %s: %u rule%s in %u tuple%s\n", t.pf, t.vf,
-		 t.dir == NSW_ACL_IN ? "in" : "out", nr, nr == 1 ? "" : "s", set.ntuples,
-		 set.ntuples == 1 ? "" : "s");
+		 t.dir == NSW_ACL_IN ? "in" : "out", nr, nr == 1 ? "" : "s", ntuples,
+		 ntuples == 1 ? "" : "s");
 	nsw_nic_close(&n);
 }
 

@@ -27,15 +27,22 @@ enum nsw_acl_dir { NSW_ACL_IN = 0, NSW_ACL_OUT = 1 }; /* from the VF / to the VF
 
 #define NSW_ACL_TAGGED 0x8000 /* in key.vid: the frame had a tag */
 
+/* The words view (w) is how masks are applied: a union, so reading fields written one way
+ * through the other is defined C and not an aliasing violation. */
 struct nsw_acl_key {
-	uint64_t dst, src;
-	uint32_t sip[4], dip[4]; /* IPv4 in [0], host order; IPv6 in [0..3] */
-	uint16_t ethertype;
-	uint16_t vid; /* outer VID | NSW_ACL_TAGGED */
-	uint8_t pcp;
-	uint8_t proto;
-	uint16_t sport, dport;
-	uint8_t pad[6];
+	union {
+		struct {
+			uint64_t dst, src;
+			uint32_t sip[4], dip[4]; /* IPv4 in [0], host order; IPv6 in [0..3] */
+			uint16_t ethertype;
+			uint16_t vid; /* outer VID | NSW_ACL_TAGGED */
+			uint8_t pcp;
+			uint8_t proto;
+			uint16_t sport, dport;
+			uint8_t pad[6];
+		};
+		uint64_t w[8];
+	};
 };
 _Static_assert(sizeof(struct nsw_acl_key) == 64, "acl key layout");
 
@@ -98,19 +105,15 @@ NSW_INLINE void nsw_acl_key_build(const struct nsw_frame *f, const uint8_t *l3, 
 NSW_INLINE void nsw_acl_key_mask(const struct nsw_acl_key *k, const struct nsw_acl_key *m,
 				 struct nsw_acl_key *out)
 {
-	const uint64_t *a = (const uint64_t *)k, *b = (const uint64_t *)m;
-	uint64_t *o = (uint64_t *)out;
 	NSW_UNROLL
 	for (int i = 0; i < 8; i++)
-		o[i] = a[i] & b[i];
+		out->w[i] = k->w[i] & m->w[i];
 }
 
 NSW_INLINE bool nsw_acl_rule_matches(const struct nsw_acl_rule *r, const struct nsw_acl_key *k)
 {
-	const uint64_t *a = (const uint64_t *)k, *m = (const uint64_t *)&r->mask;
-	const uint64_t *v = (const uint64_t *)&r->val;
 	for (int i = 0; i < 8; i++)
-		if ((a[i] & m[i]) != v[i])
+		if ((k->w[i] & r->mask.w[i]) != r->val.w[i])
 			return false;
 	return true;
 }

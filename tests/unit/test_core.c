@@ -375,7 +375,7 @@ NSW_TEST(every_reason_has_a_name)
 	for (unsigned c = 0; c < NSW_CASE_MAX; c++)
 		CHECK(strcmp(nsw_case_name(c), "unknown") != 0);
 	CHECK(strcmp(nsw_drop_name(NSW_DROP_MAX), "unknown") == 0);
-	for (int e = 0; e >= NSW_E_PF_DOWN; e--)
+	for (int e = 0; e >= NSW_E_ACL_MANY; e--)
 		CHECK(strcmp(nsw_strerror(e), "unknown error") != 0);
 }
 
