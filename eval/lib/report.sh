@@ -23,6 +23,8 @@ short() { # a label without spaces, for plot legends
 # the architectures that produced data, in the order of the run
 ARCHS=$(awk -F, 'NR > 1 && $2 == "ok" { printf "%s ", $1 }' "$OUT/archs.csv")
 BASES=$(meta base_loads_pct_of_one_cpu)
+IVS=$(meta ping_intervals_fig8_s) # fig8: the first is the sleeping-CPU interval, the second busy-polls
+IV1=${IVS%% *} IV2=${IVS##* }
 TITLES=
 for a in $ARCHS; do TITLES+="$(short "$a") "; done
 MACHINE="$(meta cpus) x $(meta cpu_model), Linux $(meta kernel), $(meta started_utc) UTC, $(meta mode) mode"
@@ -36,6 +38,8 @@ col() { # col CSV ARCH FIELD [FILTER-awk-expression]: the values of FIELD for AR
 # fig5 selectors (fields by position: 2 base, 3 mode, 4 offered)
 f5() { col "$OUT/fig5.csv" "$1" "$2" "\$2 == ${3:-0} && ${4:-1}"; }
 
+r8() { col "$OUT/fig8.csv" "$1" "$2" "\$3 == $3" | median; } # r8 ARCH FIELD INTERVAL: median of reps
+
 # ---- plot data
 for a in $ARCHS; do
 	for b in $BASES; do
@@ -43,8 +47,10 @@ for a in $ARCHS; do
 			"$OUT/fig5.csv" | sort -g >"$P/fig5-$a-b$b.dat"
 	done
 	awk -F, -v a="$a" 'NR > 1 && $1 == a { print $2, $3, $4, $6 }' "$OUT/fig7.csv" | sort -g >"$P/fig7-$a.dat"
-	cat "$OUT"/raw/fig8-"$a"-*.ping 2>/dev/null | grep -Eo 'time=[0-9.]+' | cut -d= -f2 | sort -g |
-		awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) print v[i], i / NR }' >"$P/fig8-$a.cdf"
+	for iv in $IVS; do
+		cat "$OUT"/raw/fig8-"$a"-"$iv"-*.ping 2>/dev/null | grep -Eo 'time=[0-9.]+' | cut -d= -f2 | sort -g |
+			awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) print v[i], i / NR }' >"$P/fig8-$a-$iv.cdf"
+	done
 done
 : >"$P/fig5-bars.dat"
 : >"$P/fig8-bars.dat"
@@ -53,12 +59,16 @@ for a in $ARCHS; do
 	row=$(short "$a")
 	for b in $BASES; do row+=" $(f5 "$a" recv_MBps "$b" '$4 == 93' | head -1)"; done
 	echo "$row" >>"$P/fig5-bars.dat"
-	echo "$(short "$a") $(col "$OUT/fig8.csv" "$a" rtt_p50_ms | median) $(col "$OUT/fig8.csv" "$a" rtt_p99_ms | median)" >>"$P/fig8-bars.dat"
+	row=$(short "$a")
+	for iv in $IV1 $IV2; do
+		row+=" $(r8 "$a" rtt_p50_ms "$iv") $(r8 "$a" rtt_p99_ms "$iv")"
+	done
+	echo "$row" >>"$P/fig8-bars.dat"
 	echo "$(short "$a") $(col "$OUT/max.csv" "$a" MBps | median) $(f5 "$a" recv_MBps 0 '$3 == "sat"' | head -1)" >>"$P/max-bars.dat"
 done
 if [[ -n $ARCHS ]]; then
 	for g in fig5 fig7 fig8 max; do
-		gnuplot -e "dir='$OUT'; archs='$ARCHS'; titles='$TITLES'; bases='$BASES'; machine='$MACHINE'" \
+		gnuplot -e "dir='$OUT'; archs='$ARCHS'; titles='$TITLES'; bases='$BASES'; machine='$MACHINE'; iv1='$IV1'; iv2='$IV2'" \
 			"$EV/$g.gp" 2>"$P/$g.gnuplot.log" || { cat "$P/$g.gnuplot.log" >&2; echo "eval: error: gnuplot $g failed" >&2; exit 1; }
 	done
 fi
@@ -91,7 +101,7 @@ the paper's numbers (Bardgett and Zou, Section IV) are quoted beside them.
 | memory | $(meta mem_total) |
 | tools | $(meta iperf3); $(meta ovs) |
 | load average at start / end | $(meta loadavg_start) / $(meta loadavg_end) |
-| idle host CPU sys/softirq/user % before / after (2 s, nothing of ours running) | $(meta idle_cpu_start) / $(meta idle_cpu_end) |
+| idle host CPU sys/softirq/user % before / after (1-2 s, nothing of ours running) | $(meta idle_cpu_start) / $(meta idle_cpu_end) |
 | pinning | $(meta pinning) |
 | parameters | base loads $(meta base_loads_pct_of_one_cpu) % of one CPU; offered loads $(meta loads_MBps) MB/s (under base loads above 0: $(meta loads_MBps_under_base_load)); $(meta fig5_seconds) s per Fig. 5 point, $(meta fig7_seconds) s per Fig. 7 point, $(meta max_seconds) s per maximum run; $(meta repetitions) repetitions of Fig. 8 and maximum |
 
@@ -120,7 +130,7 @@ $(awk -F, 'NR > 1 { printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$OUT/ar
 
 ## Side by side
 
-| architecture | max TCP VM2->VM1 MB/s (median) | UDP saturation received MB/s | RTT p50 / p99 ms, idle (median) | host CPU sys+softirq % at 10 / 93 MB/s (increase) | host CPU sys / softirq % at max TCP | port load during max TCP MB/s | VM3->VM1 MB/s, ext 0 -> max ramp |
+| architecture | max TCP VM2->VM1 MB/s (median) | UDP saturation received MB/s | RTT p50 / p99 ms at low load, ping every $IV1 s (every $IV2 s, busy CPU) | host CPU sys+softirq % at 10 / 93 MB/s (increase) | host CPU sys / softirq % at max TCP | port load during max TCP MB/s | VM3->VM1 MB/s, ext 0 -> max ramp |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 EOF
 for a in $ARCHS; do
@@ -128,7 +138,7 @@ for a in $ARCHS; do
 	d=$(awk -v x="$c10" -v y="$c93" 'BEGIN { if (x == "" || y == "") print "n/a"; else printf "%+.1f", y - x }')
 	v0=$(awk -F, -v a="$a" 'NR > 1 && $1 == a && $2 == 0 { print $4 }' "$OUT/fig7.csv")
 	vN=$(awk -F, -v a="$a" 'NR > 1 && $1 == a { print $2, $4 }' "$OUT/fig7.csv" | sort -g | tail -1 | cut -d' ' -f2)
-	echo "| $(nse_arch_label "$a") | $(fmt "$(col "$OUT/max.csv" "$a" MBps | median)" %.0f) | $(fmt "$(f5 "$a" recv_MBps 0 '$3 == "sat"' | head -1)" %.0f) | $(fmt "$(col "$OUT/fig8.csv" "$a" rtt_p50_ms | median)" %.3f) / $(fmt "$(col "$OUT/fig8.csv" "$a" rtt_p99_ms | median)" %.3f) | $(fmt "$c10" %.1f) / $(fmt "$c93" %.1f) ($d) | $(fmt "$(col "$OUT/max.csv" "$a" cpu_sys_pct | median)" %.1f) / $(fmt "$(col "$OUT/max.csv" "$a" cpu_softirq_pct | median)" %.1f) | $(fmt "$(col "$OUT/max.csv" "$a" port_MBps | median)" %.1f) | $(fmt "$v0" %.0f) -> $(fmt "$vN" %.0f) |"
+	echo "| $(nse_arch_label "$a") | $(fmt "$(col "$OUT/max.csv" "$a" MBps | median)" %.0f) | $(fmt "$(f5 "$a" recv_MBps 0 '$3 == "sat"' | head -1)" %.0f) | $(fmt "$(r8 "$a" rtt_p50_ms "$IV1")" %.3f) / $(fmt "$(r8 "$a" rtt_p99_ms "$IV1")" %.3f) ($(fmt "$(r8 "$a" rtt_p50_ms "$IV2")" %.3f) / $(fmt "$(r8 "$a" rtt_p99_ms "$IV2")" %.3f)) | $(fmt "$c10" %.1f) / $(fmt "$c93" %.1f) ($d) | $(fmt "$(col "$OUT/max.csv" "$a" cpu_sys_pct | median)" %.1f) / $(fmt "$(col "$OUT/max.csv" "$a" cpu_softirq_pct | median)" %.1f) | $(fmt "$(col "$OUT/max.csv" "$a" port_MBps | median)" %.1f) | $(fmt "$v0" %.0f) -> $(fmt "$vN" %.0f) |"
 done
 cat <<EOF
 
@@ -167,10 +177,10 @@ for a in $ARCHS; do
 	sh+="$(short "$a") $(fmt "$v0" %.0f) -> $(fmt "$(echo "$last" | cut -d' ' -f3)" %.0f) MB/s with $(fmt "$(echo "$last" | cut -d' ' -f2)" %.0f) MB/s to the external host; "
 done
 echo "| pSwitch: VM-to-VM traffic shares the port with external traffic (Fig. 7) | VM3->VM1 with no external traffic -> with the highest external ramp: $sh | for Qbg/Qbh VM3->VM1 and VM2->external share the port's transmit side, so what one gains the other loses, and their sum stays at the port's rate. The vSwitch and nSwitch switch VM3->VM1 inside the host and their VM-to-VM traffic never touches the port: what changes there is CPU contention (two cores run both flows), not the port. |"
-ns50=$(fmt "$(col "$OUT/fig8.csv" nswitch rtt_p50_ms | median)" %.3f)
-ns99=$(fmt "$(col "$OUT/fig8.csv" nswitch rtt_p99_ms | median)" %.3f)
-br50=$(fmt "$(col "$OUT/fig8.csv" bridge rtt_p50_ms | median)" %.3f)
-echo "| nSwitch latency about 0.009 ms (approximated by pinging the SR-IOV NIC's address) | nSwitch RTT p50 $ns50 ms, p99 $ns99 ms (Linux bridge p50 $br50 ms) | the paper approximated a NIC that did not exist; our nSwitch is the paper's decision in BPF on the host CPU, and our figure is a full VM-to-VM ping round trip through two network stacks (one way is about half). ping prints microsecond resolution, so values near 0.005 ms are quantized. |"
+ns50=$(fmt "$(r8 nswitch rtt_p50_ms "$IV1")" %.3f) ns99=$(fmt "$(r8 nswitch rtt_p99_ms "$IV1")" %.3f)
+nb50=$(fmt "$(r8 nswitch rtt_p50_ms "$IV2")" %.3f) nb99=$(fmt "$(r8 nswitch rtt_p99_ms "$IV2")" %.3f)
+br50=$(fmt "$(r8 bridge rtt_p50_ms "$IV1")" %.3f) bb50=$(fmt "$(r8 bridge rtt_p50_ms "$IV2")" %.3f)
+echo "| nSwitch latency about 0.009 ms (approximated by pinging the SR-IOV NIC's address) | nSwitch RTT p50 $ns50 ms, p99 $ns99 ms with a ping every $IV1 s; p50 $nb50 ms, p99 $nb99 ms with a ping every $IV2 s (Linux bridge p50 $br50 / $bb50 ms) | the paper approximated a NIC that did not exist; our nSwitch is the paper's decision in BPF on the host CPU, and our figure is a full VM-to-VM ping round trip through two network stacks (one way is about half). With a ping every 10 ms the CPU goes idle between pings and every RTT includes waking it (this host is itself a VM); below 10 ms ping busy-polls, the CPU stays awake and the RTT is the path's own. ping prints microsecond resolution, so values near 0.005 ms are quantized. |"
 echo "| nSwitch: no port bandwidth limit, no CPU load from switching | nSwitch max TCP $(fmt "$(col "$OUT/max.csv" nswitch MBps | median)" %.0f) MB/s with $(fmt "$(col "$OUT/max.csv" nswitch port_MBps | median)" %.1f) MB/s on the port; host CPU sys/softirq at max $(fmt "$(col "$OUT/max.csv" nswitch cpu_sys_pct | median)" %.1f) / $(fmt "$(col "$OUT/max.csv" nswitch cpu_softirq_pct | median)" %.1f) % | the port claim holds: VM-to-VM traffic is switched before the port. The CPU claim cannot hold here: our \"NIC\" is BPF running in the host's softirq, so switching costs host CPU like the bridge does (the paper's nSwitch would do it in NIC silicon). |"
 
 cat <<EOF
@@ -209,15 +219,17 @@ cat <<EOF
 
 ## Fig. 8: VM-to-VM latency at low load
 
-ping VM2 -> VM1 every $(meta ping_interval_fig8_s) s with nothing else running, $(meta fig8_pings) pings x
-$(meta repetitions) repetition(s). RTT, not one-way.
+ping VM2 -> VM1 with nothing else running, $(meta fig8_seconds_per_rep) s per repetition, $(meta repetitions)
+repetition(s), at two intervals: every $IV1 s (the CPU sleeps between pings, so each RTT includes a
+wake-up from idle) and every $IV2 s (iputils ping busy-polls below 10 ms: the CPU stays awake and
+the RTT is the path's own). RTT, not one-way.
 
 ![Fig. 8](fig8.png)
 
-| architecture | repetition | samples | min ms | p50 ms | mean ms | p99 ms | max ms | loss % |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| architecture | repetition | ping interval s | samples | min ms | p50 ms | mean ms | p99 ms | max ms | loss % |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 EOF
-awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$OUT/fig8.csv"
+awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$OUT/fig8.csv"
 cat <<EOF
 
 ## Maximum VM-to-VM throughput

@@ -107,7 +107,8 @@ check pswitch-port-bound port_bound
 
 # percentiles ordered, received never above sent, losses within 0..100
 ordered() {
-	awk -F, 'NR > 1 && !($4 <= $5 && $5 <= $7 && $7 <= $8) { print "fig8 " $1 " rep " $2 ": min/p50/p99/max out of order" }' "$O/fig8.csv"
+	awk -F, 'NR > 1 && !($5 <= $6 && $6 <= $8 && $8 <= $9) { print "fig8 " $1 " rep " $2 " every " $3 " s: min/p50/p99/max out of order" }
+		NR > 1 && $4 < 10 { print "fig8 " $1 ": only " $4 " RTTs" }' "$O/fig8.csv"
 	awk -F, 'NR > 1 && $12 > 0 && $13 > $14 { print "fig5 " $1 " " $4 " MB/s: p50 " $13 " > p99 " $14 }
 		NR > 1 && $6 > $5 * 1.01 + 0.01 { print "fig5 " $1 " " $4 " MB/s: received " $6 " > sent " $5 }
 		NR > 1 && ($7 < 0 || $7 > 100) { print "fig5 " $1 ": loss " $7 "%" }
