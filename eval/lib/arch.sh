@@ -170,8 +170,10 @@ arch_up_nswitch() { # (d) nSwitch through the nswitch CLI (contract of issue 3)
 	nse_port_wire "$NS_SW" dn0
 	ip -n "$NS_SW" link set dn0 master swbr
 	local i
-	# The VM ends stay in the hypervisor namespace (as "vm$i") until their VF is added: the CLI
-	# gives the peer its vMAC, and finds it reliably there; then they move into the VMs.
+	# The VM ends stay in the hypervisor namespace (as "vm$i") until their VF is added (the CLI
+	# gives the peer its vMAC), then move into the VMs: a build of the CLI on 2026-11-24 failed
+	# with "cannot give hv2's peer the vMAC: No such device" when the peers already sat in
+	# different namespaces under one name; attaching first does not depend on that lookup.
 	for i in 1 2 3; do
 		ip -n "$NS_HV" link add "hv$i" type veth peer name "vm$i"
 		ip -n "$NS_HV" link set "hv$i" up
