@@ -193,7 +193,10 @@ share VM1's CPU, the burner limited by a cgroup v1 cpu quota to the base load (t
 md5sum under CPU limits; a busy loop, because md5sum reading /dev/zero adds system time to the
 very figure we measure). Host CPU is from /proc/stat over a window inside the transfer, in % of
 all cores; "load" = system + softirq as in the paper. The last point of each line is iperf3
--b 0 (saturation); its "offered" is what the sender managed to send.
+-b 0 (saturation); its "offered" is what the sender managed to send. Pings are 10 ms apart
+(faster, ping would busy-poll a CPU and swamp the CPU figures), so at light load each RTT
+includes waking an idle CPU; as the load rises the CPUs stay awake and the RTT can even fall.
+Panels (a) to (c) are at base load 0; (d) shows the base loads.
 
 ![Fig. 5](fig5.png)
 
