@@ -151,6 +151,7 @@ struct {
 struct nsw_scratch {
 	__u8 l3[NSW_L3_WINDOW];
 	struct nsw_acl_key key;
+	struct nsw_acl_key masked;
 	struct nsw_acl_hkey hk;
 };
 
@@ -263,28 +264,27 @@ static __always_inline __u32 nsw_skb_l3(struct __sk_buff *skb, const struct nsw_
 	return 0;
 }
 
-struct nsw_acl_ctx {
-	const struct nsw_acl_set *set;
-	const struct nsw_acl_key *key;
-	struct nsw_acl_hkey *hk; /* in nsw_scratch */
-	const struct nsw_acl_hval *best;
-	__u32 gen;
-};
-
-static long nsw_acl_tuple(__u32 t, void *arg)
+/* The search: tuples in order of their best priority (at most NSW_ACL_MASKS), one
+ * hash lookup each, stopping as soon as no later tuple can beat the match in hand. */
+static __always_inline const struct nsw_acl_hval *
+nsw_acl_search(const struct nsw_acl_set *set, const struct nsw_acl_key *key,
+	       struct nsw_scratch *sc, __u32 gen)
 {
-	struct nsw_acl_ctx *c = arg;
-	if (t >= c->set->ntuples)
-		return 1;
-	const struct nsw_acl_tuple *tp = &c->set->t[t & (NSW_ACL_MASKS - 1)];
-	if (c->best && c->best->prio < tp->best_prio)
-		return 1; /* nothing further can win */
-	c->hk->tgen = c->gen << 4 | t;
-	nsw_acl_key_mask(c->key, &tp->mask, &c->hk->val);
-	const struct nsw_acl_hval *v = bpf_map_lookup_elem(&nsw_acl_rules, c->hk);
-	if (v && (!c->best || v->prio < c->best->prio))
-		c->best = v;
-	return 0;
+	const struct nsw_acl_hval *best = NULL;
+	__u32 n = set->ntuples;
+	for (__u32 t = 0; t < NSW_ACL_MASKS; t++) {
+		if (t >= n)
+			break;
+		if (best && best->prio < set->t[t].best_prio)
+			break;
+		nsw_acl_key_mask(key, &set->t[t].mask, &sc->masked);
+		sc->hk.tgen = gen << 4 | t;
+		sc->hk.fold = nsw_acl_fold(&sc->masked);
+		const struct nsw_acl_hval *v = bpf_map_lookup_elem(&nsw_acl_rules, &sc->hk);
+		if (v && (!best || v->prio < best->prio) && nsw_acl_key_equal(&v->val, &sc->masked))
+			best = v;
+	}
+	return best;
 }
 
 /* Is an ACL live on (VF slot, dir)? Cheap: one array read; the key is built only if so. */
@@ -307,25 +307,22 @@ static __always_inline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u3
 	__u32 word = *w; /* read once: this frame sees one generation */
 	if (!(word & NSW_ACL_LIVE))
 		return NULL;
-	__u32 sk = k * 2 + ((word & NSW_ACL_BUF) ? 1 : 0), zero = 0;
+	__u32 sk = k * 2 + ((word & NSW_ACL_BUF) ? 1 : 0), zero = 0, gen = word & NSW_ACL_GEN_MASK;
 	struct nsw_scratch *sc = bpf_map_lookup_elem(&nsw_scratch, &zero);
-	if (!sc)
+	const struct nsw_acl_set *set = bpf_map_lookup_elem(&nsw_acl_sets, &sk);
+	if (!sc || !set || set->gen != gen)
 		return NULL;
-	struct nsw_acl_ctx c = {.key = key, .gen = word & NSW_ACL_GEN_MASK, .hk = &sc->hk};
-	c.set = bpf_map_lookup_elem(&nsw_acl_sets, &sk);
-	if (!c.set || c.set->gen != c.gen)
-		return NULL;
-	c.hk->set = k;
-	bpf_loop(NSW_ACL_MASKS, nsw_acl_tuple, &c, 0);
-	if (c.best) {
-		__u32 id = c.best->id;
+	sc->hk.set = k;
+	const struct nsw_acl_hval *best = nsw_acl_search(set, key, sc, gen);
+	if (best) {
+		__u32 id = best->id;
 		struct nsw_acl_hit *h = bpf_map_lookup_elem(&nsw_acl_hits, &id);
 		if (h) {
 			h->pkts++;
 			h->bytes += bytes;
 		}
 	}
-	return c.best;
+	return best;
 }
 
 /* ---- mirroring (SPAN) and capture ---- */

@@ -81,12 +81,12 @@ int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw
 	for (unsigned i = 0; i < n; i++) {
 		while (next_id < NSW_ACL_IDS && used[next_id])
 			next_id++;
-		struct nsw_acl_hval v = {.id = next_id++, .prio = rules[i].prio,
+		struct nsw_acl_hval v = {.val = rules[i].val, .id = next_id++, .prio = rules[i].prio,
 					 .action = rules[i].action,
 					 .mirror_pf = rules[i].mirror_pf,
 					 .mirror_vf = rules[i].mirror_vf};
 		hk[i] = (struct nsw_acl_hkey){.set = set, .tgen = gen << 4 | tuple[i],
-					      .val = rules[i].val};
+					      .fold = nsw_acl_fold(&rules[i].val)};
 		if (zeros)
 			bpf_map_update_elem(m->hits, &v.id, zeros, 0);
 		/* The new generation's rules, beside the live ones. */
@@ -95,6 +95,9 @@ int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw
 			for (unsigned j = 0; j < done; j++)
 				bpf_map_delete_elem(m->rules, &hk[j]);
 			free(zeros);
+			if (se == EEXIST)
+				return nsw_acl_err(err, errlen, "rule %u: its match hashes like another "
+					"rule's of the same shape; change either slightly", i + 1);
 			return nsw_acl_err(err, errlen, "cannot store rule %u: %s", i + 1, strerror(se));
 		}
 		done++;

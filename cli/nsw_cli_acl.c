@@ -404,7 +404,7 @@ static void nsw_acl_show(int argc, char **argv)
 					by += hits[c].bytes;
 				}
 			unsigned t = (nsw_keys[i].tgen & 15) % NSW_ACL_MASKS;
-			nsw_rule_format(&nsw_keys[i].val, &s.t[t].mask, text, sizeof text);
+			nsw_rule_format(&nsw_vals[i].val, &s.t[t].mask, text, sizeof text);
 			const char *act = nsw_vals[i].action == NSW_ACL_DROP ? "drop"
 					  : nsw_vals[i].action == NSW_ACL_MIRROR ? "mirror" : "allow";
 			nsw_out_begin_obj(NULL);

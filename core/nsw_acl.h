@@ -134,21 +134,47 @@ struct nsw_acl_set {
 };
 _Static_assert(sizeof(struct nsw_acl_set) == 8 + 72 * NSW_ACL_MASKS, "acl set layout");
 
+/* The hash key carries a 64-bit fold of the masked value, not the value: hashing 16 octets
+ * instead of 72 is most of a lookup's cost. The value itself is in the entry and compared on a
+ * hit, so a frame whose fold collides with a rule's is never taken for a match; two rules of
+ * one tuple whose folds collide are refused at install. */
 struct nsw_acl_hkey {
 	uint32_t set;  /* VF slot * 2 + direction */
 	uint32_t tgen; /* generation << 4 | tuple */
-	struct nsw_acl_key val;
+	uint64_t fold;
 };
-_Static_assert(sizeof(struct nsw_acl_hkey) == 72, "acl hash key layout");
+_Static_assert(sizeof(struct nsw_acl_hkey) == 16, "acl hash key layout");
 
 struct nsw_acl_hval {
-	uint32_t id; /* counter index */
+	struct nsw_acl_key val; /* the rule's (masked) value */
+	uint32_t id;            /* counter index */
 	uint32_t prio;
 	uint8_t action;
 	uint8_t mirror_pf;
 	uint16_t mirror_vf;
+	uint32_t pad;
 };
-_Static_assert(sizeof(struct nsw_acl_hval) == 12, "acl hash value layout");
+_Static_assert(sizeof(struct nsw_acl_hval) == 80, "acl hash value layout");
+
+NSW_INLINE uint64_t nsw_acl_fold(const struct nsw_acl_key *k)
+{
+	uint64_t h = 0x6a09e667f3bcc908ull;
+	NSW_UNROLL
+	for (int i = 0; i < 8; i++) {
+		h = (h ^ k->w[i]) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+NSW_INLINE bool nsw_acl_key_equal(const struct nsw_acl_key *a, const struct nsw_acl_key *b)
+{
+	uint64_t d = 0;
+	NSW_UNROLL
+	for (int i = 0; i < 8; i++)
+		d |= a->w[i] ^ b->w[i];
+	return d == 0;
+}
 
 /* Compiles n rules into set (gen given) and tuple[i], the tuple of rule i. Returns 0 or an
  * nsw_err; *bad names the offending rule (index) on error. Checks: priorities unique, no two

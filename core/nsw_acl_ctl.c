@@ -39,17 +39,17 @@ int nsw_acl_compile(const struct nsw_acl_rule *rules, unsigned n, uint32_t gen,
 	}
 	/* Tuples in order of their best priority: the search stops at the first tuple whose best
 	 * cannot beat the match in hand. Rules follow their tuple. */
-	uint8_t order[NSW_ACL_MASKS], where[NSW_ACL_MASKS];
-	for (unsigned t = 0; t < s.ntuples; t++)
-		order[t] = (uint8_t)t;
-	for (unsigned a = 1; a < s.ntuples; a++)
+	_Static_assert(NSW_ACL_MASKS == 8, "order[] below lists every tuple");
+	uint8_t order[NSW_ACL_MASKS] = {0, 1, 2, 3, 4, 5, 6, 7}, where[NSW_ACL_MASKS] = {0};
+	const unsigned nt = s.ntuples < NSW_ACL_MASKS ? s.ntuples : NSW_ACL_MASKS;
+	for (unsigned a = 1; a < nt; a++)
 		for (unsigned b = a; b > 0 && s.t[order[b - 1]].best_prio > s.t[order[b]].best_prio; b--) {
 			uint8_t x = order[b];
 			order[b] = order[b - 1];
 			order[b - 1] = x;
 		}
 	struct nsw_acl_set sorted = {.gen = gen, .ntuples = s.ntuples};
-	for (unsigned t = 0; t < s.ntuples; t++) {
+	for (unsigned t = 0; t < nt; t++) {
 		sorted.t[t] = s.t[order[t]];
 		where[order[t]] = (uint8_t)t;
 	}

@@ -23,37 +23,18 @@
 #include "../unit/nsw_fixture.h"
 #include "../unit/nsw_frames.h"
 #include "../unit/nsw_test.h"
-#include "nsw_tc.skel.h"
+#include "nsw_dp_fixture.h"
 
 static struct nsw_tc *skel;
 static struct nsw_nic *nic;
 static int skip;
-#define LO 1 /* ifindex of lo: the device every test frame "enters" on */
 
 static int setup(void)
 {
 	if (skel || skip)
 		return !skip;
-	skip = 1;
-	if (unshare(CLONE_NEWNET))
-		return 0;
-	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	struct ifreq ifr = {0};
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
-	ifr.ifr_flags = IFF_UP;
-	if (s < 0 || ioctl(s, SIOCSIFFLAGS, &ifr))
-		return 0;
-	close(s);
-	libbpf_set_print(NULL);
-	skel = nsw_tc__open_and_load();
-	if (!skel)
-		return 0;
-	nic = mmap(NULL, (sizeof(struct nsw_nic) + 4095) & ~4095ul, PROT_READ | PROT_WRITE,
-		   MAP_SHARED, bpf_map__fd(skel->maps.nsw_state), 0);
-	if (nic == MAP_FAILED)
-		return 0;
-	skip = 0;
-	return 1;
+	skip = nsw_dp_setup(&skel, &nic) != 0;
+	return !skip;
 }
 
 #define NEED_BPF()                                                                        \
@@ -66,18 +47,9 @@ static int setup(void)
 		}                                                                         \
 	} while (0)
 
-/* The fixture's NIC; lo is port `in`; every VF and PF 0's port are bound to lo. */
 static void configure(struct nsw_port in)
 {
-	uint32_t ifi = LO, zero = 0;
-	struct nsw_port_info pi = {.port = in};
-	nsw_fixture_lab(nic);
-	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_ports), &ifi, &pi, 0);
-	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
-		uint32_t v = (nic->vf[slot / NSW_MAX_VFS][slot % NSW_MAX_VFS] & NSW_VF_EN) ? LO : 0;
-		bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_dev), &slot, &v, 0);
-	}
-	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_pf_dev), &zero, &ifi, 0);
+	nsw_dp_configure(skel, nic, in);
 }
 
 static int run(const uint8_t *frame, unsigned len, struct __sk_buff *out)

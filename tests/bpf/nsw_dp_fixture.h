@@ -1,0 +1,62 @@
+/* nsw_dp_fixture.h - the data path without a network, for the BPF tests and the benchmarks:
+ * the nsw_tc skeleton loaded (not pinned) inside a private network namespace whose loopback
+ * stands in for every device, so no frame (a flood's clones included) reaches a real one, and
+ * the tests' fixture NIC configured through the mmapped registers. Needs root. */
+#ifndef NSW_DP_FIXTURE_H
+#define NSW_DP_FIXTURE_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../../bpf/nsw_maps.h"
+#include "../unit/nsw_fixture.h"
+#include "nsw_tc.skel.h"
+
+#define LO 1 /* ifindex of lo: the device every frame "enters" on */
+
+static inline int nsw_dp_setup(struct nsw_tc **skel, struct nsw_nic **nic)
+{
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifreq ifr = {0};
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	ifr.ifr_flags = IFF_UP;
+	if (s < 0 || ioctl(s, SIOCSIFFLAGS, &ifr))
+		return -1;
+	close(s);
+	libbpf_set_print(NULL);
+	*skel = nsw_tc__open_and_load();
+	if (!*skel)
+		return -1;
+	*nic = mmap(NULL, (sizeof(struct nsw_nic) + 4095) & ~4095ul, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, bpf_map__fd((*skel)->maps.nsw_state), 0);
+	return *nic == MAP_FAILED ? -1 : 0;
+}
+
+/* The fixture's NIC; lo is port `in`; every VF and PF 0's port are bound to lo. */
+static inline void nsw_dp_configure(struct nsw_tc *skel, struct nsw_nic *nic, struct nsw_port in)
+{
+	uint32_t ifi = LO, zero = 0;
+	struct nsw_port_info pi = {.port = in};
+	nsw_fixture_lab(nic);
+	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_ports), &ifi, &pi, 0);
+	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
+		uint32_t v = (nic->vf[slot / NSW_MAX_VFS][slot % NSW_MAX_VFS] & NSW_VF_EN) ? LO : 0;
+		bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_dev), &slot, &v, 0);
+	}
+	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_pf_dev), &zero, &ifi, 0);
+}
+
+#endif
