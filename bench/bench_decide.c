@@ -24,10 +24,7 @@ static struct nsw_port ports[NFRAMES];
 static uint64_t rng = 88172645463325252ull;
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return nsw_rnd(&rng);
 }
 
 static double now_ns(void)

@@ -26,13 +26,7 @@
 
 const volatile __u32 nsw_mode = NSW_MODE_TC;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__type(key, __u32);
-	__type(value, struct nsw_nic);
-} nsw_state SEC(".maps");
+#include "nsw_state.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

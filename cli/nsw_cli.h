@@ -50,6 +50,8 @@ void nsw_nic_name_check(const char *name);
  * and enters its network namespace. */
 void nsw_nic_open(struct nsw_cli_nic *n, const char *name);
 void nsw_nic_close(struct nsw_cli_nic *n);
+/* One of the NIC's other pinned maps (ACL, mirror, capture, QoS), by name; fails if missing. */
+int nsw_nic_map(struct nsw_cli_nic *n, const char *name);
 /* Names of NICs, for show and for picking a free nic id. Returns the count. */
 int nsw_nic_list(char names[][16], int max);
 

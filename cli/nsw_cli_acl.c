@@ -17,17 +17,6 @@
 #include "nsw_acl_maps.h"
 #include "nsw_cli.h"
 
-static int nsw_pin_fd(struct nsw_cli_nic *n, const char *name)
-{
-	char path[192];
-	snprintf(path, sizeof path, "%s/%s", n->dir, name);
-	int fd = bpf_obj_get(path);
-	if (fd < 0)
-		nsw_fail("NIC \"%s\": map %s missing (created by an older nswitch? nic del and add)",
-			 n->name, name);
-	return fd;
-}
-
 static const struct {
 	const char *name;
 	uint8_t num;
@@ -257,8 +246,8 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 		nsw_fail("usage: nswitch acl replace NIC pf P vf V dir in|out [file FILE]");
 	nsw_nic_open(&n, argv[1]);
 	nsw_acl_target_args(&n, argc, argv, 2, &t, true, flush ? NULL : &file);
-	int fd_active = nsw_pin_fd(&n, "nsw_acl_active"), fd_sets = nsw_pin_fd(&n, "nsw_acl_sets");
-	int fd_rules = nsw_pin_fd(&n, "nsw_acl_rules"), fd_hits = nsw_pin_fd(&n, "nsw_acl_hits");
+	int fd_active = nsw_nic_map(&n, "nsw_acl_active"), fd_sets = nsw_nic_map(&n, "nsw_acl_sets");
+	int fd_rules = nsw_nic_map(&n, "nsw_acl_rules"), fd_hits = nsw_nic_map(&n, "nsw_acl_hits");
 
 	/* Read the whole set; nsw_acl_install compiles it before touching anything. */
 	unsigned nr = 0;
@@ -353,8 +342,8 @@ static void nsw_acl_show(int argc, char **argv)
 	if (argc < 2)
 		nsw_fail("usage: nswitch acl show NIC [pf P vf V]");
 	nsw_nic_open(&n, argv[1]);
-	int fd_active = nsw_pin_fd(&n, "nsw_acl_active"), fd_sets = nsw_pin_fd(&n, "nsw_acl_sets");
-	int fd_rules = nsw_pin_fd(&n, "nsw_acl_rules"), fd_hits = nsw_pin_fd(&n, "nsw_acl_hits");
+	int fd_active = nsw_nic_map(&n, "nsw_acl_active"), fd_sets = nsw_nic_map(&n, "nsw_acl_sets");
+	int fd_rules = nsw_nic_map(&n, "nsw_acl_rules"), fd_hits = nsw_nic_map(&n, "nsw_acl_hits");
 	struct nsw_acl_target only = {0};
 	bool filter = argc > 2;
 	if (filter)
@@ -456,7 +445,7 @@ int nsw_cmd_mirror(int argc, char **argv)
 	if (!add && !del && !show)
 		nsw_fail("mirror: unknown command \"%s\": add, del or show", argv[0]);
 	nsw_nic_open(&n, argv[1]);
-	int fd = nsw_pin_fd(&n, "nsw_mirror");
+	int fd = nsw_nic_map(&n, "nsw_mirror");
 	if (show) {
 		nsw_out_begin_arr(NULL);
 		for (uint32_t k = 0; k < NSW_NVF_SLOTS + NSW_MAX_PFS; k++) {

@@ -26,17 +26,6 @@
 
 extern char **environ;
 
-static int nsw_pin(struct nsw_cli_nic *n, const char *name)
-{
-	char path[192];
-	snprintf(path, sizeof path, "%s/%s", n->dir, name);
-	int fd = bpf_obj_get(path);
-	if (fd < 0)
-		nsw_fail("NIC \"%s\": map %s missing (created by an older nswitch? nic del and add)",
-			 n->name, name);
-	return fd;
-}
-
 /* ---- capture ---- */
 
 struct nsw_cap {
@@ -169,8 +158,8 @@ int nsw_cmd_capture(int argc, char **argv)
 		nsw_fail("capture: no PF %u", cfg.pf);
 	if (cfg.vf != NSW_ANY16 && !(n.st->vf[cfg.pf][cfg.vf] & NSW_VF_EN))
 		nsw_fail("capture: no VF %u,%u", cfg.pf, cfg.vf);
-	int fd_cfg = nsw_pin(&n, "nsw_capture_cfg"), fd_ev = nsw_pin(&n, "nsw_capture_events");
-	int fd_st = nsw_pin(&n, "nsw_capture_stats");
+	int fd_cfg = nsw_nic_map(&n, "nsw_capture_cfg"), fd_ev = nsw_nic_map(&n, "nsw_capture_events");
+	int fd_st = nsw_nic_map(&n, "nsw_capture_stats");
 	uint32_t zero = 0;
 	struct nsw_capture_cfg cur = {0};
 	bpf_map_lookup_elem(fd_cfg, &zero, &cur);
@@ -285,7 +274,7 @@ int nsw_cmd_qos(int argc, char **argv)
 	if (!set && !del && !show)
 		nsw_fail("qos: unknown command \"%s\": set, del or show", argv[0]);
 	nsw_nic_open(&n, argv[1]);
-	int fd_qos = nsw_pin(&n, "nsw_qos");
+	int fd_qos = nsw_nic_map(&n, "nsw_qos");
 	int ncpu = libbpf_num_possible_cpus();
 	(void)ncpu;
 	if (show) {

@@ -144,6 +144,15 @@ void nsw_nic_open(struct nsw_cli_nic *n, const char *name)
 	nsw_nic_open_common(n, name, true);
 }
 
+int nsw_nic_map(struct nsw_cli_nic *n, const char *name)
+{
+	int fd = nsw_pin_get(n->dir, name);
+	if (fd < 0)
+		nsw_fail("NIC \"%s\": map %s missing (created by an older nswitch? nic del and add)",
+			 n->name, name);
+	return fd;
+}
+
 void nsw_nic_close(struct nsw_cli_nic *n)
 {
 	if (n->st && n->st != MAP_FAILED)

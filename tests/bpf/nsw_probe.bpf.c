@@ -10,13 +10,7 @@
 #include "nsw_decide.h"
 #include "../../bpf/nsw_skb.h"
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__type(key, __u32);
-	__type(value, struct nsw_nic);
-} nsw_state SEC(".maps");
+#include "../../bpf/nsw_state.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

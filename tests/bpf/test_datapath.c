@@ -244,10 +244,7 @@ static struct nsw_acl_maps acl_maps(void)
 static uint64_t acl_rng = 0x243f6a8885a308d3ull;
 static uint64_t acl_rnd(void)
 {
-	acl_rng ^= acl_rng << 13;
-	acl_rng ^= acl_rng >> 7;
-	acl_rng ^= acl_rng << 17;
-	return acl_rng;
+	return nsw_rnd(&acl_rng);
 }
 
 /* Random rules drawn from five shapes (so several tuples), random frames from a small space (so

@@ -44,6 +44,15 @@ static inline unsigned nsw_frame_build(uint8_t *buf, unsigned cap, uint64_t dst,
 	return off + payload;
 }
 
+/* xorshift64: the tests' and benchmarks' reproducible random numbers. */
+static inline uint64_t nsw_rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
 #define NSW_NOTAG ((struct nsw_tag_spec){0, 0})
 #define NSW_CTAG(pcp, vid) ((struct nsw_tag_spec){0x8100, (uint16_t)(((pcp) << 13) | (vid))})
 #define NSW_STAG(pcp, vid) ((struct nsw_tag_spec){0x88a8, (uint16_t)(((pcp) << 13) | (vid))})

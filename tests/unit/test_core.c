@@ -573,10 +573,7 @@ NSW_TEST(bad_frames_are_verdicts)
 static uint64_t rnd_state = 0x9e3779b97f4a7c15ull;
 static uint64_t rnd(void)
 {
-	rnd_state ^= rnd_state << 13;
-	rnd_state ^= rnd_state >> 7;
-	rnd_state ^= rnd_state << 17;
-	return rnd_state;
+	return nsw_rnd(&rnd_state);
 }
 
 /* A random walk over frames and ports of a randomly configured NIC: every verdict keeps the
