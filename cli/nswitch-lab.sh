@@ -47,10 +47,13 @@ lab_up() {
 	"$NSWITCH" vf add "$NIC" pf 1 vf 2 dev vm4 >/dev/null
 	for dev in "${VMS[@]}" up0; do ip -n nsw-hv link set "$dev" up; done
 	for ns in nsw-vm1 nsw-vm2 nsw-vm3 nsw-vm4 nsw-ext; do
+		ip -n "$ns" link set eth0 up
+		# XDP redirects into a veth need its peer's NAPI: GRO turned on while the link is up
+		# (set before, the peer does not advertise it); and no tx checksum offload, which
+		# XDP frames cannot carry.
 		if [[ $mode == xdp ]]; then
 			ip netns exec "$ns" ethtool -K eth0 tx off gro on >/dev/null
 		fi
-		ip -n "$ns" link set eth0 up
 	done
 	trap - ERR INT TERM
 	echo "lab up: NIC $NIC (mode $mode); VMs nsw-vm1..4 = 10.77.0.1..4, external nsw-ext = 10.77.0.100"
