@@ -355,7 +355,7 @@ static void nsw_nic_add(const char *name, unsigned npfs, const char *netns, unsi
 		 netns && *netns ? ", netns " : "", netns && *netns ? netns : "");
 	if (mode == NSW_MODE_XDP)
 		nsw_text("note: mode xdp needs, in every VM, tx checksum offload off and GRO (or an "
-			 "XDP program) on its interface: ethtool -K eth0 tx off gro on\n");
+			 "XDP program) on its interface, set while the link is up: ethtool -K eth0 tx off gro on\n");
 }
 
 static void nsw_nic_del(const char *name)
