@@ -1,0 +1,95 @@
+/* nsw_bench.bpf.c - the BPF side of the datapath benchmark (bench/datapath/run): generator,
+ * sink and the bare redirect-only ceilings. Nothing here is part of the nSwitch data path.
+ *
+ * Owns (bench/datapath only; whoever owns the benchmark may touch it):
+ *   nsw_bench_gen       XDP program run by BPF_PROG_TEST_RUN in live-frames mode on the sending
+ *                       VM's interface: XDP_TX transmits each frame as if the VM had sent it.
+ *   nsw_bench_sink_xdp  the sink, on the receiving VM's interface: counts the generator's
+ *   nsw_bench_sink_tc   frames (UDP to NSW_BENCH_PORT) and drops them at the first hook they
+ *                       reach: XDP for frames that come through the veth's receive queue,
+ *                       tc ingress for frames bpf_redirect_peer puts straight into the VM.
+ *   nsw_bench_bare_tc   the ceilings of each hook: redirect-only, between two fixed devices,
+ *   nsw_bench_bare_xdp  no lookup, no counter (tc: bpf_redirect or bpf_redirect_peer).
+ * Invariant: every generator frame the sink sees is counted exactly once (XDP drops it, so
+ * tc never sees it twice); other frames pass untouched.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define NSW_BENCH_PORT 9 /* UDP discard: the generator's destination port */
+
+const volatile __u32 nsw_bench_ifa = 0;  /* bare programs: the two devices they join */
+const volatile __u32 nsw_bench_ifb = 0;
+const volatile __u32 nsw_bench_peer = 0; /* bare tc: bpf_redirect_peer instead of bpf_redirect */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} nsw_bench_cnt SEC(".maps");
+
+/* Ethernet (14) + IPv4 without options (20) + UDP ports (4): is it the generator's frame? */
+static __always_inline int nsw_bench_is_gen(const __u8 *p, const __u8 *end)
+{
+	if (p + 38 > end)
+		return 0;
+	return p[12] == 0x08 && p[13] == 0x00 && p[14] == 0x45 && p[23] == 17 && p[36] == 0 &&
+	       p[37] == NSW_BENCH_PORT;
+}
+
+static __always_inline void nsw_bench_count(void)
+{
+	__u32 zero = 0;
+	__u64 *c = bpf_map_lookup_elem(&nsw_bench_cnt, &zero);
+	if (c)
+		(*c)++;
+}
+
+SEC("xdp")
+int nsw_bench_gen(struct xdp_md *ctx)
+{
+	(void)ctx;
+	return XDP_TX;
+}
+
+SEC("xdp")
+int nsw_bench_sink_xdp(struct xdp_md *ctx)
+{
+	const __u8 *p = (const __u8 *)(long)ctx->data, *end = (const __u8 *)(long)ctx->data_end;
+	if (!nsw_bench_is_gen(p, end))
+		return XDP_PASS;
+	nsw_bench_count();
+	return XDP_DROP;
+}
+
+SEC("tc")
+int nsw_bench_sink_tc(struct __sk_buff *skb)
+{
+	const __u8 *p = (const __u8 *)(long)skb->data, *end = (const __u8 *)(long)skb->data_end;
+	if (!nsw_bench_is_gen(p, end))
+		return TC_ACT_OK;
+	nsw_bench_count();
+	return TC_ACT_SHOT;
+}
+
+SEC("tc")
+int nsw_bench_bare_tc(struct __sk_buff *skb)
+{
+	__u32 to = skb->ifindex == nsw_bench_ifa ? nsw_bench_ifb : nsw_bench_ifa;
+	if (nsw_bench_peer)
+		return bpf_redirect_peer(to, 0);
+	return bpf_redirect(to, 0);
+}
+
+SEC("xdp")
+int nsw_bench_bare_xdp(struct xdp_md *ctx)
+{
+	__u32 to = ctx->ingress_ifindex == nsw_bench_ifa ? nsw_bench_ifb : nsw_bench_ifa;
+	return bpf_redirect(to, 0);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,340 @@
+/* nsw_bench.c - the user-space side of the datapath benchmark (bench/datapath/run).
+ *
+ * Owns (bench/datapath only; whoever owns the benchmark may touch it):
+ *   nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB
+ *       Attaches the bare redirect-only ceiling (nsw_bench.bpf.c) to DEVA and DEVB in NETNS,
+ *       each redirecting to the other, and exits; the attachment lives with the devices.
+ *   nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP
+ *       Attaches the sink to SINK_DEV, then on CPU runs the live-frames generator on GEN_DEV
+ *       (64-byte frames: 60 octets + FCS, UDP to port 9, GEN_DEV's MAC to SINK_DEV's MAC)
+ *       for WARMUP + SECONDS, and prints one line: forwarded Mpps measured at the sink over
+ *       SECONDS, frames offered, frames counted. Detaches the sink before it exits.
+ * Invariants: never touches a device outside the namespaces it is given; any setup error is
+ * one line on stderr and exit status 1; figures are only what the sink counted.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "nsw_bench.skel.h"
+
+#define NSW_FRAME_LEN 60 /* + 4 octets of FCS on a wire = a 64-byte frame */
+#define NSW_CALL_S 0.25  /* the generator's calls last about this long (seconds) */
+
+static volatile sig_atomic_t nsw_stop;
+
+static void nsw_on_signal(int sig)
+{
+	(void)sig;
+	nsw_stop = 1;
+}
+
+static void nsw_die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("nsw_bench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static int nsw_libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* Enters NETNS; returns a descriptor of it to come back later. */
+static int nsw_netns_open(const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/run/netns/%s", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		nsw_die("netns %s: %s", name, strerror(errno));
+	return fd;
+}
+
+static void nsw_netns_enter(int fd, const char *name)
+{
+	if (setns(fd, CLONE_NEWNET))
+		nsw_die("setns %s: %s", name, strerror(errno));
+}
+
+static unsigned nsw_ifindex(const char *dev, const char *ns)
+{
+	unsigned i = if_nametoindex(dev);
+	if (!i)
+		nsw_die("no device %s in netns %s", dev, ns);
+	return i;
+}
+
+static void nsw_mac(const char *dev, uint8_t mac[6])
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		nsw_die("socket: %s", strerror(errno));
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", dev);
+	if (ioctl(s, SIOCGIFHWADDR, &ifr))
+		nsw_die("MAC of %s: %s", dev, strerror(errno));
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(s);
+}
+
+static double nsw_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static struct nsw_bench *nsw_skel_open(void)
+{
+	struct nsw_bench *sk = nsw_bench__open();
+	if (!sk)
+		nsw_die("cannot open the BPF object: %s", strerror(errno));
+	return sk;
+}
+
+static void nsw_skel_load(struct nsw_bench *sk)
+{
+	int r = nsw_bench__load(sk);
+	if (r)
+		nsw_die("cannot load the BPF object: %s", strerror(-r));
+}
+
+/* The bare ceiling: redirect-only, both ways between a and b. */
+static int nsw_cmd_bare(int argc, char **argv)
+{
+	if (argc != 5)
+		nsw_die("usage: nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB");
+	const char *hook = argv[1], *ns = argv[2];
+	int xdp = !strcmp(hook, "xdp"), peer = !strcmp(hook, "tc-peer");
+	if (!xdp && !peer && strcmp(hook, "tc"))
+		nsw_die("unknown hook \"%s\": tc, tc-peer or xdp", hook);
+	nsw_netns_enter(nsw_netns_open(ns), ns);
+	unsigned ifi[2] = {nsw_ifindex(argv[3], ns), nsw_ifindex(argv[4], ns)};
+	struct nsw_bench *sk = nsw_skel_open();
+	sk->rodata->nsw_bench_ifa = ifi[0];
+	sk->rodata->nsw_bench_ifb = ifi[1];
+	sk->rodata->nsw_bench_peer = (uint32_t)peer;
+	nsw_skel_load(sk);
+	for (int i = 0; i < 2; i++) {
+		int r;
+		if (xdp) {
+			r = bpf_xdp_attach((int)ifi[i], bpf_program__fd(sk->progs.nsw_bench_bare_xdp),
+					   XDP_FLAGS_DRV_MODE, NULL);
+			if (r)
+				nsw_die("XDP attach on %s: %s", argv[3 + i], strerror(-r));
+			continue;
+		}
+		LIBBPF_OPTS(bpf_tc_hook, hk, .ifindex = (int)ifi[i], .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, to, .prog_fd = bpf_program__fd(sk->progs.nsw_bench_bare_tc));
+		r = bpf_tc_hook_create(&hk);
+		if (r && r != -EEXIST)
+			nsw_die("clsact on %s: %s", argv[3 + i], strerror(-r));
+		r = bpf_tc_attach(&hk, &to);
+		if (r)
+			nsw_die("tc attach on %s: %s", argv[3 + i], strerror(-r));
+	}
+	nsw_bench__destroy(sk);
+	return 0;
+}
+
+static uint64_t nsw_sink_count(int map_fd, int ncpu, uint64_t *vals)
+{
+	uint32_t zero = 0;
+	uint64_t sum = 0;
+	if (bpf_map_lookup_elem(map_fd, &zero, vals))
+		nsw_die("reading the sink counter: %s", strerror(errno));
+	for (int i = 0; i < ncpu; i++)
+		sum += vals[i];
+	return sum;
+}
+
+static uint16_t nsw_csum(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* Ethernet, IPv4 10.199.0.1 -> 10.199.0.2, UDP 9 -> 9, zero payload: 60 octets. */
+static void nsw_frame(uint8_t *f, const uint8_t *src, const uint8_t *dst)
+{
+	memset(f, 0, NSW_FRAME_LEN);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x08;
+	uint8_t *ip = f + 14;
+	ip[0] = 0x45;
+	ip[3] = NSW_FRAME_LEN - 14; /* total length */
+	ip[8] = 64;
+	ip[9] = 17;
+	const uint8_t a[8] = {10, 199, 0, 1, 10, 199, 0, 2};
+	memcpy(ip + 12, a, 8);
+	uint16_t c = nsw_csum(ip, 20);
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+	uint8_t *udp = ip + 20;
+	udp[1] = 9;
+	udp[3] = 9;
+	udp[5] = NSW_FRAME_LEN - 34; /* UDP length; checksum 0 = none */
+}
+
+static int nsw_cmd_pps(int argc, char **argv)
+{
+	if (argc != 8)
+		nsw_die("usage: nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP");
+	const char *gns = argv[1], *gdev = argv[2], *sns = argv[3], *sdev = argv[4];
+	int cpu = atoi(argv[5]);
+	double secs = atof(argv[6]), warm = atof(argv[7]);
+	if (secs <= 0 || warm < 0)
+		nsw_die("bad duration");
+	int gfd = nsw_netns_open(gns), sfd = nsw_netns_open(sns);
+
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof set, &set))
+		nsw_die("cannot pin to CPU %d: %s", cpu, strerror(errno));
+
+	struct nsw_bench *sk = nsw_skel_open();
+	nsw_skel_load(sk);
+	int ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0)
+		nsw_die("cannot count CPUs");
+	uint64_t *vals = calloc((size_t)ncpu, sizeof *vals);
+	if (!vals)
+		nsw_die("out of memory");
+
+	/* The sink, in the receiving VM. */
+	uint8_t smac[6], gmac[6];
+	nsw_netns_enter(sfd, sns);
+	int sifi = (int)nsw_ifindex(sdev, sns);
+	nsw_mac(sdev, smac);
+	int r = bpf_xdp_attach(sifi, bpf_program__fd(sk->progs.nsw_bench_sink_xdp),
+			       XDP_FLAGS_DRV_MODE, NULL);
+	if (r)
+		nsw_die("sink XDP attach on %s: %s", sdev, strerror(-r));
+	LIBBPF_OPTS(bpf_tc_hook, hk, .ifindex = sifi, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, to, .prog_fd = bpf_program__fd(sk->progs.nsw_bench_sink_tc));
+	r = bpf_tc_hook_create(&hk);
+	int own_clsact = !r;
+	if (r && r != -EEXIST)
+		nsw_die("sink clsact on %s: %s", sdev, strerror(-r));
+	r = bpf_tc_attach(&hk, &to);
+	if (r)
+		nsw_die("sink tc attach on %s: %s", sdev, strerror(-r));
+
+	/* The generator, in the sending VM. */
+	nsw_netns_enter(gfd, gns);
+	int gifi = (int)nsw_ifindex(gdev, gns);
+	nsw_mac(gdev, gmac);
+	uint8_t frame[NSW_FRAME_LEN];
+	nsw_frame(frame, gmac, smac);
+	struct xdp_md md = {.data_end = NSW_FRAME_LEN, .ingress_ifindex = (uint32_t)gifi};
+	/* Each call adds and removes the program from the XDP dispatcher (text poking, RCU
+	 * waits: milliseconds, the core idle): calls grow until they last NSW_CALL_S, so that
+	 * this gap costs the window less than 2 %. */
+	uint32_t rep = 1u << 14;
+	LIBBPF_OPTS(bpf_test_run_opts, ro, .data_in = frame, .data_size_in = NSW_FRAME_LEN,
+		    .ctx_in = &md, .ctx_size_in = sizeof md, .repeat = rep,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
+	int gen_fd = bpf_program__fd(sk->progs.nsw_bench_gen);
+	int map_fd = bpf_map__fd(sk->maps.nsw_bench_cnt);
+
+	signal(SIGINT, nsw_on_signal);
+	signal(SIGTERM, nsw_on_signal);
+	double t0 = nsw_now(), ts = 0, te = 0;
+	uint64_t c0 = 0, c1 = 0, sent = 0;
+	int measuring = warm == 0;
+	if (measuring) {
+		ts = t0;
+		c0 = nsw_sink_count(map_fd, ncpu, vals);
+	}
+	const char *err = NULL;
+	while (!nsw_stop) {
+		double tc = nsw_now();
+		ro.repeat = rep;
+		r = bpf_prog_test_run_opts(gen_fd, &ro);
+		if (r) {
+			err = strerror(errno);
+			break;
+		}
+		if (measuring)
+			sent += rep;
+		double t = nsw_now();
+		if (t - tc < NSW_CALL_S / 2 && rep < (1u << 28))
+			rep *= 2;
+		if (!measuring && t - t0 >= warm) {
+			measuring = 1;
+			ts = nsw_now();
+			c0 = nsw_sink_count(map_fd, ncpu, vals);
+		} else if (measuring && t - ts >= secs) {
+			te = nsw_now();
+			c1 = nsw_sink_count(map_fd, ncpu, vals);
+			break;
+		}
+	}
+
+	/* Detach the sink whatever happened. */
+	nsw_netns_enter(sfd, sns);
+	bpf_xdp_detach(sifi, XDP_FLAGS_DRV_MODE, NULL);
+	if (own_clsact) {
+		hk.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hk);
+	} else {
+		to.prog_fd = 0;
+		to.prog_id = 0;
+		to.flags = 0;
+		bpf_tc_detach(&hk, &to);
+	}
+	if (err)
+		nsw_die("generator (BPF_PROG_TEST_RUN, live frames) on %s: %s", gdev, err);
+	if (nsw_stop)
+		nsw_die("interrupted");
+	double dt = te - ts;
+	printf("mpps=%.4f forwarded=%llu offered=%llu seconds=%.3f\n", (double)(c1 - c0) / dt / 1e6,
+	       (unsigned long long)(c1 - c0), (unsigned long long)sent, dt);
+	free(vals);
+	nsw_bench__destroy(sk);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	libbpf_set_print(nsw_libbpf_log);
+	if (argc >= 2 && !strcmp(argv[1], "bare"))
+		return nsw_cmd_bare(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "pps"))
+		return nsw_cmd_pps(argc - 1, argv + 1);
+	fprintf(stderr, "usage: nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB\n"
+			"       nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP\n");
+	return 1;
+}

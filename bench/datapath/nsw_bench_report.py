@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""nsw_bench_report.py - parsing and the report of the datapath benchmark (bench/datapath/run).
+
+Owns: turning raw outputs into samples (rtt: ping output -> p50 p99 in us; tcp: iperf3 JSON ->
+Gbit/s) and the samples CSV (datapath,run,metric,value) into the table: medians over runs,
+ratios to the Linux bridge and to the bare ceiling of the same hook, the issue's targets.
+Invariant: prints only what was measured; a missing figure is "-", never a guess; a target is
+reported met or not met, never turned into a failure. Owner: whoever owns bench/datapath.
+"""
+import csv
+import json
+import re
+import statistics
+import sys
+
+NAMES = {
+    "bridge": ("Linux bridge", "kernel"),
+    "ovs": ("OVS userspace (netdev)", "user"),
+    "nsw-tc": ("nSwitch mode tc (default)", "tc"),
+    "nsw-tc-peer": ("nSwitch mode tc-peer", "tc-peer"),
+    "nsw-xdp": ("nSwitch mode xdp *", "xdp"),
+    "bare-tc": ("bare tc redirect (ceiling)", "tc"),
+    "bare-tc-peer": ("bare tc redirect_peer (ceiling)", "tc-peer"),
+    "bare-xdp": ("bare XDP redirect (ceiling) *", "xdp"),
+}
+ORDER = list(NAMES)
+CEILING = {"nsw-tc": "bare-tc", "nsw-tc-peer": "bare-tc-peer", "nsw-xdp": "bare-xdp"}
+
+
+def pct(xs, p):
+    """Nearest-rank percentile."""
+    xs = sorted(xs)
+    k = max(0, min(len(xs) - 1, int(-(-p * len(xs) // 100)) - 1))
+    return xs[k]
+
+
+def cmd_rtt(path, skip):
+    times = []
+    with open(path) as f:
+        for line in f:
+            m = re.search(r"time=([0-9.]+) ms", line)
+            if m:
+                times.append(float(m.group(1)) * 1000.0)
+    times = times[int(skip):]
+    if len(times) < 10:
+        sys.exit(f"nsw_bench_report: only {len(times)} ping replies in {path}")
+    print(f"{pct(times, 50):.1f} {pct(times, 99):.1f}")
+
+
+def cmd_tcp(path):
+    with open(path) as f:
+        j = json.load(f)
+    if "error" in j:
+        sys.exit(f"nsw_bench_report: iperf3: {j['error']}")
+    print(f"{j['end']['sum_received']['bits_per_second'] / 1e9:.3f}")
+
+
+def fmt(x, nd=2):
+    return "-" if x is None else f"{x:.{nd}f}"
+
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def cmd_table(samples, meta):
+    data = {}
+    with open(samples) as f:
+        for dp, _run, metric, value in csv.reader(f):
+            data.setdefault(dp, {}).setdefault(metric, []).append(float(value))
+
+    def med(dp, metric):
+        v = data.get(dp, {}).get(metric)
+        return statistics.median(v) if v else None
+
+    def spread(dp, metric, nd):
+        v = data.get(dp, {}).get(metric)
+        if not v or len(v) < 2:
+            return ""
+        return f" ({min(v):.{nd}f}-{max(v):.{nd}f})"
+
+    with open(meta) as f:
+        print("nSwitch datapath benchmark (bench/datapath/run)")
+        for line in f:
+            print("  " + line.rstrip())
+    print()
+    hdr = (f"{'datapath':<32} {'hook':<8} {'Mpps 64B (min-max)':<22} {'x bridge':>8} "
+           f"{'x ceil':>7}  {'TCP Gbit/s (min-max)':<22} {'x bridge':>8}  "
+           f"{'RTT p50 us':>10} {'p99 us':>7} {'x bridge':>8}")
+    print(hdr)
+    print("-" * len(hdr))
+    br = {m: med("bridge", m) for m in ("mpps", "tcp_gbps", "rtt_p50_us")}
+    for dp in ORDER:
+        if dp not in data:
+            continue
+        name, hook = NAMES[dp]
+        mpps, tcp = med(dp, "mpps"), med(dp, "tcp_gbps")
+        p50, p99 = med(dp, "rtt_p50_us"), med(dp, "rtt_p99_us")
+        ceil = ratio(mpps, med(CEILING[dp], "mpps")) if dp in CEILING else None
+        print(f"{name:<32} {hook:<8} {fmt(mpps, 3) + spread(dp, 'mpps', 2):<22} "
+              f"{fmt(ratio(mpps, br['mpps'])):>8} {fmt(ceil):>7}  "
+              f"{fmt(tcp, 2) + spread(dp, 'tcp_gbps', 1):<22} {fmt(ratio(tcp, br['tcp_gbps'])):>8}  "
+              f"{fmt(p50, 1):>10} {fmt(p99, 1):>7} {fmt(ratio(p50, br['rtt_p50_us'])):>8}")
+    print()
+    print("* xdp rows: TCP and RTT measured with the VMs' tx checksum offload off and GRO on")
+    print("  (ethtool -K eth0 tx off gro on, as mode xdp requires); every other row: default")
+    print("  offloads. x ceil: Mpps / Mpps of the bare redirect-only program of the same hook.")
+    print("  Mpps: forwarded frames counted by the sink in the receiving VM; generator, datapath")
+    print("  and sink on one core (OVS: its userspace thread on the other core).")
+    print()
+    print("Targets (issue 3), on the medians above:")
+
+    def target(label, value, ok_fn, need):
+        if value is None:
+            print(f"  {label:<52} {'-':>7}  (not measured)")
+            return
+        print(f"  {label:<52} {value:>7.2f}  need {need:<8} {'met' if ok_fn(value) else 'NOT met'}")
+
+    def r(dp, metric, ref):
+        return ratio(med(dp, metric), med(ref, metric))
+
+    target("tc (default) Mpps / bridge", r("nsw-tc", "mpps", "bridge"), lambda x: x >= 1.8, ">= 1.8")
+    target("tc (default) Mpps / bare tc ceiling", r("nsw-tc", "mpps", "bare-tc"),
+           lambda x: x >= 0.9, ">= 0.90")
+    target("tc-peer Mpps / bare tc-peer ceiling", r("nsw-tc-peer", "mpps", "bare-tc-peer"),
+           lambda x: x >= 0.9, ">= 0.90")
+    target("xdp Mpps / bridge", r("nsw-xdp", "mpps", "bridge"), lambda x: x >= 4.5, ">= 4.5")
+    target("xdp Mpps / bare XDP ceiling", r("nsw-xdp", "mpps", "bare-xdp"),
+           lambda x: x >= 0.9, ">= 0.90")
+    for dp, label in (("nsw-tc", "tc (default)"), ("nsw-tc-peer", "tc-peer"), ("nsw-xdp", "xdp *")):
+        target(f"{label} TCP / bridge", r(dp, "tcp_gbps", "bridge"), lambda x: x >= 1.0, ">= 1.00")
+    for dp, label in (("nsw-tc", "tc (default)"), ("nsw-tc-peer", "tc-peer"), ("nsw-xdp", "xdp *")):
+        target(f"{label} RTT p50 / bridge", r(dp, "rtt_p50_us", "bridge"),
+               lambda x: x <= 1.0, "<= 1.00")
+
+
+def main():
+    a = sys.argv[1:]
+    if len(a) == 3 and a[0] == "rtt":
+        cmd_rtt(a[1], a[2])
+    elif len(a) == 2 and a[0] == "tcp":
+        cmd_tcp(a[1])
+    elif len(a) == 3 and a[0] == "table":
+        cmd_table(a[1], a[2])
+    else:
+        sys.exit("usage: nsw_bench_report.py rtt PINGOUT SKIP | tcp IPERF3JSON | table CSV META")
+
+
+if __name__ == "__main__":
+    main()
