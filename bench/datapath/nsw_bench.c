@@ -284,7 +284,8 @@ static int nsw_cmd_pps(int argc, char **argv)
 		ro.repeat = rep;
 		r = bpf_prog_test_run_opts(gen_fd, &ro);
 		if (r) {
-			err = strerror(errno);
+			if (errno != EINTR || !nsw_stop)
+				err = strerror(errno);
 			break;
 		}
 		if (measuring)
