@@ -84,7 +84,8 @@ int main(int argc, char **argv)
 	struct nsw_acl_maps m = {bpf_map__fd(skel->maps.nsw_acl_active),
 				 bpf_map__fd(skel->maps.nsw_acl_sets),
 				 bpf_map__fd(skel->maps.nsw_acl_rules),
-				 bpf_map__fd(skel->maps.nsw_acl_hits)};
+				 bpf_map__fd(skel->maps.nsw_acl_hits),
+				 bpf_map__fd(skel->maps.nsw_features)};
 	static struct nsw_acl_rule rs[100];
 	char err[256];
 	unsigned nt;
@@ -105,12 +106,16 @@ int main(int argc, char **argv)
 	double four = ns_per_frame(frame, len, runs, repeat);
 	nsw_acl_install(&m, in01, rs, 0, &nt, err, sizeof err);
 	nsw_acl_install(&m, out02, rs, 0, &nt, err, sizeof err);
+	uint32_t nofeat = 0, z = 0;
+	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_features), &z, &nofeat, 0);
 	double none2 = ns_per_frame(frame, len, runs, repeat);
 	/* A capture running for another VF: the frame is checked against its filter, not taken. */
 	uint32_t zero = 0;
 	struct nsw_capture_cfg cfg = {.enabled = 1, .snaplen = 128, .oui = NSW_ANY32, .vf = 3,
 				      .pf = 0, .ncase = NSW_ANY8, .dir = 3};
 	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_capture_cfg), &zero, &cfg, 0);
+	uint32_t feat = NSW_FEAT_CAPTURE;
+	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_features), &zero, &feat, 0);
 	double cap_other = ns_per_frame(frame, len, runs, repeat);
 	cfg.enabled = 0;
 	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_capture_cfg), &zero, &cfg, 0);

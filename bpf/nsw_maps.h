@@ -6,6 +6,9 @@
  * Maps of one NIC (pinned by name in its folder):
  *   nsw_state   array[1]   struct nsw_nic (core/nsw_types.h), mmap-able: the NIC's registers
  *   nsw_ports   hash       ifindex -> struct nsw_port_info: which VF or PF port a device is
+ *   nsw_port_ix array[NSW_PORT_IX] the same for ifindex < NSW_PORT_IX, flagged VALID: the data
+ *               path's fast way (an inlined array read instead of a hash on every frame); the
+ *               hash stays the whole truth, for any ifindex
  *   nsw_vf_dev  array[8*256] ifindex of each VF's host-side device (0: none)
  *   nsw_pf_dev  array[8]   ifindex of each PF's uplink device (0: none)
  *   nsw_stats   percpu array[1]      struct nsw_stats: per case, per action, per drop reason
@@ -20,6 +23,8 @@
  *   nsw_capture_cfg array[1] struct nsw_capture_cfg; nsw_capture_events perf event array;
  *   nsw_capture_stats percpu array[1] struct nsw_capture_stats
  *   nsw_qos     array[8*256] struct nsw_qos: packet-rate policer of frames to a VF
+ *   nsw_features array[1]  u32 NSW_FEAT_*: which of the above are in use anywhere on the NIC,
+ *               so that a frame on a NIC that uses none pays one read for all of them
  */
 #ifndef NSW_MAPS_H
 #define NSW_MAPS_H
@@ -37,6 +42,8 @@ struct nsw_port_info {
 };
 #define NSW_PORTF_OWN_CLSACT 1u /* we created the clsact qdisc: remove it on detach */
 #define NSW_PORTF_OWN_XDP 2u
+#define NSW_PORTF_VALID 4u /* in nsw_port_ix: a port */
+#define NSW_PORT_IX 65536u
 _Static_assert(sizeof(struct nsw_port_info) == 8, "port info layout");
 
 struct nsw_stats {
@@ -62,6 +69,33 @@ struct nsw_dev_stats {
 };
 _Static_assert(sizeof(struct nsw_dev_stats) == 48, "dev stats layout");
 
+#ifndef __bpf__
+#include <errno.h>
+
+#include <bpf/bpf.h>
+/* Sets (pi) or removes (NULL) the port entry of ifindex in both maps; 0 or -errno. */
+static inline int nsw_port_write(int fd_hash, int fd_ix, uint32_t ifindex,
+				 const struct nsw_port_info *pi)
+{
+	struct nsw_port_info ix = {0};
+	if (!pi) {
+		if (ifindex < NSW_PORT_IX)
+			bpf_map_update_elem(fd_ix, &ifindex, &ix, 0);
+		return bpf_map_delete_elem(fd_hash, &ifindex) ? -errno : 0;
+	}
+	if (bpf_map_update_elem(fd_hash, &ifindex, pi, 0))
+		return -errno;
+	ix = *pi;
+	ix.flags |= NSW_PORTF_VALID;
+	if (ifindex < NSW_PORT_IX && bpf_map_update_elem(fd_ix, &ifindex, &ix, 0)) {
+		int e = -errno;
+		bpf_map_delete_elem(fd_hash, &ifindex);
+		return e;
+	}
+	return 0;
+}
+#endif
+
 enum nsw_mode {
 	NSW_MODE_TC = 0,      /* clsact ingress, bpf_redirect to the destination's egress */
 	NSW_MODE_TC_PEER = 1, /* clsact ingress, bpf_redirect_peer straight into the VM */
@@ -77,6 +111,11 @@ struct nsw_meta {
 	uint32_t pad;
 };
 _Static_assert(sizeof(struct nsw_meta) == 80, "meta layout");
+
+#define NSW_FEAT_ACL (1u << 0)
+#define NSW_FEAT_MIRROR (1u << 1)
+#define NSW_FEAT_CAPTURE (1u << 2)
+#define NSW_FEAT_QOS (1u << 3)
 
 /* nsw_acl_active word: bit 31 a set is live, bit 30 which of its two buffers, bits 0..29 its
  * generation. A replace fills the other buffer under a new generation, then flips this word

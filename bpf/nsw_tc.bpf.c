@@ -37,6 +37,23 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSW_PORT_IX);
+	__type(key, __u32);
+	__type(value, struct nsw_port_info);
+} nsw_port_ix SEC(".maps");
+
+/* Which port of this NIC the device is, or NULL: the array for the usual small ifindex. */
+static __always_inline struct nsw_port_info *nsw_port_of(__u32 ifindex)
+{
+	if (ifindex < NSW_PORT_IX) {
+		struct nsw_port_info *pi = bpf_map_lookup_elem(&nsw_port_ix, &ifindex);
+		return pi && (pi->flags & NSW_PORTF_VALID) ? pi : NULL;
+	}
+	return bpf_map_lookup_elem(&nsw_ports, &ifindex);
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, NSW_NVF_SLOTS);
 	__type(key, __u32);
 	__type(value, __u32);
@@ -138,6 +155,19 @@ struct {
 	__type(key, __u32);
 	__type(value, struct nsw_qos);
 } nsw_qos SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} nsw_features SEC(".maps");
+
+static __always_inline __u32 nsw_features_in_use(void)
+{
+	__u32 zero = 0, *f = bpf_map_lookup_elem(&nsw_features, &zero);
+	return f ? *f : 0;
+}
 
 /* Room for what does not fit the 512-byte BPF stack next to a bpf_loop callback: the L3 window,
  * the ACL key and the hash key of the search. Per CPU, and never used by two nested runs (the
@@ -430,7 +460,8 @@ static __always_inline bool nsw_qos_admit(__u32 slot, __u8 prio)
  * capture. Returns 0 to deliver, or the drop reason. */
 static __always_inline int nsw_egress_vf(struct __sk_buff *skb, struct nsw_stats *s, __u32 pf,
 					 __u32 vf, const struct nsw_frame *f,
-					 const struct nsw_verdict *v, const struct nsw_acl_key *key)
+					 const struct nsw_verdict *v, const struct nsw_acl_key *key,
+					 __u32 feat)
 {
 	__u32 slot = nsw_vf_slot(pf, vf);
 	if (key) {
@@ -440,10 +471,12 @@ static __always_inline int nsw_egress_vf(struct __sk_buff *skb, struct nsw_stats
 		if (r && r->action == NSW_ACL_MIRROR)
 			nsw_mirror_to(skb, nsw_vf_slot(r->mirror_pf, r->mirror_vf), s);
 	}
-	if (!nsw_qos_admit(slot, v->prio))
+	if ((feat & NSW_FEAT_QOS) && !nsw_qos_admit(slot, v->prio))
 		return NSW_DROP_RATE;
-	nsw_span(skb, pf, vf, NSW_MIRROR_OUT, s);
-	nsw_capture(skb, NSW_PORT_VF, pf, vf, NSW_MIRROR_OUT, f, v);
+	if (feat & NSW_FEAT_MIRROR)
+		nsw_span(skb, pf, vf, NSW_MIRROR_OUT, s);
+	if (feat & NSW_FEAT_CAPTURE)
+		nsw_capture(skb, NSW_PORT_VF, pf, vf, NSW_MIRROR_OUT, f, v);
 	return 0;
 }
 
@@ -454,6 +487,7 @@ struct nsw_flood_ctx {
 	const struct nsw_verdict *v;
 	const struct nsw_frame *f;
 	const struct nsw_acl_key *key; /* NULL: no egress ACL live anywhere it was looked */
+	__u32 feat;
 	__u32 copies;
 	__u32 failed;
 	__u32 denied;
@@ -476,7 +510,7 @@ static long nsw_flood_vf(__u32 i, void *arg)
 	if (!ifi || !*ifi)
 		return 0;
 	const struct nsw_acl_key *key = nsw_acl_live(slot, NSW_ACL_OUT) ? c->key : NULL;
-	int r = nsw_egress_vf(c->skb, c->s, pf, vf, c->f, c->v, key);
+	int r = c->feat ? nsw_egress_vf(c->skb, c->s, pf, vf, c->f, c->v, key, c->feat) : 0;
 	if (r) {
 		if (c->s && r < NSW_DROP_MAX)
 			c->s->drop[r]++;
@@ -494,9 +528,10 @@ static long nsw_flood_vf(__u32 i, void *arg)
 
 static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic *nic,
 				     const struct nsw_verdict *v, const struct nsw_frame *f,
-				     const struct nsw_acl_key *key, struct nsw_stats *s)
+				     const struct nsw_acl_key *key, struct nsw_stats *s, __u32 feat)
 {
-	struct nsw_flood_ctx c = {.skb = skb, .s = s, .nic = nic, .v = v, .f = f, .key = key};
+	struct nsw_flood_ctx c = {.skb = skb, .s = s, .nic = nic, .v = v, .f = f, .key = key,
+				  .feat = feat};
 	bpf_loop(NSW_NVF_SLOTS, nsw_flood_vf, &c, 0);
 	if (v->pf != NSW_NONE) {
 		__u32 ifi = nsw_pf_ifindex(v->pf);
@@ -524,7 +559,7 @@ int nsw_tc(struct __sk_buff *skb)
 	struct nsw_verdict v;
 	struct nsw_acl_key *key = NULL;
 
-	struct nsw_port_info *pi = bpf_map_lookup_elem(&nsw_ports, &ifindex);
+	struct nsw_port_info *pi = nsw_port_of(ifindex);
 	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
 	if (!pi || !nic)
 		return TC_ACT_OK; /* not a port of this NIC: not ours to judge */
@@ -532,15 +567,18 @@ int nsw_tc(struct __sk_buff *skb)
 
 	__u32 len = nsw_skb_header(skb, buf);
 	nsw_process(nic, in, buf, len, &f, &v);
+	const __u32 feat = nsw_features_in_use();
 
 	/* The key is built once, and only when an ACL on the way may need it. */
-	bool acl_in = in.kind == NSW_PORT_VF && v.reason != NSW_DROP_RUNT &&
+	bool acl = feat & NSW_FEAT_ACL;
+	bool acl_in = acl && in.kind == NSW_PORT_VF && v.reason != NSW_DROP_RUNT &&
 		      v.reason != NSW_DROP_TRUNC_TAG && v.reason != NSW_DROP_BAD_TAG &&
 		      v.reason != NSW_DROP_BAD_SRC && nsw_acl_live(nsw_vf_slot(in.pf, in.vf), NSW_ACL_IN);
-	bool acl_out = (v.action == NSW_ACT_VF && nsw_acl_live(nsw_vf_slot(v.pf, v.vf), NSW_ACL_OUT)) ||
-		       v.action == NSW_ACT_FLOOD;
-	struct nsw_scratch *sc = bpf_map_lookup_elem(&nsw_scratch, &zero);
-	if ((acl_in || acl_out) && sc) {
+	bool acl_out = acl && ((v.action == NSW_ACT_VF &&
+				nsw_acl_live(nsw_vf_slot(v.pf, v.vf), NSW_ACL_OUT)) ||
+			       v.action == NSW_ACT_FLOOD);
+	struct nsw_scratch *sc = acl_in || acl_out ? bpf_map_lookup_elem(&nsw_scratch, &zero) : NULL;
+	if (sc) {
 		__builtin_memset(sc->l3, 0, sizeof sc->l3);
 		__u32 n = nsw_skb_l3(skb, &f, sc->l3);
 		nsw_acl_key_build(&f, sc->l3, n, &sc->key);
@@ -559,8 +597,9 @@ int nsw_tc(struct __sk_buff *skb)
 		}
 	}
 	s = nsw_count(&v, in, skb->len);
-	nsw_capture(skb, in.kind, in.pf, in.vf, NSW_MIRROR_IN, &f, &v);
-	if (in.kind == NSW_PORT_VF)
+	if (feat & NSW_FEAT_CAPTURE)
+		nsw_capture(skb, in.kind, in.pf, in.vf, NSW_MIRROR_IN, &f, &v);
+	if ((feat & NSW_FEAT_MIRROR) && in.kind == NSW_PORT_VF)
 		nsw_span(skb, in.pf, in.vf, NSW_MIRROR_IN, s);
 
 	__u32 ifi;
@@ -573,7 +612,7 @@ int nsw_tc(struct __sk_buff *skb)
 			return TC_ACT_SHOT;
 		}
 		skb->priority = v.prio;
-		r = nsw_egress_vf(skb, s, v.pf, v.vf, &f, &v, key);
+		r = feat ? nsw_egress_vf(skb, s, v.pf, v.vf, &f, &v, key, feat) : 0;
 		if (r) {
 			nsw_count_late_drop(s, &v, in, (__u8)r);
 			return TC_ACT_SHOT;
@@ -593,7 +632,7 @@ int nsw_tc(struct __sk_buff *skb)
 		return bpf_redirect(ifi, 0);
 	case NSW_ACT_FLOOD:
 		skb->priority = v.prio;
-		return nsw_flood(skb, nic, &v, &f, key, s);
+		return nsw_flood(skb, nic, &v, &f, key, s, feat);
 	default:
 		return TC_ACT_SHOT;
 	}
@@ -602,6 +641,8 @@ int nsw_tc(struct __sk_buff *skb)
 /* Does a frame from in with verdict v need a feature only nsw_tc has? */
 static __always_inline bool nsw_needs_tc(const struct nsw_port *in, const struct nsw_verdict *v)
 {
+	if (!nsw_features_in_use())
+		return false;
 	__u32 zero = 0;
 	struct nsw_capture_cfg *c = bpf_map_lookup_elem(&nsw_capture_cfg, &zero);
 	if (c && c->enabled)
@@ -652,7 +693,7 @@ int nsw_xdp(struct xdp_md *ctx)
 	struct nsw_frame f;
 	struct nsw_verdict v;
 
-	struct nsw_port_info *pi = bpf_map_lookup_elem(&nsw_ports, &ifindex);
+	struct nsw_port_info *pi = nsw_port_of(ifindex);
 	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
 	if (!pi || !nic)
 		return XDP_PASS;

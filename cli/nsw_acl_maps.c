@@ -110,6 +110,13 @@ int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw
 			bpf_map_delete_elem(m->rules, &hk[j]);
 		return nsw_acl_err(err, errlen, "cannot store the rule set: %s", strerror(se));
 	}
+	/* The data path looks for ACLs only once the NIC says it has some: before the flip. */
+	uint32_t zero = 0, feat = 0;
+	if (n) {
+		bpf_map_lookup_elem(m->features, &zero, &feat);
+		feat |= NSW_FEAT_ACL;
+		bpf_map_update_elem(m->features, &zero, &feat, 0);
+	}
 	/* The flip: one store. */
 	uint32_t nword = n ? NSW_ACL_LIVE | (buf ? NSW_ACL_BUF : 0) | gen : gen;
 	if (bpf_map_update_elem(m->active, &set, &nword, 0)) {

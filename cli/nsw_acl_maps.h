@@ -10,6 +10,7 @@
 
 struct nsw_acl_maps {
 	int active, sets, rules, hits; /* fds of nsw_acl_active, _sets, _rules, _hits */
+	int features;                  /* fd of nsw_features: a live set turns NSW_FEAT_ACL on */
 };
 
 /* Makes rules[0..n) the live set of `set` (VF slot * 2 + direction); n == 0 removes it.

@@ -50,6 +50,12 @@ void nsw_nic_name_check(const char *name);
  * and enters its network namespace. */
 void nsw_nic_open(struct nsw_cli_nic *n, const char *name);
 void nsw_nic_close(struct nsw_cli_nic *n);
+/* Recomputes the NIC's nsw_features word from its ACL, mirror, capture and QoS maps: call
+ * after changing any of them. */
+void nsw_features_refresh(struct nsw_cli_nic *n);
+/* Lets other nswitch commands run while this one waits (a long capture), and back. */
+void nsw_nic_unlock(struct nsw_cli_nic *n);
+void nsw_nic_relock(struct nsw_cli_nic *n);
 /* One of the NIC's other pinned maps (ACL, mirror, capture, QoS), by name; fails if missing. */
 int nsw_nic_map(struct nsw_cli_nic *n, const char *name);
 /* Names of NICs, for show and for picking a free nic id. Returns the count. */

@@ -275,11 +275,13 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 		if (fp != stdin)
 			fclose(fp);
 	}
-	struct nsw_acl_maps m = {fd_active, fd_sets, fd_rules, fd_hits};
+	struct nsw_acl_maps m = {fd_active, fd_sets, fd_rules, fd_hits,
+				 nsw_nic_map(&n, "nsw_features")};
 	char err[256];
 	unsigned ntuples = 0;
 	if (nsw_acl_install(&m, t.set, nsw_rules, nr, &ntuples, err, sizeof err))
 		nsw_fail("acl: %s", err);
+	nsw_features_refresh(&n);
 	nsw_text("acl vf %u,%u %s: %u rule%s in %u tuple%s\n", t.pf, t.vf,
 		 t.dir == NSW_ACL_IN ? "in" : "out", nr, nr == 1 ? "" : "s", ntuples,
 		 ntuples == 1 ? "" : "s");
@@ -520,6 +522,7 @@ int nsw_cmd_mirror(int argc, char **argv)
 				 have_vf ? "," : "", have_vf ? vf : 0);
 		w = 0;
 		bpf_map_update_elem(fd, &k, &w, 0);
+		nsw_features_refresh(&n);
 		nsw_nic_close(&n);
 		return 0;
 	}
@@ -532,6 +535,7 @@ int nsw_cmd_mirror(int argc, char **argv)
 	w = (tpf * NSW_MAX_VFS + tvf + 1) | dir;
 	if (bpf_map_update_elem(fd, &k, &w, 0))
 		nsw_fail("mirror: %s", strerror(errno));
+	nsw_features_refresh(&n);
 	nsw_nic_close(&n);
 	return 0;
 }

@@ -184,6 +184,8 @@ int nsw_cmd_capture(int argc, char **argv)
 	uint64_t failed0 = nsw_cap_failed(fd_st);
 	if (bpf_map_update_elem(fd_cfg, &zero, &cfg, 0))
 		nsw_fail("capture: cannot start: %s", strerror(errno));
+	nsw_features_refresh(&n);
+	nsw_nic_unlock(&n); /* other commands may run during a capture */
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (!nsw_stop && !(want && c.count >= want)) {
@@ -195,8 +197,10 @@ int nsw_cmd_capture(int argc, char **argv)
 		if (duration > 0 && (now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9 >= duration)
 			break;
 	}
+	nsw_nic_relock(&n);
 	cfg.enabled = 0;
 	bpf_map_update_elem(fd_cfg, &zero, &cfg, 0);
+	nsw_features_refresh(&n);
 	perf_buffer__consume(pb);
 	uint64_t failed = nsw_cap_failed(fd_st) - failed0;
 	perf_buffer__free(pb);
@@ -366,6 +370,7 @@ int nsw_cmd_qos(int argc, char **argv)
 		bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK);
 		char *args[] = {"tc", "qdisc", "del", "dev", dev, "root", NULL};
 		nsw_tc_run(args, out, sizeof out); /* none there is fine */
+		nsw_features_refresh(&n);
 		nsw_nic_close(&n);
 		return 0;
 	}
@@ -398,6 +403,7 @@ int nsw_cmd_qos(int argc, char **argv)
 		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
 			nsw_fail("qos: cannot set the packet rate: %s", strerror(errno));
 	}
+	nsw_features_refresh(&n);
 	nsw_nic_close(&n);
 	return 0;
 }

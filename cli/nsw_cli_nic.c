@@ -153,6 +153,50 @@ int nsw_nic_map(struct nsw_cli_nic *n, const char *name)
 	return fd;
 }
 
+void nsw_features_refresh(struct nsw_cli_nic *n)
+{
+	int fa = nsw_nic_map(n, "nsw_acl_active"), fm = nsw_nic_map(n, "nsw_mirror");
+	int fc = nsw_nic_map(n, "nsw_capture_cfg"), fq = nsw_nic_map(n, "nsw_qos");
+	int ff = nsw_nic_map(n, "nsw_features");
+	uint32_t feat = 0, zero = 0;
+	for (uint32_t k = 0; k < NSW_NVF_SLOTS * 2 && !(feat & NSW_FEAT_ACL); k++) {
+		uint32_t w = 0;
+		if (!bpf_map_lookup_elem(fa, &k, &w) && (w & NSW_ACL_LIVE))
+			feat |= NSW_FEAT_ACL;
+	}
+	for (uint32_t k = 0; k < NSW_NVF_SLOTS + NSW_MAX_PFS && !(feat & NSW_FEAT_MIRROR); k++) {
+		uint32_t w = 0;
+		if (!bpf_map_lookup_elem(fm, &k, &w) && w)
+			feat |= NSW_FEAT_MIRROR;
+	}
+	struct nsw_capture_cfg c = {0};
+	if (!bpf_map_lookup_elem(fc, &zero, &c) && c.enabled)
+		feat |= NSW_FEAT_CAPTURE;
+	for (uint32_t k = 0; k < NSW_NVF_SLOTS && !(feat & NSW_FEAT_QOS); k++) {
+		struct nsw_qos q;
+		if (!bpf_map_lookup_elem(fq, &k, &q) && q.pps)
+			feat |= NSW_FEAT_QOS;
+	}
+	if (bpf_map_update_elem(ff, &zero, &feat, 0))
+		nsw_fail("cannot update the NIC's feature word: %s", strerror(errno));
+	close(fa);
+	close(fm);
+	close(fc);
+	close(fq);
+	close(ff);
+}
+
+void nsw_nic_unlock(struct nsw_cli_nic *n)
+{
+	flock(n->lock_fd, LOCK_UN);
+}
+
+void nsw_nic_relock(struct nsw_cli_nic *n)
+{
+	if (flock(n->lock_fd, LOCK_EX))
+		nsw_fail("cannot lock %s: %s", NSW_PIN_ROOT, strerror(errno));
+}
+
 void nsw_nic_close(struct nsw_cli_nic *n)
 {
 	if (n->st && n->st != MAP_FAILED)
@@ -202,9 +246,11 @@ int nsw_port_attach(struct nsw_cli_nic *n, uint32_t ifindex, struct nsw_port por
 	if (!r)
 		pi.flags |= NSW_PORTF_OWN_CLSACT;
 	/* The port must be known before the first frame reaches the program. */
-	if (bpf_map_update_elem(n->fd_ports, &ifindex, &pi, BPF_NOEXIST)) {
-		r = -errno;
-		snprintf(err, errlen, "cannot register the port: %s", strerror(errno));
+	int fd_ix = nsw_nic_map(n, "nsw_port_ix");
+	r = nsw_port_write(n->fd_ports, fd_ix, ifindex, &pi);
+	if (r) {
+		close(fd_ix);
+		snprintf(err, errlen, "cannot register the port: %s", strerror(-r));
 		goto undo_hook;
 	}
 	r = bpf_tc_attach(&hook, &opts);
@@ -219,8 +265,9 @@ int nsw_port_attach(struct nsw_cli_nic *n, uint32_t ifindex, struct nsw_port por
 			goto undo_tc;
 		}
 		pi.flags |= NSW_PORTF_OWN_XDP;
-		bpf_map_update_elem(n->fd_ports, &ifindex, &pi, BPF_EXIST);
+		nsw_port_write(n->fd_ports, fd_ix, ifindex, &pi);
 	}
+	close(fd_ix);
 	return 0;
 undo_tc:
 	opts.prog_fd = 0;
@@ -228,7 +275,8 @@ undo_tc:
 	opts.prog_id = 0;
 	bpf_tc_detach(&hook, &opts);
 undo_port:
-	bpf_map_delete_elem(n->fd_ports, &ifindex);
+	nsw_port_write(n->fd_ports, fd_ix, ifindex, NULL);
+	close(fd_ix);
 undo_hook:
 	if (pi.flags & NSW_PORTF_OWN_CLSACT) {
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
@@ -251,7 +299,9 @@ void nsw_port_detach(struct nsw_cli_nic *n, uint32_t ifindex)
 		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		bpf_tc_hook_destroy(&hook);
 	}
-	bpf_map_delete_elem(n->fd_ports, &ifindex);
+	int fd_ix = nsw_nic_map(n, "nsw_port_ix");
+	nsw_port_write(n->fd_ports, fd_ix, ifindex, NULL);
+	close(fd_ix);
 }
 
 /* Every pin in the folder goes, whatever made it, so no version of nswitch leaves one. */

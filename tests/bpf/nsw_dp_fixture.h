@@ -51,7 +51,8 @@ static inline void nsw_dp_configure(struct nsw_tc *skel, struct nsw_nic *nic, st
 	uint32_t ifi = LO, zero = 0;
 	struct nsw_port_info pi = {.port = in};
 	nsw_fixture_lab(nic);
-	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_ports), &ifi, &pi, 0);
+	nsw_port_write(bpf_map__fd(skel->maps.nsw_ports), bpf_map__fd(skel->maps.nsw_port_ix), ifi,
+		       &pi);
 	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
 		uint32_t v = (nic->vf[slot / NSW_MAX_VFS][slot % NSW_MAX_VFS] & NSW_VF_EN) ? LO : 0;
 		bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_dev), &slot, &v, 0);

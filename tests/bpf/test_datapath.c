@@ -220,7 +220,8 @@ NSW_TEST(dp_foreign_device_untouched)
 	NEED_BPF();
 	configure(VF01);
 	uint32_t ifi = LO;
-	bpf_map_delete_elem(bpf_map__fd(skel->maps.nsw_ports), &ifi);
+	nsw_port_write(bpf_map__fd(skel->maps.nsw_ports), bpf_map__fd(skel->maps.nsw_port_ix), ifi,
+		       NULL);
 	uint8_t buf[128];
 	struct __sk_buff out;
 	unsigned len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1),
@@ -238,7 +239,8 @@ static struct nsw_acl_maps acl_maps(void)
 	return (struct nsw_acl_maps){bpf_map__fd(skel->maps.nsw_acl_active),
 				     bpf_map__fd(skel->maps.nsw_acl_sets),
 				     bpf_map__fd(skel->maps.nsw_acl_rules),
-				     bpf_map__fd(skel->maps.nsw_acl_hits)};
+				     bpf_map__fd(skel->maps.nsw_acl_hits),
+				 bpf_map__fd(skel->maps.nsw_features)};
 }
 
 static uint64_t acl_rng = 0x243f6a8885a308d3ull;
