@@ -11,9 +11,9 @@
  *               hash stays the whole truth, for any ifindex
  *   nsw_vf_dev  array[8*256] ifindex of each VF's host-side device (0: none)
  *   nsw_pf_dev  array[8]   ifindex of each PF's uplink device (0: none)
- *   nsw_stats   percpu array[1]      struct nsw_stats: per case, per action, per drop reason
- *   nsw_vf_stats percpu array[8*256] struct nsw_dev_stats per VF
- *   nsw_pf_stats percpu array[8]     struct nsw_dev_stats per PF port
+ *   nsw_stats   array[ncpu]          struct nsw_stats per CPU: per case, action, drop reason
+ *   nsw_dev_stats array[ncpu * NSW_NDEV] struct nsw_dev_stats per CPU and device: VF slots
+ *               first, then the PF ports (NSW_NVF_SLOTS + pf); see nsw_size_maps()
  *   nsw_meta    array[1]   struct nsw_meta: name, netns, mode (written by the CLI only)
  *   nsw_acl_active array[8*256*2] u32: per VF and direction, the live rule set (see below)
  *   nsw_acl_sets hash      set*2+buffer -> struct nsw_acl_set (core/nsw_acl.h): the tuples
@@ -35,6 +35,7 @@
 #include "../core/nsw_types.h"
 
 #define NSW_NVF_SLOTS (NSW_MAX_PFS * NSW_MAX_VFS)
+#define NSW_NDEV (NSW_NVF_SLOTS + NSW_MAX_PFS) /* counter records per CPU: VFs, then ports */
 
 struct nsw_port_info {
 	struct nsw_port port;
@@ -71,8 +72,50 @@ _Static_assert(sizeof(struct nsw_dev_stats) == 48, "dev stats layout");
 
 #ifndef __bpf__
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+/* Before load: one block of counters per possible CPU. */
+static inline int nsw_size_maps(struct bpf_map *stats, struct bpf_map *dev_stats)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	if (ncpu < 1)
+		return -EINVAL;
+	int r = bpf_map__set_max_entries(stats, (uint32_t)ncpu);
+	return r ? r : bpf_map__set_max_entries(dev_stats, (uint32_t)ncpu * NSW_NDEV);
+}
+
+/* Sums record k over the CPU blocks of a counter map of per_cpu records of nwords words. */
+static inline void nsw_counter_sum(int fd, uint32_t k, uint32_t per_cpu, uint64_t *out,
+				   size_t nwords)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *v = calloc(nwords, 8);
+	memset(out, 0, nwords * 8);
+	for (int c = 0; v && c < ncpu; c++) {
+		uint32_t key = (uint32_t)c * per_cpu + k;
+		if (bpf_map_lookup_elem(fd, &key, v))
+			continue;
+		for (size_t i = 0; i < nwords; i++)
+			out[i] += v[i];
+	}
+	free(v);
+}
+
+/* Zeroes record k in every CPU block (a fresh VF starts from zero). */
+static inline void nsw_counter_zero(int fd, uint32_t k, uint32_t per_cpu, size_t size)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	void *z = calloc(1, size);
+	for (int c = 0; z && c < ncpu; c++) {
+		uint32_t key = (uint32_t)c * per_cpu + k;
+		bpf_map_update_elem(fd, &key, z, 0);
+	}
+	free(z);
+}
 /* Sets (pi) or removes (NULL) the port entry of ifindex in both maps; 0 or -errno. */
 static inline int nsw_port_write(int fd_hash, int fd_ix, uint32_t ifindex,
 				 const struct nsw_port_info *pi)

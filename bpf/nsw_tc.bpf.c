@@ -66,26 +66,22 @@ struct {
 	__type(value, __u32);
 } nsw_pf_dev SEC(".maps");
 
+/* Counters: plain arrays with one block per CPU (index cpu * size + k), sized at load time by
+ * nsw_size_maps(). A frame touches only its CPU's block, so the increments need no atomics, and
+ * plain array reads are inlined by the verifier where per-CPU map reads are calls. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct nsw_stats);
 } nsw_stats SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NSW_NVF_SLOTS);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSW_NDEV);
 	__type(key, __u32);
 	__type(value, struct nsw_dev_stats);
-} nsw_vf_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NSW_MAX_PFS);
-	__type(key, __u32);
-	__type(value, struct nsw_dev_stats);
-} nsw_pf_stats SEC(".maps");
+} nsw_dev_stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -194,13 +190,15 @@ static __always_inline __u32 nsw_vf_slot(__u32 pf, __u32 vf)
 /* Counters of the device a frame came from or went to. */
 static __always_inline struct nsw_dev_stats *nsw_dev_stats_of(__u8 kind, __u32 pf, __u32 vf)
 {
-	__u32 k;
-	if (kind == NSW_PORT_VF) {
-		k = nsw_vf_slot(pf, vf);
-		return bpf_map_lookup_elem(&nsw_vf_stats, &k);
-	}
-	k = pf & (NSW_MAX_PFS - 1);
-	return bpf_map_lookup_elem(&nsw_pf_stats, &k);
+	__u32 k = bpf_get_smp_processor_id() * NSW_NDEV +
+		  (kind == NSW_PORT_VF ? nsw_vf_slot(pf, vf) : NSW_NVF_SLOTS + (pf & (NSW_MAX_PFS - 1)));
+	return bpf_map_lookup_elem(&nsw_dev_stats, &k);
+}
+
+static __always_inline struct nsw_stats *nsw_stats_here(void)
+{
+	__u32 k = bpf_get_smp_processor_id();
+	return bpf_map_lookup_elem(&nsw_stats, &k);
 }
 
 static __always_inline void nsw_count_to(__u8 kind, __u32 pf, __u32 vf, __u32 bytes)
@@ -230,8 +228,7 @@ static __always_inline __u32 nsw_pf_ifindex(__u32 pf)
 static __always_inline struct nsw_stats *nsw_count(const struct nsw_verdict *v,
 						   struct nsw_port in, __u32 len)
 {
-	__u32 zero = 0;
-	struct nsw_stats *s = bpf_map_lookup_elem(&nsw_stats, &zero);
+	struct nsw_stats *s = nsw_stats_here();
 	struct nsw_dev_stats *d = nsw_dev_stats_of(in.kind, in.pf, in.vf);
 	if (d) {
 		d->from_pkts++;
@@ -592,7 +589,7 @@ int nsw_tc(struct __sk_buff *skb)
 			v.action = NSW_ACT_DROP;
 			v.reason = NSW_DROP_ACL;
 		} else if (r && r->action == NSW_ACL_MIRROR) {
-			s = bpf_map_lookup_elem(&nsw_stats, &zero);
+			s = nsw_stats_here();
 			nsw_mirror_to(skb, nsw_vf_slot(r->mirror_pf, r->mirror_vf), s);
 		}
 	}

@@ -39,7 +39,7 @@ struct nsw_cli_nic {
 	char name[16];
 	char dir[128];
 	int lock_fd;
-	int fd_state, fd_ports, fd_vf_dev, fd_pf_dev, fd_stats, fd_vf_stats, fd_pf_stats, fd_meta;
+	int fd_state, fd_ports, fd_vf_dev, fd_pf_dev, fd_stats, fd_dev_stats, fd_meta;
 	int prog_tc, prog_xdp;
 	struct nsw_nic *st; /* the mmapped registers */
 	struct nsw_meta meta;

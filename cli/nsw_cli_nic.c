@@ -25,9 +25,9 @@
 #include "nsw_tc.skel.h"
 
 /* Opened with every NIC; the ACL, mirror, capture and QoS maps by the commands that use them. */
-static const char *const nsw_map_pins[] = {"nsw_state",  "nsw_ports",    "nsw_vf_dev",
-					   "nsw_pf_dev", "nsw_stats",    "nsw_vf_stats",
-					   "nsw_pf_stats", "nsw_meta"};
+static const char *const nsw_map_pins[] = {"nsw_state", "nsw_ports", "nsw_vf_dev",
+					   "nsw_pf_dev", "nsw_stats", "nsw_dev_stats",
+					   "nsw_meta"};
 
 static size_t nsw_state_len(void)
 {
@@ -103,7 +103,7 @@ static bool nsw_read_meta(const char *name, struct nsw_meta *m)
 static void nsw_nic_open_fds(struct nsw_cli_nic *n, const char *name)
 {
 	int *fds[] = {&n->fd_state,    &n->fd_ports,    &n->fd_vf_dev,   &n->fd_pf_dev,
-		      &n->fd_stats,    &n->fd_vf_stats, &n->fd_pf_stats, &n->fd_meta};
+		      &n->fd_stats,    &n->fd_dev_stats, &n->fd_meta};
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) {
 		*fds[i] = nsw_pin_get(n->dir, nsw_map_pins[i]);
 		if (*fds[i] < 0)
@@ -201,8 +201,8 @@ void nsw_nic_close(struct nsw_cli_nic *n)
 {
 	if (n->st && n->st != MAP_FAILED)
 		munmap(n->st, nsw_state_len());
-	int fds[] = {n->fd_state,  n->fd_ports,    n->fd_vf_dev,   n->fd_pf_dev, n->fd_stats,
-		     n->fd_vf_stats, n->fd_pf_stats, n->fd_meta, n->prog_tc, n->prog_xdp, n->lock_fd};
+	int fds[] = {n->fd_state, n->fd_ports,    n->fd_vf_dev, n->fd_pf_dev, n->fd_stats,
+		     n->fd_dev_stats, n->fd_meta, n->prog_tc, n->prog_xdp, n->lock_fd};
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
 		if (fds[i] > 0)
 			close(fds[i]);
@@ -364,6 +364,8 @@ static void nsw_nic_add(const char *name, unsigned npfs, const char *netns, unsi
 	if (!skel)
 		nsw_fail("cannot open the BPF object: %s", strerror(errno));
 	skel->rodata->nsw_mode = mode;
+	if (nsw_size_maps(skel->maps.nsw_stats, skel->maps.nsw_dev_stats))
+		nsw_fail("cannot size the counters for %d CPUs", libbpf_num_possible_cpus());
 	if (mkdir(dir, 0700))
 		nsw_fail("cannot create %s: %s", dir, strerror(errno));
 	struct bpf_map *map;

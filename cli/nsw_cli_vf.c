@@ -205,11 +205,7 @@ static void nsw_vf_add_cmd(int argc, char **argv)
 		nsw_fail("vf add: %s: %s", a.dev, err);
 	}
 	/* Fresh counters for a fresh VF. */
-	int ncpu = libbpf_num_possible_cpus();
-	struct nsw_dev_stats *zeros = calloc((size_t)ncpu, sizeof *zeros);
-	if (zeros)
-		bpf_map_update_elem(n.fd_vf_stats, &slot, zeros, 0);
-	free(zeros);
+	nsw_counter_zero(n.fd_dev_stats, slot, NSW_NDEV, sizeof(struct nsw_dev_stats));
 	e = nsw_vf_add(n.st, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos, a.spoofchk != 0);
 	if (e) { /* cannot happen: validated under the same lock */
 		nsw_port_detach(&n, ifi);
@@ -403,21 +399,6 @@ int nsw_cmd_fdb(int argc, char **argv)
 
 /* ---- stats ---- */
 
-static void nsw_sum(int fd, uint32_t key, uint64_t *out, size_t nwords)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *vals = calloc((size_t)ncpu, nwords * 8);
-	memset(out, 0, nwords * 8);
-	if (!vals || bpf_map_lookup_elem(fd, &key, vals)) {
-		free(vals);
-		return;
-	}
-	for (int c = 0; c < ncpu; c++)
-		for (size_t i = 0; i < nwords; i++)
-			out[i] += vals[(size_t)c * nwords + i];
-	free(vals);
-}
-
 static void nsw_dev_stats_out(const char *what, const struct nsw_dev_stats *d)
 {
 	nsw_out_u64("from_pkts", d->from_pkts);
@@ -440,7 +421,7 @@ int nsw_cmd_stats(int argc, char **argv)
 	if (argc != 2 || !nsw_matches(argv[0], "show"))
 		nsw_fail("usage: nswitch stats show NIC");
 	nsw_nic_open(&n, argv[1]);
-	nsw_sum(n.fd_stats, 0, (uint64_t *)&s, sizeof s / 8);
+	nsw_counter_sum(n.fd_stats, 0, 1, (uint64_t *)&s, sizeof s / 8);
 	nsw_out_begin_obj(NULL);
 	nsw_out_str("nic", n.name);
 	nsw_text("nic %s\n  cases:", n.name);
@@ -487,7 +468,7 @@ int nsw_cmd_stats(int argc, char **argv)
 	unsigned npfs = nsw_nic_num_pfs(n.st);
 	nsw_out_begin_arr("pfs");
 	for (unsigned p = 0; p < npfs; p++) {
-		nsw_sum(n.fd_pf_stats, p, (uint64_t *)&d, sizeof d / 8);
+		nsw_counter_sum(n.fd_dev_stats, NSW_NVF_SLOTS + p, NSW_NDEV, (uint64_t *)&d, sizeof d / 8);
 		nsw_out_begin_obj(NULL);
 		nsw_out_u64("pf", p);
 		snprintf(what, sizeof what, "port %u", p);
@@ -500,7 +481,8 @@ int nsw_cmd_stats(int argc, char **argv)
 		for (unsigned v = 0; v < NSW_MAX_VFS; v++) {
 			if (!(n.st->vf[p][v] & NSW_VF_EN))
 				continue;
-			nsw_sum(n.fd_vf_stats, p * NSW_MAX_VFS + v, (uint64_t *)&d, sizeof d / 8);
+			nsw_counter_sum(n.fd_dev_stats, p * NSW_MAX_VFS + v, NSW_NDEV, (uint64_t *)&d,
+					sizeof d / 8);
 			nsw_out_begin_obj(NULL);
 			nsw_out_u64("pf", p);
 			nsw_out_u64("vf", v);

@@ -37,8 +37,9 @@ static inline int nsw_dp_setup(struct nsw_tc **skel, struct nsw_nic **nic)
 		return -1;
 	close(s);
 	libbpf_set_print(NULL);
-	*skel = nsw_tc__open_and_load();
-	if (!*skel)
+	*skel = nsw_tc__open();
+	if (!*skel || nsw_size_maps((*skel)->maps.nsw_stats, (*skel)->maps.nsw_dev_stats) ||
+	    nsw_tc__load(*skel))
 		return -1;
 	*nic = mmap(NULL, (sizeof(struct nsw_nic) + 4095) & ~4095ul, PROT_READ | PROT_WRITE,
 		    MAP_SHARED, bpf_map__fd((*skel)->maps.nsw_state), 0);

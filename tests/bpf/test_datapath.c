@@ -65,29 +65,13 @@ static int run(const uint8_t *frame, unsigned len, struct __sk_buff *out)
 
 static void stats(struct nsw_stats *s)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct nsw_stats *v = calloc((size_t)ncpu, sizeof *v);
-	uint32_t zero = 0;
-	memset(s, 0, sizeof *s);
-	if (v && !bpf_map_lookup_elem(bpf_map__fd(skel->maps.nsw_stats), &zero, v))
-		for (int c = 0; c < ncpu; c++)
-			for (size_t i = 0; i < sizeof *s / 8; i++)
-				((uint64_t *)s)[i] += ((uint64_t *)&v[c])[i];
-	free(v);
+	nsw_counter_sum(bpf_map__fd(skel->maps.nsw_stats), 0, 1, (uint64_t *)s, sizeof *s / 8);
 }
 
-static void dev_stats(int fd, uint32_t key, struct nsw_dev_stats *d)
+static void dev_stats(uint32_t key, struct nsw_dev_stats *d)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct nsw_dev_stats *v = calloc((size_t)ncpu, sizeof *v);
-	memset(d, 0, sizeof *d);
-	if (v && !bpf_map_lookup_elem(fd, &key, v))
-		for (int c = 0; c < ncpu; c++) {
-			d->from_pkts += v[c].from_pkts;
-			d->to_pkts += v[c].to_pkts;
-			d->drops += v[c].drops;
-		}
-	free(v);
+	nsw_counter_sum(bpf_map__fd(skel->maps.nsw_dev_stats), key, NSW_NDEV, (uint64_t *)d,
+			sizeof *d / 8);
 }
 
 static const struct nsw_port VF01 = {NSW_PORT_VF, 0, 1}, PORT0 = {NSW_PORT_UPLINK, 0, 0};
@@ -108,8 +92,8 @@ NSW_TEST(dp_case0_redirect_and_counters)
 	stats(&b);
 	CHECK_EQ(b.case_pkts[0] - a.case_pkts[0], 3);
 	CHECK_EQ(b.action_pkts[NSW_ACT_VF] - a.action_pkts[NSW_ACT_VF], 3);
-	dev_stats(bpf_map__fd(skel->maps.nsw_vf_stats), 0 * NSW_MAX_VFS + 1, &d1);
-	dev_stats(bpf_map__fd(skel->maps.nsw_vf_stats), 0 * NSW_MAX_VFS + 2, &d2);
+	dev_stats(0 * NSW_MAX_VFS + 1, &d1);
+	dev_stats(0 * NSW_MAX_VFS + 2, &d2);
 	CHECK(d1.from_pkts >= 3);
 	CHECK(d2.to_pkts >= 3);
 }
