@@ -432,6 +432,7 @@ static void nsw_nic_del(const char *name)
 		}
 	}
 	nsw_unpin_all(n.dir);
+	rmdir(NSW_PIN_ROOT); /* the last NIC takes the folder with it; fails while others remain */
 	nsw_nic_close(&n);
 	nsw_text("nic %s deleted\n", name);
 }

@@ -179,6 +179,9 @@ test_stats_json_and_no_silent_drop() {
 test_nic_del_leaves_nothing() {
 	"$NSW" nic del "$NIC" >/dev/null
 	[[ ! -e /sys/fs/bpf/nswitch/$NIC ]] || fail "pins left in /sys/fs/bpf/nswitch/$NIC"
+	if [[ -d /sys/fs/bpf/nswitch ]] && [[ -z $(ls /sys/fs/bpf/nswitch) ]]; then
+		fail "an empty /sys/fs/bpf/nswitch left behind"
+	fi
 	local q
 	q=$(hv tc qdisc show | grep -c clsact || true)
 	(( q == 0 )) || fail "$q clsact qdiscs left in nsw-hv"
