@@ -44,7 +44,7 @@ set autoscale x
 set title "(d) base load on VM1's vCPU: received at 93 MB/s offered"
 set ylabel "received by VM1 (MB/s)"
 set xlabel ""
-set yrange [0:*]
+set yrange [0:119]
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1

@@ -42,9 +42,14 @@ r8() { col "$OUT/fig8.csv" "$1" "$2" "\$3 == $3" | median; } # r8 ARCH FIELD INT
 
 # ---- plot data
 for a in $ARCHS; do
-	for b in $BASES; do
-		awk -F, -v a="$a" -v b="$b" 'NR > 1 && $1 == a && $2 == b { print $4, $6, $8, $9, $13, $14 }' \
-			"$OUT/fig5.csv" | sort -g >"$P/fig5-$a-b$b.dat"
+	for b in $BASES; do # one line per offered load: the medians over the repetitions
+		awk -F, -v a="$a" -v b="$b" 'NR > 1 && $1 == a && $2 == b {
+			print ($3 == "sat" ? "sat" : $4), $4, $6, $8, $9, $13, $14 }' "$OUT/fig5.csv" >"$P/fig5-$a-b$b.all"
+		for k in $(cut -d' ' -f1 "$P/fig5-$a-b$b.all" | sort -u); do
+			row=
+			for f in 2 3 4 5 6 7; do row+="$(awk -v k="$k" -v f="$f" '$1 == k { print $f }' "$P/fig5-$a-b$b.all" | median) "; done
+			echo "$row"
+		done | sort -g >"$P/fig5-$a-b$b.dat"
 	done
 	awk -F, -v a="$a" 'NR > 1 && $1 == a { print $2, $3, $4, $6 }' "$OUT/fig7.csv" | sort -g >"$P/fig7-$a.dat"
 	for iv in $IVS; do
@@ -57,14 +62,14 @@ done
 : >"$P/max-bars.dat"
 for a in $ARCHS; do
 	row=$(short "$a")
-	for b in $BASES; do row+=" $(f5 "$a" recv_MBps "$b" '$4 == 93' | head -1)"; done
+	for b in $BASES; do row+=" $(f5 "$a" recv_MBps "$b" '$4 == 93' | median)"; done
 	echo "$row" >>"$P/fig5-bars.dat"
 	row=$(short "$a")
 	for iv in $IV1 $IV2; do
 		row+=" $(r8 "$a" rtt_p50_ms "$iv") $(r8 "$a" rtt_p99_ms "$iv")"
 	done
 	echo "$row" >>"$P/fig8-bars.dat"
-	echo "$(short "$a") $(col "$OUT/max.csv" "$a" MBps | median) $(f5 "$a" recv_MBps 0 '$3 == "sat"' | head -1)" >>"$P/max-bars.dat"
+	echo "$(short "$a") $(col "$OUT/max.csv" "$a" MBps | median) $(f5 "$a" recv_MBps 0 '$3 == "sat"' | median)" >>"$P/max-bars.dat"
 done
 if [[ -n $ARCHS ]]; then
 	for g in fig5 fig7 fig8 max; do
@@ -103,7 +108,7 @@ the paper's numbers (Bardgett and Zou, Section IV) are quoted beside them.
 | load average at start / end | $(meta loadavg_start) / $(meta loadavg_end) |
 | idle host CPU sys/softirq/user % before / after (1-2 s, nothing of ours running) | $(meta idle_cpu_start) / $(meta idle_cpu_end) |
 | pinning | $(meta pinning) |
-| parameters | base loads $(meta base_loads_pct_of_one_cpu) % of one CPU; offered loads $(meta loads_MBps) MB/s (under base loads above 0: $(meta loads_MBps_under_base_load)); $(meta fig5_seconds) s per Fig. 5 point, $(meta fig7_seconds) s per Fig. 7 point, $(meta max_seconds) s per maximum run; $(meta repetitions) repetitions of Fig. 8 and maximum |
+| parameters | base loads $(meta base_loads_pct_of_one_cpu) % of one CPU; offered loads $(meta loads_MBps) MB/s (under base loads above 0: $(meta loads_MBps_under_base_load)); $(meta fig5_seconds) s per Fig. 5 point ($(meta fig5_repetitions_at_base_0) repetitions at base load 0), $(meta fig7_seconds) s per Fig. 7 point, $(meta max_seconds) s per maximum run; $(meta repetitions) repetitions of Fig. 8 and maximum |
 
 The machine is shared: other engineers build and benchmark on the same $(meta cpus) cores, so
 single points are noisy (see the idle CPU above); medians of the repetitions are used where given.
@@ -134,11 +139,11 @@ $(awk -F, 'NR > 1 { printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$OUT/ar
 | --- | --- | --- | --- | --- | --- | --- | --- |
 EOF
 for a in $ARCHS; do
-	c10=$(f5 "$a" cpu_load_pct 0 '$4 == 10' | head -1); c93=$(f5 "$a" cpu_load_pct 0 '$4 == 93' | head -1)
+	c10=$(f5 "$a" cpu_load_pct 0 '$4 == 10' | median); c93=$(f5 "$a" cpu_load_pct 0 '$4 == 93' | median)
 	d=$(awk -v x="$c10" -v y="$c93" 'BEGIN { if (x == "" || y == "") print "n/a"; else printf "%+.1f", y - x }')
 	v0=$(awk -F, -v a="$a" 'NR > 1 && $1 == a && $2 == 0 { print $4 }' "$OUT/fig7.csv")
 	vN=$(awk -F, -v a="$a" 'NR > 1 && $1 == a { print $2, $4 }' "$OUT/fig7.csv" | sort -g | tail -1 | cut -d' ' -f2)
-	echo "| $(nse_arch_label "$a") | $(fmt "$(col "$OUT/max.csv" "$a" MBps | median)" %.0f) | $(fmt "$(f5 "$a" recv_MBps 0 '$3 == "sat"' | head -1)" %.0f) | $(fmt "$(r8 "$a" rtt_p50_ms "$IV1")" %.3f) / $(fmt "$(r8 "$a" rtt_p99_ms "$IV1")" %.3f) ($(fmt "$(r8 "$a" rtt_p50_ms "$IV2")" %.3f) / $(fmt "$(r8 "$a" rtt_p99_ms "$IV2")" %.3f)) | $(fmt "$c10" %.1f) / $(fmt "$c93" %.1f) ($d) | $(fmt "$(col "$OUT/max.csv" "$a" cpu_sys_pct | median)" %.1f) / $(fmt "$(col "$OUT/max.csv" "$a" cpu_softirq_pct | median)" %.1f) | $(fmt "$(col "$OUT/max.csv" "$a" port_MBps | median)" %.1f) | $(fmt "$v0" %.0f) -> $(fmt "$vN" %.0f) |"
+	echo "| $(nse_arch_label "$a") | $(fmt "$(col "$OUT/max.csv" "$a" MBps | median)" %.0f) | $(fmt "$(f5 "$a" recv_MBps 0 '$3 == "sat"' | median)" %.0f) | $(fmt "$(r8 "$a" rtt_p50_ms "$IV1")" %.3f) / $(fmt "$(r8 "$a" rtt_p99_ms "$IV1")" %.3f) ($(fmt "$(r8 "$a" rtt_p50_ms "$IV2")" %.3f) / $(fmt "$(r8 "$a" rtt_p99_ms "$IV2")" %.3f)) | $(fmt "$c10" %.1f) / $(fmt "$c93" %.1f) ($d) | $(fmt "$(col "$OUT/max.csv" "$a" cpu_sys_pct | median)" %.1f) / $(fmt "$(col "$OUT/max.csv" "$a" cpu_softirq_pct | median)" %.1f) | $(fmt "$(col "$OUT/max.csv" "$a" port_MBps | median)" %.1f) | $(fmt "$v0" %.0f) -> $(fmt "$vN" %.0f) |"
 done
 cat <<EOF
 
@@ -151,23 +156,23 @@ cat <<EOF
 EOF
 vs_max=$(fmt "$(col "$OUT/max.csv" bridge MBps | median)" %.0f)
 ovs_max=$(fmt "$(col "$OUT/max.csv" ovs MBps | median)" %.0f)
-ovs_udp=$(fmt "$(f5 ovs recv_MBps 0 '$3 == "sat"' | head -1)" %.0f)
-br_udp=$(fmt "$(f5 bridge recv_MBps 0 '$3 == "sat"' | head -1)" %.0f)
+ovs_udp=$(fmt "$(f5 ovs recv_MBps 0 '$3 == "sat"' | median)" %.0f)
+br_udp=$(fmt "$(f5 bridge recv_MBps 0 '$3 == "sat"' | median)" %.0f)
 echo "| vSwitch maximum 93 MB/s (Xen 5.6 + Open vSwitch, 0% base load) | Linux bridge: TCP $vs_max MB/s, UDP $br_udp MB/s received; OVS userspace: TCP $ovs_max MB/s, UDP $ovs_udp MB/s received | our VMs are namespaces on one kernel: a frame crosses the Linux bridge as the same skb (no copy between guests, no Xen event channels; TCP with TSO/GSO moves up to 64 KB per packet), on current cores. The OVS userspace datapath copies every packet through AF_PACKET sockets and forwards in one userspace thread: that per-packet cost, not the kernel bridge, is what resembles the Xen path of the paper. UDP is limited by the single iperf3 sender and receiver (1400-byte datagrams), TCP is not. |"
 kb=$(knee bridge); ko=$(knee ovs)
-r10b=$(fmt "$(f5 bridge rtt_p50_ms 0 '$4 == 10' | head -1)" %.3f); r93b=$(fmt "$(f5 bridge rtt_p50_ms 0 '$4 == 93' | head -1)" %.3f)
-r10o=$(fmt "$(f5 ovs rtt_p50_ms 0 '$4 == 10' | head -1)" %.3f); r93o=$(fmt "$(f5 ovs rtt_p50_ms 0 '$4 == 93' | head -1)" %.3f)
+r10b=$(fmt "$(f5 bridge rtt_p50_ms 0 '$4 == 10' | median)" %.3f); r93b=$(fmt "$(f5 bridge rtt_p50_ms 0 '$4 == 93' | median)" %.3f)
+r10o=$(fmt "$(f5 ovs rtt_p50_ms 0 '$4 == 10' | median)" %.3f); r93o=$(fmt "$(f5 ovs rtt_p50_ms 0 '$4 == 93' | median)" %.3f)
 echo "| vSwitch latency rises sharply above ~75 MB/s | first load from which RTT p50 stays above 2x its 10 MB/s value: bridge $kb (p50 $r10b ms at 10 MB/s, $r93b ms at 93 MB/s); OVS userspace $ko (p50 $r10o -> $r93o ms) | the paper's knee is where Xen's dom0 ran out of CPU for the vSwitch. Here the knee, if any, is where a path runs out of its own capacity (the OVS forwarding thread, the receiver's CPU, the 1 Gbit/s port for the pSwitch); a veth has no transmit queue, so an overloaded namespace receiver drops UDP at its socket instead of queueing it, which keeps ping RTTs short even past saturation. |"
 dl=""
 for a in $ARCHS; do
-	c10=$(f5 "$a" cpu_load_pct 0 '$4 == 10' | head -1); c93=$(f5 "$a" cpu_load_pct 0 '$4 == 93' | head -1)
+	c10=$(f5 "$a" cpu_load_pct 0 '$4 == 10' | median); c93=$(f5 "$a" cpu_load_pct 0 '$4 == 93' | median)
 	dl+="$(short "$a") $(awk -v x="$c10" -v y="$c93" 'BEGIN { if (x == "" || y == "") print "n/a"; else printf "%+.1f", y - x }'); "
 done
 echo "| +20% CPU from 10 to 93 MB/s on the vSwitch (system + softirq) | increase of host CPU (system + softirq, % of all $(meta cpus) cores) from 10 to 93 MB/s: $dl | our host CPU includes the VMs' own network stacks and iperf3's system calls (they run on the same kernel), for every architecture alike, and other engineers' jobs (see the idle CPU); the paper measured the hypervisor. The switch's own share is the difference between architectures at the same load, not the absolute value. |"
 pm=""
 for a in qbg qbh; do
 	[[ " $ARCHS " == *" $a "* ]] || continue
-	pm+="$(short "$a"): max TCP $(fmt "$(col "$OUT/max.csv" "$a" MBps | median)" %.0f) MB/s, UDP $(fmt "$(f5 "$a" recv_MBps 0 '$3 == "sat"' | head -1)" %.0f) MB/s, highest Fig. 5 reading $(fmt "$(awk -F, -v a="$a" 'NR > 1 && $1 == a { print $6 }' "$OUT/fig5.csv" | sort -g | tail -1)" %.1f) MB/s, port load during max TCP $(fmt "$(col "$OUT/max.csv" "$a" port_MBps | median)" %.0f) MB/s (both directions); "
+	pm+="$(short "$a"): max TCP $(fmt "$(col "$OUT/max.csv" "$a" MBps | median)" %.0f) MB/s, UDP $(fmt "$(f5 "$a" recv_MBps 0 '$3 == "sat"' | median)" %.0f) MB/s, highest Fig. 5 reading $(fmt "$(awk -F, -v a="$a" 'NR > 1 && $1 == a { print $6 }' "$OUT/fig5.csv" | sort -g | tail -1)" %.1f) MB/s, port load during max TCP $(fmt "$(col "$OUT/max.csv" "$a" port_MBps | median)" %.0f) MB/s (both directions); "
 done
 echo "| pSwitch bounded by the 1 Gbit/s port (125 MB/s) | $pm | as in the paper: every VM-to-VM frame leaves by the port and comes back in by it, so it is bounded by the port and counted twice on it. Our port is tbf on a veth, so the bound is exact and the payload goodput sits a few % below 125 MB/s (headers). |"
 sh=""
@@ -200,10 +205,12 @@ Panels (a) to (c) are at base load 0; (d) shows the base loads.
 
 ![Fig. 5](fig5.png)
 
-| architecture | base load % | offered MB/s | received MB/s | loss % | CPU sys % | CPU softirq % | RTT p50 ms | RTT p99 ms |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+Every measured point (the plots and the tables above use the median of the repetitions):
+
+| architecture | base load % | repetition | offered MB/s | received MB/s | loss % | CPU sys % | CPU softirq % | RTT p50 ms | RTT p99 ms |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 EOF
-awk -F, 'NR > 1 { printf "| %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s |\n", $1, $2, $4, $6, $7, $8, $9, $13, $14 }' "$OUT/fig5.csv"
+awk -F, 'NR > 1 { printf "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s |\n", $1, $2, $17, $4, $6, $7, $8, $9, $13, $14 }' "$OUT/fig5.csv"
 cat <<EOF
 
 ## Fig. 7: VM-to-VM throughput while a VM ramps external traffic over the same port
