@@ -24,6 +24,13 @@ static __always_inline __u32 nsw_skb_header(struct __sk_buff *skb, __u8 *buf)
 	int err;
 
 	if (!skb->vlan_present) {
+		/* The common case, read in place: no helper call when the header is linear. */
+		const __u8 *data = (const __u8 *)(long)skb->data;
+		const __u8 *end = (const __u8 *)(long)skb->data_end;
+		if (data + NSW_HDR_MAX <= end) {
+			__builtin_memcpy(buf, data, NSW_HDR_MAX);
+			return len;
+		}
 		if (len >= NSW_HDR_MAX)
 			err = bpf_skb_load_bytes(skb, 0, buf, NSW_HDR_MAX);
 		else if (len >= NSW_ETH_HLEN + NSW_VLAN_HLEN)

@@ -671,6 +671,11 @@ static __always_inline __u32 nsw_xdp_header(struct xdp_md *ctx, __u8 *buf)
 {
 	__u32 len = ctx->data_end - ctx->data;
 	int err;
+	const __u8 *data = (const __u8 *)(long)ctx->data;
+	if (data + NSW_HDR_MAX <= (const __u8 *)(long)ctx->data_end) {
+		__builtin_memcpy(buf, data, NSW_HDR_MAX);
+		return len;
+	}
 	if (len >= NSW_HDR_MAX)
 		err = bpf_xdp_load_bytes(ctx, 0, buf, NSW_HDR_MAX);
 	else if (len >= NSW_ETH_HLEN + NSW_VLAN_HLEN)
