@@ -71,6 +71,7 @@ for a in $ARCHS; do
 	echo "$row" >>"$P/fig8-bars.dat"
 	echo "$(short "$a") $(col "$OUT/max.csv" "$a" MBps | median) $(f5 "$a" recv_MBps 0 '$3 == "sat"' | median)" >>"$P/max-bars.dat"
 done
+rm -f "$P"/*.all
 if [[ -n $ARCHS ]]; then
 	for g in fig5 fig7 fig8 max; do
 		gnuplot -e "dir='$OUT'; archs='$ARCHS'; titles='$TITLES'; bases='$BASES'; machine='$MACHINE'; iv1='$IV1'; iv2='$IV2'" \
