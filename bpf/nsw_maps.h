@@ -79,12 +79,14 @@ _Static_assert(sizeof(struct nsw_dev_stats) == 48, "dev stats layout");
 #include <bpf/libbpf.h>
 
 /* Before load: one block of counters per possible CPU. */
-static inline int nsw_size_maps(struct bpf_map *stats, struct bpf_map *dev_stats)
+static inline int nsw_size_maps(struct bpf_map *stats, struct bpf_map *dev_stats,
+				struct bpf_map *scratch)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	if (ncpu < 1)
 		return -EINVAL;
 	int r = bpf_map__set_max_entries(stats, (uint32_t)ncpu);
+	r = r ? r : bpf_map__set_max_entries(scratch, (uint32_t)ncpu);
 	return r ? r : bpf_map__set_max_entries(dev_stats, (uint32_t)ncpu * NSW_NDEV);
 }
 

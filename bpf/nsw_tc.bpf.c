@@ -176,11 +176,17 @@ struct nsw_scratch {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* one per CPU: sized at load by nsw_size_maps() */
 	__type(key, __u32);
 	__type(value, struct nsw_scratch);
 } nsw_scratch SEC(".maps");
+
+static __always_inline struct nsw_scratch *nsw_scratch_here(void)
+{
+	__u32 k = bpf_get_smp_processor_id();
+	return bpf_map_lookup_elem(&nsw_scratch, &k);
+}
 
 static __always_inline __u32 nsw_vf_slot(__u32 pf, __u32 vf)
 {
@@ -273,6 +279,15 @@ static __always_inline __u32 nsw_skb_l3(struct __sk_buff *skb, const struct nsw_
 	__u32 off = f->l3_off - (skb->vlan_present ? NSW_VLAN_HLEN : 0);
 	if (off > NSW_HDR_MAX || skb->len < off)
 		return 0;
+	/* In place when the window is linear, as for the L2 header. */
+	const __u8 *data = (const __u8 *)(long)skb->data;
+	const __u8 *end = (const __u8 *)(long)skb->data_end;
+	NSW_BARRIER_VAR(off);
+	off &= 31;
+	if (data + off + NSW_L3_WINDOW <= end) {
+		__builtin_memcpy(l3, data + off, NSW_L3_WINDOW);
+		return NSW_L3_WINDOW;
+	}
 	__u32 left = skb->len - off;
 	if (left >= 64)
 		return bpf_skb_load_bytes(skb, off, l3, 64) ? 0 : 64;
@@ -328,8 +343,8 @@ static __always_inline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u3
 	__u32 word = *w; /* read once: this frame sees one generation */
 	if (!(word & NSW_ACL_LIVE))
 		return NULL;
-	__u32 sk = k * 2 + ((word & NSW_ACL_BUF) ? 1 : 0), zero = 0, gen = word & NSW_ACL_GEN_MASK;
-	struct nsw_scratch *sc = bpf_map_lookup_elem(&nsw_scratch, &zero);
+	__u32 sk = k * 2 + ((word & NSW_ACL_BUF) ? 1 : 0), gen = word & NSW_ACL_GEN_MASK;
+	struct nsw_scratch *sc = nsw_scratch_here();
 	const struct nsw_acl_set *set = bpf_map_lookup_elem(&nsw_acl_sets, &sk);
 	if (!sc || !set || set->gen != gen)
 		return NULL;
@@ -574,7 +589,7 @@ int nsw_tc(struct __sk_buff *skb)
 	bool acl_out = acl && ((v.action == NSW_ACT_VF &&
 				nsw_acl_live(nsw_vf_slot(v.pf, v.vf), NSW_ACL_OUT)) ||
 			       v.action == NSW_ACT_FLOOD);
-	struct nsw_scratch *sc = acl_in || acl_out ? bpf_map_lookup_elem(&nsw_scratch, &zero) : NULL;
+	struct nsw_scratch *sc = acl_in || acl_out ? nsw_scratch_here() : NULL;
 	if (sc) {
 		__builtin_memset(sc->l3, 0, sizeof sc->l3);
 		__u32 n = nsw_skb_l3(skb, &f, sc->l3);
