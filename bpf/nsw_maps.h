@@ -16,9 +16,9 @@
  *               first, then the PF ports (NSW_NVF_SLOTS + pf); see nsw_size_maps()
  *   nsw_meta    array[1]   struct nsw_meta: name, netns, mode (written by the CLI only)
  *   nsw_acl_active array[8*256*2] u32: per VF and direction, the live rule set (see below)
- *   nsw_acl_sets hash      set*2+buffer -> struct nsw_acl_set (core/nsw_acl.h): the tuples
+ *   nsw_acl_sets array[8*256*2*2] set*2+buffer -> struct nsw_acl_set (core/nsw_acl.h)
  *   nsw_acl_rules hash     struct nsw_acl_hkey -> struct nsw_acl_hval: the rules
- *   nsw_acl_hits percpu array[NSW_ACL_IDS] struct nsw_acl_hit: a counter per rule
+ *   nsw_acl_hits array[ncpu * NSW_ACL_IDS] struct nsw_acl_hit: a counter per rule and CPU
  *   nsw_mirror  array[8*256+8] u32: SPAN of a VF (slot) or of a whole PF (8*256+pf)
  *   nsw_capture_cfg array[1] struct nsw_capture_cfg; nsw_capture_events perf event array;
  *   nsw_capture_stats percpu array[1] struct nsw_capture_stats
@@ -80,13 +80,14 @@ _Static_assert(sizeof(struct nsw_dev_stats) == 48, "dev stats layout");
 
 /* Before load: one block of counters per possible CPU. */
 static inline int nsw_size_maps(struct bpf_map *stats, struct bpf_map *dev_stats,
-				struct bpf_map *scratch)
+				struct bpf_map *scratch, struct bpf_map *acl_hits)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	if (ncpu < 1)
 		return -EINVAL;
 	int r = bpf_map__set_max_entries(stats, (uint32_t)ncpu);
 	r = r ? r : bpf_map__set_max_entries(scratch, (uint32_t)ncpu);
+	r = r ? r : bpf_map__set_max_entries(acl_hits, (uint32_t)ncpu * NSW_ACL_IDS);
 	return r ? r : bpf_map__set_max_entries(dev_stats, (uint32_t)ncpu * NSW_NDEV);
 }
 

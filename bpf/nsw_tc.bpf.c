@@ -98,8 +98,8 @@ struct {
 } nsw_acl_active SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
+	__uint(type, BPF_MAP_TYPE_ARRAY); /* an array read, not a hash, on every ACL'd frame */
+	__uint(max_entries, NSW_NVF_SLOTS * 2 * 2);
 	__type(key, __u32);
 	__type(value, struct nsw_acl_set);
 } nsw_acl_sets SEC(".maps");
@@ -112,8 +112,8 @@ struct {
 } nsw_acl_rules SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NSW_ACL_IDS);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSW_ACL_IDS); /* one block per CPU: sized at load by nsw_size_maps() */
 	__type(key, __u32);
 	__type(value, struct nsw_acl_hit);
 } nsw_acl_hits SEC(".maps");
@@ -351,7 +351,7 @@ static __always_inline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u3
 	sc->hk.set = k;
 	const struct nsw_acl_hval *best = nsw_acl_search(set, key, sc, gen);
 	if (best) {
-		__u32 id = best->id;
+		__u32 id = bpf_get_smp_processor_id() * NSW_ACL_IDS + (best->id & (NSW_ACL_IDS - 1));
 		struct nsw_acl_hit *h = bpf_map_lookup_elem(&nsw_acl_hits, &id);
 		if (h) {
 			h->pkts++;

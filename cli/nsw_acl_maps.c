@@ -73,8 +73,6 @@ int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw
 	}
 	if (nall + (int)n > NSW_ACL_IDS)
 		return nsw_acl_err(err, errlen, "the NIC holds %d rules; %u more would pass its %d", nall, n, NSW_ACL_IDS);
-	int ncpu = libbpf_num_possible_cpus();
-	struct nsw_acl_hit *zeros = calloc((size_t)ncpu, sizeof *zeros);
 	unsigned next_id = 0;
 	struct nsw_acl_hkey hk[NSW_ACL_RULES];
 	unsigned done = 0;
@@ -87,14 +85,12 @@ int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw
 					 .mirror_vf = rules[i].mirror_vf};
 		hk[i] = (struct nsw_acl_hkey){.set = set, .tgen = gen << 4 | tuple[i],
 					      .fold = nsw_acl_fold(&rules[i].val)};
-		if (zeros)
-			bpf_map_update_elem(m->hits, &v.id, zeros, 0);
+		nsw_counter_zero(m->hits, v.id, NSW_ACL_IDS, sizeof(struct nsw_acl_hit));
 		/* The new generation's rules, beside the live ones. */
 		if (bpf_map_update_elem(m->rules, &hk[i], &v, BPF_NOEXIST)) {
 			int se = errno;
 			for (unsigned j = 0; j < done; j++)
 				bpf_map_delete_elem(m->rules, &hk[j]);
-			free(zeros);
 			if (se == EEXIST)
 				return nsw_acl_err(err, errlen, "rule %u: its match hashes like another "
 					"rule's of the same shape; change either slightly", i + 1);
@@ -102,7 +98,6 @@ int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw
 		}
 		done++;
 	}
-	free(zeros);
 	uint32_t sk = set * 2 + buf;
 	if (n && bpf_map_update_elem(m->sets, &sk, &nset, 0)) {
 		int se = errno;

@@ -350,8 +350,6 @@ static void nsw_acl_show(int argc, char **argv)
 	bool filter = argc > 2;
 	if (filter)
 		nsw_acl_target_args(&n, argc, argv, 2, &only, false, NULL);
-	int ncpu = libbpf_num_possible_cpus();
-	struct nsw_acl_hit *hits = calloc((size_t)ncpu, sizeof *hits);
 	nsw_out_begin_arr(NULL);
 	for (uint32_t set = 0; set < NSW_NVF_SLOTS * 2; set++) {
 		uint32_t word = 0, slot = set / 2;
@@ -387,13 +385,10 @@ static void nsw_acl_show(int argc, char **argv)
 		nsw_out_begin_arr("rules");
 		for (int i = 0; i < nr; i++) {
 			char text[512];
-			uint64_t pk = 0, by = 0;
-			uint32_t id = nsw_vals[i].id;
-			if (hits && !bpf_map_lookup_elem(fd_hits, &id, hits))
-				for (int c = 0; c < ncpu; c++) {
-					pk += hits[c].pkts;
-					by += hits[c].bytes;
-				}
+			struct nsw_acl_hit hit;
+			nsw_counter_sum(fd_hits, nsw_vals[i].id, NSW_ACL_IDS, (uint64_t *)&hit,
+					sizeof hit / 8);
+			uint64_t pk = hit.pkts, by = hit.bytes;
 			unsigned t = (nsw_keys[i].tgen & 15) % NSW_ACL_MASKS;
 			nsw_rule_format(&nsw_vals[i].val, &s.t[t].mask, text, sizeof text);
 			const char *act = nsw_vals[i].action == NSW_ACL_DROP ? "drop"
@@ -416,7 +411,6 @@ static void nsw_acl_show(int argc, char **argv)
 	}
 	nsw_out_end_arr();
 	nsw_out_finish();
-	free(hits);
 	nsw_nic_close(&n);
 }
 

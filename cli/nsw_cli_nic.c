@@ -364,7 +364,8 @@ static void nsw_nic_add(const char *name, unsigned npfs, const char *netns, unsi
 	if (!skel)
 		nsw_fail("cannot open the BPF object: %s", strerror(errno));
 	skel->rodata->nsw_mode = mode;
-	if (nsw_size_maps(skel->maps.nsw_stats, skel->maps.nsw_dev_stats, skel->maps.nsw_scratch))
+	if (nsw_size_maps(skel->maps.nsw_stats, skel->maps.nsw_dev_stats, skel->maps.nsw_scratch,
+			  skel->maps.nsw_acl_hits))
 		nsw_fail("cannot size the counters for %d CPUs", libbpf_num_possible_cpus());
 	if (mkdir(dir, 0700))
 		nsw_fail("cannot create %s: %s", dir, strerror(errno));

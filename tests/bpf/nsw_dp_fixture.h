@@ -39,7 +39,7 @@ static inline int nsw_dp_setup(struct nsw_tc **skel, struct nsw_nic **nic)
 	libbpf_set_print(NULL);
 	*skel = nsw_tc__open();
 	if (!*skel || nsw_size_maps((*skel)->maps.nsw_stats, (*skel)->maps.nsw_dev_stats,
-				   (*skel)->maps.nsw_scratch) ||
+				   (*skel)->maps.nsw_scratch, (*skel)->maps.nsw_acl_hits) ||
 	    nsw_tc__load(*skel))
 		return -1;
 	*nic = mmap(NULL, (sizeof(struct nsw_nic) + 4095) & ~4095ul, PROT_READ | PROT_WRITE,
