@@ -279,8 +279,6 @@ int nsw_cmd_qos(int argc, char **argv)
 		nsw_fail("qos: unknown command \"%s\": set, del or show", argv[0]);
 	nsw_nic_open(&n, argv[1]);
 	int fd_qos = nsw_nic_map(&n, "nsw_qos");
-	int ncpu = libbpf_num_possible_cpus();
-	(void)ncpu;
 	if (show) {
 		nsw_out_begin_arr(NULL);
 		for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
