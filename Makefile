@@ -93,7 +93,7 @@ fuzz: $(B)/fuzz_decide
 $(B)/bench_decide: bench/bench_decide.c $(CORE_SRC) $(CORE_H) | $(B)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -O3 -march=native bench/bench_decide.c $(CORE_SRC) -o $@
-$(B)/bench_features: bench/bench_features.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(UNIT_H) $(BPF_H)
+$(B)/bench_features: bench/bench_features.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.h $(B)/nsw_bench.skel.h $(B)/libnswcore.a $(UNIT_H) $(BPF_H)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) -Itests/bpf bench/bench_features.c cli/nsw_acl_maps.c \
 		$(B)/libnswcore.a $(LIBBPF_LIBS) -o $@

@@ -13,6 +13,7 @@
 #include "../cli/nsw_acl_maps.h"
 #include "../tests/bpf/nsw_dp_fixture.h"
 #include "../tests/unit/nsw_ipframes.h"
+#include "nsw_bench.skel.h" /* the bare redirect-only programs of bench/datapath: the floor */
 
 static struct nsw_tc *skel;
 static struct nsw_nic *nic;
@@ -23,14 +24,14 @@ static int cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Median ns per run of nsw_tc over `runs` batches of `repeat`. */
-static double ns_per_frame(const uint8_t *frame, unsigned len, int runs, unsigned repeat)
+/* Median ns per run of program fd (nsw_tc unless told) over `runs` batches of `repeat`. */
+static double ns_per_run(int fd, const uint8_t *frame, unsigned len, int runs, unsigned repeat)
 {
 	double v[32];
 	for (int r = 0; r < runs; r++) {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len,
 			    .repeat = repeat);
-		if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.nsw_tc), &o)) {
+		if (bpf_prog_test_run_opts(fd, &o)) {
 			perror("bench_features: test run");
 			exit(1);
 		}
@@ -38,6 +39,11 @@ static double ns_per_frame(const uint8_t *frame, unsigned len, int runs, unsigne
 	}
 	qsort(v, (size_t)runs, sizeof *v, cmp);
 	return v[runs / 2];
+}
+
+static double ns_per_frame(const uint8_t *frame, unsigned len, int runs, unsigned repeat)
+{
+	return ns_per_run(bpf_program__fd(skel->progs.nsw_tc), frame, len, runs, repeat);
 }
 
 static void rules_of_shape(struct nsw_acl_rule *rs, unsigned n, unsigned shapes, uint32_t base)
@@ -91,6 +97,21 @@ int main(int argc, char **argv)
 	unsigned nt;
 	uint32_t in01 = (0 * NSW_MAX_VFS + 1) * 2 + NSW_ACL_IN, out02 = (0 * NSW_MAX_VFS + 2) * 2 + NSW_ACL_OUT;
 
+	/* The floor: what BPF_PROG_TEST_RUN costs around a program that only redirects. */
+	struct nsw_bench *bare = nsw_bench__open();
+	if (!bare)
+		return fprintf(stderr, "bench_features: cannot open the bare programs\n"), 1;
+	bare->rodata->nsw_bench_ifa = LO;
+	bare->rodata->nsw_bench_ifb = LO;
+	if (nsw_bench__load(bare))
+		return fprintf(stderr, "bench_features: cannot load the bare programs\n"), 1;
+	double bare_tc = ns_per_run(bpf_program__fd(bare->progs.nsw_bench_bare_tc), frame, len,
+				    runs, repeat);
+	double bare_xdp = ns_per_run(bpf_program__fd(bare->progs.nsw_bench_bare_xdp), frame, len,
+				     runs, repeat);
+	double xdp = ns_per_run(bpf_program__fd(skel->progs.nsw_xdp), frame, len, runs, repeat);
+	nsw_bench__destroy(bare);
+
 	double none = ns_per_frame(frame, len, runs, repeat);
 	rules_of_shape(rs, 100, 1, 1000);
 	if (nsw_acl_install(&m, in01, rs, 100, &nt, err, sizeof err))
@@ -134,5 +155,10 @@ int main(int argc, char **argv)
 	printf("%-52s %9.1f %10.2f %9.2f\n", "a capture running, filtering another VF", cap_other,
 	       1e3 / cap_other, base / cap_other);
 	printf("note: no-ACL runs before and after: %.1f and %.1f ns\n", none, none2);
+	printf("\nthe program above the bare redirect-only program of its hook (same harness)\n");
+	printf("%-52s %9s %10s %9s\n", "program", "ns/frame", "bare ns", "above");
+	printf("%-52s %9.1f %10.1f %9.1f\n", "nsw_tc (modes tc, tc-peer), no ACL", base, bare_tc,
+	       base - bare_tc);
+	printf("%-52s %9.1f %10.1f %9.1f\n", "nsw_xdp (mode xdp)", xdp, bare_xdp, xdp - bare_xdp);
 	return 0;
 }

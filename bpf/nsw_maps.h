@@ -11,9 +11,12 @@
  *               hash stays the whole truth, for any ifindex
  *   nsw_vf_dev  array[8*256] ifindex of each VF's host-side device (0: none)
  *   nsw_pf_dev  array[8]   ifindex of each PF's uplink device (0: none)
- *   nsw_stats   array[ncpu]          struct nsw_stats per CPU: per case, action, drop reason
+ *   nsw_stats   array[ncpu]          struct nsw_stats_blk per CPU: by verdict class, drop
+ *               reason (nsw_stats_read() folds them into struct nsw_stats)
  *   nsw_dev_stats array[ncpu * NSW_NDEV] struct nsw_dev_stats per CPU and device: VF slots
  *               first, then the PF ports (NSW_NVF_SLOTS + pf); see nsw_size_maps()
+ *   (the counter arrays are mmap-able only for the alignment it brings: their values start on
+ *   a page, so no record straddles two cache lines)
  *   nsw_meta    array[1]   struct nsw_meta: name, netns, mode (written by the CLI only)
  *   nsw_acl_active array[8*256*2] u32: per VF and direction, the live rule set (see below)
  *   nsw_acl_sets array[8*256*2*2] set*2+buffer -> struct nsw_acl_set (core/nsw_acl.h)
@@ -47,6 +50,34 @@ struct nsw_port_info {
 #define NSW_PORT_IX 65536u
 _Static_assert(sizeof(struct nsw_port_info) == 8, "port info layout");
 
+/* The decision's counters, per CPU, kept by verdict class: one (pkts, bytes) pair for each
+ * combination of action, case, 802.1p class and inter-PF flag. Counting a frame then writes
+ * one cache line, where separate per-case, per-action and per-priority arrays wrote four, and
+ * between two frames the kernel's own path evicts most of what the program touched.
+ * nsw_stats_read() folds the classes back into the totals of struct nsw_stats. */
+#define NSW_STAT_CLASSES 256
+struct nsw_ctr {
+	uint64_t pkts, bytes;
+};
+struct nsw_stats_blk {
+	struct nsw_ctr cls[NSW_STAT_CLASSES]; /* index: nsw_stat_class() */
+	uint64_t drop[NSW_DROP_MAX];
+	uint64_t flood_copies;  /* copies made for broadcast and multicast */
+	uint64_t mirror_copies; /* SPAN and ACL mirror copies */
+	uint64_t pad[(8 - (NSW_DROP_MAX + 2) % 8) % 8];
+};
+_Static_assert(sizeof(struct nsw_stats_blk) % 64 == 0, "stats block: whole cache lines");
+_Static_assert(sizeof(struct nsw_stats_blk) ==
+		       16 * NSW_STAT_CLASSES + 8 * (NSW_DROP_MAX + 2 + (8 - (NSW_DROP_MAX + 2) % 8) % 8),
+	       "stats block layout");
+
+static inline uint32_t nsw_stat_class(uint8_t action, uint8_t ncase, uint8_t prio, uint8_t inter_pf)
+{
+	return (uint32_t)(action & 3) << 6 | (uint32_t)(ncase & 3) << 4 | (uint32_t)(prio & 7) << 1 |
+	       (inter_pf & 1);
+}
+
+/* The totals, as user space shows them (folded from every CPU's struct nsw_stats_blk). */
 struct nsw_stats {
 	uint64_t case_pkts[NSW_CASE_MAX];
 	uint64_t case_bytes[NSW_CASE_MAX];
@@ -57,18 +88,16 @@ struct nsw_stats {
 	uint64_t prio_pkts[8];    /* by 802.1p class */
 	uint64_t mirror_copies;   /* SPAN and ACL mirror copies */
 };
-_Static_assert(sizeof(struct nsw_stats) == 8 * (2 * NSW_CASE_MAX + 4 + NSW_DROP_MAX + 2 + 8 + 1),
-	       "stats layout");
 
 /* "from" is what the device handed to the NIC (a VM's transmit, or the wire's receive); "to"
- * is what the NIC delivered to it. */
+ * is what the NIC delivered to it. One cache line per record. */
 struct nsw_dev_stats {
 	uint64_t from_pkts, from_bytes;
 	uint64_t to_pkts, to_bytes;
 	uint64_t drops; /* frames from this device that were dropped */
-	uint64_t pad;
+	uint64_t pad[3];
 };
-_Static_assert(sizeof(struct nsw_dev_stats) == 48, "dev stats layout");
+_Static_assert(sizeof(struct nsw_dev_stats) == 64, "dev stats layout");
 
 #ifndef __bpf__
 #include <errno.h>
@@ -106,6 +135,29 @@ static inline void nsw_counter_sum(int fd, uint32_t k, uint32_t per_cpu, uint64_
 			out[i] += v[i];
 	}
 	free(v);
+}
+
+/* The NIC's totals: every CPU's block of nsw_stats (fd), summed and folded by class. */
+static inline int nsw_stats_read(int fd, struct nsw_stats *out)
+{
+	struct nsw_stats_blk *b = malloc(sizeof *b);
+	if (!b)
+		return -ENOMEM;
+	nsw_counter_sum(fd, 0, 1, (uint64_t *)b, sizeof *b / 8);
+	memset(out, 0, sizeof *out);
+	for (uint32_t c = 0; c < NSW_STAT_CLASSES; c++) {
+		uint32_t action = c >> 6 & 3, ncase = c >> 4 & 3, prio = c >> 1 & 7, inter = c & 1;
+		out->case_pkts[ncase] += b->cls[c].pkts;
+		out->case_bytes[ncase] += b->cls[c].bytes;
+		out->action_pkts[action] += b->cls[c].pkts;
+		out->prio_pkts[prio] += b->cls[c].pkts;
+		out->inter_pf_pkts += inter ? b->cls[c].pkts : 0;
+	}
+	memcpy(out->drop, b->drop, sizeof out->drop);
+	out->flood_copies = b->flood_copies;
+	out->mirror_copies = b->mirror_copies;
+	free(b);
+	return 0;
 }
 
 /* Zeroes record k in every CPU block (a fresh VF starts from zero). */

@@ -68,16 +68,19 @@ struct {
 
 /* Counters: plain arrays with one block per CPU (index cpu * size + k), sized at load time by
  * nsw_size_maps(). A frame touches only its CPU's block, so the increments need no atomics, and
- * plain array reads are inlined by the verifier where per-CPU map reads are calls. */
+ * plain array reads are inlined by the verifier where per-CPU map reads are calls. Mmap-able
+ * for the page-aligned values it brings: a record never straddles two cache lines. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct nsw_stats);
+	__type(value, struct nsw_stats_blk);
 } nsw_stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, NSW_NDEV);
 	__type(key, __u32);
 	__type(value, struct nsw_dev_stats);
@@ -169,6 +172,7 @@ static __always_inline __u32 nsw_features_in_use(void)
  * the ACL key and the hash key of the search. Per CPU, and never used by two nested runs (the
  * program only redirects to devices' egress, which never re-enters it on the same stack). */
 struct nsw_scratch {
+	uint64_t lw[NSW_L3_WORDS];
 	__u8 l3[NSW_L3_WINDOW];
 	struct nsw_acl_key key;
 	struct nsw_acl_key masked;
@@ -201,7 +205,7 @@ static __always_inline struct nsw_dev_stats *nsw_dev_stats_of(__u8 kind, __u32 p
 	return bpf_map_lookup_elem(&nsw_dev_stats, &k);
 }
 
-static __always_inline struct nsw_stats *nsw_stats_here(void)
+static __always_inline struct nsw_stats_blk *nsw_stats_here(void)
 {
 	__u32 k = bpf_get_smp_processor_id();
 	return bpf_map_lookup_elem(&nsw_stats, &k);
@@ -230,11 +234,12 @@ static __always_inline __u32 nsw_pf_ifindex(__u32 pf)
 	return ifi ? *ifi : 0;
 }
 
-/* Counts what the decision said about a frame of len bytes from port in. */
-static __always_inline struct nsw_stats *nsw_count(const struct nsw_verdict *v,
-						   struct nsw_port in, __u32 len)
+/* Counts what the decision said about a frame of len bytes from port in: one class counter
+ * (see struct nsw_stats_blk) and the device's. */
+static __always_inline struct nsw_stats_blk *nsw_count(const struct nsw_verdict *v,
+						       struct nsw_port in, __u32 len)
 {
-	struct nsw_stats *s = nsw_stats_here();
+	struct nsw_stats_blk *s = nsw_stats_here();
 	struct nsw_dev_stats *d = nsw_dev_stats_of(in.kind, in.pf, in.vf);
 	if (d) {
 		d->from_pkts++;
@@ -243,28 +248,31 @@ static __always_inline struct nsw_stats *nsw_count(const struct nsw_verdict *v,
 	}
 	if (!s)
 		return NULL;
-	s->case_pkts[v->ncase & (NSW_CASE_MAX - 1)]++;
-	s->case_bytes[v->ncase & (NSW_CASE_MAX - 1)] += len;
-	s->action_pkts[v->action & 3]++;
-	s->prio_pkts[v->prio & 7]++;
+	struct nsw_ctr *c = &s->cls[nsw_stat_class(v->action, v->ncase, v->prio, v->inter_pf)];
+	c->pkts++;
+	c->bytes += len;
 	if (v->action == NSW_ACT_DROP && v->reason < NSW_DROP_MAX)
 		s->drop[v->reason]++;
-	s->inter_pf_pkts += v->inter_pf;
 	return s;
 }
 
 /* A drop the environment decides after the core (no device bound, redirect refused): the frame
- * was counted under its action already, so move it to the drop column with its reason. */
-static __always_inline void nsw_count_late_drop(struct nsw_stats *s, const struct nsw_verdict *v,
-						struct nsw_port in, __u8 reason)
+ * was counted under its action already, so move it to the drop class with its reason. */
+static __always_inline void nsw_count_late_drop(struct nsw_stats_blk *s,
+						const struct nsw_verdict *v, struct nsw_port in,
+						__u32 len, __u8 reason)
 {
 	struct nsw_dev_stats *d = nsw_dev_stats_of(in.kind, in.pf, in.vf);
 	if (d)
 		d->drops++;
 	if (!s)
 		return;
-	s->action_pkts[v->action & 3]--;
-	s->action_pkts[NSW_ACT_DROP]++;
+	struct nsw_ctr *was = &s->cls[nsw_stat_class(v->action, v->ncase, v->prio, v->inter_pf)];
+	struct nsw_ctr *now = &s->cls[nsw_stat_class(NSW_ACT_DROP, v->ncase, v->prio, v->inter_pf)];
+	was->pkts--;
+	was->bytes -= len;
+	now->pkts++;
+	now->bytes += len;
 	if (reason < NSW_DROP_MAX)
 		s->drop[reason]++;
 }
@@ -272,32 +280,64 @@ static __always_inline void nsw_count_late_drop(struct nsw_stats *s, const struc
 /* ---- ACLs: a tuple-space search over the VF's live rule set (core/nsw_acl.h defines what it
  * must find: the matching rule with the lowest priority number; none allows) ---- */
 
-/* The octets after the L2 header, for the key: tiers of constant size (64, 44, 24 or 20). */
+/* The window when it is not linear: loads of constant size (64, 44, 24 or 20 octets) into
+ * sc->l3, then words. Returns the window's length, 0 when unreadable. */
+static __noinline __u32 nsw_skb_l3_slow(struct __sk_buff *skb, __u32 off, struct nsw_scratch *sc)
+{
+	__u32 left = skb->len - off, n = 0;
+	__builtin_memset(sc->l3, 0, sizeof sc->l3);
+	if (left >= 64)
+		n = bpf_skb_load_bytes(skb, off, sc->l3, 64) ? 0 : 64;
+	else if (left >= 44)
+		n = bpf_skb_load_bytes(skb, off, sc->l3, 44) ? 0 : 44;
+	else if (left >= 24)
+		n = bpf_skb_load_bytes(skb, off, sc->l3, 24) ? 0 : 24;
+	else if (left >= 20)
+		n = bpf_skb_load_bytes(skb, off, sc->l3, 20) ? 0 : 20;
+	nsw_l3_words(sc->l3, n, sc->lw);
+	return n;
+}
+
+/* The octets after the L2 header, for the key, as words in sc->lw (see NSW_L3_WORDS); returns
+ * how many the frame has (at most NSW_L3_WINDOW). A linear window, the usual case, is read in
+ * place: a load per word, and the last, partial word by a load that ends where the frame ends,
+ * shifted, so the key sees exactly the frame's octets. */
 static __always_inline __u32 nsw_skb_l3(struct __sk_buff *skb, const struct nsw_frame *f,
-					__u8 *l3)
+					struct nsw_scratch *sc)
 {
 	__u32 off = f->l3_off - (skb->vlan_present ? NSW_VLAN_HLEN : 0);
-	if (off > NSW_HDR_MAX || skb->len < off)
+	if (off > NSW_HDR_MAX || skb->len < off) {
+		nsw_l3_words(sc->l3, 0, sc->lw);
 		return 0;
-	/* In place when the window is linear, as for the L2 header. */
-	const __u8 *data = (const __u8 *)(long)skb->data;
-	const __u8 *end = (const __u8 *)(long)skb->data_end;
+	}
 	NSW_BARRIER_VAR(off);
 	off &= 31;
-	if (data + off + NSW_L3_WINDOW <= end) {
-		__builtin_memcpy(l3, data + off, NSW_L3_WINDOW);
-		return NSW_L3_WINDOW;
+	__u32 n = skb->len - off;
+	if (n > NSW_L3_WINDOW)
+		n = NSW_L3_WINDOW;
+	const __u8 *data = (const __u8 *)(long)skb->data;
+	const __u8 *end = (const __u8 *)(long)skb->data_end;
+	const __u8 *p = data + off;
+	if (p + n > end)
+		return nsw_skb_l3_slow(skb, off, sc);
+	uint64_t *lw = sc->lw;
+#pragma unroll
+	for (__u32 i = 0; i < NSW_L3_WORDS; i++) {
+		lw[i] = 0;
+		if (8 * (i + 1) <= n && p + 8 * (i + 1) <= end)
+			lw[i] = NSW_LOAD_BE64(p + 8 * i);
 	}
-	__u32 left = skb->len - off;
-	if (left >= 64)
-		return bpf_skb_load_bytes(skb, off, l3, 64) ? 0 : 64;
-	if (left >= 44)
-		return bpf_skb_load_bytes(skb, off, l3, 44) ? 0 : 44;
-	if (left >= 24)
-		return bpf_skb_load_bytes(skb, off, l3, 24) ? 0 : 24;
-	if (left >= 20)
-		return bpf_skb_load_bytes(skb, off, l3, 20) ? 0 : 20;
-	return 0;
+	/* The key reads nothing of a window shorter than 20 octets. */
+	__u32 r = n % 8;
+	if (r && n >= 20) {
+		__u32 tail = n - 8;
+		NSW_BARRIER_VAR(tail);
+		tail &= NSW_L3_WINDOW - 1;
+		const __u8 *q = p + tail;
+		if (q + 8 <= end)
+			lw[(n / 8) & (NSW_L3_WORDS - 1)] = NSW_LOAD_BE64(q) << (8 * (8 - r));
+	}
+	return n;
 }
 
 /* The search: tuples in order of their best priority (at most NSW_ACL_MASKS), one
@@ -365,7 +405,7 @@ static __always_inline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u3
 
 /* Copies the frame to the monitor VF of word w (an nsw_mirror word or an ACL mirror target). */
 static __always_inline void nsw_mirror_to(struct __sk_buff *skb, __u32 target_slot,
-					  struct nsw_stats *s)
+					  struct nsw_stats_blk *s)
 {
 	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &target_slot);
 	if (!ifi || !*ifi)
@@ -382,7 +422,7 @@ static __always_inline void nsw_mirror_to(struct __sk_buff *skb, __u32 target_sl
 /* SPAN of the frames a VF sends (dir NSW_MIRROR_IN) or is given (NSW_MIRROR_OUT): its own
  * session, else its PF group's. */
 static __always_inline void nsw_span(struct __sk_buff *skb, __u32 pf, __u32 vf, __u32 dir,
-				     struct nsw_stats *s)
+				     struct nsw_stats_blk *s)
 {
 	__u32 k = nsw_vf_slot(pf, vf);
 	__u32 *w = bpf_map_lookup_elem(&nsw_mirror, &k);
@@ -470,7 +510,7 @@ static __always_inline bool nsw_qos_admit(__u32 slot, __u8 prio)
 
 /* What happens on the way into VF (pf, vf): its egress ACL, the packet-rate policer, SPAN and
  * capture. Returns 0 to deliver, or the drop reason. */
-static __always_inline int nsw_egress_vf(struct __sk_buff *skb, struct nsw_stats *s, __u32 pf,
+static __always_inline int nsw_egress_vf(struct __sk_buff *skb, struct nsw_stats_blk *s, __u32 pf,
 					 __u32 vf, const struct nsw_frame *f,
 					 const struct nsw_verdict *v, const struct nsw_acl_key *key,
 					 __u32 feat)
@@ -494,7 +534,7 @@ static __always_inline int nsw_egress_vf(struct __sk_buff *skb, struct nsw_stats
 
 struct nsw_flood_ctx {
 	struct __sk_buff *skb;
-	struct nsw_stats *s;
+	struct nsw_stats_blk *s;
 	const struct nsw_nic *nic;
 	const struct nsw_verdict *v;
 	const struct nsw_frame *f;
@@ -540,7 +580,7 @@ static long nsw_flood_vf(__u32 i, void *arg)
 
 static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic *nic,
 				     const struct nsw_verdict *v, const struct nsw_frame *f,
-				     const struct nsw_acl_key *key, struct nsw_stats *s, __u32 feat)
+				     const struct nsw_acl_key *key, struct nsw_stats_blk *s, __u32 feat)
 {
 	struct nsw_flood_ctx c = {.skb = skb, .s = s, .nic = nic, .v = v, .f = f, .key = key,
 				  .feat = feat};
@@ -562,92 +602,122 @@ static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic
 	return TC_ACT_SHOT;
 }
 
-SEC("tc")
-int nsw_tc(struct __sk_buff *skb)
-{
-	__u32 zero = 0, ifindex = skb->ifindex;
-	__u8 buf[NSW_HDR_MAX + 2] = {0};
+/* What the slow path needs of a frame the fast path has parsed and decided. */
+struct nsw_tc_frame {
 	struct nsw_frame f;
 	struct nsw_verdict v;
+	struct nsw_port in;
+	__u32 feat;
+};
+
+/* Everything but plain unicast with no feature in use: ACLs, SPAN, capture, the policer, floods,
+ * drops, a VF without a device. A subprogram of its own (noinline), so that the fast path is
+ * short and sits in few instruction cache lines: between two frames, the kernel's own path
+ * evicts most of what the program touched. */
+static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *nic,
+				  struct nsw_tc_frame *t)
+{
 	struct nsw_acl_key *key = NULL;
 
-	struct nsw_port_info *pi = nsw_port_of(ifindex);
-	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
-	if (!pi || !nic)
-		return TC_ACT_OK; /* not a port of this NIC: not ours to judge */
-	struct nsw_port in = pi->port;
-
-	__u32 len = nsw_skb_header(skb, buf);
-	nsw_process(nic, in, buf, len, &f, &v);
-	const __u32 feat = nsw_features_in_use();
-
 	/* The key is built once, and only when an ACL on the way may need it. */
-	bool acl = feat & NSW_FEAT_ACL;
-	bool acl_in = acl && in.kind == NSW_PORT_VF && v.reason != NSW_DROP_RUNT &&
-		      v.reason != NSW_DROP_TRUNC_TAG && v.reason != NSW_DROP_BAD_TAG &&
-		      v.reason != NSW_DROP_BAD_SRC && nsw_acl_live(nsw_vf_slot(in.pf, in.vf), NSW_ACL_IN);
-	bool acl_out = acl && ((v.action == NSW_ACT_VF &&
-				nsw_acl_live(nsw_vf_slot(v.pf, v.vf), NSW_ACL_OUT)) ||
-			       v.action == NSW_ACT_FLOOD);
+	bool acl = t->feat & NSW_FEAT_ACL;
+	bool acl_in = acl && t->in.kind == NSW_PORT_VF && t->v.reason != NSW_DROP_RUNT &&
+		      t->v.reason != NSW_DROP_TRUNC_TAG && t->v.reason != NSW_DROP_BAD_TAG &&
+		      t->v.reason != NSW_DROP_BAD_SRC &&
+		      nsw_acl_live(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN);
+	bool acl_out = acl && ((t->v.action == NSW_ACT_VF &&
+				nsw_acl_live(nsw_vf_slot(t->v.pf, t->v.vf), NSW_ACL_OUT)) ||
+			       t->v.action == NSW_ACT_FLOOD);
 	struct nsw_scratch *sc = acl_in || acl_out ? nsw_scratch_here() : NULL;
 	if (sc) {
-		__builtin_memset(sc->l3, 0, sizeof sc->l3);
-		__u32 n = nsw_skb_l3(skb, &f, sc->l3);
-		nsw_acl_key_build(&f, sc->l3, n, &sc->key);
+		__u32 n = nsw_skb_l3(skb, &t->f, sc);
+		nsw_acl_key_build(&t->f, sc->lw, n, &sc->key);
 		key = &sc->key;
 	}
-	struct nsw_stats *s;
-	if (acl_in && key && v.action != NSW_ACT_DROP) {
+	struct nsw_stats_blk *s;
+	if (acl_in && key && t->v.action != NSW_ACT_DROP) {
 		const struct nsw_acl_hval *r =
-			nsw_acl_judge(nsw_vf_slot(in.pf, in.vf), NSW_ACL_IN, key, skb->len);
+			nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN, key, skb->len);
 		if (r && r->action == NSW_ACL_DROP) {
-			v.action = NSW_ACT_DROP;
-			v.reason = NSW_DROP_ACL;
+			t->v.action = NSW_ACT_DROP;
+			t->v.reason = NSW_DROP_ACL;
 		} else if (r && r->action == NSW_ACL_MIRROR) {
 			s = nsw_stats_here();
 			nsw_mirror_to(skb, nsw_vf_slot(r->mirror_pf, r->mirror_vf), s);
 		}
 	}
-	s = nsw_count(&v, in, skb->len);
-	if (feat & NSW_FEAT_CAPTURE)
-		nsw_capture(skb, in.kind, in.pf, in.vf, NSW_MIRROR_IN, &f, &v);
-	if ((feat & NSW_FEAT_MIRROR) && in.kind == NSW_PORT_VF)
-		nsw_span(skb, in.pf, in.vf, NSW_MIRROR_IN, s);
+	s = nsw_count(&t->v, t->in, skb->len);
+	if (t->feat & NSW_FEAT_CAPTURE)
+		nsw_capture(skb, t->in.kind, t->in.pf, t->in.vf, NSW_MIRROR_IN, &t->f, &t->v);
+	if ((t->feat & NSW_FEAT_MIRROR) && t->in.kind == NSW_PORT_VF)
+		nsw_span(skb, t->in.pf, t->in.vf, NSW_MIRROR_IN, s);
 
 	__u32 ifi;
 	int r;
-	switch (v.action) {
+	switch (t->v.action) {
 	case NSW_ACT_VF:
-		ifi = nsw_vf_ifindex(v.pf, v.vf);
+		ifi = nsw_vf_ifindex(t->v.pf, t->v.vf);
 		if (!ifi) {
-			nsw_count_late_drop(s, &v, in, NSW_DROP_NO_DEV);
+			nsw_count_late_drop(s, &t->v, t->in, skb->len, NSW_DROP_NO_DEV);
 			return TC_ACT_SHOT;
 		}
-		skb->priority = v.prio;
-		r = feat ? nsw_egress_vf(skb, s, v.pf, v.vf, &f, &v, key, feat) : 0;
+		skb->priority = t->v.prio;
+		r = t->feat ? nsw_egress_vf(skb, s, t->v.pf, t->v.vf, &t->f, &t->v, key, t->feat) : 0;
 		if (r) {
-			nsw_count_late_drop(s, &v, in, (__u8)r);
+			nsw_count_late_drop(s, &t->v, t->in, skb->len, (__u8)r);
 			return TC_ACT_SHOT;
 		}
-		nsw_count_to(NSW_PORT_VF, v.pf, v.vf, skb->len);
+		nsw_count_to(NSW_PORT_VF, t->v.pf, t->v.vf, skb->len);
 		if (nsw_mode == NSW_MODE_TC_PEER)
 			return bpf_redirect_peer(ifi, 0);
 		return bpf_redirect(ifi, 0);
 	case NSW_ACT_UPLINK:
-		ifi = nsw_pf_ifindex(v.pf);
+		ifi = nsw_pf_ifindex(t->v.pf);
 		if (!ifi) {
-			nsw_count_late_drop(s, &v, in, NSW_DROP_NO_DEV);
+			nsw_count_late_drop(s, &t->v, t->in, skb->len, NSW_DROP_NO_DEV);
 			return TC_ACT_SHOT;
 		}
-		skb->priority = v.prio;
-		nsw_count_to(NSW_PORT_UPLINK, v.pf, 0, skb->len);
+		skb->priority = t->v.prio;
+		nsw_count_to(NSW_PORT_UPLINK, t->v.pf, 0, skb->len);
 		return bpf_redirect(ifi, 0);
 	case NSW_ACT_FLOOD:
-		skb->priority = v.prio;
-		return nsw_flood(skb, nic, &v, &f, key, s, feat);
+		skb->priority = t->v.prio;
+		return nsw_flood(skb, nic, &t->v, &t->f, key, s, t->feat);
 	default:
 		return TC_ACT_SHOT;
 	}
+}
+
+SEC("tc")
+int nsw_tc(struct __sk_buff *skb)
+{
+	__u32 zero = 0;
+	uint64_t w[NSW_HDR_WORDS];
+	struct nsw_tc_frame t;
+
+	struct nsw_port_info *pi = nsw_port_of(skb->ifindex);
+	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
+	if (!pi || !nic)
+		return TC_ACT_OK; /* not a port of this NIC: not ours to judge */
+	t.in = pi->port;
+	__u32 len = nsw_skb_header(skb, w);
+	nsw_process_hdr(nic, t.in, w, len, &t.f, &t.v);
+	t.feat = nsw_features_in_use();
+
+	/* The fast path: unicast to a VF or out of a port, no feature in use. */
+	if (!t.feat && (t.v.action == NSW_ACT_VF || t.v.action == NSW_ACT_UPLINK)) {
+		bool to_vf = t.v.action == NSW_ACT_VF;
+		__u32 ifi = to_vf ? nsw_vf_ifindex(t.v.pf, t.v.vf) : nsw_pf_ifindex(t.v.pf);
+		if (ifi) {
+			nsw_count(&t.v, t.in, skb->len);
+			skb->priority = t.v.prio;
+			nsw_count_to(to_vf ? NSW_PORT_VF : NSW_PORT_UPLINK, t.v.pf, t.v.vf, skb->len);
+			if (to_vf && nsw_mode == NSW_MODE_TC_PEER)
+				return bpf_redirect_peer(ifi, 0);
+			return bpf_redirect(ifi, 0);
+		}
+	}
+	return nsw_tc_slow(skb, nic, &t);
 }
 
 /* Does a frame from in with verdict v need a feature only nsw_tc has? */
@@ -680,15 +750,17 @@ static __always_inline bool nsw_needs_tc(const struct nsw_port *in, const struct
 	return false;
 }
 
-/* The XDP accessor: the same constant-size header loads as nsw_skb_header (no out-of-band
- * tag exists in XDP). */
-static __always_inline __u32 nsw_xdp_header(struct xdp_md *ctx, __u8 *buf)
+/* The XDP accessor: the same loads as nsw_skb_header (no out-of-band tag exists in XDP). */
+static __always_inline __u32 nsw_xdp_header(struct xdp_md *ctx, uint64_t *w)
 {
+	__u8 buf[NSW_HDR_MAX] = {0};
 	__u32 len = ctx->data_end - ctx->data;
-	int err;
+	int err = 0;
 	const __u8 *data = (const __u8 *)(long)ctx->data;
-	if (data + NSW_HDR_MAX <= (const __u8 *)(long)ctx->data_end) {
-		__builtin_memcpy(buf, data, NSW_HDR_MAX);
+	if (data + NSW_HDR_WORDS * 8 <= (const __u8 *)(long)ctx->data_end) {
+		w[0] = NSW_LOAD_BE64(data);
+		w[1] = NSW_LOAD_BE64(data + 8);
+		w[2] = NSW_LOAD_BE64(data + 16);
 		return len;
 	}
 	if (len >= NSW_HDR_MAX)
@@ -697,8 +769,7 @@ static __always_inline __u32 nsw_xdp_header(struct xdp_md *ctx, __u8 *buf)
 		err = bpf_xdp_load_bytes(ctx, 0, buf, NSW_ETH_HLEN + NSW_VLAN_HLEN);
 	else if (len >= NSW_ETH_HLEN)
 		err = bpf_xdp_load_bytes(ctx, 0, buf, NSW_ETH_HLEN);
-	else
-		return len;
+	nsw_hdr_words(buf, len, w);
 	return err ? 0 : len;
 }
 
@@ -706,7 +777,7 @@ SEC("xdp")
 int nsw_xdp(struct xdp_md *ctx)
 {
 	__u32 zero = 0, ifindex = ctx->ingress_ifindex;
-	__u8 buf[NSW_HDR_MAX + 2] = {0};
+	uint64_t w[NSW_HDR_WORDS];
 	struct nsw_frame f;
 	struct nsw_verdict v;
 
@@ -715,13 +786,13 @@ int nsw_xdp(struct xdp_md *ctx)
 	if (!pi || !nic)
 		return XDP_PASS;
 	struct nsw_port in = pi->port;
-	__u32 len = nsw_xdp_header(ctx, buf);
-	nsw_process(nic, in, buf, len, &f, &v);
+	__u32 len = nsw_xdp_header(ctx, w);
+	nsw_process_hdr(nic, in, w, len, &f, &v);
 	/* Floods need clones, and ACLs, SPAN, capture and policing live in nsw_tc: leave such
 	 * frames, decided again, to nsw_tc on this device. */
 	if (v.action == NSW_ACT_FLOOD || nsw_needs_tc(&in, &v))
 		return XDP_PASS;
-	struct nsw_stats *s = nsw_count(&v, in, len);
+	struct nsw_stats_blk *s = nsw_count(&v, in, len);
 	__u32 ifi = 0;
 	if (v.action == NSW_ACT_VF)
 		ifi = nsw_vf_ifindex(v.pf, v.vf);
@@ -730,7 +801,7 @@ int nsw_xdp(struct xdp_md *ctx)
 	else
 		return XDP_DROP;
 	if (!ifi) {
-		nsw_count_late_drop(s, &v, in, NSW_DROP_NO_DEV);
+		nsw_count_late_drop(s, &v, in, len, NSW_DROP_NO_DEV);
 		return XDP_DROP;
 	}
 	nsw_count_to(v.action == NSW_ACT_VF ? NSW_PORT_VF : NSW_PORT_UPLINK, v.pf, v.vf, len);

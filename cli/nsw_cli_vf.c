@@ -421,7 +421,8 @@ int nsw_cmd_stats(int argc, char **argv)
 	if (argc != 2 || !nsw_matches(argv[0], "show"))
 		nsw_fail("usage: nswitch stats show NIC");
 	nsw_nic_open(&n, argv[1]);
-	nsw_counter_sum(n.fd_stats, 0, 1, (uint64_t *)&s, sizeof s / 8);
+	if (nsw_stats_read(n.fd_stats, &s))
+		nsw_fail("cannot read the counters of %s: out of memory", n.name);
 	nsw_out_begin_obj(NULL);
 	nsw_out_str("nic", n.name);
 	nsw_text("nic %s\n  cases:", n.name);

@@ -60,9 +60,35 @@ NSW_INLINE uint32_t nsw_be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* l3 holds min(l3len, NSW_L3_WINDOW) octets that follow the L2 header of frame f. Fields the
- * frame does not have (no IP, a fragment, no room for the ports) stay zero. */
-NSW_INLINE void nsw_acl_key_build(const struct nsw_frame *f, const uint8_t *l3, uint32_t l3len,
+/* The L3 window as the key builder reads it: NSW_L3_WORDS big-endian 64-bit words (octet 0 of
+ * the window in the top byte of lw[0]), octets past the frame's end zero. Words for the same
+ * reason as the L2 header's (NSW_HDR_WORDS): a data path loads them straight from the frame. */
+#define NSW_L3_WORDS (NSW_L3_WINDOW / 8)
+
+/* Words from a byte buffer holding min(l3len, NSW_L3_WINDOW) octets of the window. */
+NSW_INLINE void nsw_l3_words(const uint8_t *l3, uint32_t l3len, uint64_t *lw)
+{
+	NSW_UNROLL
+	for (uint32_t i = 0; i < NSW_L3_WORDS; i++)
+		lw[i] = 0;
+	NSW_UNROLL
+	for (uint32_t i = 0; i < NSW_L3_WINDOW; i++)
+		if (i < l3len)
+			lw[i / 8] |= (uint64_t)l3[i] << (56 - 8 * (i % 8));
+}
+
+/* The 32 bits at octet off of the window (off a multiple of 4, below NSW_L3_WINDOW). */
+NSW_INLINE uint32_t nsw_l3_be32(const uint64_t *lw, uint32_t off)
+{
+	NSW_BARRIER_VAR(off);
+	off &= NSW_L3_WINDOW - 4; /* the bound the verifier needs; off is a multiple of 4 */
+	uint64_t w = lw[off / 8];
+	return (uint32_t)(off % 8 ? w : w >> 32);
+}
+
+/* lw is the window of min(l3len, NSW_L3_WINDOW) octets that follow the L2 header of frame f.
+ * Fields the frame does not have (no IP, a fragment, no room for the ports) stay zero. */
+NSW_INLINE void nsw_acl_key_build(const struct nsw_frame *f, const uint64_t *lw, uint32_t l3len,
 				  struct nsw_acl_key *k)
 {
 	*k = (struct nsw_acl_key){0};
@@ -73,32 +99,41 @@ NSW_INLINE void nsw_acl_key_build(const struct nsw_frame *f, const uint8_t *l3, 
 		k->vid = (uint16_t)(f->vid[0] | NSW_ACL_TAGGED);
 		k->pcp = f->pcp;
 	}
-	uint32_t l4 = 0;
-	if (f->ethertype == 0x0800 && l3len >= 20 && (l3[0] >> 4) == 4) {
-		uint32_t ihl = (uint32_t)(l3[0] & 15) * 4;
-		k->proto = l3[9];
-		k->sip[0] = nsw_be32(l3 + 12);
-		k->dip[0] = nsw_be32(l3 + 16);
+	uint32_t l4 = 0, version = (uint32_t)(lw[0] >> 60);
+	if (f->ethertype == 0x0800 && l3len >= 20 && version == 4) {
+		uint32_t ihl = (uint32_t)(lw[0] >> 56 & 15) * 4;
+		k->proto = (uint8_t)(lw[1] >> 48);
+		k->sip[0] = (uint32_t)lw[1];
+		k->dip[0] = (uint32_t)(lw[2] >> 32);
 		/* Ports only in the first fragment. */
-		if (ihl >= 20 && (nsw_be16(l3 + 6) & 0x1fff) == 0)
+		if (ihl >= 20 && (lw[0] & 0x1fff) == 0)
 			l4 = ihl;
-	} else if (f->ethertype == 0x86dd && l3len >= 40 && (l3[0] >> 4) == 6) {
-		k->proto = l3[6];
+	} else if (f->ethertype == 0x86dd && l3len >= 40 && version == 6) {
+		k->proto = (uint8_t)(lw[0] >> 8);
 		NSW_UNROLL
-		for (int i = 0; i < 4; i++) {
-			k->sip[i] = nsw_be32(l3 + 8 + 4 * i);
-			k->dip[i] = nsw_be32(l3 + 24 + 4 * i);
+		for (int i = 0; i < 2; i++) {
+			k->sip[2 * i] = (uint32_t)(lw[1 + i] >> 32);
+			k->sip[2 * i + 1] = (uint32_t)lw[1 + i];
+			k->dip[2 * i] = (uint32_t)(lw[3 + i] >> 32);
+			k->dip[2 * i + 1] = (uint32_t)lw[3 + i];
 		}
 		l4 = 40;
 	}
-	if (l4 && (k->proto == 6 || k->proto == 17 || k->proto == 132)) {
-		NSW_BARRIER_VAR(l4);
-		l4 &= 63; /* ihl is at most 60: the bound the verifier needs */
-		if (l4 + 4 <= l3len && l4 + 4 <= NSW_L3_WINDOW) {
-			k->sport = nsw_be16(l3 + l4);
-			k->dport = nsw_be16(l3 + l4 + 2);
-		}
+	if (l4 && (k->proto == 6 || k->proto == 17 || k->proto == 132) && l4 + 4 <= l3len &&
+	    l4 + 4 <= NSW_L3_WINDOW) {
+		uint32_t ports = nsw_l3_be32(lw, l4);
+		k->sport = (uint16_t)(ports >> 16);
+		k->dport = (uint16_t)ports;
 	}
+}
+
+/* The same from a byte buffer holding min(l3len, NSW_L3_WINDOW) octets of the window. */
+NSW_INLINE void nsw_acl_key_build_bytes(const struct nsw_frame *f, const uint8_t *l3,
+					uint32_t l3len, struct nsw_acl_key *k)
+{
+	uint64_t lw[NSW_L3_WORDS];
+	nsw_l3_words(l3, l3len, lw);
+	nsw_acl_key_build(f, lw, l3len, k);
 }
 
 /* out = k & m, word by word. */
@@ -156,15 +191,23 @@ struct nsw_acl_hval {
 };
 _Static_assert(sizeof(struct nsw_acl_hval) == 80, "acl hash value layout");
 
+/* Eight independent multiplies summed, then one mix: the products do not wait on each other
+ * (a chained fold made the search wait on eight multiplies in a row). Collisions cost nothing
+ * but a refused install: the value is compared on every hit. */
 NSW_INLINE uint64_t nsw_acl_fold(const struct nsw_acl_key *k)
 {
+	static const uint64_t mul[8] = {
+		0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
+		0xd6e8feb86659fd93ull, 0xff51afd7ed558ccdull, 0xc4ceb9fe1a85ec53ull,
+		0xa0761d6478bd642full, 0xe7037ed1a0b428dbull,
+	};
 	uint64_t h = 0x6a09e667f3bcc908ull;
 	NSW_UNROLL
-	for (int i = 0; i < 8; i++) {
-		h = (h ^ k->w[i]) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	return h;
+	for (int i = 0; i < 8; i++)
+		h += (k->w[i] ^ (k->w[i] >> 31)) * mul[i];
+	h ^= h >> 32;
+	h *= 0x9e3779b97f4a7c15ull;
+	return h ^ h >> 29;
 }
 
 NSW_INLINE bool nsw_acl_key_equal(const struct nsw_acl_key *a, const struct nsw_acl_key *b)

@@ -198,11 +198,11 @@ NSW_INLINE void nsw_decide(const struct nsw_nic *nic, struct nsw_port in,
 		nsw_decide_from_port(nic, in, f, v);
 }
 
-/* Parse, then decide: what every context calls on a header buffer. */
-NSW_INLINE void nsw_process(const struct nsw_nic *nic, struct nsw_port in, const uint8_t *buf,
-			       uint32_t len, struct nsw_frame *f, struct nsw_verdict *v)
+/* Parse, then decide: what every context calls, on header words (see NSW_HDR_WORDS). */
+NSW_INLINE void nsw_process_hdr(const struct nsw_nic *nic, struct nsw_port in, const uint64_t *w,
+				uint32_t len, struct nsw_frame *f, struct nsw_verdict *v)
 {
-	int r = nsw_parse(buf, len, f);
+	int r = nsw_parse_hdr(w, len, f);
 	if (r) {
 		*v = (struct nsw_verdict){.ncase = NSW_CASE_NONE, .pf = NSW_NONE,
 					  .excl_pf = NSW_NONE};
@@ -210,6 +210,15 @@ NSW_INLINE void nsw_process(const struct nsw_nic *nic, struct nsw_port in, const
 		return;
 	}
 	nsw_decide(nic, in, f, v);
+}
+
+/* The same on a byte buffer holding min(len, NSW_HDR_MAX) octets of the frame. */
+NSW_INLINE void nsw_process(const struct nsw_nic *nic, struct nsw_port in, const uint8_t *buf,
+			    uint32_t len, struct nsw_frame *f, struct nsw_verdict *v)
+{
+	uint64_t w[NSW_HDR_WORDS];
+	nsw_hdr_words(buf, len, w);
+	nsw_process_hdr(nic, in, w, len, f, v);
 }
 
 #endif

@@ -1,10 +1,10 @@
 /* nsw_parse.h - the L2 parser: Ethernet II / 802.3, up to two VLAN tags (802.1Q, 802.1ad).
  *
  * Owns: what counts as a well-formed frame header, and the drop reason when it is not.
- * Input: buf holds the first min(len, NSW_HDR_MAX) octets of a frame of len octets, as on
- * the wire (a context that keeps the VLAN tag out of band, like an skb with an accelerated
- * tag, puts it back in buf before calling: that is the accessor's job, not the parser's).
- * The parser never reads buf past min(len, NSW_HDR_MAX).
+ * Input: the first min(len, NSW_HDR_MAX) octets of a frame of len octets, as on the wire,
+ * as header words (nsw_parse_hdr) or bytes (nsw_parse). A context that keeps the VLAN tag out
+ * of band, like an skb with an accelerated tag, puts it back where it was before calling:
+ * that is the accessor's job, not the parser's. No field past len is ever used.
  * BPF-safe: static inline, constant offsets, no loops, no OS headers.
  */
 #ifndef NSW_PARSE_H
@@ -30,21 +30,42 @@ NSW_INLINE uint64_t nsw_mac_load(const uint8_t *p)
 	       ((uint64_t)p[3] << 16) | ((uint64_t)p[4] << 8) | (uint64_t)p[5];
 }
 
+/* The parser's input: the first NSW_HDR_WORDS * 8 octets of the frame as big-endian 64-bit
+ * words (octet 0 in the top byte of w[0]). Why words: a context that can load them straight
+ * from the frame (the BPF accessors: three loads and three byte swaps) skips two dozen byte
+ * loads per frame, and every field the parser needs is a shift and a mask. Octets at or past
+ * min(len, NSW_HDR_MAX) are zero, or at least never looked at: every field is checked
+ * against len before use. */
+#define NSW_HDR_WORDS 3
+_Static_assert(NSW_HDR_WORDS * 8 >= NSW_HDR_MAX, "the words hold the whole header");
+
+/* Words from a byte buffer holding min(len, NSW_HDR_MAX) octets: for contexts that have one. */
+NSW_INLINE void nsw_hdr_words(const uint8_t *buf, uint32_t len, uint64_t *w)
+{
+	w[0] = w[1] = w[2] = 0;
+NSW_UNROLL
+	for (uint32_t i = 0; i < NSW_HDR_MAX; i++)
+		if (i < len)
+			w[i / 8] |= (uint64_t)buf[i] << (56 - 8 * (i % 8));
+}
+
+/* Octets off, off + 1 of the header as a big-endian 16-bit value (off even, constant). */
+#define NSW_HDR16(w, off) ((uint16_t)((w)[(off) / 8] >> (48 - 8 * ((off) % 8))))
+
 NSW_INLINE bool nsw_is_tpid(uint16_t t)
 {
 	return t == NSW_ETH_P_8021Q || t == NSW_ETH_P_8021AD;
 }
 
-/* Reads one tag at offset off; returns 0 or a drop reason. */
-NSW_INLINE int nsw_parse_tag(const uint8_t *tag, uint32_t len, uint32_t off, int i,
-				struct nsw_frame *f)
+/* Takes tag i (TPID tpid, TCI tci) whose last octet ends at end; returns 0 or a drop reason. */
+NSW_INLINE int nsw_parse_tag(uint16_t tpid, uint16_t tci, uint32_t len, uint32_t end, int i,
+			     struct nsw_frame *f)
 {
-	if (len < off + NSW_VLAN_HLEN)
+	if (len < end)
 		return NSW_DROP_TRUNC_TAG;
-	uint16_t tci = nsw_be16(tag);
 	if ((tci & 0xfff) == 0xfff)
 		return NSW_DROP_BAD_TAG; /* VID 4095 is reserved */
-	f->tpid[i] = nsw_be16(tag - 2);
+	f->tpid[i] = tpid;
 	f->vid[i] = tci & 0xfff;
 	if (i == 0) {
 		f->pcp = (uint8_t)(tci >> 13);
@@ -54,36 +75,37 @@ NSW_INLINE int nsw_parse_tag(const uint8_t *tag, uint32_t len, uint32_t off, int
 	return 0;
 }
 
-/* Returns 0 and fills f, or returns an enum nsw_drop reason. */
-NSW_INLINE int nsw_parse(const uint8_t *buf, uint32_t len, struct nsw_frame *f)
+/* The parser, on header words (see NSW_HDR_WORDS). Returns 0 and fills f, or returns an
+ * enum nsw_drop reason. */
+NSW_INLINE int nsw_parse_hdr(const uint64_t *w, uint32_t len, struct nsw_frame *f)
 {
 	int err;
 
 	*f = (struct nsw_frame){0};
 	if (len < NSW_ETH_HLEN)
 		return NSW_DROP_RUNT;
-	f->dst = nsw_mac_load(buf);
-	f->src = nsw_mac_load(buf + 6);
+	f->dst = w[0] >> 16;
+	f->src = (w[0] & 0xffff) << 32 | w[1] >> 32;
 	if ((f->src & NSW_MAC_GROUP_BIT) || f->src == 0)
 		return NSW_DROP_BAD_SRC;
 
 	uint32_t off = NSW_ETH_HLEN;
-	uint16_t type = nsw_be16(buf + 12);
+	uint16_t type = NSW_HDR16(w, 12);
 	if (nsw_is_tpid(type)) {
-		err = nsw_parse_tag(buf + 14, len, off, 0, f);
+		err = nsw_parse_tag(type, NSW_HDR16(w, 14), len, 18, 0, f);
 		if (err)
 			return err;
 		off += NSW_VLAN_HLEN;
-		type = nsw_be16(buf + 16);
+		type = NSW_HDR16(w, 16);
 		if (nsw_is_tpid(type)) {
 			/* S-tag over C-tag, or the common C-over-C stacking; never an S-tag inside. */
 			if (type == NSW_ETH_P_8021AD)
 				return NSW_DROP_BAD_TAG;
-			err = nsw_parse_tag(buf + 18, len, off, 1, f);
+			err = nsw_parse_tag(type, NSW_HDR16(w, 18), len, 22, 1, f);
 			if (err)
 				return err;
 			off += NSW_VLAN_HLEN;
-			type = nsw_be16(buf + 20);
+			type = NSW_HDR16(w, 20);
 			if (nsw_is_tpid(type))
 				return NSW_DROP_BAD_TAG; /* a third tag */
 		}
@@ -97,6 +119,14 @@ NSW_INLINE int nsw_parse(const uint8_t *buf, uint32_t len, struct nsw_frame *f)
 	f->ethertype = type;
 	f->l3_off = (uint16_t)off;
 	return 0;
+}
+
+/* The parser on a byte buffer holding min(len, NSW_HDR_MAX) octets of the frame. */
+NSW_INLINE int nsw_parse(const uint8_t *buf, uint32_t len, struct nsw_frame *f)
+{
+	uint64_t w[NSW_HDR_WORDS];
+	nsw_hdr_words(buf, len, w);
+	return nsw_parse_hdr(w, len, f);
 }
 
 #endif

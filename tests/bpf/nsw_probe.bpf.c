@@ -23,7 +23,7 @@ SEC("tc")
 int nsw_probe(struct __sk_buff *skb)
 {
 	__u32 zero = 0;
-	__u8 buf[NSW_HDR_MAX + 2] = {0};
+	uint64_t w[NSW_HDR_WORDS];
 	struct nsw_frame f;
 	struct nsw_verdict *v = bpf_map_lookup_elem(&probe_out, &zero);
 	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
@@ -34,8 +34,8 @@ int nsw_probe(struct __sk_buff *skb)
 		.pf = (__u8)(skb->cb[0] >> 8),
 		.vf = (__u16)(skb->cb[0] & 0xff),
 	};
-	__u32 len = nsw_skb_header(skb, buf);
-	nsw_process(nic, in, buf, len, &f, v);
+	__u32 len = nsw_skb_header(skb, w);
+	nsw_process_hdr(nic, in, w, len, &f, v);
 	return v->action == NSW_ACT_DROP ? TC_ACT_SHOT : TC_ACT_OK;
 }
 

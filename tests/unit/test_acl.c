@@ -15,7 +15,7 @@ static void key_of(unsigned len, struct nsw_acl_key *k)
 	if (r)
 		return;
 	uint32_t n = len - f.l3_off;
-	nsw_acl_key_build(&f, buf + f.l3_off, n > NSW_L3_WINDOW ? NSW_L3_WINDOW : n, k);
+	nsw_acl_key_build_bytes(&f, buf + f.l3_off, n > NSW_L3_WINDOW ? NSW_L3_WINDOW : n, k);
 }
 
 NSW_TEST(acl_key_ipv4_tcp_tagged)
