@@ -256,6 +256,36 @@ static __always_inline struct nsw_stats_blk *nsw_count(const struct nsw_verdict 
 	return s;
 }
 
+/* nsw_count and nsw_count_to of a unicast frame delivered to (to_kind, v->pf, v->vf), for the
+ * fast paths: the same counters, with the CPU's blocks found once. */
+static __always_inline void nsw_count_unicast(const struct nsw_verdict *v, struct nsw_port in,
+					      __u8 to_kind, __u32 len)
+{
+	/* One key slot for the three lookups: the program's stack is shared with nsw_tc_slow and
+	 * the flood callback, 512 octets in all. */
+	__u32 cpu = bpf_get_smp_processor_id(), k = cpu;
+	struct nsw_stats_blk *s = bpf_map_lookup_elem(&nsw_stats, &k);
+	k = cpu * NSW_NDEV + (in.kind == NSW_PORT_VF ? nsw_vf_slot(in.pf, in.vf)
+						     : NSW_NVF_SLOTS + (in.pf & (NSW_MAX_PFS - 1)));
+	struct nsw_dev_stats *d = bpf_map_lookup_elem(&nsw_dev_stats, &k);
+	if (d) {
+		d->from_pkts++;
+		d->from_bytes += len;
+	}
+	k = cpu * NSW_NDEV + (to_kind == NSW_PORT_VF ? nsw_vf_slot(v->pf, v->vf)
+						     : NSW_NVF_SLOTS + (v->pf & (NSW_MAX_PFS - 1)));
+	d = bpf_map_lookup_elem(&nsw_dev_stats, &k);
+	if (d) {
+		d->to_pkts++;
+		d->to_bytes += len;
+	}
+	if (s) {
+		struct nsw_ctr *c = &s->cls[nsw_stat_class(v->action, v->ncase, v->prio, v->inter_pf)];
+		c->pkts++;
+		c->bytes += len;
+	}
+}
+
 /* A drop the environment decides after the core (no device bound, redirect refused): the frame
  * was counted under its action already, so move it to the drop class with its reason. */
 static __always_inline void nsw_count_late_drop(struct nsw_stats_blk *s,
@@ -709,9 +739,8 @@ int nsw_tc(struct __sk_buff *skb)
 		bool to_vf = t.v.action == NSW_ACT_VF;
 		__u32 ifi = to_vf ? nsw_vf_ifindex(t.v.pf, t.v.vf) : nsw_pf_ifindex(t.v.pf);
 		if (ifi) {
-			nsw_count(&t.v, t.in, skb->len);
+			nsw_count_unicast(&t.v, t.in, to_vf ? NSW_PORT_VF : NSW_PORT_UPLINK, skb->len);
 			skb->priority = t.v.prio;
-			nsw_count_to(to_vf ? NSW_PORT_VF : NSW_PORT_UPLINK, t.v.pf, t.v.vf, skb->len);
 			if (to_vf && nsw_mode == NSW_MODE_TC_PEER)
 				return bpf_redirect_peer(ifi, 0);
 			return bpf_redirect(ifi, 0);
@@ -792,20 +821,19 @@ int nsw_xdp(struct xdp_md *ctx)
 	 * frames, decided again, to nsw_tc on this device. */
 	if (v.action == NSW_ACT_FLOOD || nsw_needs_tc(&in, &v))
 		return XDP_PASS;
-	struct nsw_stats_blk *s = nsw_count(&v, in, len);
 	__u32 ifi = 0;
 	if (v.action == NSW_ACT_VF)
 		ifi = nsw_vf_ifindex(v.pf, v.vf);
 	else if (v.action == NSW_ACT_UPLINK)
 		ifi = nsw_pf_ifindex(v.pf);
-	else
-		return XDP_DROP;
-	if (!ifi) {
-		nsw_count_late_drop(s, &v, in, len, NSW_DROP_NO_DEV);
-		return XDP_DROP;
+	if (ifi) {
+		nsw_count_unicast(&v, in, v.action == NSW_ACT_VF ? NSW_PORT_VF : NSW_PORT_UPLINK, len);
+		return bpf_redirect(ifi, 0);
 	}
-	nsw_count_to(v.action == NSW_ACT_VF ? NSW_PORT_VF : NSW_PORT_UPLINK, v.pf, v.vf, len);
-	return bpf_redirect(ifi, 0);
+	struct nsw_stats_blk *s = nsw_count(&v, in, len);
+	if (v.action != NSW_ACT_DROP)
+		nsw_count_late_drop(s, &v, in, len, NSW_DROP_NO_DEV);
+	return XDP_DROP;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
