@@ -170,17 +170,22 @@ static __always_inline __u32 nsw_features_in_use(void)
 
 /* Room for what does not fit the 512-byte BPF stack next to a bpf_loop callback: the L3 window,
  * the ACL key and the hash key of the search. Per CPU, and never used by two nested runs (the
- * program only redirects to devices' egress, which never re-enters it on the same stack). */
+ * program only redirects to devices' egress, which never re-enters it on the same stack). Two
+ * cache lines on the way of a frame: the window is dead once the key is built, so the hash
+ * key takes its place; l3 is only for windows that are not linear. */
 struct nsw_scratch {
-	uint64_t lw[NSW_L3_WORDS];
-	__u8 l3[NSW_L3_WINDOW];
+	union {
+		uint64_t lw[NSW_L3_WORDS];
+		struct nsw_acl_hkey hk;
+	};
 	struct nsw_acl_key key;
-	struct nsw_acl_key masked;
-	struct nsw_acl_hkey hk;
+	__u8 l3[NSW_L3_WINDOW];
 };
+_Static_assert(sizeof(struct nsw_scratch) == 192, "scratch: three lines, two of them hot");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE); /* page-aligned values: each block starts a line */
 	__uint(max_entries, 1); /* one per CPU: sized at load by nsw_size_maps() */
 	__type(key, __u32);
 	__type(value, struct nsw_scratch);
@@ -383,11 +388,11 @@ nsw_acl_search(const struct nsw_acl_set *set, const struct nsw_acl_key *key,
 			break;
 		if (best && best->prio < set->t[t].best_prio)
 			break;
-		nsw_acl_key_mask(key, &set->t[t].mask, &sc->masked);
 		sc->hk.tgen = gen << 4 | t;
-		sc->hk.fold = nsw_acl_fold(&sc->masked);
+		sc->hk.fold = nsw_acl_fold_masked(key, &set->t[t].mask);
 		const struct nsw_acl_hval *v = bpf_map_lookup_elem(&nsw_acl_rules, &sc->hk);
-		if (v && (!best || v->prio < best->prio) && nsw_acl_key_equal(&v->val, &sc->masked))
+		if (v && (!best || v->prio < best->prio) &&
+		    nsw_acl_key_match(key, &set->t[t].mask, &v->val))
 			best = v;
 	}
 	return best;

@@ -136,15 +136,6 @@ NSW_INLINE void nsw_acl_key_build_bytes(const struct nsw_frame *f, const uint8_t
 	nsw_acl_key_build(f, lw, l3len, k);
 }
 
-/* out = k & m, word by word. */
-NSW_INLINE void nsw_acl_key_mask(const struct nsw_acl_key *k, const struct nsw_acl_key *m,
-				 struct nsw_acl_key *out)
-{
-	NSW_UNROLL
-	for (int i = 0; i < 8; i++)
-		out->w[i] = k->w[i] & m->w[i];
-}
-
 NSW_INLINE bool nsw_acl_rule_matches(const struct nsw_acl_rule *r, const struct nsw_acl_key *k)
 {
 	for (int i = 0; i < 8; i++)
@@ -191,10 +182,12 @@ struct nsw_acl_hval {
 };
 _Static_assert(sizeof(struct nsw_acl_hval) == 80, "acl hash value layout");
 
-/* Eight independent multiplies summed, then one mix: the products do not wait on each other
- * (a chained fold made the search wait on eight multiplies in a row). Collisions cost nothing
- * but a refused install: the value is compared on every hit. */
-NSW_INLINE uint64_t nsw_acl_fold(const struct nsw_acl_key *k)
+/* The fold of k & m. Eight independent multiplies summed, then one mix: the products do not
+ * wait on each other (a chained fold made the search wait on eight multiplies in a row), and
+ * the masked key is never stored: the data path folds and compares straight from the frame's
+ * key and the tuple's mask. Collisions cost nothing but a refused install: the value is
+ * compared on every hit. */
+NSW_INLINE uint64_t nsw_acl_fold_masked(const struct nsw_acl_key *k, const struct nsw_acl_key *m)
 {
 	static const uint64_t mul[8] = {
 		0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull,
@@ -203,19 +196,31 @@ NSW_INLINE uint64_t nsw_acl_fold(const struct nsw_acl_key *k)
 	};
 	uint64_t h = 0x6a09e667f3bcc908ull;
 	NSW_UNROLL
-	for (int i = 0; i < 8; i++)
-		h += (k->w[i] ^ (k->w[i] >> 31)) * mul[i];
+	for (int i = 0; i < 8; i++) {
+		uint64_t x = k->w[i] & m->w[i];
+		h += (x ^ (x >> 31)) * mul[i];
+	}
 	h ^= h >> 32;
 	h *= 0x9e3779b97f4a7c15ull;
 	return h ^ h >> 29;
 }
 
-NSW_INLINE bool nsw_acl_key_equal(const struct nsw_acl_key *a, const struct nsw_acl_key *b)
+/* The fold of a rule's value (which has no bit outside its mask): what the control side stores,
+ * equal to nsw_acl_fold_masked(k, mask) of every key k the rule matches. */
+NSW_INLINE uint64_t nsw_acl_fold(const struct nsw_acl_key *val)
+{
+	const struct nsw_acl_key all = {.w = {~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull}};
+	return nsw_acl_fold_masked(val, &all);
+}
+
+/* k & m == val? */
+NSW_INLINE bool nsw_acl_key_match(const struct nsw_acl_key *k, const struct nsw_acl_key *m,
+				  const struct nsw_acl_key *val)
 {
 	uint64_t d = 0;
 	NSW_UNROLL
 	for (int i = 0; i < 8; i++)
-		d |= a->w[i] ^ b->w[i];
+		d |= (k->w[i] & m->w[i]) ^ val->w[i];
 	return d == 0;
 }
 

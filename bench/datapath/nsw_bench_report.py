@@ -130,6 +130,8 @@ def cmd_table(samples, meta):
            lambda x: x >= 0.9, ">= 0.90")
     target("tc with 100 ACL rules Mpps / tc without (issue 4)",
            r("nsw-tc-acl100", "mpps", "nsw-tc"), lambda x: x >= 0.85, ">= 0.85")
+    target("  the same, paired in place (rules toggled each second)",
+           med("nsw-tc-acl100", "acl_pair_ratio"), lambda x: x >= 0.85, ">= 0.85")
     for dp, label in (("nsw-tc", "tc (default)"), ("nsw-tc-peer", "tc-peer"), ("nsw-xdp", "xdp *")):
         target(f"{label} TCP / bridge", r(dp, "tcp_gbps", "bridge"), lambda x: x >= 1.0, ">= 1.00")
     for dp, label in (("nsw-tc", "tc (default)"), ("nsw-tc-peer", "tc-peer"), ("nsw-xdp", "xdp *")):
