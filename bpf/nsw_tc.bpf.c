@@ -398,24 +398,28 @@ nsw_acl_search(const struct nsw_acl_set *set, const struct nsw_acl_key *key,
 	return best;
 }
 
-/* Is an ACL live on (VF slot, dir)? Cheap: one array read; the key is built only if so. */
-static __always_inline bool nsw_acl_live(__u32 slot, __u32 dir)
+/* The active word of (VF slot, dir) (see NSW_ACL_LIVE), or 0. Read once per frame and
+ * direction: the frame is judged by the generation it names, and the key is built only when
+ * some word on the way is live. */
+static __always_inline __u32 nsw_acl_word(__u32 slot, __u32 dir)
 {
 	__u32 k = (slot & (NSW_NVF_SLOTS - 1)) * 2 + (dir & 1);
 	__u32 *w = bpf_map_lookup_elem(&nsw_acl_active, &k);
-	return w && (*w & NSW_ACL_LIVE);
+	return w ? *w : 0;
 }
 
-/* The winning rule of (VF slot, dir) for key, or NULL (allow); counts its hit. */
-static __always_inline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u32 dir,
+static __always_inline bool nsw_acl_live(__u32 slot, __u32 dir)
+{
+	return nsw_acl_word(slot, dir) & NSW_ACL_LIVE;
+}
+
+/* The winning rule of (VF slot, dir), whose active word is word, for key, or NULL (allow);
+ * counts its hit. */
+static __always_inline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u32 dir, __u32 word,
 								const struct nsw_acl_key *key,
 								__u32 bytes)
 {
 	__u32 k = (slot & (NSW_NVF_SLOTS - 1)) * 2 + (dir & 1);
-	__u32 *w = bpf_map_lookup_elem(&nsw_acl_active, &k);
-	if (!w)
-		return NULL;
-	__u32 word = *w; /* read once: this frame sees one generation */
 	if (!(word & NSW_ACL_LIVE))
 		return NULL;
 	__u32 sk = k * 2 + ((word & NSW_ACL_BUF) ? 1 : 0), gen = word & NSW_ACL_GEN_MASK;
@@ -548,11 +552,12 @@ static __always_inline bool nsw_qos_admit(__u32 slot, __u8 prio)
 static __always_inline int nsw_egress_vf(struct __sk_buff *skb, struct nsw_stats_blk *s, __u32 pf,
 					 __u32 vf, const struct nsw_frame *f,
 					 const struct nsw_verdict *v, const struct nsw_acl_key *key,
-					 __u32 feat)
+					 __u32 acl_word, __u32 feat)
 {
 	__u32 slot = nsw_vf_slot(pf, vf);
-	if (key) {
-		const struct nsw_acl_hval *r = nsw_acl_judge(slot, NSW_ACL_OUT, key, skb->len);
+	if (key && (acl_word & NSW_ACL_LIVE)) {
+		const struct nsw_acl_hval *r =
+			nsw_acl_judge(slot, NSW_ACL_OUT, acl_word, key, skb->len);
 		if (r && r->action == NSW_ACL_DROP)
 			return NSW_DROP_ACL;
 		if (r && r->action == NSW_ACL_MIRROR)
@@ -596,8 +601,9 @@ static long nsw_flood_vf(__u32 i, void *arg)
 	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &slot);
 	if (!ifi || !*ifi)
 		return 0;
-	const struct nsw_acl_key *key = nsw_acl_live(slot, NSW_ACL_OUT) ? c->key : NULL;
-	int r = c->feat ? nsw_egress_vf(c->skb, c->s, pf, vf, c->f, c->v, key, c->feat) : 0;
+	__u32 acl_word = c->key ? nsw_acl_word(slot, NSW_ACL_OUT) : 0;
+	int r = c->feat ? nsw_egress_vf(c->skb, c->s, pf, vf, c->f, c->v, c->key, acl_word, c->feat)
+			: 0;
 	if (r) {
 		if (c->s && r < NSW_DROP_MAX)
 			c->s->drop[r]++;
@@ -656,13 +662,16 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 
 	/* The key is built once, and only when an ACL on the way may need it. */
 	bool acl = t->feat & NSW_FEAT_ACL;
-	bool acl_in = acl && t->in.kind == NSW_PORT_VF && t->v.reason != NSW_DROP_RUNT &&
-		      t->v.reason != NSW_DROP_TRUNC_TAG && t->v.reason != NSW_DROP_BAD_TAG &&
-		      t->v.reason != NSW_DROP_BAD_SRC &&
-		      nsw_acl_live(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN);
-	bool acl_out = acl && ((t->v.action == NSW_ACT_VF &&
-				nsw_acl_live(nsw_vf_slot(t->v.pf, t->v.vf), NSW_ACL_OUT)) ||
-			       t->v.action == NSW_ACT_FLOOD);
+	__u32 in_word = acl && t->in.kind == NSW_PORT_VF && t->v.reason != NSW_DROP_RUNT &&
+				t->v.reason != NSW_DROP_TRUNC_TAG &&
+				t->v.reason != NSW_DROP_BAD_TAG && t->v.reason != NSW_DROP_BAD_SRC
+			? nsw_acl_word(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN)
+			: 0;
+	__u32 out_word = acl && t->v.action == NSW_ACT_VF
+				 ? nsw_acl_word(nsw_vf_slot(t->v.pf, t->v.vf), NSW_ACL_OUT)
+				 : 0;
+	bool acl_in = in_word & NSW_ACL_LIVE;
+	bool acl_out = (out_word & NSW_ACL_LIVE) || (acl && t->v.action == NSW_ACT_FLOOD);
 	struct nsw_scratch *sc = acl_in || acl_out ? nsw_scratch_here() : NULL;
 	if (sc) {
 		__u32 n = nsw_skb_l3(skb, &t->f, sc);
@@ -672,7 +681,8 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 	struct nsw_stats_blk *s;
 	if (acl_in && key && t->v.action != NSW_ACT_DROP) {
 		const struct nsw_acl_hval *r =
-			nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN, key, skb->len);
+			nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN, in_word, key,
+				      skb->len);
 		if (r && r->action == NSW_ACL_DROP) {
 			t->v.action = NSW_ACT_DROP;
 			t->v.reason = NSW_DROP_ACL;
@@ -697,7 +707,9 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 			return TC_ACT_SHOT;
 		}
 		skb->priority = t->v.prio;
-		r = t->feat ? nsw_egress_vf(skb, s, t->v.pf, t->v.vf, &t->f, &t->v, key, t->feat) : 0;
+		r = t->feat ? nsw_egress_vf(skb, s, t->v.pf, t->v.vf, &t->f, &t->v, key, out_word,
+					    t->feat)
+			    : 0;
 		if (r) {
 			nsw_count_late_drop(s, &t->v, t->in, skb->len, (__u8)r);
 			return TC_ACT_SHOT;
