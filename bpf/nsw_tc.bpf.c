@@ -10,7 +10,11 @@
  *
  * Programs:
  *   nsw_tc   clsact ingress (modes tc and tc-peer): works with the VMs' default offloads,
- *            keeps skb metadata (checksum state, GSO, VLAN tag, priority).
+ *            keeps skb metadata (checksum state, GSO, VLAN tag, priority). Unicast with no
+ *            feature in use is handled inline; the rest in the subprogram nsw_tc_slow. Per
+ *            frame the fast path reads a handful of map lines (port, PF and VF registers,
+ *            Table A, the destination's device, three counter lines): between two frames the
+ *            kernel's own path evicts them, so each line it adds costs a miss (docs/bench.md).
  *   nsw_xdp  XDP (mode xdp): unicast only, the fastest; anything else (floods) is passed up to
  *            nsw_tc on the same device. Needs the VMs' tx checksum offload off.
  * Load-time setting: nsw_mode (const volatile), chosen by `nswitch nic add ... mode`.
