@@ -97,7 +97,10 @@ $(B)/bench_features: bench/bench_features.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) -Itests/bpf bench/bench_features.c cli/nsw_acl_maps.c \
 		$(B)/libnswcore.a $(LIBBPF_LIBS) -o $@
-bench: $(B)/bench_decide $(B)/bench_features
+$(B)/nsw_lineprof: bench/nsw_lineprof.c | $(B)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIBBPF_LIBS) -o $@
+bench: $(B)/bench_decide $(B)/bench_features $(B)/nsw_lineprof
 
 # The CLI.
 CLI_SRC := cli/nswitch.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c cli/nsw_cli_acl.c \
