@@ -42,7 +42,8 @@ static int nsw_lp_lines(unsigned id)
 	__u32 nli = info.nr_line_info, njli = info.nr_jited_line_info, nks = info.nr_jited_ksyms;
 	__u32 nfn = info.nr_func_info, btf_id = info.btf_id;
 	if (!nli || nli != njli || !nks) {
-		fprintf(stderr, "nsw_lineprof: program %u has no JIT line info (not JITed, or no BTF)\n",
+		fprintf(stderr,
+			"nsw_lineprof: program %u has no JIT line info (not JITed, or no BTF)\n",
 			id);
 		return 1;
 	}
@@ -178,7 +179,8 @@ static int nsw_lp_map(const char *path, int top)
 			funcs[k].samples++;
 	}
 	if (!total) {
-		fprintf(stderr, "nsw_lineprof: no samples on stdin (perf script -F ip,sym,symoff)\n");
+		fprintf(stderr,
+			"nsw_lineprof: no samples on stdin (perf script -F ip,sym,symoff)\n");
 		return 1;
 	}
 	static struct nsw_lp_line *order[NSW_LP_MAX_LINES];

@@ -56,6 +56,7 @@ _Static_assert(sizeof(struct nsw_port_info) == 8, "port info layout");
  * between two frames the kernel's own path evicts most of what the program touched.
  * nsw_stats_read() folds the classes back into the totals of struct nsw_stats. */
 #define NSW_STAT_CLASSES 256
+#define NSW_STAT_PAD ((8 - (NSW_DROP_MAX + 2) % 8) % 8) /* words to the block's last line end */
 struct nsw_ctr {
 	uint64_t pkts, bytes;
 };
@@ -64,17 +65,18 @@ struct nsw_stats_blk {
 	uint64_t drop[NSW_DROP_MAX];
 	uint64_t flood_copies;  /* copies made for broadcast and multicast */
 	uint64_t mirror_copies; /* SPAN and ACL mirror copies */
-	uint64_t pad[(8 - (NSW_DROP_MAX + 2) % 8) % 8];
+	uint64_t pad[NSW_STAT_PAD];
 };
 _Static_assert(sizeof(struct nsw_stats_blk) % 64 == 0, "stats block: whole cache lines");
 _Static_assert(sizeof(struct nsw_stats_blk) ==
-		       16 * NSW_STAT_CLASSES + 8 * (NSW_DROP_MAX + 2 + (8 - (NSW_DROP_MAX + 2) % 8) % 8),
+		       16 * NSW_STAT_CLASSES + 8 * (NSW_DROP_MAX + 2 + NSW_STAT_PAD),
 	       "stats block layout");
 
-static inline uint32_t nsw_stat_class(uint8_t action, uint8_t ncase, uint8_t prio, uint8_t inter_pf)
+static inline uint32_t nsw_stat_class(uint8_t action, uint8_t ncase, uint8_t prio,
+				      uint8_t inter_pf)
 {
-	return (uint32_t)(action & 3) << 6 | (uint32_t)(ncase & 3) << 4 | (uint32_t)(prio & 7) << 1 |
-	       (inter_pf & 1);
+	return (uint32_t)(action & 3) << 6 | (uint32_t)(ncase & 3) << 4 |
+	       (uint32_t)(prio & 7) << 1 | (inter_pf & 1);
 }
 
 /* The totals, as user space shows them (folded from every CPU's struct nsw_stats_blk). */

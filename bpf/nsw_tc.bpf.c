@@ -289,7 +289,8 @@ static __always_inline void nsw_count_unicast(const struct nsw_verdict *v, struc
 		d->to_bytes += len;
 	}
 	if (s) {
-		struct nsw_ctr *c = &s->cls[nsw_stat_class(v->action, v->ncase, v->prio, v->inter_pf)];
+		struct nsw_ctr *c =
+			&s->cls[nsw_stat_class(v->action, v->ncase, v->prio, v->inter_pf)];
 		c->pkts++;
 		c->bytes += len;
 	}
@@ -625,7 +626,8 @@ static long nsw_flood_vf(__u32 i, void *arg)
 
 static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic *nic,
 				     const struct nsw_verdict *v, const struct nsw_frame *f,
-				     const struct nsw_acl_key *key, struct nsw_stats_blk *s, __u32 feat)
+				     const struct nsw_acl_key *key, struct nsw_stats_blk *s,
+				     __u32 feat)
 {
 	struct nsw_flood_ctx c = {.skb = skb, .s = s, .nic = nic, .v = v, .f = f, .key = key,
 				  .feat = feat};
@@ -760,7 +762,8 @@ int nsw_tc(struct __sk_buff *skb)
 		bool to_vf = t.v.action == NSW_ACT_VF;
 		__u32 ifi = to_vf ? nsw_vf_ifindex(t.v.pf, t.v.vf) : nsw_pf_ifindex(t.v.pf);
 		if (ifi) {
-			nsw_count_unicast(&t.v, t.in, to_vf ? NSW_PORT_VF : NSW_PORT_UPLINK, skb->len);
+			nsw_count_unicast(&t.v, t.in, to_vf ? NSW_PORT_VF : NSW_PORT_UPLINK,
+					  skb->len);
 			skb->priority = t.v.prio;
 			if (to_vf && nsw_mode == NSW_MODE_TC_PEER)
 				return bpf_redirect_peer(ifi, 0);
@@ -848,7 +851,8 @@ int nsw_xdp(struct xdp_md *ctx)
 	else if (v.action == NSW_ACT_UPLINK)
 		ifi = nsw_pf_ifindex(v.pf);
 	if (ifi) {
-		nsw_count_unicast(&v, in, v.action == NSW_ACT_VF ? NSW_PORT_VF : NSW_PORT_UPLINK, len);
+		__u8 kind = v.action == NSW_ACT_VF ? NSW_PORT_VF : NSW_PORT_UPLINK;
+		nsw_count_unicast(&v, in, kind, len);
 		return bpf_redirect(ifi, 0);
 	}
 	struct nsw_stats_blk *s = nsw_count(&v, in, len);

@@ -209,7 +209,8 @@ NSW_INLINE uint64_t nsw_acl_fold_masked(const struct nsw_acl_key *k, const struc
  * equal to nsw_acl_fold_masked(k, mask) of every key k the rule matches. */
 NSW_INLINE uint64_t nsw_acl_fold(const struct nsw_acl_key *val)
 {
-	const struct nsw_acl_key all = {.w = {~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull}};
+	const struct nsw_acl_key all = {
+		.w = {~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull, ~0ull}};
 	return nsw_acl_fold_masked(val, &all);
 }
 

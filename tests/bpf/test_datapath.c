@@ -299,7 +299,9 @@ NSW_TEST(dp_acl_matches_the_definition)
 			bool drop = w >= 0 && rs[w].action == NSW_ACL_DROP;
 			int rc = run(buf, len, &out);
 			if (rc != (drop ? TC_ACT_SHOT : TC_ACT_REDIRECT))
-				fprintf(stderr, "round %d frame %d (%u octets): kernel %d, definition %s (rule %d)\n",
+				fprintf(stderr,
+					"round %d frame %d (%u octets): kernel %d, definition %s "
+					"(rule %d)\n",
 					round, f, len, rc, drop ? "drop" : "allow", w);
 			CHECK_EQ(rc, drop ? TC_ACT_SHOT : TC_ACT_REDIRECT);
 			checked++;
