@@ -206,12 +206,24 @@ static __always_inline __u32 nsw_vf_slot(__u32 pf, __u32 vf)
 	return (pf & (NSW_MAX_PFS - 1)) * NSW_MAX_VFS + (vf & (NSW_MAX_VFS - 1));
 }
 
+/* The record of a device (VF slot, or PF port) within a CPU's block of nsw_dev_stats. */
+static __always_inline __u32 nsw_dev_ix(__u8 kind, __u32 pf, __u32 vf)
+{
+	return kind == NSW_PORT_VF ? nsw_vf_slot(pf, vf) : NSW_NVF_SLOTS + (pf & (NSW_MAX_PFS - 1));
+}
+
 /* Counters of the device a frame came from or went to. */
 static __always_inline struct nsw_dev_stats *nsw_dev_stats_of(__u8 kind, __u32 pf, __u32 vf)
 {
-	__u32 k = bpf_get_smp_processor_id() * NSW_NDEV +
-		  (kind == NSW_PORT_VF ? nsw_vf_slot(pf, vf) : NSW_NVF_SLOTS + (pf & (NSW_MAX_PFS - 1)));
+	__u32 k = bpf_get_smp_processor_id() * NSW_NDEV + nsw_dev_ix(kind, pf, vf);
 	return bpf_map_lookup_elem(&nsw_dev_stats, &k);
+}
+
+/* The class counter of verdict v, or of v turned into a drop (see struct nsw_stats_blk). */
+static __always_inline struct nsw_ctr *nsw_class_ctr(struct nsw_stats_blk *s,
+						     const struct nsw_verdict *v, __u8 action)
+{
+	return &s->cls[nsw_stat_class(action, v->ncase, v->prio, v->inter_pf)];
 }
 
 static __always_inline struct nsw_stats_blk *nsw_stats_here(void)
@@ -257,7 +269,7 @@ static __always_inline struct nsw_stats_blk *nsw_count(const struct nsw_verdict 
 	}
 	if (!s)
 		return NULL;
-	struct nsw_ctr *c = &s->cls[nsw_stat_class(v->action, v->ncase, v->prio, v->inter_pf)];
+	struct nsw_ctr *c = nsw_class_ctr(s, v, v->action);
 	c->pkts++;
 	c->bytes += len;
 	if (v->action == NSW_ACT_DROP && v->reason < NSW_DROP_MAX)
@@ -274,23 +286,20 @@ static __always_inline void nsw_count_unicast(const struct nsw_verdict *v, struc
 	 * the flood callback, 512 octets in all. */
 	__u32 cpu = bpf_get_smp_processor_id(), k = cpu;
 	struct nsw_stats_blk *s = bpf_map_lookup_elem(&nsw_stats, &k);
-	k = cpu * NSW_NDEV + (in.kind == NSW_PORT_VF ? nsw_vf_slot(in.pf, in.vf)
-						     : NSW_NVF_SLOTS + (in.pf & (NSW_MAX_PFS - 1)));
+	k = cpu * NSW_NDEV + nsw_dev_ix(in.kind, in.pf, in.vf);
 	struct nsw_dev_stats *d = bpf_map_lookup_elem(&nsw_dev_stats, &k);
 	if (d) {
 		d->from_pkts++;
 		d->from_bytes += len;
 	}
-	k = cpu * NSW_NDEV + (to_kind == NSW_PORT_VF ? nsw_vf_slot(v->pf, v->vf)
-						     : NSW_NVF_SLOTS + (v->pf & (NSW_MAX_PFS - 1)));
+	k = cpu * NSW_NDEV + nsw_dev_ix(to_kind, v->pf, v->vf);
 	d = bpf_map_lookup_elem(&nsw_dev_stats, &k);
 	if (d) {
 		d->to_pkts++;
 		d->to_bytes += len;
 	}
 	if (s) {
-		struct nsw_ctr *c =
-			&s->cls[nsw_stat_class(v->action, v->ncase, v->prio, v->inter_pf)];
+		struct nsw_ctr *c = nsw_class_ctr(s, v, v->action);
 		c->pkts++;
 		c->bytes += len;
 	}
@@ -307,8 +316,8 @@ static __always_inline void nsw_count_late_drop(struct nsw_stats_blk *s,
 		d->drops++;
 	if (!s)
 		return;
-	struct nsw_ctr *was = &s->cls[nsw_stat_class(v->action, v->ncase, v->prio, v->inter_pf)];
-	struct nsw_ctr *now = &s->cls[nsw_stat_class(NSW_ACT_DROP, v->ncase, v->prio, v->inter_pf)];
+	struct nsw_ctr *was = nsw_class_ctr(s, v, v->action);
+	struct nsw_ctr *now = nsw_class_ctr(s, v, NSW_ACT_DROP);
 	was->pkts--;
 	was->bytes -= len;
 	now->pkts++;

@@ -65,16 +65,10 @@ NSW_INLINE uint32_t nsw_be32(const uint8_t *p)
  * reason as the L2 header's (NSW_HDR_WORDS): a data path loads them straight from the frame. */
 #define NSW_L3_WORDS (NSW_L3_WINDOW / 8)
 
-/* Words from a byte buffer holding min(l3len, NSW_L3_WINDOW) octets of the window. */
+/* The window's words from a byte buffer holding min(l3len, NSW_L3_WINDOW) octets of it. */
 NSW_INLINE void nsw_l3_words(const uint8_t *l3, uint32_t l3len, uint64_t *lw)
 {
-	NSW_UNROLL
-	for (uint32_t i = 0; i < NSW_L3_WORDS; i++)
-		lw[i] = 0;
-	NSW_UNROLL
-	for (uint32_t i = 0; i < NSW_L3_WINDOW; i++)
-		if (i < l3len)
-			lw[i / 8] |= (uint64_t)l3[i] << (56 - 8 * (i % 8));
+	nsw_be_words(l3, l3len, NSW_L3_WINDOW, lw);
 }
 
 /* The 32 bits at octet off of the window (off a multiple of 4, below NSW_L3_WINDOW). */

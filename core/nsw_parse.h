@@ -39,14 +39,23 @@ NSW_INLINE uint64_t nsw_mac_load(const uint8_t *p)
 #define NSW_HDR_WORDS 3
 _Static_assert(NSW_HDR_WORDS * 8 >= NSW_HDR_MAX, "the words hold the whole header");
 
-/* Words from a byte buffer holding min(len, NSW_HDR_MAX) octets: for contexts that have one. */
-NSW_INLINE void nsw_hdr_words(const uint8_t *buf, uint32_t len, uint64_t *w)
+/* Big-endian words w[0 .. (max + 7) / 8) from a byte buffer holding min(len, max) octets,
+ * zero past them: for contexts that have bytes (max a constant: the loops unroll). */
+NSW_INLINE void nsw_be_words(const uint8_t *buf, uint32_t len, uint32_t max, uint64_t *w)
 {
-	w[0] = w[1] = w[2] = 0;
 NSW_UNROLL
-	for (uint32_t i = 0; i < NSW_HDR_MAX; i++)
+	for (uint32_t i = 0; i < (max + 7) / 8; i++)
+		w[i] = 0;
+NSW_UNROLL
+	for (uint32_t i = 0; i < max; i++)
 		if (i < len)
 			w[i / 8] |= (uint64_t)buf[i] << (56 - 8 * (i % 8));
+}
+
+/* The header words from a byte buffer holding min(len, NSW_HDR_MAX) octets. */
+NSW_INLINE void nsw_hdr_words(const uint8_t *buf, uint32_t len, uint64_t *w)
+{
+	nsw_be_words(buf, len, NSW_HDR_MAX, w);
 }
 
 /* Octets off, off + 1 of the header as a big-endian 16-bit value (off even, constant). */
