@@ -106,6 +106,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY); /* an array read, not a hash, on every ACL'd frame */
+	__uint(map_flags, BPF_F_MMAPABLE); /* page-aligned values: a set's lines are its own */
 	__uint(max_entries, NSW_NVF_SLOTS * 2 * 2);
 	__type(key, __u32);
 	__type(value, struct nsw_acl_set);
@@ -390,7 +391,8 @@ static __always_inline __u32 nsw_skb_l3(struct __sk_buff *skb, const struct nsw_
 }
 
 /* The search: tuples in order of their best priority (at most NSW_ACL_MASKS), one
- * hash lookup each, stopping as soon as no later tuple can beat the match in hand. */
+ * hash lookup each when the tuple's filter lets the fold through, stopping as soon as no later
+ * tuple can beat the match in hand. */
 static __always_inline const struct nsw_acl_hval *
 nsw_acl_search(const struct nsw_acl_set *set, const struct nsw_acl_key *key,
 	       struct nsw_scratch *sc, __u32 gen)
@@ -400,10 +402,12 @@ nsw_acl_search(const struct nsw_acl_set *set, const struct nsw_acl_key *key,
 	for (__u32 t = 0; t < NSW_ACL_MASKS; t++) {
 		if (t >= n)
 			break;
-		if (best && best->prio < set->t[t].best_prio)
+		if (best && best->prio < set->best_prio[t])
 			break;
-		sc->hk.tgen = gen << 4 | t;
 		sc->hk.fold = nsw_acl_fold_masked(key, &set->t[t].mask);
+		if (!nsw_acl_filter_has(set->t[t].filter, sc->hk.fold))
+			continue;
+		sc->hk.tgen = gen << 4 | t;
 		const struct nsw_acl_hval *v = bpf_map_lookup_elem(&nsw_acl_rules, &sc->hk);
 		if (v && (!best || v->prio < best->prio) &&
 		    nsw_acl_key_match(key, &set->t[t].mask, &v->val))
@@ -428,8 +432,10 @@ static __always_inline bool nsw_acl_live(__u32 slot, __u32 dir)
 }
 
 /* The winning rule of (VF slot, dir), whose active word is word, for key, or NULL (allow);
- * counts its hit. */
-static __always_inline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u32 dir, __u32 word,
+ * counts its hit. A subprogram of its own: inlined into both nsw_tc_slow and the flood
+ * callback, the search's registers spilled past the 512-octet stack the chain nsw_tc ->
+ * nsw_tc_slow -> nsw_flood_vf shares. */
+static __noinline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u32 dir, __u32 word,
 								const struct nsw_acl_key *key,
 								__u32 bytes)
 {

@@ -30,11 +30,12 @@ int nsw_acl_compile(const struct nsw_acl_rule *rules, unsigned n, uint32_t gen,
 				return NSW_E_ACL_MASKS;
 			}
 			s.t[t].mask = rules[i].mask;
-			s.t[t].best_prio = rules[i].prio;
+			s.best_prio[t] = rules[i].prio;
 			s.ntuples++;
-		} else if (rules[i].prio < s.t[t].best_prio) {
-			s.t[t].best_prio = rules[i].prio;
+		} else if (rules[i].prio < s.best_prio[t]) {
+			s.best_prio[t] = rules[i].prio;
 		}
+		nsw_acl_filter_add(s.t[t].filter, nsw_acl_fold(&rules[i].val));
 		tuple[i] = (uint8_t)t;
 	}
 	/* Tuples in order of their best priority: the search stops at the first tuple whose best
@@ -43,7 +44,7 @@ int nsw_acl_compile(const struct nsw_acl_rule *rules, unsigned n, uint32_t gen,
 	uint8_t order[NSW_ACL_MASKS] = {0, 1, 2, 3, 4, 5, 6, 7}, where[NSW_ACL_MASKS] = {0};
 	const unsigned nt = s.ntuples < NSW_ACL_MASKS ? s.ntuples : NSW_ACL_MASKS;
 	for (unsigned a = 1; a < nt; a++)
-		for (unsigned b = a; b > 0 && s.t[order[b - 1]].best_prio > s.t[order[b]].best_prio; b--) {
+		for (unsigned b = a; b > 0 && s.best_prio[order[b - 1]] > s.best_prio[order[b]]; b--) {
 			uint8_t x = order[b];
 			order[b] = order[b - 1];
 			order[b - 1] = x;
@@ -51,6 +52,7 @@ int nsw_acl_compile(const struct nsw_acl_rule *rules, unsigned n, uint32_t gen,
 	struct nsw_acl_set sorted = {.gen = gen, .ntuples = s.ntuples};
 	for (unsigned t = 0; t < nt; t++) {
 		sorted.t[t] = s.t[order[t]];
+		sorted.best_prio[t] = s.best_prio[order[t]];
 		where[order[t]] = (uint8_t)t;
 	}
 	for (unsigned i = 0; i < n; i++)
