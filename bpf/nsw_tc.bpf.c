@@ -765,7 +765,7 @@ int nsw_tc(struct __sk_buff *skb)
 
 	struct nsw_port_info *pi = nsw_port_of(skb->ifindex);
 	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
-	if (!pi || !nic)
+	if (NSW_UNLIKELY(!pi || !nic))
 		return TC_ACT_OK; /* not a port of this NIC: not ours to judge */
 	t.in = pi->port;
 	__u32 len = nsw_skb_header(skb, w);
@@ -773,7 +773,7 @@ int nsw_tc(struct __sk_buff *skb)
 	t.feat = nsw_features_in_use();
 
 	/* The fast path: unicast to a VF or out of a port, no feature in use. */
-	if (!t.feat && (t.v.action == NSW_ACT_VF || t.v.action == NSW_ACT_UPLINK)) {
+	if (NSW_LIKELY(!t.feat && (t.v.action == NSW_ACT_VF || t.v.action == NSW_ACT_UPLINK))) {
 		bool to_vf = t.v.action == NSW_ACT_VF;
 		__u32 ifi = to_vf ? nsw_vf_ifindex(t.v.pf, t.v.vf) : nsw_pf_ifindex(t.v.pf);
 		if (ifi) {

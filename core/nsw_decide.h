@@ -96,9 +96,9 @@ NSW_INLINE void nsw_to_vf(const struct nsw_nic *nic, struct nsw_verdict *v, uint
 	uint8_t pf = nsw_fdb_slot_pf(e);
 	uint16_t vf = nsw_fdb_slot_vf(e);
 
-	if (in.kind == NSW_PORT_VF && pf == in.pf && vf == in.vf)
+	if (NSW_UNLIKELY(in.kind == NSW_PORT_VF && pf == in.pf && vf == in.vf))
 		return nsw_drop(v, NSW_DROP_SELF);
-	if (!(nsw_vf_word(nic, pf, vf) & NSW_VF_EN))
+	if (NSW_UNLIKELY(!(nsw_vf_word(nic, pf, vf) & NSW_VF_EN)))
 		return nsw_drop(v, NSW_DROP_VF_DOWN);
 	v->action = NSW_ACT_VF;
 	v->pf = pf;
@@ -120,21 +120,21 @@ NSW_INLINE void nsw_to_port(const struct nsw_nic *nic, struct nsw_verdict *v, ui
 NSW_INLINE void nsw_decide_from_vf(const struct nsw_nic *nic, struct nsw_port in,
 				      const struct nsw_frame *f, struct nsw_verdict *v)
 {
-	if (in.pf >= NSW_MAX_PFS || in.vf >= NSW_MAX_VFS)
+	if (NSW_UNLIKELY(in.pf >= NSW_MAX_PFS || in.vf >= NSW_MAX_VFS))
 		return nsw_drop(v, NSW_DROP_VF_DOWN);
-	if (!(nsw_pf_word(nic, in.pf) & NSW_PF_EN))
+	if (NSW_UNLIKELY(!(nsw_pf_word(nic, in.pf) & NSW_PF_EN)))
 		return nsw_drop(v, NSW_DROP_PF_DOWN);
 	uint64_t vfw = nsw_vf_word(nic, in.pf, in.vf);
-	if (!(vfw & NSW_VF_EN))
+	if (NSW_UNLIKELY(!(vfw & NSW_VF_EN)))
 		return nsw_drop(v, NSW_DROP_VF_DOWN);
 	v->prio = f->ntags ? f->pcp : (uint8_t)((vfw & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
-	if ((vfw & NSW_VF_SPOOFCHK) && f->src != (vfw & NSW_MAC_MASK))
+	if (NSW_UNLIKELY((vfw & NSW_VF_SPOOFCHK) && f->src != (vfw & NSW_MAC_MASK)))
 		return nsw_drop(v, NSW_DROP_SPOOF);
 
 	uint32_t dst_oui = nsw_mac_oui(f->dst);
 	v->ncase = nsw_mac_oui(f->src) == dst_oui ? NSW_CASE_SAME_OUI : NSW_CASE_DIFF_OUI;
 
-	if (nsw_mac_is_group(f->dst)) {
+	if (NSW_UNLIKELY(nsw_mac_is_group(f->dst))) {
 		uint8_t mask = 0;
 NSW_UNROLL
 		for (uint32_t q = 0; q < NSW_MAX_PFS; q++)
@@ -150,7 +150,7 @@ NSW_UNROLL
 	}
 
 	uint64_t e = nsw_fdb_find(&nic->fdb, f->dst);
-	if (e)
+	if (NSW_LIKELY(e))
 		return nsw_to_vf(nic, v, e, in);
 	if (nsw_oui_is_ours(nic, dst_oui))
 		return nsw_drop(v, NSW_DROP_FDB_MISS);

@@ -64,7 +64,7 @@ NSW_UNROLL
 NSW_INLINE uint64_t nsw_fdb_find(const struct nsw_fdb *t, uint64_t mac)
 {
 	uint64_t e = nsw_fdb_bucket_find(t, nsw_fdb_hash1(mac), mac);
-	return e ? e : nsw_fdb_bucket_find(t, nsw_fdb_hash2(mac), mac);
+	return NSW_LIKELY(e) ? e : nsw_fdb_bucket_find(t, nsw_fdb_hash2(mac), mac);
 }
 
 #endif

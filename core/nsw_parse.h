@@ -91,16 +91,16 @@ NSW_INLINE int nsw_parse_hdr(const uint64_t *w, uint32_t len, struct nsw_frame *
 	int err;
 
 	*f = (struct nsw_frame){0};
-	if (len < NSW_ETH_HLEN)
+	if (NSW_UNLIKELY(len < NSW_ETH_HLEN))
 		return NSW_DROP_RUNT;
 	f->dst = w[0] >> 16;
 	f->src = (w[0] & 0xffff) << 32 | w[1] >> 32;
-	if ((f->src & NSW_MAC_GROUP_BIT) || f->src == 0)
+	if (NSW_UNLIKELY((f->src & NSW_MAC_GROUP_BIT) || f->src == 0))
 		return NSW_DROP_BAD_SRC;
 
 	uint32_t off = NSW_ETH_HLEN;
 	uint16_t type = NSW_HDR16(w, 12);
-	if (nsw_is_tpid(type)) {
+	if (NSW_UNLIKELY(nsw_is_tpid(type))) {
 		err = nsw_parse_tag(type, NSW_HDR16(w, 14), len, 18, 0, f);
 		if (err)
 			return err;
@@ -119,7 +119,7 @@ NSW_INLINE int nsw_parse_hdr(const uint64_t *w, uint32_t len, struct nsw_frame *
 				return NSW_DROP_BAD_TAG; /* a third tag */
 		}
 	}
-	if (type < NSW_ETH_P_802_3_MIN) {
+	if (NSW_UNLIKELY(type < NSW_ETH_P_802_3_MIN)) {
 		if (type > NSW_ETH_DATA_LEN)
 			return NSW_DROP_BAD_TYPE;
 		if (type > len - off)

@@ -46,6 +46,11 @@
 #define NSW_BARRIER_VAR(x) ((void)0)
 #endif
 
+/* Branch hints for what a NIC sees rarely (drops, tags, group addresses): they only move the
+ * rare paths out of the way, so that a unicast frame's instructions sit in few cache lines. */
+#define NSW_LIKELY(x) __builtin_expect(!!(x), 1)
+#define NSW_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
 /* Loops in the data path have constant bounds; unrolling them keeps BPF verification cheap. */
 #if defined(__clang__)
 #define NSW_UNROLL _Pragma("unroll")

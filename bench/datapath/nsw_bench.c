@@ -4,6 +4,11 @@
  *   nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB
  *       Attaches the bare redirect-only ceiling (nsw_bench.bpf.c) to DEVA and DEVB in NETNS,
  *       each redirecting to the other, and exits; the attachment lives with the devices.
+ *   nsw_bench bare-ahead tc|tc-peer|off NETNS DEV [TO]
+ *       Puts the bare tc ceiling on DEV's ingress, redirecting to TO, ahead of whatever runs
+ *       there at tc priority 1 (cls_bpf runs the newest filter of a priority first, and the
+ *       redirect ends the chain), or takes it off again: the ceiling of the very topology a
+ *       datapath is measured on, toggled in place (bench/datapath/run's paired ratios).
  *   nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP
  *       Attaches the sink to SINK_DEV, then on CPU runs the live-frames generator on GEN_DEV
  *       (64-byte frames: 60 octets + FCS, UDP to port 9, GEN_DEV's MAC to SINK_DEV's MAC)
@@ -159,6 +164,41 @@ static int nsw_cmd_bare(int argc, char **argv)
 		if (r)
 			nsw_die("tc attach on %s: %s", argv[3 + i], strerror(-r));
 	}
+	nsw_bench__destroy(sk);
+	return 0;
+}
+
+#define NSW_BENCH_AHEAD_HANDLE 0x4253 /* 'BS': not nswitch's 0x4e53 */
+
+static int nsw_cmd_bare_ahead(int argc, char **argv)
+{
+	int off = argc == 4 && !strcmp(argv[1], "off");
+	if (!off && argc != 5)
+		nsw_die("usage: nsw_bench bare-ahead tc|tc-peer|off NETNS DEV [TO]");
+	const char *hook = argv[1], *ns = argv[2];
+	int peer = !strcmp(hook, "tc-peer");
+	if (!off && !peer && strcmp(hook, "tc"))
+		nsw_die("unknown hook \"%s\": tc or tc-peer (XDP runs one program: no ahead)", hook);
+	nsw_netns_enter(nsw_netns_open(ns), ns);
+	unsigned ifi = nsw_ifindex(argv[3], ns);
+	LIBBPF_OPTS(bpf_tc_hook, hk, .ifindex = (int)ifi, .attach_point = BPF_TC_INGRESS);
+	if (off) {
+		LIBBPF_OPTS(bpf_tc_opts, o, .handle = NSW_BENCH_AHEAD_HANDLE, .priority = 1);
+		int r = bpf_tc_detach(&hk, &o);
+		if (r)
+			nsw_die("tc detach on %s: %s", argv[3], strerror(-r));
+		return 0;
+	}
+	struct nsw_bench *sk = nsw_skel_open();
+	sk->rodata->nsw_bench_ifa = ifi;
+	sk->rodata->nsw_bench_ifb = nsw_ifindex(argv[4], ns);
+	sk->rodata->nsw_bench_peer = (uint32_t)peer;
+	nsw_skel_load(sk);
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = NSW_BENCH_AHEAD_HANDLE, .priority = 1,
+		    .prog_fd = bpf_program__fd(sk->progs.nsw_bench_bare_tc));
+	int r = bpf_tc_attach(&hk, &o); /* the clsact is the datapath's: it must be there */
+	if (r)
+		nsw_die("tc attach on %s (no clsact qdisc?): %s", argv[3], strerror(-r));
 	nsw_bench__destroy(sk);
 	return 0;
 }
@@ -333,9 +373,12 @@ int main(int argc, char **argv)
 	libbpf_set_print(nsw_libbpf_log);
 	if (argc >= 2 && !strcmp(argv[1], "bare"))
 		return nsw_cmd_bare(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "bare-ahead"))
+		return nsw_cmd_bare_ahead(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "pps"))
 		return nsw_cmd_pps(argc - 1, argv + 1);
 	fprintf(stderr, "usage: nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB\n"
+			"       nsw_bench bare-ahead tc|tc-peer|off NETNS DEV [TO]\n"
 			"       nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP\n");
 	return 1;
 }

@@ -123,8 +123,12 @@ def cmd_table(samples, meta):
     target("tc (default) Mpps / bridge", r("nsw-tc", "mpps", "bridge"), lambda x: x >= 1.8, ">= 1.8")
     target("tc (default) Mpps / bare tc ceiling", r("nsw-tc", "mpps", "bare-tc"),
            lambda x: x >= 0.9, ">= 0.90")
+    target("  the same, paired in place (ceiling toggled each second)",
+           med("nsw-tc", "ceil_pair_ratio"), lambda x: x >= 0.9, ">= 0.90")
     target("tc-peer Mpps / bare tc-peer ceiling", r("nsw-tc-peer", "mpps", "bare-tc-peer"),
            lambda x: x >= 0.9, ">= 0.90")
+    target("  the same, paired in place (ceiling toggled each second)",
+           med("nsw-tc-peer", "ceil_pair_ratio"), lambda x: x >= 0.9, ">= 0.90")
     target("xdp Mpps / bridge", r("nsw-xdp", "mpps", "bridge"), lambda x: x >= 4.5, ">= 4.5")
     target("xdp Mpps / bare XDP ceiling", r("nsw-xdp", "mpps", "bare-xdp"),
            lambda x: x >= 0.9, ">= 0.90")
