@@ -431,24 +431,23 @@ static __always_inline bool nsw_acl_live(__u32 slot, __u32 dir)
 	return nsw_acl_word(slot, dir) & NSW_ACL_LIVE;
 }
 
-/* The winning rule of (VF slot, dir), whose active word is word, for key, or NULL (allow);
- * counts its hit. A subprogram of its own: inlined into both nsw_tc_slow and the flood
+/* The winning rule of (VF slot, dir), whose active word is word, for the key built in sc, or
+ * NULL (allow); counts its hit. The caller's scratch block, not a second lookup of it. A
+ * subprogram of its own: inlined into both nsw_tc_slow and the flood
  * callback, the search's registers spilled past the 512-octet stack the chain nsw_tc ->
  * nsw_tc_slow -> nsw_flood_vf shares. */
 static __noinline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u32 dir, __u32 word,
-								const struct nsw_acl_key *key,
-								__u32 bytes)
+								struct nsw_scratch *sc, __u32 bytes)
 {
 	__u32 k = (slot & (NSW_NVF_SLOTS - 1)) * 2 + (dir & 1);
 	if (!(word & NSW_ACL_LIVE))
 		return NULL;
 	__u32 sk = k * 2 + ((word & NSW_ACL_BUF) ? 1 : 0), gen = word & NSW_ACL_GEN_MASK;
-	struct nsw_scratch *sc = nsw_scratch_here();
 	const struct nsw_acl_set *set = bpf_map_lookup_elem(&nsw_acl_sets, &sk);
-	if (!sc || !set || set->gen != gen)
+	if (!set || set->gen != gen)
 		return NULL;
 	sc->hk.set = k;
-	const struct nsw_acl_hval *best = nsw_acl_search(set, key, sc, gen);
+	const struct nsw_acl_hval *best = nsw_acl_search(set, &sc->key, sc, gen);
 	if (best) {
 		__u32 id = bpf_get_smp_processor_id() * NSW_ACL_IDS + (best->id & (NSW_ACL_IDS - 1));
 		struct nsw_acl_hit *h = bpf_map_lookup_elem(&nsw_acl_hits, &id);
@@ -571,13 +570,12 @@ static __always_inline bool nsw_qos_admit(__u32 slot, __u8 prio)
  * capture. Returns 0 to deliver, or the drop reason. */
 static __always_inline int nsw_egress_vf(struct __sk_buff *skb, struct nsw_stats_blk *s, __u32 pf,
 					 __u32 vf, const struct nsw_frame *f,
-					 const struct nsw_verdict *v, const struct nsw_acl_key *key,
+					 const struct nsw_verdict *v, struct nsw_scratch *sc,
 					 __u32 acl_word, __u32 feat)
 {
 	__u32 slot = nsw_vf_slot(pf, vf);
-	if (key && (acl_word & NSW_ACL_LIVE)) {
-		const struct nsw_acl_hval *r =
-			nsw_acl_judge(slot, NSW_ACL_OUT, acl_word, key, skb->len);
+	if (sc && (acl_word & NSW_ACL_LIVE)) {
+		const struct nsw_acl_hval *r = nsw_acl_judge(slot, NSW_ACL_OUT, acl_word, sc, skb->len);
 		if (r && r->action == NSW_ACL_DROP)
 			return NSW_DROP_ACL;
 		if (r && r->action == NSW_ACL_MIRROR)
@@ -598,7 +596,7 @@ struct nsw_flood_ctx {
 	const struct nsw_nic *nic;
 	const struct nsw_verdict *v;
 	const struct nsw_frame *f;
-	const struct nsw_acl_key *key; /* NULL: no egress ACL live anywhere it was looked */
+	struct nsw_scratch *sc; /* the key's; NULL: no egress ACL live anywhere it was looked */
 	__u32 feat;
 	__u32 copies;
 	__u32 failed;
@@ -621,8 +619,8 @@ static long nsw_flood_vf(__u32 i, void *arg)
 	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &slot);
 	if (!ifi || !*ifi)
 		return 0;
-	__u32 acl_word = c->key ? nsw_acl_word(slot, NSW_ACL_OUT) : 0;
-	int r = c->feat ? nsw_egress_vf(c->skb, c->s, pf, vf, c->f, c->v, c->key, acl_word, c->feat)
+	__u32 acl_word = c->sc ? nsw_acl_word(slot, NSW_ACL_OUT) : 0;
+	int r = c->feat ? nsw_egress_vf(c->skb, c->s, pf, vf, c->f, c->v, c->sc, acl_word, c->feat)
 			: 0;
 	if (r) {
 		if (c->s && r < NSW_DROP_MAX)
@@ -641,10 +639,10 @@ static long nsw_flood_vf(__u32 i, void *arg)
 
 static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic *nic,
 				     const struct nsw_verdict *v, const struct nsw_frame *f,
-				     const struct nsw_acl_key *key, struct nsw_stats_blk *s,
+				     struct nsw_scratch *sc, struct nsw_stats_blk *s,
 				     __u32 feat)
 {
-	struct nsw_flood_ctx c = {.skb = skb, .s = s, .nic = nic, .v = v, .f = f, .key = key,
+	struct nsw_flood_ctx c = {.skb = skb, .s = s, .nic = nic, .v = v, .f = f, .sc = sc,
 				  .feat = feat};
 	bpf_loop(NSW_NVF_SLOTS, nsw_flood_vf, &c, 0);
 	if (v->pf != NSW_NONE) {
@@ -679,8 +677,6 @@ struct nsw_tc_frame {
 static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *nic,
 				  struct nsw_tc_frame *t)
 {
-	struct nsw_acl_key *key = NULL;
-
 	/* The key is built once, and only when an ACL on the way may need it. */
 	bool acl = t->feat & NSW_FEAT_ACL;
 	__u32 in_word = acl && t->in.kind == NSW_PORT_VF && t->v.reason != NSW_DROP_RUNT &&
@@ -697,13 +693,11 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 	if (sc) {
 		__u32 n = nsw_skb_l3(skb, &t->f, sc);
 		nsw_acl_key_build(&t->f, sc->lw, n, &sc->key);
-		key = &sc->key;
 	}
 	struct nsw_stats_blk *s;
-	if (acl_in && key && t->v.action != NSW_ACT_DROP) {
-		const struct nsw_acl_hval *r =
-			nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN, in_word, key,
-				      skb->len);
+	if (acl_in && sc && t->v.action != NSW_ACT_DROP) {
+		const struct nsw_acl_hval *r = nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf),
+							     NSW_ACL_IN, in_word, sc, skb->len);
 		if (r && r->action == NSW_ACL_DROP) {
 			t->v.action = NSW_ACT_DROP;
 			t->v.reason = NSW_DROP_ACL;
@@ -728,7 +722,7 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 			return TC_ACT_SHOT;
 		}
 		skb->priority = t->v.prio;
-		r = t->feat ? nsw_egress_vf(skb, s, t->v.pf, t->v.vf, &t->f, &t->v, key, out_word,
+		r = t->feat ? nsw_egress_vf(skb, s, t->v.pf, t->v.vf, &t->f, &t->v, sc, out_word,
 					    t->feat)
 			    : 0;
 		if (r) {
@@ -750,7 +744,7 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 		return bpf_redirect(ifi, 0);
 	case NSW_ACT_FLOOD:
 		skb->priority = t->v.prio;
-		return nsw_flood(skb, nic, &t->v, &t->f, key, s, t->feat);
+		return nsw_flood(skb, nic, &t->v, &t->f, sc, s, t->feat);
 	default:
 		return TC_ACT_SHOT;
 	}
