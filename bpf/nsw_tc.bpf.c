@@ -11,7 +11,8 @@
  * Programs:
  *   nsw_tc   clsact ingress (modes tc and tc-peer): works with the VMs' default offloads,
  *            keeps skb metadata (checksum state, GSO, VLAN tag, priority). Unicast with no
- *            feature in use is handled inline; the rest in the subprogram nsw_tc_slow. Per
+ *            feature in use but the sender's ACL (judged by the subprogram nsw_acl_lane) is
+ *            handled inline; the rest in the subprogram nsw_tc_slow. Per
  *            frame the fast path reads a handful of map lines (port, PF and VF registers,
  *            Table A, the destination's device, three counter lines): between two frames the
  *            kernel's own path evicts them, so each line it adds costs a miss (docs/bench.md).
@@ -668,10 +669,13 @@ struct nsw_tc_frame {
 	struct nsw_verdict v;
 	struct nsw_port in;
 	__u32 feat;
+	__u16 acl_in_done; /* nsw_acl_lane judged the sender's rules (and counted the hit) */
+	__u16 acl_mirror;  /* ... and its rule said mirror to this VF slot + 1 */
 };
 
-/* Everything but plain unicast with no feature in use: ACLs, SPAN, capture, the policer, floods,
- * drops, a VF without a device. A subprogram of its own (noinline), so that the fast path is
+/* Everything but plain unicast that no feature but the sender's allowing ACL touches: ACL drops
+ * and mirrors, receivers' ACLs, SPAN, capture, the policer, floods, drops, a VF without a
+ * device. A subprogram of its own (noinline), so that the fast path is
  * short and sits in few instruction cache lines: between two frames, the kernel's own path
  * evicts most of what the program touched. */
 static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *nic,
@@ -679,7 +683,8 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 {
 	/* The key is built once, and only when an ACL on the way may need it. */
 	bool acl = t->feat & NSW_FEAT_ACL;
-	__u32 in_word = acl && t->in.kind == NSW_PORT_VF && t->v.reason != NSW_DROP_RUNT &&
+	__u32 in_word = acl && !t->acl_in_done && t->in.kind == NSW_PORT_VF &&
+				t->v.reason != NSW_DROP_RUNT &&
 				t->v.reason != NSW_DROP_TRUNC_TAG &&
 				t->v.reason != NSW_DROP_BAD_TAG && t->v.reason != NSW_DROP_BAD_SRC
 			? nsw_acl_word(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN)
@@ -695,6 +700,10 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 		nsw_acl_key_build(&t->f, sc->lw, n, &sc->key);
 	}
 	struct nsw_stats_blk *s;
+	if (t->acl_mirror) {
+		s = nsw_stats_here();
+		nsw_mirror_to(skb, t->acl_mirror - 1u, s);
+	}
 	if (acl_in && sc && t->v.action != NSW_ACT_DROP) {
 		const struct nsw_acl_hval *r = nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf),
 							     NSW_ACL_IN, in_word, sc, skb->len);
@@ -750,6 +759,39 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 	}
 }
 
+/* The sender's ACL for a unicast frame when ACLs are the only feature in use: true when its
+ * rules allow the frame (no match, or an allow rule, whose hit is counted), so the fast path
+ * delivers it and counts it the fast way. Otherwise the slow path takes the frame: with the
+ * verdict turned into an ACL drop, or a mirror target, recorded in t (the hit counted once,
+ * here), or untouched when the receiver has rules of its own (the slow path judges both). */
+static __noinline bool nsw_acl_lane(struct __sk_buff *skb, struct nsw_tc_frame *t)
+{
+	if (t->v.action == NSW_ACT_VF &&
+	    (nsw_acl_word(nsw_vf_slot(t->v.pf, t->v.vf), NSW_ACL_OUT) & NSW_ACL_LIVE))
+		return false;
+	if (t->in.kind != NSW_PORT_VF)
+		return true;
+	__u32 slot = nsw_vf_slot(t->in.pf, t->in.vf), word = nsw_acl_word(slot, NSW_ACL_IN);
+	if (!(word & NSW_ACL_LIVE))
+		return true;
+	struct nsw_scratch *sc = nsw_scratch_here();
+	if (!sc)
+		return false;
+	__u32 n = nsw_skb_l3(skb, &t->f, sc);
+	nsw_acl_key_build(&t->f, sc->lw, n, &sc->key);
+	const struct nsw_acl_hval *r = nsw_acl_judge(slot, NSW_ACL_IN, word, sc, skb->len);
+	if (!r || r->action == NSW_ACL_ALLOW)
+		return true;
+	t->acl_in_done = 1;
+	if (r->action == NSW_ACL_DROP) {
+		t->v.action = NSW_ACT_DROP;
+		t->v.reason = NSW_DROP_ACL;
+	} else {
+		t->acl_mirror = (__u16)(nsw_vf_slot(r->mirror_pf, r->mirror_vf) + 1);
+	}
+	return false;
+}
+
 SEC("tc")
 int nsw_tc(struct __sk_buff *skb)
 {
@@ -765,12 +807,16 @@ int nsw_tc(struct __sk_buff *skb)
 	__u32 len = nsw_skb_header(skb, w);
 	nsw_process_hdr(nic, t.in, w, len, &t.f, &t.v);
 	t.feat = nsw_features_in_use();
+	t.acl_in_done = 0;
+	t.acl_mirror = 0;
 
-	/* The fast path: unicast to a VF or out of a port, no feature in use. */
-	if (NSW_LIKELY(!t.feat && (t.v.action == NSW_ACT_VF || t.v.action == NSW_ACT_UPLINK))) {
+	/* The fast path: unicast to a VF or out of a port, no feature in use but ACLs, which
+	 * the lane judges. */
+	if (NSW_LIKELY(!(t.feat & ~NSW_FEAT_ACL) &&
+		       (t.v.action == NSW_ACT_VF || t.v.action == NSW_ACT_UPLINK))) {
 		bool to_vf = t.v.action == NSW_ACT_VF;
 		__u32 ifi = to_vf ? nsw_vf_ifindex(t.v.pf, t.v.vf) : nsw_pf_ifindex(t.v.pf);
-		if (ifi) {
+		if (ifi && (!t.feat || nsw_acl_lane(skb, &t))) {
 			nsw_count_unicast(&t.v, t.in, to_vf ? NSW_PORT_VF : NSW_PORT_UPLINK,
 					  skb->len);
 			skb->priority = t.v.prio;

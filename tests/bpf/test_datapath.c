@@ -343,3 +343,60 @@ NSW_TEST(dp_acl_rule_counters_exact)
 	CHECK_EQ(nsw_acl_install(&m, set, &r, 0, &nt, err, sizeof err), 0);
 	CHECK_EQ(nsw_acl_collect(m.rules, set, 0, true, keys, vals, 4), 0);
 }
+
+/* The sender's rules with each action, judged on the fast path's ACL lane when the receiver
+ * has no rules and on the slow path when it has: the same verdicts, each rule's hit counted
+ * once, a mirror copy per mirrored frame, and the frame itself still delivered. */
+NSW_TEST(dp_acl_actions_counted_once_on_both_paths)
+{
+	NEED_BPF();
+	configure(VF01);
+	struct nsw_acl_maps m = acl_maps();
+	struct nsw_acl_rule rs[3] = {{.prio = 1, .action = NSW_ACL_DROP},
+				     {.prio = 2, .action = NSW_ACL_MIRROR, .mirror_pf = 0, .mirror_vf = 3},
+				     {.prio = 3, .action = NSW_ACL_ALLOW}};
+	for (int i = 0; i < 3; i++) {
+		rs[i].mask.proto = 0xff;
+		rs[i].val.proto = 17;
+		rs[i].mask.dport = 0xffff;
+		rs[i].val.dport = (uint16_t)(7 + i);
+	}
+	/* A receiver rule that matches none of the frames: only there to take the slow path. */
+	struct nsw_acl_rule other = {.prio = 1, .action = NSW_ACL_DROP};
+	other.mask.proto = 0xff;
+	other.val.proto = 6;
+	char err[256];
+	unsigned nt;
+	uint32_t in_set = (0 * NSW_MAX_VFS + 1) * 2 + NSW_ACL_IN;
+	uint32_t out_set = (0 * NSW_MAX_VFS + 2) * 2 + NSW_ACL_OUT;
+	CHECK_EQ(nsw_acl_install(&m, in_set, rs, 3, &nt, err, sizeof err), 0);
+	uint8_t buf[256];
+	struct __sk_buff out;
+	for (int path = 0; path < 2; path++) {
+		if (path == 1)
+			CHECK_EQ(nsw_acl_install(&m, out_set, &other, 1, &nt, err, sizeof err), 0);
+		struct nsw_stats s0, s1;
+		stats(&s0);
+		for (int i = 0; i < 40; i++) {
+			uint16_t dport = (uint16_t)(7 + i % 4); /* drop, mirror, allow, no rule */
+			unsigned len = nsw_ipv4_frame(buf, sizeof buf, nsw_fix_vmac(0, 2),
+						      nsw_fix_vmac(0, 1), NSW_NOTAG, 1, 2, 17, 1000,
+						      dport, 5, 0);
+			CHECK_EQ(run(buf, len, &out), dport == 7 ? TC_ACT_SHOT : TC_ACT_REDIRECT);
+		}
+		stats(&s1);
+		CHECK_EQ(s1.drop[NSW_DROP_ACL] - s0.drop[NSW_DROP_ACL], 10);
+		CHECK_EQ(s1.mirror_copies - s0.mirror_copies, 10);
+		CHECK_EQ(s1.action_pkts[NSW_ACT_VF] - s0.action_pkts[NSW_ACT_VF], 30);
+		struct nsw_acl_hkey keys[4];
+		struct nsw_acl_hval vals[4];
+		CHECK_EQ(nsw_acl_collect(m.rules, in_set, 0, true, keys, vals, 4), 3);
+		for (int k = 0; k < 3; k++) {
+			struct nsw_acl_hit h;
+			nsw_counter_sum(m.hits, vals[k].id, NSW_ACL_IDS, (uint64_t *)&h, sizeof h / 8);
+			CHECK_EQ(h.pkts, 10 * (path + 1));
+		}
+	}
+	CHECK_EQ(nsw_acl_install(&m, in_set, rs, 0, &nt, err, sizeof err), 0);
+	CHECK_EQ(nsw_acl_install(&m, out_set, &other, 0, &nt, err, sizeof err), 0);
+}
