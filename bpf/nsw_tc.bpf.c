@@ -12,10 +12,10 @@
  *   nsw_tc   clsact ingress (modes tc and tc-peer): works with the VMs' default offloads,
  *            keeps skb metadata (checksum state, GSO, VLAN tag, priority). Unicast with no
  *            feature in use but the sender's ACL (judged by the subprogram nsw_acl_lane) is
- *            handled inline; the rest in the subprogram nsw_tc_slow. Per
- *            frame the fast path reads a handful of map lines (port, PF and VF registers,
- *            Table A, the destination's device, three counter lines): between two frames the
- *            kernel's own path evicts them, so each line it adds costs a miss (docs/bench.md).
+ *            handled inline; the rest in the subprogram nsw_tc_slow. Per frame the fast path
+ *            reads a handful of map lines (port, PF and VF registers, Table A, the
+ *            destination's device, three counter lines): between two frames the kernel's own
+ *            path evicts them, so each line it adds costs a miss (docs/bench.md).
  *   nsw_xdp  XDP (mode xdp): unicast only, the fastest; anything else (floods) is passed up to
  *            nsw_tc on the same device. Needs the VMs' tx checksum offload off.
  * Load-time setting: nsw_mode (const volatile), chosen by `nswitch nic add ... mode`.
@@ -391,6 +391,14 @@ static __always_inline __u32 nsw_skb_l3(struct __sk_buff *skb, const struct nsw_
 	return n;
 }
 
+/* The frame's ACL key, built into sc->key from its header f and its L3 window. */
+static __always_inline void nsw_acl_key_here(struct __sk_buff *skb, const struct nsw_frame *f,
+					     struct nsw_scratch *sc)
+{
+	__u32 n = nsw_skb_l3(skb, f, sc);
+	nsw_acl_key_build(f, sc->lw, n, &sc->key);
+}
+
 /* The search: tuples in order of their best priority (at most NSW_ACL_MASKS), one
  * hash lookup each when the tuple's filter lets the fold through, stopping as soon as no later
  * tuple can beat the match in hand. */
@@ -434,9 +442,8 @@ static __always_inline bool nsw_acl_live(__u32 slot, __u32 dir)
 
 /* The winning rule of (VF slot, dir), whose active word is word, for the key built in sc, or
  * NULL (allow); counts its hit. The caller's scratch block, not a second lookup of it. A
- * subprogram of its own: inlined into both nsw_tc_slow and the flood
- * callback, the search's registers spilled past the 512-octet stack the chain nsw_tc ->
- * nsw_tc_slow -> nsw_flood_vf shares. */
+ * subprogram of its own: inlined into its callers, the search's registers spilled past the
+ * 512-octet stack the chain nsw_tc -> nsw_tc_slow -> nsw_flood_vf shares. */
 static __noinline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u32 dir, __u32 word,
 								struct nsw_scratch *sc, __u32 bytes)
 {
@@ -670,14 +677,27 @@ struct nsw_tc_frame {
 	struct nsw_port in;
 	__u32 feat;
 	__u16 acl_in_done; /* nsw_acl_lane judged the sender's rules (and counted the hit) */
-	__u16 acl_mirror;  /* ... and its rule said mirror to this VF slot + 1 */
+	__u16 acl_mirror;  /* the sender's rule said mirror to this VF slot + 1 */
 };
+
+/* What the sender's winning rule r (NULL: none) makes of frame t: an ACL drop, a mirror
+ * target, or nothing. */
+static __always_inline void nsw_acl_in_verdict(struct nsw_tc_frame *t,
+					       const struct nsw_acl_hval *r)
+{
+	if (r && r->action == NSW_ACL_DROP) {
+		t->v.action = NSW_ACT_DROP;
+		t->v.reason = NSW_DROP_ACL;
+	} else if (r && r->action == NSW_ACL_MIRROR) {
+		t->acl_mirror = (__u16)(nsw_vf_slot(r->mirror_pf, r->mirror_vf) + 1);
+	}
+}
 
 /* Everything but plain unicast that no feature but the sender's allowing ACL touches: ACL drops
  * and mirrors, receivers' ACLs, SPAN, capture, the policer, floods, drops, a VF without a
- * device. A subprogram of its own (noinline), so that the fast path is
- * short and sits in few instruction cache lines: between two frames, the kernel's own path
- * evicts most of what the program touched. */
+ * device. A subprogram of its own (noinline), so that the fast path is short and sits in few
+ * instruction cache lines: between two frames, the kernel's own path evicts most of what the
+ * program touched. */
 static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *nic,
 				  struct nsw_tc_frame *t)
 {
@@ -695,26 +715,14 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 	bool acl_in = in_word & NSW_ACL_LIVE;
 	bool acl_out = (out_word & NSW_ACL_LIVE) || (acl && t->v.action == NSW_ACT_FLOOD);
 	struct nsw_scratch *sc = acl_in || acl_out ? nsw_scratch_here() : NULL;
-	if (sc) {
-		__u32 n = nsw_skb_l3(skb, &t->f, sc);
-		nsw_acl_key_build(&t->f, sc->lw, n, &sc->key);
-	}
+	if (sc)
+		nsw_acl_key_here(skb, &t->f, sc);
+	if (acl_in && sc && t->v.action != NSW_ACT_DROP)
+		nsw_acl_in_verdict(t, nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN,
+						    in_word, sc, skb->len));
 	struct nsw_stats_blk *s;
-	if (t->acl_mirror) {
-		s = nsw_stats_here();
-		nsw_mirror_to(skb, t->acl_mirror - 1u, s);
-	}
-	if (acl_in && sc && t->v.action != NSW_ACT_DROP) {
-		const struct nsw_acl_hval *r = nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf),
-							     NSW_ACL_IN, in_word, sc, skb->len);
-		if (r && r->action == NSW_ACL_DROP) {
-			t->v.action = NSW_ACT_DROP;
-			t->v.reason = NSW_DROP_ACL;
-		} else if (r && r->action == NSW_ACL_MIRROR) {
-			s = nsw_stats_here();
-			nsw_mirror_to(skb, nsw_vf_slot(r->mirror_pf, r->mirror_vf), s);
-		}
-	}
+	if (t->acl_mirror)
+		nsw_mirror_to(skb, t->acl_mirror - 1u, nsw_stats_here());
 	s = nsw_count(&t->v, t->in, skb->len);
 	if (t->feat & NSW_FEAT_CAPTURE)
 		nsw_capture(skb, t->in.kind, t->in.pf, t->in.vf, NSW_MIRROR_IN, &t->f, &t->v);
@@ -777,18 +785,12 @@ static __noinline bool nsw_acl_lane(struct __sk_buff *skb, struct nsw_tc_frame *
 	struct nsw_scratch *sc = nsw_scratch_here();
 	if (!sc)
 		return false;
-	__u32 n = nsw_skb_l3(skb, &t->f, sc);
-	nsw_acl_key_build(&t->f, sc->lw, n, &sc->key);
+	nsw_acl_key_here(skb, &t->f, sc);
 	const struct nsw_acl_hval *r = nsw_acl_judge(slot, NSW_ACL_IN, word, sc, skb->len);
 	if (!r || r->action == NSW_ACL_ALLOW)
 		return true;
 	t->acl_in_done = 1;
-	if (r->action == NSW_ACL_DROP) {
-		t->v.action = NSW_ACT_DROP;
-		t->v.reason = NSW_DROP_ACL;
-	} else {
-		t->acl_mirror = (__u16)(nsw_vf_slot(r->mirror_pf, r->mirror_vf) + 1);
-	}
+	nsw_acl_in_verdict(t, r);
 	return false;
 }
 

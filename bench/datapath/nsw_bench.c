@@ -130,6 +130,17 @@ static void nsw_skel_load(struct nsw_bench *sk)
 		nsw_die("cannot load the BPF object: %s", strerror(-r));
 }
 
+/* The bare programs, loaded to redirect between devices a and b (tc: by redirect_peer if peer). */
+static struct nsw_bench *nsw_bare_load(unsigned a, unsigned b, int peer)
+{
+	struct nsw_bench *sk = nsw_skel_open();
+	sk->rodata->nsw_bench_ifa = a;
+	sk->rodata->nsw_bench_ifb = b;
+	sk->rodata->nsw_bench_peer = (uint32_t)peer;
+	nsw_skel_load(sk);
+	return sk;
+}
+
 /* The bare ceiling: redirect-only, both ways between a and b. */
 static int nsw_cmd_bare(int argc, char **argv)
 {
@@ -141,11 +152,7 @@ static int nsw_cmd_bare(int argc, char **argv)
 		nsw_die("unknown hook \"%s\": tc, tc-peer or xdp", hook);
 	nsw_netns_enter(nsw_netns_open(ns), ns);
 	unsigned ifi[2] = {nsw_ifindex(argv[3], ns), nsw_ifindex(argv[4], ns)};
-	struct nsw_bench *sk = nsw_skel_open();
-	sk->rodata->nsw_bench_ifa = ifi[0];
-	sk->rodata->nsw_bench_ifb = ifi[1];
-	sk->rodata->nsw_bench_peer = (uint32_t)peer;
-	nsw_skel_load(sk);
+	struct nsw_bench *sk = nsw_bare_load(ifi[0], ifi[1], peer);
 	for (int i = 0; i < 2; i++) {
 		int r;
 		if (xdp) {
@@ -189,11 +196,7 @@ static int nsw_cmd_bare_ahead(int argc, char **argv)
 			nsw_die("tc detach on %s: %s", argv[3], strerror(-r));
 		return 0;
 	}
-	struct nsw_bench *sk = nsw_skel_open();
-	sk->rodata->nsw_bench_ifa = ifi;
-	sk->rodata->nsw_bench_ifb = nsw_ifindex(argv[4], ns);
-	sk->rodata->nsw_bench_peer = (uint32_t)peer;
-	nsw_skel_load(sk);
+	struct nsw_bench *sk = nsw_bare_load(ifi, nsw_ifindex(argv[4], ns), peer);
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = NSW_BENCH_AHEAD_HANDLE, .priority = 1,
 		    .prog_fd = bpf_program__fd(sk->progs.nsw_bench_bare_tc));
 	int r = bpf_tc_attach(&hk, &o); /* the clsact is the datapath's: it must be there */
