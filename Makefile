@@ -81,7 +81,12 @@ $(B)/unit_tests_clang: $(UNIT_SRC) $(UNIT_H) $(CORE_SRC) $(CORE_H) | $(B)
 $(B)/unit_tests_san: $(UNIT_SRC) $(UNIT_H) $(CORE_SRC) $(CORE_H) | $(B)
 	$(call msg,SAN,$@)
 	$(Q)$(CLANG) $(CFLAGS) $(SAN) $(UNIT_SRC) $(CORE_SRC) -o $@
-unit: $(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san
+unit: $(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san $(B)/harness_selftest
+
+# The harness's own proof that a failing CHECK fails (tests/harness/selftest.sh runs it).
+$(B)/harness_selftest: tests/harness/selftest.c tests/unit/nsw_test.c tests/unit/nsw_test.h | $(B)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) tests/harness/selftest.c tests/unit/nsw_test.c -o $@
 
 # The fuzzer (libFuzzer, with ASan and UBSan) over parser and decision.
 $(B)/fuzz_decide: tests/fuzz/fuzz_decide.c $(UNIT_H) $(CORE_SRC) $(CORE_H) | $(B)

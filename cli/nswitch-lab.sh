@@ -4,13 +4,16 @@
 # PF 1 (VF 1,1 and 1,2), all in 10.77.0.0/24 (.1 to .4); an external host nsw-ext (.100) behind
 # PF 0's uplink. The host ends of every link live in nsw-hv, the "hypervisor".
 # Owns exactly the namespaces nsw-hv, nsw-vm1..4, nsw-ext and NIC lab0; `down` removes them all,
-# and is safe to run when some or none exist.
+# and is safe to run when some or none exist. NSW_LAB_PREFIX (default nsw-) and NSW_LAB_NIC
+# (default lab0) rename them, so that two labs can run side by side.
 set -euo pipefail
 self_dir=$(dirname "$(readlink -f "$0")")
 NSWITCH=${NSWITCH:-$self_dir/nswitch}
-NIC=lab0
+P=${NSW_LAB_PREFIX:-nsw-}
+NIC=${NSW_LAB_NIC:-lab0}
+[[ $P =~ ^[a-z0-9-]{1,8}$ ]] || { echo "nswitch: lab: invalid NSW_LAB_PREFIX \"$P\"" >&2; exit 1; }
 VMS=(vm1 vm2 vm3 vm4)
-NSS=(nsw-hv nsw-ext nsw-vm1 nsw-vm2 nsw-vm3 nsw-vm4)
+NSS=("${P}hv" "${P}ext" "${P}vm1" "${P}vm2" "${P}vm3" "${P}vm4")
 
 die() { echo "nswitch: lab: $*" >&2; exit 1; }
 
@@ -28,25 +31,25 @@ lab_up() {
 	done
 	trap 'lab_down; exit 1' ERR INT TERM
 	for ns in "${NSS[@]}"; do ip netns add "$ns"; done
-	ip -n nsw-hv link set lo up
+	ip -n "${P}hv" link set lo up
 	local i=1
 	for vm in "${VMS[@]}"; do
-		ip -n nsw-hv link add "$vm" type veth peer name eth0 netns "nsw-$vm"
-		ip -n "nsw-$vm" link set lo up
-		ip -n "nsw-$vm" addr add "10.77.0.$i/24" dev eth0
+		ip -n "${P}hv" link add "$vm" type veth peer name eth0 netns "${P}$vm"
+		ip -n "${P}$vm" link set lo up
+		ip -n "${P}$vm" addr add "10.77.0.$i/24" dev eth0
 		i=$((i + 1))
 	done
-	ip -n nsw-hv link add up0 type veth peer name eth0 netns nsw-ext
-	ip -n nsw-ext link set lo up
-	ip -n nsw-ext addr add 10.77.0.100/24 dev eth0
-	"$NSWITCH" nic add "$NIC" pfs 2 netns nsw-hv mode "$mode" >/dev/null
+	ip -n "${P}hv" link add up0 type veth peer name eth0 netns "${P}ext"
+	ip -n "${P}ext" link set lo up
+	ip -n "${P}ext" addr add 10.77.0.100/24 dev eth0
+	"$NSWITCH" nic add "$NIC" pfs 2 netns "${P}hv" mode "$mode" >/dev/null
 	"$NSWITCH" pf set "$NIC" pf 0 uplink up0
 	"$NSWITCH" vf add "$NIC" pf 0 vf 1 dev vm1 >/dev/null
 	"$NSWITCH" vf add "$NIC" pf 0 vf 2 dev vm2 >/dev/null
 	"$NSWITCH" vf add "$NIC" pf 1 vf 1 dev vm3 >/dev/null
 	"$NSWITCH" vf add "$NIC" pf 1 vf 2 dev vm4 >/dev/null
-	for dev in "${VMS[@]}" up0; do ip -n nsw-hv link set "$dev" up; done
-	for ns in nsw-vm1 nsw-vm2 nsw-vm3 nsw-vm4 nsw-ext; do
+	for dev in "${VMS[@]}" up0; do ip -n "${P}hv" link set "$dev" up; done
+	for ns in "${P}vm1" "${P}vm2" "${P}vm3" "${P}vm4" "${P}ext"; do
 		ip -n "$ns" link set eth0 up
 		# XDP redirects into a veth need its peer's NAPI: GRO turned on while the link is up
 		# (set before, the peer does not advertise it); and no tx checksum offload, which
@@ -56,7 +59,7 @@ lab_up() {
 		fi
 	done
 	trap - ERR INT TERM
-	echo "lab up: NIC $NIC (mode $mode); VMs nsw-vm1..4 = 10.77.0.1..4, external nsw-ext = 10.77.0.100"
+	echo "lab up: NIC $NIC (mode $mode); VMs ${P}vm1..4 = 10.77.0.1..4, external ${P}ext = 10.77.0.100"
 }
 
 cmd=${1:-}

@@ -1,19 +1,30 @@
 # tests/integ/lib.sh - shared by the namespace integration tests: run a named test in a
 # subshell and print "ok NAME" or "FAIL NAME: why"; helpers for the lab (nswitch lab up) and
 # its counters. The caller's EXIT trap must call lab_cleanup, so a failing test leaves nothing.
+#
+# A test body runs under errexit and pipefail: any command in it that fails, fails the test,
+# as does an explicit `fail`. errexit is ignored by bash inside an `if`, `&&` or `||` context,
+# so run_test never calls the body in one: the body runs in a subshell whose status is read
+# afterwards (tests/harness/selftest.sh proves that a failing command fails the test).
+# NSW_LAB_PREFIX and NSW_LAB_NIC name the lab's namespaces and NIC, so that two checkouts can
+# run their suites at once on one machine (defaults: nsw-, lab0).
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NSW=$ROOT/build/nswitch
 RAWSEND=$ROOT/build/nsw_rawsend
 TAPVM=$ROOT/build/nsw_tapvm
-NIC=lab0
+LABP=${NSW_LAB_PREFIX:-nsw-}
+NIC=${NSW_LAB_NIC:-lab0}
+export NSW_LAB_PREFIX=$LABP NSW_LAB_NIC=$NIC
 BG_PIDS=()
 
 fail() { echo "$*" >&2; return 1; }
 
 run_test() { # run_test NAME: runs test_NAME
-	local name=$1 out
-	if out=$( (set -e; "test_$name") 2>&1); then
+	local name=$1 out rc
+	out=$(set -eo pipefail; "test_$name" 2>&1)
+	rc=$?
+	if ((rc == 0)); then
 		echo "ok $name"
 	else
 		echo "FAIL $name: $(printf '%s\n' "$out" | grep -v '^\s*$' | tail -1)"
@@ -27,9 +38,9 @@ lab_cleanup() {
 	"$NSW" lab down >/dev/null 2>&1 || true
 }
 
-vm() { local n=$1; shift; ip netns exec "nsw-vm$n" "$@"; }
-hv() { ip netns exec nsw-hv "$@"; }
-ext() { ip netns exec nsw-ext "$@"; }
+vm() { local n=$1; shift; ip netns exec "${LABP}vm$n" "$@"; }
+hv() { ip netns exec "${LABP}hv" "$@"; }
+ext() { ip netns exec "${LABP}ext" "$@"; }
 mac_of() { ip -n "$1" -j link show "${2:-eth0}" | jq -r '.[0].address'; }
 stat() { "$NSW" -j stats show "$NIC" | jq -r "$1"; }
 pings() { # pings FROM_NS IP [count]: succeeds when every echo is answered

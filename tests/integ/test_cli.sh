@@ -8,7 +8,7 @@ lab_cleanup
 "$NSW" lab up >/dev/null || { echo "FAIL lab_up: nswitch lab up failed"; exit 1; }
 
 snapshot() {
-	{ "$NSW" -j nic show; "$NSW" -j vf show "$NIC"; "$NSW" -j fdb show "$NIC"; } 2>&1
+	{ "$NSW" -j nic show "$NIC"; "$NSW" -j vf show "$NIC"; "$NSW" -j fdb show "$NIC"; } 2>&1
 }
 
 # expect_error NAME PATTERN ARGS...: nswitch ARGS must fail with one line matching PATTERN and
@@ -35,8 +35,8 @@ _expect_error() {
 	jq -e .error <<<"$err" >/dev/null || fail "no JSON error under -j: $err"
 }
 
-VM1MAC=$(mac_of nsw-vm1)
-expect_error nic_exists 'exists' nic add lab0
+VM1MAC=$(mac_of ${LABP}vm1)
+expect_error nic_exists 'exists' nic add "$NIC"
 expect_error nic_bad_name 'invalid NIC name' nic add 'a/b'
 expect_error nic_long_name 'invalid NIC name' nic add abcdefghijklmnopq
 expect_error nic_pfs_9 'number of PFs' nic add x1 pfs 9
@@ -45,30 +45,30 @@ expect_error nic_bad_mode 'invalid mode' nic add x1 mode fast
 expect_error nic_bad_netns 'unknown network namespace' nic add x1 netns nsw-nosuch
 expect_error nic_del_unknown 'unknown NIC' nic del nosuch
 expect_error unknown_object 'unknown object' bogus show
-expect_error unknown_verb 'unknown command' vf frob lab0
+expect_error unknown_verb 'unknown command' vf frob "$NIC"
 expect_error unknown_option 'unknown option' -x nic show
-expect_error pf_out_of_range 'PF number' pf set lab0 pf 8 oui 0a:0b:0c
-expect_error pf_missing 'no PF 5' pf set lab0 pf 5 oui 0a:0b:0c
-expect_error pf_oui_multicast 'multicast' pf set lab0 pf 0 oui 01:00:5e
-expect_error pf_oui_malformed 'invalid OUI' pf set lab0 pf 0 oui f0-f0
-expect_error pf_oui_taken 'OUI' pf set lab0 pf 0 oui "$(mac_of nsw-vm3 | cut -d: -f1-3)"
-expect_error pf_oui_busy 'delete them first' pf set lab0 pf 0 oui 0a:0b:0c
-expect_error pf_uplink_unknown 'unknown interface' pf set lab0 pf 1 uplink nosuch0
-expect_error pf_uplink_is_vf 'already a port' pf set lab0 pf 1 uplink vm1
-expect_error vf_unknown_dev 'unknown interface' vf add lab0 pf 0 vf 9 dev nosuch0
-expect_error vf_bad_mac 'invalid MAC' vf add lab0 pf 0 vf 9 dev vm1 mac zz:11:22:33:44:55
-expect_error vf_multicast_mac 'multicast' vf add lab0 pf 0 vf 9 dev up0 mac 01:11:22:33:44:55
-expect_error vf_dup_mac 'already in Table A' vf add lab0 pf 1 vf 9 dev up0 mac "$VM1MAC"
-expect_error vf_out_of_range 'VF number' vf add lab0 pf 0 vf 256 dev up0
-expect_error vf_pf_out_of_range 'PF number' vf add lab0 pf 9 vf 1 dev up0
-expect_error vf_qos_8 'priority' vf add lab0 pf 0 vf 9 dev up0 qos 8
-expect_error vf_bad_spoofchk 'spoofchk' vf add lab0 pf 0 vf 9 dev up0 spoofchk maybe
-expect_error vf_exists 'exists' vf add lab0 pf 0 vf 1 dev up0
-expect_error vf_dev_taken 'already a port' vf add lab0 pf 0 vf 9 dev vm2
-expect_error vf_missing_dev 'missing' vf add lab0 pf 0 vf 9
-expect_error vf_missing_value 'needs a value' vf add lab0 pf 0 vf
-expect_error vf_del_unknown 'no VF 0,9' vf del lab0 pf 0 vf 9
-expect_error vf_set_unknown 'no VF 0,9' vf set lab0 pf 0 vf 9 qos 3
+expect_error pf_out_of_range 'PF number' pf set "$NIC" pf 8 oui 0a:0b:0c
+expect_error pf_missing 'no PF 5' pf set "$NIC" pf 5 oui 0a:0b:0c
+expect_error pf_oui_multicast 'multicast' pf set "$NIC" pf 0 oui 01:00:5e
+expect_error pf_oui_malformed 'invalid OUI' pf set "$NIC" pf 0 oui f0-f0
+expect_error pf_oui_taken 'OUI' pf set "$NIC" pf 0 oui "$(mac_of ${LABP}vm3 | cut -d: -f1-3)"
+expect_error pf_oui_busy 'delete them first' pf set "$NIC" pf 0 oui 0a:0b:0c
+expect_error pf_uplink_unknown 'unknown interface' pf set "$NIC" pf 1 uplink nosuch0
+expect_error pf_uplink_is_vf 'already a port' pf set "$NIC" pf 1 uplink vm1
+expect_error vf_unknown_dev 'unknown interface' vf add "$NIC" pf 0 vf 9 dev nosuch0
+expect_error vf_bad_mac 'invalid MAC' vf add "$NIC" pf 0 vf 9 dev vm1 mac zz:11:22:33:44:55
+expect_error vf_multicast_mac 'multicast' vf add "$NIC" pf 0 vf 9 dev up0 mac 01:11:22:33:44:55
+expect_error vf_dup_mac 'already in Table A' vf add "$NIC" pf 1 vf 9 dev up0 mac "$VM1MAC"
+expect_error vf_out_of_range 'VF number' vf add "$NIC" pf 0 vf 256 dev up0
+expect_error vf_pf_out_of_range 'PF number' vf add "$NIC" pf 9 vf 1 dev up0
+expect_error vf_qos_8 'priority' vf add "$NIC" pf 0 vf 9 dev up0 qos 8
+expect_error vf_bad_spoofchk 'spoofchk' vf add "$NIC" pf 0 vf 9 dev up0 spoofchk maybe
+expect_error vf_exists 'exists' vf add "$NIC" pf 0 vf 1 dev up0
+expect_error vf_dev_taken 'already a port' vf add "$NIC" pf 0 vf 9 dev vm2
+expect_error vf_missing_dev 'missing' vf add "$NIC" pf 0 vf 9
+expect_error vf_missing_value 'needs a value' vf add "$NIC" pf 0 vf
+expect_error vf_del_unknown 'no VF 0,9' vf del "$NIC" pf 0 vf 9
+expect_error vf_set_unknown 'no VF 0,9' vf set "$NIC" pf 0 vf 9 qos 3
 expect_error fdb_unknown_nic 'unknown NIC' fdb show nosuch
 expect_error stats_unknown_nic 'unknown NIC' stats show nosuch
 
@@ -83,11 +83,11 @@ test_prefixes_and_json() {
 
 test_vf_set_changes_mac_and_qos() {
 	"$NSW" vf set "$NIC" pf 0 vf 2 mac 02:aa:bb:00:00:02 qos 4
-	[[ $(mac_of nsw-vm2) == 02:aa:bb:00:00:02 ]] || fail "VM end did not get the new MAC"
+	[[ $(mac_of ${LABP}vm2) == 02:aa:bb:00:00:02 ]] || fail "VM end did not get the new MAC"
 	"$NSW" -j vf show "$NIC" | jq -e '.[] | select(.vf == 2 and .pf == 0) | .qos == 4' >/dev/null ||
 		fail "qos not set"
 	vm 1 ip neigh flush dev eth0
-	pings nsw-vm1 10.77.0.2 || fail "vm2 unreachable under its new MAC"
+	pings ${LABP}vm1 10.77.0.2 || fail "vm2 unreachable under its new MAC"
 }
 
 test_pf_set_oui_when_empty() {
@@ -96,7 +96,7 @@ test_pf_set_oui_when_empty() {
 	"$NSW" pf set "$NIC" pf 1 oui f4:f4:f4
 	"$NSW" -j nic show "$NIC" | jq -e '.[0].pfs[1].oui == "f4:f4:f4"' >/dev/null || fail "OUI not set"
 	"$NSW" vf add "$NIC" pf 1 vf 1 dev vm3 >/dev/null
-	[[ $(mac_of nsw-vm3) == f4:f4:f4:01:00:01 ]] || fail "vm3 did not get f4:f4:f4:01:00:01"
+	[[ $(mac_of ${LABP}vm3) == f4:f4:f4:01:00:01 ]] || fail "vm3 did not get f4:f4:f4:01:00:01"
 }
 
 for t in prefixes_and_json vf_set_changes_mac_and_qos pf_set_oui_when_empty; do

@@ -13,7 +13,7 @@ sleep 1
 test_case0_same_pf() {
 	local c0 p0
 	c0=$(stat .cases.case0.pkts); p0=$(stat .actions.uplink)
-	pings nsw-vm1 10.77.0.2 5 || fail "vm1 cannot ping vm2"
+	pings ${LABP}vm1 10.77.0.2 5 || fail "vm1 cannot ping vm2"
 	(( $(stat .cases.case0.pkts) >= c0 + 10 )) || fail "case0 counter did not rise by 10"
 	# Not one unicast frame left by the port (the VMs' IPv6 multicast chatter may, as floods).
 	(( $(stat .actions.uplink) == p0 )) || fail "VM-to-VM traffic went out of the uplink"
@@ -22,8 +22,8 @@ test_case0_same_pf() {
 test_case1_inter_pf() {
 	local c1 i0 p0
 	c1=$(stat .cases.case1.pkts); i0=$(stat .inter_pf_pkts); p0=$(stat .actions.uplink)
-	pings nsw-vm1 10.77.0.3 || fail "vm1 (PF 0) cannot ping vm3 (PF 1)"
-	pings nsw-vm4 10.77.0.2 || fail "vm4 (PF 1) cannot ping vm2 (PF 0)"
+	pings ${LABP}vm1 10.77.0.3 || fail "vm1 (PF 0) cannot ping vm3 (PF 1)"
+	pings ${LABP}vm4 10.77.0.2 || fail "vm4 (PF 1) cannot ping vm2 (PF 0)"
 	(( $(stat .cases.case1.pkts) >= c1 + 12 )) || fail "case1 counter did not rise"
 	(( $(stat .inter_pf_pkts) >= i0 + 12 )) || fail "inter-PF counter did not rise"
 	(( $(stat .actions.uplink) == p0 )) || fail "inter-PF traffic went out of the uplink"
@@ -32,16 +32,16 @@ test_case1_inter_pf() {
 test_case1_to_external() {
 	local p0
 	p0=$(stat .actions.uplink)
-	pings nsw-vm2 10.77.0.100 || fail "vm2 cannot ping the external host"
-	pings nsw-vm3 10.77.0.100 || fail "vm3 (PF 1, no port of its own) cannot ping outside"
+	pings ${LABP}vm2 10.77.0.100 || fail "vm2 cannot ping the external host"
+	pings ${LABP}vm3 10.77.0.100 || fail "vm3 (PF 1, no port of its own) cannot ping outside"
 	(( $(stat .actions.uplink) >= p0 + 6 )) || fail "uplink counter did not rise"
 }
 
 test_case2_from_wire() {
 	local c2
 	c2=$(stat .cases.case2.pkts)
-	pings nsw-ext 10.77.0.1 || fail "external host cannot ping vm1"
-	pings nsw-ext 10.77.0.4 || fail "external host cannot ping vm4"
+	pings ${LABP}ext 10.77.0.1 || fail "external host cannot ping vm1"
+	pings ${LABP}ext 10.77.0.4 || fail "external host cannot ping vm4"
 	(( $(stat .cases.case2.pkts) >= c2 + 6 )) || fail "case2 counter did not rise"
 }
 
@@ -51,10 +51,10 @@ test_arp_broadcast_once() {
 	local dir n
 	dir=$(mktemp -d)
 	for n in 2 3 4; do
-		vm "$n" timeout 6 tshark -q -i eth0 -f "arp and ether src $(mac_of nsw-vm1)" -w "$dir/vm$n.pcap" 2>/dev/null &
+		vm "$n" timeout 6 tshark -q -i eth0 -f "arp and ether src $(mac_of ${LABP}vm1)" -w "$dir/vm$n.pcap" 2>/dev/null &
 		BG_PIDS+=($!)
 	done
-	ext timeout 6 tshark -q -i eth0 -f "arp and ether src $(mac_of nsw-vm1)" -w "$dir/ext.pcap" 2>/dev/null &
+	ext timeout 6 tshark -q -i eth0 -f "arp and ether src $(mac_of ${LABP}vm1)" -w "$dir/ext.pcap" 2>/dev/null &
 	BG_PIDS+=($!)
 	vm 1 timeout 6 tshark -q -i eth0 -f "arp" -Q -w "$dir/vm1.pcap" 2>/dev/null &
 	BG_PIDS+=($!)
@@ -81,7 +81,7 @@ test_spoofed_source_dropped() {
 	vm 2 timeout 4 tshark -q -i eth0 -f "ether proto 0x88b5" -w "$dir/vm2.pcap" 2>/dev/null &
 	BG_PIDS+=($!)
 	sleep 2.5
-	vm 1 "$RAWSEND" eth0 "$(mac_of nsw-vm2)" 02:00:00:00:be:ef count 20 >/dev/null
+	vm 1 "$RAWSEND" eth0 "$(mac_of ${LABP}vm2)" 02:00:00:00:be:ef count 20 >/dev/null
 	wait
 	(( $(stat .drops.spoofed_source) == s0 + 20 )) || fail "spoofed_source rose by $(( $(stat .drops.spoofed_source) - s0 )), not 20"
 	got=$(tshark -r "$dir/vm2.pcap" 2>/dev/null | wc -l)
@@ -92,8 +92,8 @@ test_spoofed_source_dropped() {
 test_unknown_vmac_dropped() {
 	local u0 oui
 	u0=$(stat .drops.unknown_vmac)
-	oui=$(mac_of nsw-vm1 | cut -d: -f1-3)
-	vm 1 "$RAWSEND" eth0 "$oui:00:00:63" "$(mac_of nsw-vm1)" count 7 >/dev/null
+	oui=$(mac_of ${LABP}vm1 | cut -d: -f1-3)
+	vm 1 "$RAWSEND" eth0 "$oui:00:00:63" "$(mac_of ${LABP}vm1)" count 7 >/dev/null
 	(( $(stat .drops.unknown_vmac) == u0 + 7 )) || fail "unknown_vmac did not count 7 drops"
 }
 
@@ -104,8 +104,8 @@ test_8021p_priority_and_tags() {
 	vm 3 timeout 4 tshark -q -i eth0 -f "vlan" -w "$dir/vm3.pcap" 2>/dev/null &
 	BG_PIDS+=($!)
 	sleep 2.5
-	vm 1 "$RAWSEND" eth0 "$(mac_of nsw-vm3)" "$(mac_of nsw-vm1)" count 10 ctag 5:100 >/dev/null
-	vm 1 "$RAWSEND" eth0 "$(mac_of nsw-vm3)" "$(mac_of nsw-vm1)" count 4 stag 7:10 ctag 1:20 >/dev/null
+	vm 1 "$RAWSEND" eth0 "$(mac_of ${LABP}vm3)" "$(mac_of ${LABP}vm1)" count 10 ctag 5:100 >/dev/null
+	vm 1 "$RAWSEND" eth0 "$(mac_of ${LABP}vm3)" "$(mac_of ${LABP}vm1)" count 4 stag 7:10 ctag 1:20 >/dev/null
 	wait
 	(( $(stat '.prio_pkts[5]') == p5 + 10 )) || fail "priority 5 not counted 10 times"
 	(( $(stat '.prio_pkts[7]') == p7 + 4 )) || fail "priority 7 (QinQ outer) not counted 4 times"
@@ -124,9 +124,9 @@ test_vf_detach_reattach_under_traffic() {
 	BG_PIDS+=($pid)
 	sleep 0.5
 	"$NSW" vf del "$NIC" pf 1 vf 1
-	pings nsw-vm1 10.77.0.3 1 && fail "vm3 still reachable after vf del"
+	pings ${LABP}vm1 10.77.0.3 1 && fail "vm3 still reachable after vf del"
 	"$NSW" vf add "$NIC" pf 1 vf 1 dev vm3 >/dev/null
-	pings nsw-vm1 10.77.0.3 || fail "vm3 not reachable after re-attach"
+	pings ${LABP}vm1 10.77.0.3 || fail "vm3 not reachable after re-attach"
 	wait "$pid" || true
 	out=$(cat /tmp/nsw-ping.$$); rm -f /tmp/nsw-ping.$$
 	loss=$(grep -o '[0-9.]*% packet loss' <<<"$out" | cut -d% -f1)
@@ -157,8 +157,8 @@ test_tap_attached_vm() {
 	BG_PIDS+=($!)
 	sleep 0.5
 	hv ip link set tap5 up
-	pings nsw-vm1 10.77.0.5 || fail "vm1 cannot ping the tap VM"
-	pings nsw-vm4 10.77.0.5 || fail "vm4 (PF 1) cannot ping the tap VM"
+	pings ${LABP}vm1 10.77.0.5 || fail "vm1 cannot ping the tap VM"
+	pings ${LABP}vm4 10.77.0.5 || fail "vm4 (PF 1) cannot ping the tap VM"
 	"$NSW" vf del "$NIC" pf 0 vf 5
 	hv ip link del tap5
 }
@@ -184,9 +184,9 @@ test_nic_del_leaves_nothing() {
 	fi
 	local q
 	q=$(hv tc qdisc show | grep -c clsact || true)
-	(( q == 0 )) || fail "$q clsact qdiscs left in nsw-hv"
+	(( q == 0 )) || fail "$q clsact qdiscs left in ${LABP}hv"
 	hv tc filter show dev vm1 ingress | grep -q bpf && fail "a bpf filter left on vm1"
-	pings nsw-vm1 10.77.0.2 1 && fail "traffic still switched after nic del"
+	pings ${LABP}vm1 10.77.0.2 1 && fail "traffic still switched after nic del"
 	return 0
 }
 

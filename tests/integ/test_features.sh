@@ -9,7 +9,7 @@ trap lab_cleanup EXIT
 lab_cleanup
 "$NSW" lab up >/dev/null || { echo "FAIL lab_up: nswitch lab up failed"; exit 1; }
 sleep 1
-M1=$(mac_of nsw-vm1); M2=$(mac_of nsw-vm2); M4=$(mac_of nsw-vm4)
+M1=$(mac_of ${LABP}vm1); M2=$(mac_of ${LABP}vm2); M4=$(mac_of ${LABP}vm4)
 TMP=$(mktemp -d)
 trap 'lab_cleanup; rm -rf "$TMP"' EXIT
 
@@ -41,7 +41,7 @@ test_capture_to_stdout_for_tshark() {
 	local pid=$!
 	BG_PIDS+=($pid)
 	sleep 1
-	pings nsw-vm1 10.77.0.2 5
+	pings ${LABP}vm1 10.77.0.2 5
 	wait "$pid"
 	local n
 	n=$(cat "$TMP/stdout.count")
@@ -50,8 +50,8 @@ test_capture_to_stdout_for_tshark() {
 
 test_mirror_span_to_monitor_vf() {
 	"$NSW" mirror add "$NIC" pf 0 vf 1 to pf 1 vf 2 dir in
-	tshark_bg nsw-vm2 "$TMP/dst.pcap" "ether proto 0x88b5" 5
-	tshark_bg nsw-vm4 "$TMP/mon.pcap" "ether proto 0x88b5" 5
+	tshark_bg ${LABP}vm2 "$TMP/dst.pcap" "ether proto 0x88b5" 5
+	tshark_bg ${LABP}vm4 "$TMP/mon.pcap" "ether proto 0x88b5" 5
 	sleep 2.5
 	vm 1 "$RAWSEND" eth0 "$M2" "$M1" count 40 len 200 >/dev/null
 	wait
@@ -69,8 +69,8 @@ test_acl_deny_allow_counters() {
 		"prio 20 src-ip 10.77.0.1/32 proto icmp action allow" \
 		"prio 30 src-oui ${M1%:*:*:*} ethertype 0806 action allow" >"$TMP/rules"
 	"$NSW" acl replace "$NIC" pf 0 vf 2 dir out file "$TMP/rules" >/dev/null
-	pings nsw-vm1 10.77.0.2 3 || fail "ICMP vm1->vm2 not allowed"
-	tshark_bg nsw-vm2 "$TMP/udp.pcap" "udp port 5555 or udp port 5556" 5
+	pings ${LABP}vm1 10.77.0.2 3 || fail "ICMP vm1->vm2 not allowed"
+	tshark_bg ${LABP}vm2 "$TMP/udp.pcap" "udp port 5555 or udp port 5556" 5
 	sleep 2.5
 	for i in $(seq 20); do vm 1 bash -c 'echo x >/dev/udp/10.77.0.2/5555'; done
 	for i in $(seq 7); do vm 1 bash -c 'echo x >/dev/udp/10.77.0.2/5556'; done
@@ -150,7 +150,7 @@ test_qos_strict_priority_under_a_flood() {
 	"$NSW" vf set "$NIC" pf 1 vf 1 qos 7
 	"$NSW" qos set "$NIC" pf 0 vf 1 rate 20mbit
 	local idle loaded got
-	idle=$(rtt_p99 nsw-vm3 10.77.0.1)
+	idle=$(rtt_p99 ${LABP}vm3 10.77.0.1)
 	vm 1 iperf3 -s -D -p 5301 >/dev/null
 	vm 1 iperf3 -s -D -p 5302 >/dev/null
 	sleep 0.3
@@ -160,7 +160,7 @@ test_qos_strict_priority_under_a_flood() {
 	vm 3 iperf3 -c 10.77.0.1 -p 5302 -u -b 2M -l 1000 -t 3 -J >"$TMP/hi.json" 2>/dev/null &
 	local hp=$!
 	BG_PIDS+=($hp)
-	loaded=$(rtt_p99 nsw-vm3 10.77.0.1 200)
+	loaded=$(rtt_p99 ${LABP}vm3 10.77.0.1 200)
 	wait "$hp" || true
 	sleep 2.5
 	pkill -f "iperf3 -s -D -p 530[12]" 2>/dev/null || true
@@ -177,11 +177,11 @@ test_qos_packet_rate_drops_low_classes_first() {
 	"$NSW" qos set "$NIC" pf 0 vf 2 pps 1000
 	local r0 hi_before
 	r0=$(stat .drops.rate_limit)
-	tshark_bg nsw-vm2 "$TMP/pps.pcap" "ether proto 0x88b5" 6
+	tshark_bg ${LABP}vm2 "$TMP/pps.pcap" "ether proto 0x88b5" 6
 	sleep 2.5
 	# Class 0 at ~5x the limit, class 7 well under it, at the same time.
 	vm 1 "$RAWSEND" eth0 "$M2" "$M1" count 20000 ctag 0:1 >/dev/null &
-	vm 3 bash -c "for i in \$(seq 20); do $RAWSEND eth0 $M2 $(mac_of nsw-vm3) count 10 ctag 7:1 >/dev/null; sleep 0.05; done"
+	vm 3 bash -c "for i in \$(seq 20); do $RAWSEND eth0 $M2 $(mac_of ${LABP}vm3) count 10 ctag 7:1 >/dev/null; sleep 0.05; done"
 	wait
 	"$NSW" qos del "$NIC" pf 0 vf 2
 	local hi lo

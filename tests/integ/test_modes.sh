@@ -11,10 +11,10 @@ mode_test() {
 	"$NSW" lab up mode "$mode" >/dev/null || fail "lab up mode $mode failed"
 	"$NSW" -j nic show "$NIC" | jq -e --arg m "$mode" '.[0].mode == $m' >/dev/null ||
 		fail "NIC not in mode $mode"
-	pings nsw-vm1 10.77.0.2 || fail "$mode: case 0 ping"
-	pings nsw-vm1 10.77.0.4 || fail "$mode: case 1 ping across PFs"
-	pings nsw-vm3 10.77.0.100 || fail "$mode: case 1 ping to the outside"
-	pings nsw-ext 10.77.0.2 || fail "$mode: case 2 ping"
+	pings ${LABP}vm1 10.77.0.2 || fail "$mode: case 0 ping"
+	pings ${LABP}vm1 10.77.0.4 || fail "$mode: case 1 ping across PFs"
+	pings ${LABP}vm3 10.77.0.100 || fail "$mode: case 1 ping to the outside"
+	pings ${LABP}ext 10.77.0.2 || fail "$mode: case 2 ping"
 	vm 2 iperf3 -s -1 -D -p 5311 >/dev/null
 	sleep 0.3
 	local bps
