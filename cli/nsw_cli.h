@@ -82,7 +82,12 @@ int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);
 void nsw_netns_enter(const char *name);
 
 /* ---- argument parsing, iproute2 style ---- */
+/* Numbers are plain decimal: digits only, no sign, no leading zero, no base prefix (iproute2's
+ * base 0 would read "010" as 8), at most max. */
+bool nsw_decimal(const char *s, unsigned long long max, unsigned long long *out);
 unsigned nsw_arg_uint(const char *what, const char *s, unsigned max);
+/* A word given twice is an error, not "the last one wins": fails if bit is set in *seen. */
+void nsw_arg_once(unsigned *seen, unsigned bit, const char *cmd, const char *word);
 uint64_t nsw_arg_mac(const char *s);
 uint32_t nsw_arg_ifindex(const char *dev);
 bool nsw_matches(const char *arg, const char *word); /* unique-prefix match */

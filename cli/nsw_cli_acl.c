@@ -203,10 +203,14 @@ struct nsw_acl_target {
 static void nsw_acl_target_args(struct nsw_cli_nic *n, int argc, char **argv, int i,
 				struct nsw_acl_target *t, bool need_dir, const char **file)
 {
-	bool have_pf = false, have_vf = false, have_dir = false;
+	bool have_pf = false, have_vf = false, have_dir = false, have_file = false;
 	for (; i < argc; i += 2) {
 		if (i + 1 >= argc)
 			nsw_fail("acl: \"%s\" needs a value", argv[i]);
+		if ((nsw_matches(argv[i], "pf") && have_pf) || (nsw_matches(argv[i], "vf") && have_vf) ||
+		    (nsw_matches(argv[i], "dir") && have_dir) ||
+		    (file && nsw_matches(argv[i], "file") && have_file))
+			nsw_fail("acl: \"%s\" given twice", argv[i]);
 		if (nsw_matches(argv[i], "pf")) {
 			t->pf = nsw_arg_uint("PF number", argv[i + 1], NSW_MAX_PFS - 1);
 			have_pf = true;
@@ -220,6 +224,7 @@ static void nsw_acl_target_args(struct nsw_cli_nic *n, int argc, char **argv, in
 			have_dir = true;
 		} else if (file && nsw_matches(argv[i], "file")) {
 			*file = argv[i + 1];
+			have_file = true;
 		} else {
 			nsw_fail("acl: unknown argument \"%s\"", argv[i]);
 		}
@@ -473,8 +478,11 @@ int nsw_cmd_mirror(int argc, char **argv)
 		return 0;
 	}
 	unsigned pf = 0, vf = 0, tpf = 0, tvf = 0, dir = NSW_MIRROR_IN | NSW_MIRROR_OUT;
-	bool have_pf = false, have_vf = false, have_to = false;
+	bool have_pf = false, have_vf = false, have_to = false, have_dir = false;
 	for (int i = 2; i < argc; i++) {
+		if ((nsw_matches(argv[i], "to") && have_to) || (nsw_matches(argv[i], "pf") && have_pf) ||
+		    (nsw_matches(argv[i], "vf") && have_vf) || (nsw_matches(argv[i], "dir") && have_dir))
+			nsw_fail("mirror: \"%s\" given twice", argv[i]);
 		if (nsw_matches(argv[i], "to")) {
 			if (i + 4 >= argc || strcmp(argv[i + 1], "pf") || strcmp(argv[i + 3], "vf"))
 				nsw_fail("mirror: \"to\" needs \"pf P vf V\"");
@@ -498,6 +506,7 @@ int nsw_cmd_mirror(int argc, char **argv)
 				: !strcmp(d, "both") ? NSW_MIRROR_IN | NSW_MIRROR_OUT : 0;
 			if (!dir)
 				nsw_fail("mirror: invalid dir \"%s\": in, out or both", d);
+			have_dir = true;
 		} else {
 			nsw_fail("mirror: unknown argument \"%s\"", argv[i]);
 		}

@@ -115,10 +115,16 @@ int nsw_cmd_capture(int argc, char **argv)
 		nsw_fail("usage: nswitch capture NIC [pf P] [vf V] [oui XX:XX:XX] [case 0|1|2] "
 			 "[dir in|out] [snaplen N] [count N] [duration S] -w FILE");
 	nsw_nic_open(&n, argv[0]);
+	static const char *const words[] = {"-w", "pf", "vf", "oui", "case", "dir", "snaplen",
+					    "count", "duration"};
+	unsigned seen = 0;
 	for (int i = 1; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
 			nsw_fail("capture: \"%s\" needs a value", k);
+		for (unsigned w = 0; w < sizeof words / sizeof *words; w++)
+			if (w ? nsw_matches(k, words[w]) : !strcmp(k, words[w]))
+				nsw_arg_once(&seen, w, "capture", words[w]);
 		if (!strcmp(k, "-w"))
 			file = v;
 		else if (nsw_matches(k, "pf"))
@@ -143,10 +149,13 @@ int nsw_cmd_capture(int argc, char **argv)
 		} else if (nsw_matches(k, "count")) {
 			want = nsw_arg_uint("count", v, 0x7fffffff);
 		} else if (nsw_matches(k, "duration")) {
+			/* Finite seconds only: strtod also reads "nan", "inf" and hex floats,
+			 * and a NaN deadline never passes. */
 			char *end;
 			duration = strtod(v, &end);
-			if (*end || duration <= 0)
-				nsw_fail("capture: invalid duration \"%s\" (seconds)", v);
+			if (*end || !(v[0] >= '0' && v[0] <= '9') || strpbrk(v, "xXpPnNiI") ||
+			    !(duration > 0 && duration <= 31536000))
+				nsw_fail("capture: invalid duration \"%s\": seconds, up to a year", v);
 		} else
 			nsw_fail("capture: unknown argument \"%s\"", k);
 	}

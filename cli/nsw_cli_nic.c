@@ -321,13 +321,6 @@ static void nsw_unpin_all(const char *dir)
 	rmdir(dir);
 }
 
-static int nsw_libbpf_quiet(enum libbpf_print_level lvl, const char *fmt, va_list ap)
-{
-	if (lvl == LIBBPF_WARN && getenv("NSW_DEBUG"))
-		return vfprintf(stderr, fmt, ap);
-	return 0;
-}
-
 static void nsw_nic_add(const char *name, unsigned npfs, const char *netns, unsigned mode)
 {
 	char dir[128], path[192], names[64][16];
@@ -359,7 +352,6 @@ static void nsw_nic_add(const char *name, unsigned npfs, const char *netns, unsi
 	if (id == 32)
 		nsw_fail("too many NICs (32)");
 
-	libbpf_set_print(nsw_libbpf_quiet);
 	struct nsw_tc *skel = nsw_tc__open();
 	if (!skel)
 		nsw_fail("cannot open the BPF object: %s", strerror(errno));
@@ -520,6 +512,8 @@ static void nsw_nic_show(const char *only)
 int nsw_cmd_nic(int argc, char **argv)
 {
 	if (argc < 1 || nsw_matches(argv[0], "show") || nsw_matches(argv[0], "list")) {
+		if (argc > 2)
+			nsw_fail("nic show: unknown argument \"%s\"", argv[2]);
 		nsw_nic_show(argc > 1 ? argv[1] : NULL);
 		return 0;
 	}
@@ -528,17 +522,21 @@ int nsw_cmd_nic(int argc, char **argv)
 			nsw_fail("nic add: missing NIC name");
 		unsigned npfs = 1, mode = NSW_MODE_TC;
 		const char *netns = nsw_netns_opt;
+		unsigned seen = 0;
 		for (int i = 2; i < argc; i += 2) {
 			if (i + 1 >= argc)
 				nsw_fail("nic add: \"%s\" needs a value", argv[i]);
 			if (nsw_matches(argv[i], "pfs")) {
+				nsw_arg_once(&seen, 0, "nic add", "pfs");
 				npfs = nsw_arg_uint("number of PFs", argv[i + 1], NSW_MAX_PFS);
 				if (npfs < 1)
 					nsw_fail("invalid number of PFs \"%s\": 1..%d", argv[i + 1],
 						 NSW_MAX_PFS);
 			} else if (nsw_matches(argv[i], "netns")) {
+				nsw_arg_once(&seen, 1, "nic add", "netns");
 				netns = argv[i + 1];
 			} else if (nsw_matches(argv[i], "mode")) {
+				nsw_arg_once(&seen, 2, "nic add", "mode");
 				if (!strcmp(argv[i + 1], "tc"))
 					mode = NSW_MODE_TC;
 				else if (!strcmp(argv[i + 1], "tc-peer"))

@@ -45,6 +45,11 @@ void nsw_fail(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* One line, whatever the user typed: a control character in a quoted argument (a
+	 * newline in a NIC name) must not split the error or forge a second one. */
+	for (char *c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 	fflush(stdout);
 	if (nsw_json) {
 		fputs("{\"error\":", stderr);
@@ -153,16 +158,37 @@ bool nsw_matches(const char *arg, const char *word)
 	return n > 0 && n <= strlen(word) && strncmp(arg, word, n) == 0;
 }
 
+bool nsw_decimal(const char *s, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	if (!s || !*s || (s[0] == '0' && s[1]))
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		unsigned d = (unsigned)(*s - '0');
+		if (v > max / 10 || d > max - v * 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
 unsigned nsw_arg_uint(const char *what, const char *s, unsigned max)
 {
-	char *end;
-	errno = 0;
-	if (!s || !*s || *s == '-')
-		nsw_fail("invalid %s \"%s\": expected a number 0..%u", what, s ? s : "", max);
-	unsigned long v = strtoul(s, &end, 0);
-	if (errno || *end || v > max)
-		nsw_fail("invalid %s \"%s\": expected a number 0..%u", what, s, max);
+	unsigned long long v;
+	if (!nsw_decimal(s, max, &v))
+		nsw_fail("invalid %s \"%s\": expected a decimal number 0..%u", what, s ? s : "",
+			 max);
 	return (unsigned)v;
+}
+
+void nsw_arg_once(unsigned *seen, unsigned bit, const char *cmd, const char *word)
+{
+	if (*seen & (1u << bit))
+		nsw_fail("%s: \"%s\" given twice", cmd, word);
+	*seen |= 1u << bit;
 }
 
 uint64_t nsw_arg_mac(const char *s)

@@ -37,18 +37,21 @@ static void nsw_parse_args(int argc, char **argv, int i, struct nsw_vf_args *a, 
 			   const char *allowed)
 {
 	*a = (struct nsw_vf_args){.qos = -1, .spoofchk = -1, .oui = -1};
+	unsigned seen = 0;
 	for (; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		const char *word = NULL;
+		unsigned wi = 0;
 		static const char *const words[] = {"pf", "vf", "dev", "mac", "qos", "spoofchk",
 						    "oui", "uplink"};
 		for (size_t w = 0; w < sizeof words / sizeof *words; w++)
 			if (nsw_matches(k, words[w]) && strstr(allowed, words[w]))
-				word = words[w];
+				word = words[w], wi = (unsigned)w;
 		if (!word)
 			nsw_fail("%s: unknown argument \"%s\"", cmd, k);
 		if (!v)
 			nsw_fail("%s: \"%s\" needs a value", cmd, k);
+		nsw_arg_once(&seen, wi, cmd, word);
 		if (!strcmp(word, "pf")) {
 			a->pf = nsw_arg_uint("PF number", v, NSW_MAX_PFS - 1);
 			a->have_pf = true;

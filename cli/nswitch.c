@@ -2,12 +2,15 @@
  * dispatch table and the help text; each object's commands live in their own module. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <limits.h>
 #include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <bpf/libbpf.h>
 
 #include "nsw_cli.h"
 
@@ -93,9 +96,19 @@ int nsw_cmd_lab(int argc, char **argv, const char *argv0)
 	nsw_fail("lab: cannot run %s: %s", script, strerror(errno));
 }
 
+/* libbpf's own warnings ("Exclusivity flag on" when a clsact exists, ...) are not errors of
+ * ours: a failure reaches the user as nswitch's one line. NSW_DEBUG=1 shows them. */
+static int nsw_libbpf_print(enum libbpf_print_level lvl, const char *fmt, va_list ap)
+{
+	if (lvl == LIBBPF_WARN && getenv("NSW_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
+	libbpf_set_print(nsw_libbpf_print);
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "-json")) {
 			nsw_json = true;
@@ -113,6 +126,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
+		if (nsw_json)
+			nsw_fail("missing object: nic, pf, vf, fdb, stats, acl, mirror, capture, qos, lab or help");
 		fputs(nsw_help, stderr);
 		return 1;
 	}

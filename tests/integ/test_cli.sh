@@ -22,7 +22,7 @@ _expect_error() {
 	local pattern=$1; shift
 	local before after err rc
 	before=$(snapshot)
-	err=$("$NSW" "$@" 2>&1 >/dev/null) && fail "nswitch $* succeeded"
+	err=$(timeout 20 "$NSW" "$@" 2>&1 >/dev/null) && fail "nswitch $* succeeded"
 	rc=$?
 	(( rc == 1 )) || fail "exit status $rc, not 1"
 	(( $(wc -l <<<"$err") == 1 )) || fail "error is not one line: $err"
@@ -36,13 +36,15 @@ _expect_error() {
 }
 
 VM1MAC=$(mac_of ${LABP}vm1)
+# A free veth end in the hypervisor, so that errors other than "already a port" are reached.
+ip -n "${LABP}hv" link add spare0 type veth peer name spare1
 expect_error nic_exists 'exists' nic add "$NIC"
 expect_error nic_bad_name 'invalid NIC name' nic add 'a/b'
 expect_error nic_long_name 'invalid NIC name' nic add abcdefghijklmnopq
-expect_error nic_pfs_9 'number of PFs' nic add x1 pfs 9
-expect_error nic_pfs_0 'number of PFs' nic add x1 pfs 0
-expect_error nic_bad_mode 'invalid mode' nic add x1 mode fast
-expect_error nic_bad_netns 'unknown network namespace' nic add x1 netns nsw-nosuch
+expect_error nic_pfs_9 'number of PFs' nic add "${NIC}x1" pfs 9
+expect_error nic_pfs_0 'number of PFs' nic add "${NIC}x1" pfs 0
+expect_error nic_bad_mode 'invalid mode' nic add "${NIC}x1" mode fast
+expect_error nic_bad_netns 'unknown network namespace' nic add "${NIC}x1" netns nsw-nosuch
 expect_error nic_del_unknown 'unknown NIC' nic del nosuch
 expect_error unknown_object 'unknown object' bogus show
 expect_error unknown_verb 'unknown command' vf frob "$NIC"
@@ -58,12 +60,12 @@ expect_error pf_uplink_is_vf 'already a port' pf set "$NIC" pf 1 uplink vm1
 expect_error vf_unknown_dev 'unknown interface' vf add "$NIC" pf 0 vf 9 dev nosuch0
 expect_error vf_bad_mac 'invalid MAC' vf add "$NIC" pf 0 vf 9 dev vm1 mac zz:11:22:33:44:55
 expect_error vf_multicast_mac 'multicast' vf add "$NIC" pf 0 vf 9 dev up0 mac 01:11:22:33:44:55
-expect_error vf_dup_mac 'already in Table A' vf add "$NIC" pf 1 vf 9 dev up0 mac "$VM1MAC"
+expect_error vf_dup_mac 'already in Table A' vf add "$NIC" pf 1 vf 9 dev spare0 mac "$VM1MAC"
 expect_error vf_out_of_range 'VF number' vf add "$NIC" pf 0 vf 256 dev up0
 expect_error vf_pf_out_of_range 'PF number' vf add "$NIC" pf 9 vf 1 dev up0
 expect_error vf_qos_8 'priority' vf add "$NIC" pf 0 vf 9 dev up0 qos 8
 expect_error vf_bad_spoofchk 'spoofchk' vf add "$NIC" pf 0 vf 9 dev up0 spoofchk maybe
-expect_error vf_exists 'exists' vf add "$NIC" pf 0 vf 1 dev up0
+expect_error vf_exists 'exists' vf add "$NIC" pf 0 vf 1 dev spare0
 expect_error vf_dev_taken 'already a port' vf add "$NIC" pf 0 vf 9 dev vm2
 expect_error vf_missing_dev 'missing' vf add "$NIC" pf 0 vf 9
 expect_error vf_missing_value 'needs a value' vf add "$NIC" pf 0 vf
@@ -71,6 +73,35 @@ expect_error vf_del_unknown 'no VF 0,9' vf del "$NIC" pf 0 vf 9
 expect_error vf_set_unknown 'no VF 0,9' vf set "$NIC" pf 0 vf 9 qos 3
 expect_error fdb_unknown_nic 'unknown NIC' fdb show nosuch
 expect_error stats_unknown_nic 'unknown NIC' stats show nosuch
+
+# Numbers are decimal and exact; a word given twice, or one too many, is refused.
+expect_error vf_octal 'decimal' vf set "$NIC" pf 0 vf 010 qos 3
+expect_error vf_hex 'decimal' vf set "$NIC" pf 0 vf 0x1 qos 3
+expect_error pf_plus 'decimal' vf set "$NIC" pf +0 vf 1 qos 3
+expect_error pf_space 'decimal' vf set "$NIC" pf ' 0' vf 1 qos 3
+expect_error pf_twice 'given twice' vf set "$NIC" pf 0 pf 1 vf 1 qos 3
+expect_error dev_twice 'given twice' vf add "$NIC" pf 0 vf 9 dev spare0 dev spare1
+expect_error pfs_twice 'given twice' nic add "${NIC}x" pfs 2 pfs 3
+expect_error nic_show_extra 'unknown argument' nic show "$NIC" bogus
+expect_error capture_nan 'invalid duration' capture "$NIC" duration nan -w /dev/null
+expect_error capture_inf 'invalid duration' capture "$NIC" duration inf -w /dev/null
+expect_error capture_twice 'given twice' capture "$NIC" count 1 count 2 -w /dev/null
+expect_error acl_pf_twice 'given twice' acl flush "$NIC" pf 0 pf 1 vf 1 dir in
+expect_error mirror_pf_twice 'given twice' mirror add "$NIC" pf 0 pf 1 to pf 1 vf 2
+expect_error nic_name_newline 'invalid NIC name' nic add $'a\nb'
+
+test_json_error_without_object() {
+	local err
+	err=$("$NSW" -j 2>&1 >/dev/null) && fail "nswitch -j succeeded"
+	jq -e .error <<<"$err" >/dev/null || fail "no JSON error: $err"
+}
+
+test_vf_add_stderr_quiet() { # libbpf's warnings are not nswitch's output
+	local err
+	err=$("$NSW" vf add "$NIC" pf 0 vf 9 dev spare0 2>&1 >/dev/null)
+	"$NSW" vf del "$NIC" pf 0 vf 9
+	[[ -z $err ]] || fail "vf add wrote to stderr: $err"
+}
 
 test_prefixes_and_json() {
 	"$NSW" v sh "$NIC" >/dev/null || fail "unique prefixes not accepted"
@@ -99,6 +130,7 @@ test_pf_set_oui_when_empty() {
 	[[ $(mac_of ${LABP}vm3) == f4:f4:f4:01:00:01 ]] || fail "vm3 did not get f4:f4:f4:01:00:01"
 }
 
-for t in prefixes_and_json vf_set_changes_mac_and_qos pf_set_oui_when_empty; do
+for t in json_error_without_object vf_add_stderr_quiet prefixes_and_json \
+	vf_set_changes_mac_and_qos pf_set_oui_when_empty; do
 	run_test "$t"
 done
