@@ -24,8 +24,9 @@ endif
 CORE_H   := $(wildcard core/*.h)
 BPF_H    := $(wildcard bpf/*.h)
 CORE_SRC := core/nsw_ctl.c core/nsw_acl_ctl.c
-UNIT_SRC := tests/unit/nsw_test.c tests/unit/test_core.c tests/unit/test_acl.c
-UNIT_H   := $(wildcard tests/unit/*.h)
+UNIT_SRC := tests/unit/nsw_test.c tests/unit/test_core.c tests/unit/test_acl.c tests/unit/test_args.c \
+	cli/nsw_args.c cli/nsw_cli_words.c
+UNIT_H   := $(wildcard tests/unit/*.h) cli/nsw_args.h cli/nsw_cli_words.h
 
 .PHONY: all core core-bpf unit check demo bench clean fuzz deps
 # Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
@@ -93,7 +94,11 @@ $(B)/fuzz_decide: tests/fuzz/fuzz_decide.c $(UNIT_H) $(CORE_SRC) $(CORE_H) | $(B
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		tests/fuzz/fuzz_decide.c $(CORE_SRC) -o $@
-fuzz: $(B)/fuzz_decide
+$(B)/fuzz_args: tests/fuzz/fuzz_args.c cli/nsw_args.c cli/nsw_cli_words.c cli/nsw_args.h cli/nsw_cli_words.h $(CORE_SRC) $(CORE_H) | $(B)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		tests/fuzz/fuzz_args.c cli/nsw_args.c cli/nsw_cli_words.c $(CORE_SRC) -o $@
+fuzz: $(B)/fuzz_decide $(B)/fuzz_args
 
 $(B)/bench_decide: bench/bench_decide.c $(CORE_SRC) $(CORE_H) | $(B)
 	$(call msg,CC,$@)
@@ -108,7 +113,7 @@ $(B)/nsw_lineprof: bench/nsw_lineprof.c | $(B)
 bench: $(B)/bench_decide $(B)/bench_features $(B)/nsw_lineprof
 
 # The CLI.
-CLI_SRC := cli/nswitch.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c cli/nsw_cli_acl.c \
+CLI_SRC := cli/nswitch.c cli/nsw_args.c cli/nsw_cli_words.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c cli/nsw_cli_acl.c \
 	cli/nsw_cli_cap.c cli/nsw_acl_maps.c
 $(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)

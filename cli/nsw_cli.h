@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../bpf/nsw_maps.h"
+#include "nsw_args.h"
 #include "../core/nsw_ctl.h"
 
 #define NSW_PIN_ROOT "/sys/fs/bpf/nswitch"
@@ -82,10 +83,11 @@ int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);
 void nsw_netns_enter(const char *name);
 
 /* ---- argument parsing, iproute2 style ---- */
-/* Numbers are plain decimal: digits only, no sign, no leading zero, no base prefix (iproute2's
- * base 0 would read "010" as 8), at most max. */
-bool nsw_decimal(const char *s, unsigned long long max, unsigned long long *out);
+/* Numbers are plain decimal (nsw_decimal): iproute2's base 0 would read "010" as 8. */
 unsigned nsw_arg_uint(const char *what, const char *s, unsigned max);
+/* nsw_args_parse, failing with "CMD: reason" (one line, exit 1) on a refusal. */
+void nsw_args_cli(const struct nsw_arg_spec *spec, unsigned n, int argc, char **argv,
+		  struct nsw_arg_val *out, const char *cmd);
 /* A word given twice is an error, not "the last one wins": fails if bit is set in *seen. */
 void nsw_arg_once(unsigned *seen, unsigned bit, const char *cmd, const char *word);
 uint64_t nsw_arg_mac(const char *s);

@@ -16,6 +16,7 @@
 
 #include "nsw_acl_maps.h"
 #include "nsw_cli.h"
+#include "nsw_cli_words.h"
 
 static const struct {
 	const char *name;
@@ -203,36 +204,17 @@ struct nsw_acl_target {
 static void nsw_acl_target_args(struct nsw_cli_nic *n, int argc, char **argv, int i,
 				struct nsw_acl_target *t, bool need_dir, const char **file)
 {
-	bool have_pf = false, have_vf = false, have_dir = false, have_file = false;
-	for (; i < argc; i += 2) {
-		if (i + 1 >= argc)
-			nsw_fail("acl: \"%s\" needs a value", argv[i]);
-		if ((nsw_matches(argv[i], "pf") && have_pf) || (nsw_matches(argv[i], "vf") && have_vf) ||
-		    (nsw_matches(argv[i], "dir") && have_dir) ||
-		    (file && nsw_matches(argv[i], "file") && have_file))
-			nsw_fail("acl: \"%s\" given twice", argv[i]);
-		if (nsw_matches(argv[i], "pf")) {
-			t->pf = nsw_arg_uint("PF number", argv[i + 1], NSW_MAX_PFS - 1);
-			have_pf = true;
-		} else if (nsw_matches(argv[i], "vf")) {
-			t->vf = nsw_arg_uint("VF number", argv[i + 1], NSW_MAX_VFS - 1);
-			have_vf = true;
-		} else if (nsw_matches(argv[i], "dir")) {
-			if (strcmp(argv[i + 1], "in") && strcmp(argv[i + 1], "out"))
-				nsw_fail("acl: invalid dir \"%s\": in or out", argv[i + 1]);
-			t->dir = !strcmp(argv[i + 1], "out") ? NSW_ACL_OUT : NSW_ACL_IN;
-			have_dir = true;
-		} else if (file && nsw_matches(argv[i], "file")) {
-			*file = argv[i + 1];
-			have_file = true;
-		} else {
-			nsw_fail("acl: unknown argument \"%s\"", argv[i]);
-		}
-	}
-	if (!have_pf || !have_vf)
-		nsw_fail("acl: missing \"pf P vf V\"");
-	if (need_dir && !have_dir)
+	struct nsw_arg_val v[NSW_W_ACL_N];
+	nsw_args_cli(nsw_words_acl, NSW_W_ACL_N, argc - i, argv + i, v, "acl");
+	if (v[NSW_W_ACL_FILE].set && !file)
+		nsw_fail("acl: unknown argument \"file\"");
+	if (need_dir && !v[NSW_W_ACL_DIR].set)
 		nsw_fail("acl: missing \"dir in|out\"");
+	t->pf = (unsigned)v[NSW_W_ACL_PF].u;
+	t->vf = (unsigned)v[NSW_W_ACL_VF].u;
+	t->dir = v[NSW_W_ACL_DIR].u == 1 ? NSW_ACL_OUT : NSW_ACL_IN;
+	if (file && v[NSW_W_ACL_FILE].set)
+		*file = v[NSW_W_ACL_FILE].str;
 	if (!(n->st->vf[t->pf][t->vf] & NSW_VF_EN))
 		nsw_fail("acl: no VF %u,%u", t->pf, t->vf);
 	t->set = (t->pf * NSW_MAX_VFS + t->vf) * 2 + t->dir;

@@ -22,6 +22,7 @@
 #include <linux/if_link.h>
 
 #include "nsw_cli.h"
+#include "nsw_cli_words.h"
 #include "nsw_tc.skel.h"
 
 /* Opened with every NIC; the ACL, mirror, capture and QoS maps by the commands that use them. */
@@ -520,35 +521,14 @@ int nsw_cmd_nic(int argc, char **argv)
 	if (nsw_matches(argv[0], "add")) {
 		if (argc < 2)
 			nsw_fail("nic add: missing NIC name");
-		unsigned npfs = 1, mode = NSW_MODE_TC;
-		const char *netns = nsw_netns_opt;
-		unsigned seen = 0;
-		for (int i = 2; i < argc; i += 2) {
-			if (i + 1 >= argc)
-				nsw_fail("nic add: \"%s\" needs a value", argv[i]);
-			if (nsw_matches(argv[i], "pfs")) {
-				nsw_arg_once(&seen, 0, "nic add", "pfs");
-				npfs = nsw_arg_uint("number of PFs", argv[i + 1], NSW_MAX_PFS);
-				if (npfs < 1)
-					nsw_fail("invalid number of PFs \"%s\": 1..%d", argv[i + 1],
-						 NSW_MAX_PFS);
-			} else if (nsw_matches(argv[i], "netns")) {
-				nsw_arg_once(&seen, 1, "nic add", "netns");
-				netns = argv[i + 1];
-			} else if (nsw_matches(argv[i], "mode")) {
-				nsw_arg_once(&seen, 2, "nic add", "mode");
-				if (!strcmp(argv[i + 1], "tc"))
-					mode = NSW_MODE_TC;
-				else if (!strcmp(argv[i + 1], "tc-peer"))
-					mode = NSW_MODE_TC_PEER;
-				else if (!strcmp(argv[i + 1], "xdp"))
-					mode = NSW_MODE_XDP;
-				else
-					nsw_fail("invalid mode \"%s\": tc, tc-peer or xdp", argv[i + 1]);
-			} else {
-				nsw_fail("nic add: unknown argument \"%s\"", argv[i]);
-			}
-		}
+		struct nsw_arg_val v[NSW_W_NIC_N];
+		nsw_args_cli(nsw_words_nic_add, NSW_W_NIC_N, argc - 2, argv + 2, v, "nic add");
+		static const unsigned modes[] = {NSW_MODE_TC, NSW_MODE_TC_PEER, NSW_MODE_XDP};
+		unsigned npfs = v[NSW_W_NIC_PFS].set ? (unsigned)v[NSW_W_NIC_PFS].u : 1;
+		unsigned mode = modes[v[NSW_W_NIC_MODE].u]; /* tc when unset */
+		const char *netns = v[NSW_W_NIC_NETNS].set ? v[NSW_W_NIC_NETNS].str : nsw_netns_opt;
+		if (npfs < 1)
+			nsw_fail("nic add: invalid number of PFs \"0\": 1..%d", NSW_MAX_PFS);
 		nsw_nic_add(argv[1], npfs, netns, mode);
 		return 0;
 	}

@@ -158,23 +158,6 @@ bool nsw_matches(const char *arg, const char *word)
 	return n > 0 && n <= strlen(word) && strncmp(arg, word, n) == 0;
 }
 
-bool nsw_decimal(const char *s, unsigned long long max, unsigned long long *out)
-{
-	unsigned long long v = 0;
-	if (!s || !*s || (s[0] == '0' && s[1]))
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		unsigned d = (unsigned)(*s - '0');
-		if (v > max / 10 || d > max - v * 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
 unsigned nsw_arg_uint(const char *what, const char *s, unsigned max)
 {
 	unsigned long long v;
@@ -182,6 +165,14 @@ unsigned nsw_arg_uint(const char *what, const char *s, unsigned max)
 		nsw_fail("invalid %s \"%s\": expected a decimal number 0..%u", what, s ? s : "",
 			 max);
 	return (unsigned)v;
+}
+
+void nsw_args_cli(const struct nsw_arg_spec *spec, unsigned n, int argc, char **argv,
+		  struct nsw_arg_val *out, const char *cmd)
+{
+	char err[256];
+	if (nsw_args_parse(spec, n, argc, argv, out, err, sizeof err))
+		nsw_fail("%s: %s", cmd, err);
 }
 
 void nsw_arg_once(unsigned *seen, unsigned bit, const char *cmd, const char *word)

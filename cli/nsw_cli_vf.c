@@ -15,6 +15,7 @@
 
 #include "../core/nsw_fdb.h"
 #include "nsw_cli.h"
+#include "nsw_cli_words.h"
 
 static struct nsw_nic nsw_scratch; /* 80 KiB: the copy changes are tried on */
 
@@ -36,49 +37,28 @@ struct nsw_vf_args {
 static void nsw_parse_args(int argc, char **argv, int i, struct nsw_vf_args *a, const char *cmd,
 			   const char *allowed)
 {
+	struct nsw_arg_val v[NSW_W_VF_N];
+	nsw_args_cli(nsw_words_vf, NSW_W_VF_N, argc - i, argv + i, v, cmd);
+	for (unsigned w = 0; w < NSW_W_VF_N; w++)
+		if (v[w].set && !strstr(allowed, nsw_words_vf[w].word))
+			nsw_fail("%s: unknown argument \"%s\"", cmd, nsw_words_vf[w].word);
 	*a = (struct nsw_vf_args){.qos = -1, .spoofchk = -1, .oui = -1};
-	unsigned seen = 0;
-	for (; i < argc; i += 2) {
-		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		const char *word = NULL;
-		unsigned wi = 0;
-		static const char *const words[] = {"pf", "vf", "dev", "mac", "qos", "spoofchk",
-						    "oui", "uplink"};
-		for (size_t w = 0; w < sizeof words / sizeof *words; w++)
-			if (nsw_matches(k, words[w]) && strstr(allowed, words[w]))
-				word = words[w], wi = (unsigned)w;
-		if (!word)
-			nsw_fail("%s: unknown argument \"%s\"", cmd, k);
-		if (!v)
-			nsw_fail("%s: \"%s\" needs a value", cmd, k);
-		nsw_arg_once(&seen, wi, cmd, word);
-		if (!strcmp(word, "pf")) {
-			a->pf = nsw_arg_uint("PF number", v, NSW_MAX_PFS - 1);
-			a->have_pf = true;
-		} else if (!strcmp(word, "vf")) {
-			a->vf = nsw_arg_uint("VF number", v, NSW_MAX_VFS - 1);
-			a->have_vf = true;
-		} else if (!strcmp(word, "dev")) {
-			a->dev = v;
-		} else if (!strcmp(word, "mac")) {
-			a->mac = nsw_arg_mac(v);
-		} else if (!strcmp(word, "qos")) {
-			a->qos = (int)nsw_arg_uint("priority (qos)", v, 7);
-		} else if (!strcmp(word, "spoofchk")) {
-			if (strcmp(v, "on") && strcmp(v, "off"))
-				nsw_fail("invalid spoofchk \"%s\": on or off", v);
-			a->spoofchk = !strcmp(v, "on");
-		} else if (!strcmp(word, "oui")) {
-			uint32_t o;
-			if (nsw_oui_parse(v, &o))
-				nsw_fail("invalid OUI \"%s\": expected xx:xx:xx", v);
-			if (!o || (o & 0x010000))
-				nsw_fail("invalid OUI \"%s\": zero or multicast", v);
-			a->oui = o;
-		} else if (!strcmp(word, "uplink")) {
-			a->uplink = v;
-		}
+	a->have_pf = v[NSW_W_PF].set, a->pf = (unsigned)v[NSW_W_PF].u;
+	a->have_vf = v[NSW_W_VF].set, a->vf = (unsigned)v[NSW_W_VF].u;
+	a->dev = v[NSW_W_DEV].str;
+	a->mac = v[NSW_W_MAC].u;
+	if (v[NSW_W_QOS].set)
+		a->qos = (int)v[NSW_W_QOS].u;
+	if (v[NSW_W_SPOOFCHK].set)
+		a->spoofchk = v[NSW_W_SPOOFCHK].u == 0; /* "on" */
+	if (v[NSW_W_OUI].set) {
+		char o[9];
+		nsw_oui_format((uint32_t)v[NSW_W_OUI].u, o);
+		if (!v[NSW_W_OUI].u || (v[NSW_W_OUI].u & 0x010000))
+			nsw_fail("invalid OUI \"%s\": zero or multicast", o);
+		a->oui = (long)v[NSW_W_OUI].u;
 	}
+	a->uplink = v[NSW_W_UPLINK].str;
 }
 
 static void nsw_need_pf(const struct nsw_cli_nic *n, const struct nsw_vf_args *a, const char *cmd)
