@@ -1,0 +1,113 @@
+/* nsw_sim_model.h - what the parts of the simulator's model share, and nobody else: the model's
+ * state (servers, routes, flows, statistics) and the functions that build it. The public face
+ * is nsw_sim.h.
+ *
+ * The model is in four files: nsw_sim_pcie.c (parameters and the PCIe arithmetic: what a frame
+ * costs on the bus), nsw_sim_routes.c (the servers and routes of each architecture of Fig. 1,
+ * and the flows of a scenario), nsw_sim_model.c (the run: events through stages and
+ * decisions), nsw_sim_report.c (the report and CSV rows). Invariants are stated where they are
+ * kept: the FIFO order and conservation of frames in nsw_sim_model.c, the routes' shapes in
+ * nsw_sim_routes.c. Who may touch it: the simulator's files only. */
+#ifndef NSW_SIM_MODEL_H
+#define NSW_SIM_MODEL_H
+
+#include <stdio.h>
+
+#include "nsw_sim.h"
+
+#include "nsw_ctl.h"
+#include "nsw_decide.h"
+#include "nsw_fdb.h"
+
+
+#define NONE16 0xffffu
+#define MAX_ROUTES 64
+#define MAX_STAGES 3
+#define TAB_LEN (NSW_SIM_MAX_FRAME + 1)
+#define EXT_PORT 0xffu
+#define EXT_MAC 0x001122334455ull /* the outside host: a vendor OUI no PF owns */
+
+enum nsw_sim_op {
+	OP_NSW_VF,   /* the nSwitch NIC decides on a frame from a VF */
+	OP_NSW_PORT, /* the nSwitch NIC decides on a frame from its port */
+	OP_VEPA_TX,  /* a VEPA NIC (and the PF of the vSwitch host) sends everything out */
+	OP_NIC_RX,   /* SR-IOV receive by MAC (Qbg/Qbh), or to the PF (vSwitch) */
+	OP_SWITCH,   /* the external switch forwards; arg is the ingress port */
+	OP_VSW,      /* the hypervisor switch forwards */
+	OP_TO_VSW,   /* from the PF to the hypervisor switch */
+	OP_DELIVER_VM,
+	OP_DELIVER_EXT,
+};
+
+struct nsw_sim_stage {
+	uint16_t res, side; /* server; the other-direction server charged, or NONE16 */
+	uint8_t phase;
+	const uint64_t *tab, *stab; /* service per frame length (PCIe), in fixed point */
+	uint64_t a, b;              /* else service = a + b * len, fixed point */
+	uint64_t post;              /* ns after the service: propagation, latency */
+};
+
+struct nsw_sim_route {
+	uint8_t n, op, arg;
+	struct nsw_sim_stage st[MAX_STAGES];
+};
+
+struct nsw_sim_flow {
+	uint16_t src, dst;
+	uint8_t process, group, spoof, start_route;
+	double gap_ns, on_ns, off_ns;
+	double tnext, on_until;
+	uint32_t ack_flow, ack_every, ack_cnt;
+};
+
+struct nsw_sim_mix {
+	unsigned n;
+	double cdf[NSW_SIM_MAX_SIZES];
+	uint16_t size[NSW_SIM_MAX_SIZES];
+};
+
+struct nsw_sim {
+	const struct nsw_sim_params *p;
+	struct nsw_sim_result *r;
+	int arch;
+	struct nsw_nic nic;
+	struct nsw_fdb vsw_fdb;
+	struct nsw_sim_heap h;
+	struct nsw_sim_rng rng;
+	unsigned nres, nroutes;
+	struct nsw_sim_res res[NSW_SIM_MAX_RES];
+	struct nsw_sim_route route[MAX_ROUTES];
+	/* servers */
+	uint16_t h2d, d2h, nicp, ext_tx, ext_rx;
+	uint16_t wup[NSW_MAX_PFS], wdn[NSW_MAX_PFS], peup[NSW_MAX_PFS], pedn[NSW_MAX_PFS];
+	uint16_t vsw[NSW_SIM_MAX_VSW];
+	/* routes */
+	uint8_t r_vf_tx[NSW_MAX_PFS], r_vf_rx[NSW_MAX_PFS], r_up[NSW_MAX_PFS], r_dn[NSW_MAX_PFS];
+	uint8_t r_ext_out, r_ext_in, r_pf_tx, r_pf_rx, r_vsw[NSW_SIM_MAX_VSW];
+	uint64_t tab_tx_h2d[TAB_LEN], tab_tx_d2h[TAB_LEN], tab_rx_d2h[TAB_LEN], tab_rx_h2d[TAB_LEN];
+	/* VMs */
+	unsigned vms;
+	uint64_t vm_mac[NSW_SIM_MAX_VMS];
+	uint8_t vm_pf[NSW_SIM_MAX_VMS];
+	uint16_t vm_vf[NSW_SIM_MAX_VMS];
+	uint16_t vm_at[NSW_MAX_PFS][NSW_MAX_VFS];
+	uint64_t miss_mac;
+	/* flows */
+	unsigned nflows;
+	struct nsw_sim_flow *flow;
+	struct nsw_sim_mix mix[NSW_SIM_MAX_GROUPS];
+	/* run control and statistics */
+	uint64_t warmup, dur, gen_total, max_frames;
+	double phase_sum[NSW_SIM_PH_MAX];
+	uint64_t gen_win; /* frames created inside the window: the phases' denominator */
+};
+
+/* nsw_sim_pcie.c */
+uint64_t nsw_sim_round_ns(double ns);
+/* nsw_sim_routes.c: the servers and routes of s->arch; the flows of sc. 0, or -1 with a reason
+ * written to err. */
+int nsw_sim_build(struct nsw_sim *s, FILE *err);
+int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc);
+uint8_t nsw_sim_start_route(const struct nsw_sim *s, uint16_t src);
+
+#endif
