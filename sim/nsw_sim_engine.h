@@ -14,8 +14,8 @@
  *    service lasts a fraction of a nanosecond (a 64-byte TLP on PCIe Gen5 x16); a frame leaves
  *    at the next whole nanosecond after its service ends.
  *  - The PRNG is xoshiro256** seeded through splitmix64; rand() is never used.
- * Who may touch it: the model (nsw_sim_routes.c, nsw_sim_model.c), the tests and the benchmark. Header-only so
- * the hot path inlines.
+ * Who may touch it: the model (nsw_sim_routes.c, nsw_sim_model.c), the tests and the
+ * benchmark. Header-only so the hot path inlines.
  */
 #ifndef NSW_SIM_ENGINE_H
 #define NSW_SIM_ENGINE_H
