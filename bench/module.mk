@@ -1,4 +1,4 @@
-# bench/module.mk - build rules of bench/datapath (issue 3 item 5): the datapath benchmark's
+# bench/module.mk - build rules of bench/datapath: the datapath benchmark's
 # BPF object, its skeleton and the nsw_bench tool; `make bench-datapath` runs the full
 # benchmark (`make bench-datapath-quick`: < 2 min). Included by the top Makefile. Owned by the
 # benchmark's owner; bench_decide/bench_sim rules live in the top Makefile and sim/module.mk.

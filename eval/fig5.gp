@@ -2,7 +2,7 @@
 # VM2 -> VM1 RTT against the offered load, received throughput, and the base-load effect.
 # Input (made by eval/lib/report.sh): dir.'/plot/fig5-ARCH-b0.dat' = "offered recv sys softirq
 # p50 p99" rows; dir.'/plot/fig5-bars.dat' = "label recv@93 per base load"; archs, titles, bases.
-# Owner: the evaluation (issue 5).
+# Owner: the evaluation.
 set terminal pngcairo size 1500,1050 font "sans,10" noenhanced
 set output dir.'/fig5.png'
 set datafile separator whitespace

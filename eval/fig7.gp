@@ -1,7 +1,7 @@
 # eval/fig7.gp - Fig. 7 of the paper for every architecture: VM3 -> VM1 TCP throughput while
 # VM2 ramps UDP to the external host over the same 1 Gbit/s port.
 # Input: dir.'/plot/fig7-ARCH.dat' = "ext_offered ext_recv vm_vm port" rows; archs, titles.
-# Owner: the evaluation (issue 5).
+# Owner: the evaluation.
 set terminal pngcairo size 1500,560 font "sans,10" noenhanced
 set output dir.'/fig7.png'
 set grid

@@ -3,7 +3,7 @@
 # ping every iv1 s (the CPU sleeps between pings) and every iv2 s (ping busy-polls).
 # Input: dir.'/plot/fig8-ARCH-IV.cdf' = "rtt_ms fraction";
 #        dir.'/plot/fig8-bars.dat' = "label p50@iv1 p99@iv1 p50@iv2 p99@iv2".
-# Owner: the evaluation (issue 5).
+# Owner: the evaluation.
 set terminal pngcairo size 1500,600 font "sans,10" noenhanced
 set output dir.'/fig8.png'
 set grid

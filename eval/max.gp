@@ -1,6 +1,6 @@
 # eval/max.gp - the maximum VM2 -> VM1 throughput of every path: TCP (median of repetitions)
 # and UDP at saturation (received), against the paper's vSwitch maximum and the port.
-# Input: dir.'/plot/max-bars.dat' = "label tcp udp".  Owner: the evaluation (issue 5).
+# Input: dir.'/plot/max-bars.dat' = "label tcp udp".  Owner: the evaluation.
 set terminal pngcairo size 1000,560 font "sans,10" noenhanced
 set output dir.'/max.png'
 set grid y

@@ -3,7 +3,7 @@
 
 Owns: turning raw outputs into samples (rtt: ping output -> p50 p99 in us; tcp: iperf3 JSON ->
 Gbit/s) and the samples CSV (datapath,run,metric,value) into the table: medians over runs,
-ratios to the Linux bridge and to the bare ceiling of the same hook, the issue's targets.
+ratios to the Linux bridge and to the bare ceiling of the same hook, and the performance targets.
 Invariant: prints only what was measured; a missing figure is "-", never a guess; a target is
 reported met or not met, never turned into a failure. Owner: whoever owns bench/datapath.
 """
@@ -109,7 +109,7 @@ def cmd_table(samples, meta):
     print("  Mpps: forwarded frames counted by the sink in the receiving VM; generator, datapath")
     print("  and sink on one core (OVS: its userspace thread on the other core).")
     print()
-    print("Targets (issue 3), on the medians above:")
+    print("Targets, on the medians above:")
 
     def target(label, value, ok_fn, need, detail=""):
         if value is None:
@@ -141,7 +141,7 @@ def cmd_table(samples, meta):
     target("xdp Mpps / bridge", r("nsw-xdp", "mpps", "bridge"), lambda x: x >= 4.5, ">= 4.5")
     target("xdp Mpps / bare XDP ceiling", r("nsw-xdp", "mpps", "bare-xdp"),
            lambda x: x >= 0.9, ">= 0.90")
-    target("tc with 100 ACL rules Mpps / tc without (issue 4)",
+    target("tc with 100 ACL rules Mpps / tc without",
            r("nsw-tc-acl100", "mpps", "nsw-tc"), lambda x: x >= 0.85, ">= 0.85")
     target("  the same, paired in place (rules toggled each second)",
            med("nsw-tc-acl100", "acl_pair_ratio"), lambda x: x >= 0.85, ">= 0.85",

@@ -12,7 +12,7 @@
 #   qbh      (c) pSwitch: as qbg with a port extender (a non-learning bridge) between NIC and switch
 #   nswitch  (d) nSwitch: the VMs' veths are VFs of an nswitch NIC whose PF 0 port is up0
 # Invariants: every resource goes through the ledger (common.sh); names carry $NSE_PFX.
-# Owner: the evaluation (issue 5).
+# Owner: the evaluation.
 
 NSE_ARCHS_ALL="bridge ovs qbg qbh nswitch"
 nse_arch_label() {
@@ -164,7 +164,7 @@ nse_vepa_vms() { # the VMs on macvlan VEPA over up0 (the SR-IOV-less Qbg/Qbh NIC
 
 nse_nsw() { timeout 30 "$NSE_NSW" "$@"; } # a hung CLI must not hang the evaluation
 
-arch_up_nswitch() { # (d) nSwitch through the nswitch CLI (contract of issue 3)
+arch_up_nswitch() { # (d) nSwitch through the nswitch CLI (the CLI as a user drives it)
 	[[ -x $NSE_NSW ]] || nse_die "nswitch: $NSE_NSW not built (run make)"
 	nse_common_up
 	nse_port_wire "$NS_SW" dn0

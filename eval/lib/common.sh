@@ -4,7 +4,7 @@
 # is written to the ledger ($NSE_STATE) *before* it is used, and nse_teardown removes exactly what
 # the ledger lists (processes by PID, never by name). Names start with $NSE_PFX ("nse-<id>-") so
 # two runs, or other engineers' "nsw-" namespaces, never collide.
-# Owner: the evaluation (issue 5). Sourced only by eval/run and eval/lib/*.sh.
+# Owner: the evaluation. Sourced only by eval/run and eval/lib/*.sh.
 
 NSE_T0=${NSE_T0:-$(date +%s)}
 

@@ -6,7 +6,7 @@
 #   max   VM2 -> VM1 TCP maximum, repeated, with the bytes that crossed the port
 # Each appends rows to its CSV in $NSE_OUT (headers written by eval/run) and keeps the raw
 # instrument outputs in $NSE_OUT/raw. MB/s = 10^6 bytes per second, like the paper's MBps.
-# Owner: the evaluation (issue 5).
+# Owner: the evaluation.
 
 exp_fig5() {
 	local a=$NSE_ARCH base load raw=$NSE_OUT/raw

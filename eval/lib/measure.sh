@@ -3,7 +3,7 @@
 # CPU burner that gives VM1 its base load.
 # Invariants: every process started here is in the ledger; numbers are only ever derived from
 # what the instruments printed in this run (raw outputs are kept under $NSE_OUT/raw).
-# Owner: the evaluation (issue 5).
+# Owner: the evaluation.
 
 # ---- host CPU: /proc/stat first line, "cpu user nice system idle iowait irq softirq steal"
 nse_cpu_snap() { awk '/^cpu /{ print $2, $3, $4, $5, $6, $7, $8, $9; exit }' /proc/stat; }

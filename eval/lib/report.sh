@@ -4,7 +4,7 @@
 # Invariants: reads only OUT/*.csv and OUT/raw (this run); every number in the report is
 # computed here from them; the paper's numbers are the only constants. Re-runnable on an
 # existing folder (bash eval/lib/report.sh results/eval/DATE eval).
-# Owner: the evaluation (issue 5).
+# Owner: the evaluation.
 set -euo pipefail
 OUT=$1 EV=$2
 source "$EV/lib/arch.sh"

@@ -4,7 +4,7 @@
 # a second run with SIGTERM and checks that both runs left nothing behind.
 # Prints "ok NAME" / "FAIL NAME: why" / "skip NAME: why" lines for tests/run. Needs root.
 # Invariants: cleans up (its temp folder, the eval/run it started) even when a check fails.
-# Owner: the evaluation (issue 5).
+# Owner: the evaluation.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 P=${NSW_TEST_PREFIX:-eval/}

@@ -1,4 +1,4 @@
-# tests/suites.d/sim.sh - nswitch-sim (issue 6): validation tests, plain and under ASan+UBSan,
+# tests/suites.d/sim.sh - nswitch-sim: validation tests, plain and under ASan+UBSan,
 # and the command on a committed scenario (a bad scenario must fail with file:line).
 suite sim build/sim_tests
 suite sim-san build/sim_tests_san
