@@ -99,7 +99,8 @@ int nsw_cmd_capture(int argc, char **argv);
 int nsw_cmd_qos(int argc, char **argv);
 /* Removes all QoS state of VF pf,vf: nswitch's qdisc on its device (never another's) and its
  * packet-rate policer; does nothing when there is none. Best effort (a warning on stderr), for
- * `vf del`. Call with the NIC open (in its namespace). */
+ * `vf del`. Call with the NIC open (in its namespace) and before the VF loses its device in
+ * nsw_vf_dev: that is how the device is found. */
 void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf);
 
 #endif

@@ -764,11 +764,13 @@ static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char 
 	close(fd_qos);
 	uint32_t ifi = nsw_qos_vf_dev(n, pf, vf, dev);
 	struct nsw_qdisc qd;
-	if (!r && ifi && !nsw_root_qdisc(ifi, &qd, e, sizeof e) && nsw_qdisc_is_ours(&qd)) {
+	if (r || !ifi)
+		return r; /* no device: no qdisc of ours can be left */
+	r = nsw_root_qdisc(ifi, &qd, e, sizeof e);
+	if (!r && nsw_qdisc_is_ours(&qd))
 		r = nsw_qdisc_del(ifi, e, sizeof e);
-		if (r)
-			snprintf(err, errlen, "cannot remove nswitch's qdisc from %s: %s", dev, e);
-	}
+	if (r)
+		snprintf(err, errlen, "cannot remove nswitch's qdisc from %s: %s", dev, e);
 	return r;
 }
 
