@@ -59,6 +59,14 @@ _Static_assert(NSW_QOS_MAJOR == NSW_TC_HANDLE, "nswitch marks its qdisc as it ma
 static struct mnl_socket *nsw_qos_nl; /* opened in the NIC's namespace, on first use */
 static unsigned nsw_qos_seq;
 
+/* Closed after each use: the next caller may be in another NIC's namespace. */
+static void nsw_qos_nl_close(void)
+{
+	if (nsw_qos_nl)
+		mnl_socket_close(nsw_qos_nl);
+	nsw_qos_nl = NULL;
+}
+
 struct nsw_nl_err {
 	char msg[200];
 };
@@ -83,9 +91,7 @@ static int nsw_tc_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data, char *err,
 		if (!nsw_qos_nl || mnl_socket_bind(nsw_qos_nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 			ret = -errno;
 			snprintf(err, errlen, "netlink: %s", strerror(errno));
-			if (nsw_qos_nl)
-				mnl_socket_close(nsw_qos_nl);
-			nsw_qos_nl = NULL;
+			nsw_qos_nl_close();
 			return ret;
 		}
 		/* The kernel's reason, and not our request echoed back with it. */
@@ -779,6 +785,7 @@ void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf)
 	char err[512];
 	if (pf < NSW_MAX_PFS && vf < NSW_MAX_VFS && nsw_qos_remove(n, pf, vf, err, sizeof err))
 		fprintf(stderr, "nswitch: warning: qos of VF %u,%u: %s\n", pf, vf, err);
+	nsw_qos_nl_close();
 }
 
 int nsw_cmd_qos(int argc, char **argv)
@@ -808,9 +815,7 @@ int nsw_cmd_qos(int argc, char **argv)
 				nsw_fail("qos: %s", err);
 		}
 	}
-	if (nsw_qos_nl)
-		mnl_socket_close(nsw_qos_nl);
-	nsw_qos_nl = NULL;
+	nsw_qos_nl_close();
 	nsw_nic_close(&n);
 	return 0;
 }

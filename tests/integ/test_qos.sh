@@ -64,9 +64,9 @@ test_qos_strict_priority_under_a_flood() {
 	# vm1 is given 20 Mbit/s. vm2 (802.1p class 0) floods it at 60 Mbit/s; vm3 (class 7)
 	# first pings it, then sends 14 Mbit/s, more than an equal share: class 7 must keep >= 90%
 	# of that, the flood the rest of the rate. Class 7's p99 RTT under the flood stays within
-	# 2x idle plus 3 ms: strict priority cannot pre-empt the flood frame on the wire (1442
-	# bytes at 20 Mbit/s take 0.58 ms); sharing the rate instead of priority queues it tens
-	# of ms behind the flood.
+	# 2x idle plus 5 ms: strict priority cannot pre-empt the flood frame on the wire (1442
+	# bytes at 20 Mbit/s take 0.58 ms), and the machine is shared; sharing the rate instead
+	# of priority queues it tens of ms behind the flood.
 	"$NSW" vf set "$NIC" pf 1 vf 1 qos 7
 	"$NSW" qos set "$NIC" pf 0 vf 1 rate 20mbit
 	local idle loaded hi lo
@@ -95,7 +95,7 @@ test_qos_strict_priority_under_a_flood() {
 	# The flood ran 6 s, 4 of them beside class 7: it had the rest of the rate.
 	awk -v h="$hi" -v l="$lo" 'BEGIN {t = (l * 6 + h * 4) / 6; exit !(t >= 16 && t <= 22)}' ||
 		fail "the rate was not used up and held: class 0 $lo, class 7 $hi Mbit/s"
-	awk -v i="$idle" -v l="$loaded" 'BEGIN {exit !(l <= 2 * i + 3)}' ||
+	awk -v i="$idle" -v l="$loaded" 'BEGIN {exit !(l <= 2 * i + 5)}' ||
 		fail "class 7 p99 $loaded ms under the flood vs $idle ms idle"
 }
 
