@@ -780,6 +780,15 @@ static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char 
 	return r;
 }
 
+static void nsw_qos_del(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
+{
+	char err[512];
+	if (!(n->st->vf[a->pf][a->vf] & NSW_VF_EN))
+		nsw_fail("qos: no VF %u,%u", a->pf, a->vf);
+	if (nsw_qos_remove(n, a->pf, a->vf, err, sizeof err))
+		nsw_fail("qos: %s", err);
+}
+
 void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf)
 {
 	char err[512];
@@ -792,7 +801,6 @@ int nsw_cmd_qos(int argc, char **argv)
 {
 	struct nsw_cli_nic n;
 	struct nsw_qos_args a;
-	char err[512];
 	if (argc < 2)
 		nsw_fail("usage: nswitch qos set|del NIC pf P vf V [rate RATE] [pps N] [burst N] | qos show NIC");
 	bool set = nsw_matches(argv[0], "set"), del = nsw_matches(argv[0], "del");
@@ -806,14 +814,10 @@ int nsw_cmd_qos(int argc, char **argv)
 		nsw_qos_show(&n);
 	} else {
 		nsw_qos_parse(argc, argv, set, &a);
-		if (set) {
+		if (set)
 			nsw_qos_set(&n, &a);
-		} else {
-			if (!(n.st->vf[a.pf][a.vf] & NSW_VF_EN))
-				nsw_fail("qos: no VF %u,%u", a.pf, a.vf);
-			if (nsw_qos_remove(&n, a.pf, a.vf, err, sizeof err))
-				nsw_fail("qos: %s", err);
-		}
+		else
+			nsw_qos_del(&n, &a);
 	}
 	nsw_qos_nl_close();
 	nsw_nic_close(&n);
