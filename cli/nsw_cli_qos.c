@@ -727,38 +727,66 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 	if (!ifi)
 		nsw_fail("qos: VF %u,%u has no device", a->pf, a->vf);
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
+	uint32_t slot = a->pf * NSW_MAX_VFS + a->vf;
+	struct nsw_qos q = {0};
+	bpf_map_lookup_elem(fd_qos, &slot, &q);
 	struct nsw_undo_log log = {0};
 	if (a->rate && nsw_rate_apply(ifi, dev, a->rate / 8, &log, err, sizeof err))
 		nsw_fail("qos: %s", err);
+	/* The policer's record also keeps the device that has the rate, so the rate can be
+	 * found and removed after the VF has lost its device (vf del). */
+	bool write = a->pps || (a->rate && q.rate_ifindex != ifi);
+	if (a->rate)
+		q.rate_ifindex = ifi;
 	if (a->pps) {
-		uint32_t slot = a->pf * NSW_MAX_VFS + a->vf;
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		uint64_t burst = a->burst ? a->burst : a->pps / 100 > 8 ? a->pps / 100 : 8;
-		struct nsw_qos q = {.pps = a->pps, .burst = burst, .tokens = burst * 1000000000ull,
-				    .last_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec};
-		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
-			int e = errno;
-			char ue[256] = "";
-			if (nsw_undo_all(ifi, &log, ue, sizeof ue))
-				nsw_fail("qos: cannot set the packet rate: %s; and undoing the rate failed: %s",
-					 strerror(e), ue);
-			nsw_fail("qos: cannot set the packet rate: %s", strerror(e));
-		}
+		q.pps = a->pps;
+		q.burst = a->burst ? a->burst : a->pps / 100 > 8 ? a->pps / 100 : 8;
+		q.tokens = q.burst * 1000000000ull;
+		q.last_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	}
+	if (write && bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
+		int e = errno;
+		char ue[256] = "";
+		if (nsw_undo_all(ifi, &log, ue, sizeof ue))
+			nsw_fail("qos: cannot record the limits: %s; and undoing the rate failed: %s",
+				 strerror(e), ue);
+		nsw_fail("qos: cannot record the limits: %s", strerror(e));
 	}
 	close(fd_qos);
 	nsw_features_refresh(n);
 }
 
-/* Removes VF pf,vf's rate (nswitch's qdisc only) and packet rate. Returns 0, or fills err. */
-static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t errlen)
+/* Removes nswitch's qdisc from device ifi, if it has it. */
+static int nsw_rate_remove(uint32_t ifi, char *err, size_t errlen)
 {
 	char dev[IF_NAMESIZE], e[256];
-	int r = 0;
-	uint32_t slot = pf * NSW_MAX_VFS + vf;
+	struct nsw_qdisc qd;
+	if (!ifi || !if_indextoname(ifi, dev))
+		return 0; /* no device, no qdisc */
+	int r = nsw_root_qdisc(ifi, &qd, e, sizeof e);
+	if (!r && nsw_qdisc_is_ours(&qd))
+		r = nsw_qdisc_del(ifi, e, sizeof e);
+	if (r)
+		snprintf(err, errlen, "cannot remove nswitch's qdisc from %s: %s", dev, e);
+	return r;
+}
+
+/* Removes VF pf,vf's rate (nswitch's qdisc only, on the VF's device and on the one recorded
+ * when the rate was set) and its packet rate. Returns 0, or fills err. */
+static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t errlen)
+{
+	uint32_t slot = pf * NSW_MAX_VFS + vf, ifi = 0;
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
 	struct nsw_qos q = {0};
-	if (!bpf_map_lookup_elem(fd_qos, &slot, &q) && q.pps) {
+	bpf_map_lookup_elem(fd_qos, &slot, &q);
+	bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi);
+	int r = nsw_rate_remove(ifi, err, errlen);
+	if (!r && q.rate_ifindex != ifi)
+		r = nsw_rate_remove(q.rate_ifindex, err, errlen);
+	/* The record goes last: after a failure it still says where the qdisc is. */
+	if (!r && (q.pps || q.rate_ifindex)) {
 		memset(&q, 0, sizeof q);
 		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
 			r = -errno;
@@ -768,15 +796,6 @@ static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char 
 		nsw_features_refresh(n);
 	}
 	close(fd_qos);
-	uint32_t ifi = nsw_qos_vf_dev(n, pf, vf, dev);
-	struct nsw_qdisc qd;
-	if (r || !ifi)
-		return r; /* no device: no qdisc of ours can be left */
-	r = nsw_root_qdisc(ifi, &qd, e, sizeof e);
-	if (!r && nsw_qdisc_is_ours(&qd))
-		r = nsw_qdisc_del(ifi, e, sizeof e);
-	if (r)
-		snprintf(err, errlen, "cannot remove nswitch's qdisc from %s: %s", dev, e);
 	return r;
 }
 
