@@ -61,14 +61,6 @@ $(B)/nsw_tc.skel.h: $(B)/nsw_tc.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name nsw_tc > $@
 
-# The classifier of a VF's rate limit (`nswitch qos`), loaded at each `qos set`.
-$(B)/nsw_qos.bpf.o: bpf/nsw_qos.bpf.c bpf/nsw_qos.h | $(B)
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -c $< -o $@
-$(B)/nsw_qos_cls.skel.h: $(B)/nsw_qos.bpf.o
-	$(call msg,SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name nsw_qos_cls > $@
-
 LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 $(B)/test_bpf: tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/nsw_probe.skel.h $(UNIT_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
@@ -117,12 +109,23 @@ bench: $(B)/bench_decide $(B)/bench_features $(B)/nsw_lineprof
 
 # The CLI.
 CLI_SRC := cli/nswitch.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c cli/nsw_cli_acl.c \
-	cli/nsw_cli_cap.c cli/nsw_cli_qos.c cli/nsw_acl_maps.c
-$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h $(B)/nsw_tc.skel.h $(B)/nsw_qos_cls.skel.h $(B)/libnswcore.a $(BPF_H)
+	cli/nsw_cli_cap.c cli/nsw_acl_maps.c
+$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -lpcap -o $@
 $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)
 	$(Q)install -m 755 $< $@
+
+# QoS: its module (CLI_SRC, read by the nswitch recipe when it runs) and the classifier of a
+# VF's rate, which `qos set` loads.
+CLI_SRC += cli/nsw_cli_qos.c
+$(B)/nswitch: cli/nsw_cli_qos.c $(B)/nsw_qos_cls.skel.h
+$(B)/nsw_qos.bpf.o: bpf/nsw_qos.bpf.c bpf/nsw_qos.h | $(B)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -c $< -o $@
+$(B)/nsw_qos_cls.skel.h: $(B)/nsw_qos.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name nsw_qos_cls > $@
 
 # Tools the integration tests run inside namespaces.
 $(B)/nsw_rawsend: tests/tools/nsw_rawsend.c $(B)/libnswcore.a $(UNIT_H)
