@@ -560,12 +560,17 @@ undo:;
 
 /* ---- arguments and output ---- */
 
-/* "100mbit", "1gbit", "500kbit", "2000000" (bit/s): returns bit/s or 0. */
+/* "100mbit", "1gbit", "2.5mbps", "2000000" (bit/s): returns bit/s or 0. Plain decimal only:
+ * strtod alone would also take "1e7", "0x1p20", "nan" or " 5". */
 static uint64_t nsw_rate_parse(const char *s)
 {
 	char *end;
+	size_t digits = strspn(s, "0123456789");
+	if (!digits || (s[digits] == '.' && !strspn(s + digits + 1, "0123456789")))
+		return 0;
 	double v = strtod(s, &end);
-	if (end == s || !(v > 0) || v > 1e14)
+	if (end != s + digits + (s[digits] == '.' ? 1 + strspn(s + digits + 1, "0123456789") : 0) ||
+	    !(v > 0) || v > 1e14)
 		return 0;
 	static const struct {
 		const char *u;
@@ -603,12 +608,21 @@ struct nsw_qos_args {
 
 static void nsw_qos_parse(int argc, char **argv, bool set, struct nsw_qos_args *a)
 {
+	static const char *const words[] = {"pf", "vf", "rate", "pps", "burst"};
 	bool have_pf = false, have_vf = false;
+	unsigned seen = 0;
 	memset(a, 0, sizeof *a);
 	for (int i = 2; i < argc; i += 2) {
 		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
 			nsw_fail("qos: \"%s\" needs a value", k);
+		/* A word given twice is refused: which one would count is a guess. */
+		for (unsigned w = 0; w < sizeof words / sizeof *words; w++)
+			if (nsw_matches(k, words[w])) {
+				if (seen & (1u << w))
+					nsw_fail("qos: \"%s\" given twice", words[w]);
+				seen |= 1u << w;
+			}
 		if (nsw_matches(k, "pf")) {
 			a->pf = nsw_arg_uint("PF number", v, NSW_MAX_PFS - 1);
 			have_pf = true;

@@ -195,7 +195,7 @@ test_qos_bad_input() {
 	before=$(tc_state vm1)
 	show=$(limits)
 	for args in "rate 0" "rate 1bit" "rate 20tbit" "rate -5mbit" "rate 5mbit pps 0" "burst 9" \
-		"rate 5mbit frob 1" "rate" "pps 99999999999"; do
+		"rate 5mbit frob 1" "rate" "pps 99999999999" "rate 1e7" "rate nan" "pf 1 rate 5mbit"; do
 		# shellcheck disable=SC2086
 		"$NSW" qos set "$NIC" pf 0 vf 1 $args 2>"$TMP/bad.err" && fail "\"$args\" accepted"
 		(( $(wc -l <"$TMP/bad.err") == 1 )) || fail "\"$args\": not one line: $(cat "$TMP/bad.err")"
