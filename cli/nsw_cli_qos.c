@@ -120,10 +120,13 @@ static int nsw_tc_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data, char *err,
 				continue; /* an answer to an earlier request */
 			if (h->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *me = mnl_nlmsg_get_payload(h);
-				ret = me->error;
-				if (ret && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
+				bool whole = mnl_nlmsg_get_payload_len(h) >= sizeof *me;
+				ret = whole ? me->error : -EBADMSG;
+				if (ret && whole && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
+					/* The TLVs follow the error, and our request unless capped. */
 					size_t off = sizeof *me;
-					if (!(h->nlmsg_flags & NLM_F_CAPPED))
+					if (!(h->nlmsg_flags & NLM_F_CAPPED) &&
+					    me->msg.nlmsg_len >= sizeof(struct nlmsghdr))
 						off += me->msg.nlmsg_len - sizeof(struct nlmsghdr);
 					if (mnl_nlmsg_get_payload_len(h) > off)
 						mnl_attr_parse(h, (unsigned)off, nsw_nl_err_attr, &e);
