@@ -121,6 +121,17 @@ $(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h $(B)/nsw_tc.skel.h $(B
 $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)
 	$(Q)install -m 755 $< $@
 
+# QoS: its module (CLI_SRC, read by the nswitch recipe when it runs) and the classifier of a
+# VF's rate, which `qos set` loads.
+CLI_SRC += cli/nsw_cli_qos.c
+$(B)/nswitch: cli/nsw_cli_qos.c $(B)/nsw_qos_cls.skel.h
+$(B)/nsw_qos.bpf.o: bpf/nsw_qos.bpf.c bpf/nsw_qos.h | $(B)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -c $< -o $@
+$(B)/nsw_qos_cls.skel.h: $(B)/nsw_qos.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name nsw_qos_cls > $@
+
 # Tools the integration tests run inside namespaces.
 $(B)/nsw_rawsend: tests/tools/nsw_rawsend.c $(B)/libnswcore.a $(UNIT_H)
 	$(call msg,CC,$@)

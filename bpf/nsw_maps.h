@@ -25,7 +25,8 @@
  *   nsw_mirror  array[8*256+8] u32: SPAN of a VF (slot) or of a whole PF (8*256+pf)
  *   nsw_capture_cfg array[1] struct nsw_capture_cfg; nsw_capture_events perf event array;
  *   nsw_capture_stats percpu array[1] struct nsw_capture_stats
- *   nsw_qos     array[8*256] struct nsw_qos: packet-rate policer of frames to a VF
+ *   nsw_qos     array[8*256] struct nsw_qos: packet-rate policer of frames to a VF (and where
+ *               the CLI put the VF's bit-rate qdisc)
  *   nsw_features array[1]  u32 NSW_FEAT_*: which of the above are in use anywhere on the NIC,
  *               so that a frame on a NIC that uses none pays one read for all of them
  */
@@ -272,7 +273,7 @@ struct nsw_capture_stats {
  * first and class 7 keeps its rate (a colour-blind strict-priority policer). */
 struct nsw_qos {
 	struct bpf_spin_lock lock;
-	uint32_t pad;
+	uint32_t rate_ifindex; /* the device given nswitch's bit-rate qdisc, 0: none (CLI only) */
 	uint64_t pps;        /* 0: no limit */
 	uint64_t burst;      /* packets */
 	uint64_t tokens;     /* nano-packets */

@@ -104,5 +104,11 @@ int nsw_cmd_acl(int argc, char **argv);
 int nsw_cmd_mirror(int argc, char **argv);
 int nsw_cmd_capture(int argc, char **argv);
 int nsw_cmd_qos(int argc, char **argv);
+/* Removes all QoS state of VF pf,vf: nswitch's qdisc on its device (never another's) and its
+ * packet-rate policer; does nothing when there is none. Best effort (a warning on stderr), for
+ * `vf del`. Call with the NIC open (in its namespace), before the slot's nsw_qos record is
+ * zeroed: the device of the rate is found through nsw_vf_dev, or, once the VF has lost its
+ * device, through that record. */
+void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf);
 
 #endif

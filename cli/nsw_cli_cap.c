@@ -1,18 +1,15 @@
-/* nsw_cli_cap.c - the `capture` and `qos` commands.
- * capture: the data path hands matching frames, with a small header (struct nsw_capture_meta),
+/* nsw_cli_cap.c - the `capture` command.
+ * The data path hands matching frames, with a small header (struct nsw_capture_meta),
  * to a perf buffer while a capture runs (one at a time per NIC; with none, the data path reads
  * one word and moves on). This command writes them as pcap through libpcap, putting back the
  * VLAN tag the kernel kept out of band, and reports at the end every frame it could not keep.
- * qos: a per-VF egress limit in bit/s (tbf) with 802.1p strict priority under it (prio, bands
- * by skb->priority, which the data path sets), and in packets/s (the data path's policer). */
+ * (QoS lives in nsw_cli_qos.c.) */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -23,8 +20,6 @@
 #include <pcap/pcap.h>
 
 #include "nsw_cli.h"
-
-extern char **environ;
 
 /* ---- capture ---- */
 
@@ -222,195 +217,6 @@ int nsw_cmd_capture(int argc, char **argv)
 	pcap_close(p);
 	fprintf(stderr, "nswitch: capture: %llu frames written, %llu lost (buffer full), %llu not handed over\n",
 		(unsigned long long)c.count, (unsigned long long)c.lost, (unsigned long long)failed);
-	nsw_nic_close(&n);
-	return 0;
-}
-
-/* ---- qos ---- */
-
-/* Runs tc with args in the NIC's namespace (we are in it); quiet unless it fails. */
-static int nsw_tc_run(char *const args[], char *out, size_t outlen)
-{
-	int pipefd[2];
-	if (pipe(pipefd))
-		return -1;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 2);
-	posix_spawn_file_actions_addclose(&fa, pipefd[0]);
-	pid_t pid;
-	int r = posix_spawnp(&pid, "tc", &fa, NULL, args, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pipefd[1]);
-	size_t got = 0;
-	ssize_t k;
-	while (out && (k = read(pipefd[0], out + got, outlen - 1 - got)) > 0 && got < outlen - 1)
-		got += (size_t)k;
-	if (out)
-		out[got] = 0;
-	close(pipefd[0]);
-	if (r)
-		return -1;
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* "100mbit", "1gbit", "500kbit", "2000000" (bit/s): returns bit/s or 0. */
-static uint64_t nsw_rate_parse(const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-	if (end == s || v <= 0)
-		return 0;
-	static const struct {
-		const char *u;
-		double m;
-	} units[] = {{"", 1},         {"bit", 1},     {"kbit", 1e3}, {"mbit", 1e6}, {"gbit", 1e9},
-		     {"bps", 8},      {"kbps", 8e3},  {"mbps", 8e6}, {"gbps", 8e9}};
-	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-		if (!strcasecmp(end, units[i].u))
-			return (uint64_t)(v * units[i].m);
-	return 0;
-}
-
-int nsw_cmd_qos(int argc, char **argv)
-{
-	struct nsw_cli_nic n;
-	char out[8192], dev[IF_NAMESIZE];
-	if (argc < 2)
-		nsw_fail("usage: nswitch qos set|del NIC pf P vf V [rate RATE] [pps N] [burst N] | qos show NIC");
-	bool set = nsw_matches(argv[0], "set"), del = nsw_matches(argv[0], "del");
-	bool show = nsw_matches(argv[0], "show");
-	if (!set && !del && !show)
-		nsw_fail("qos: unknown command \"%s\": set, del or show", argv[0]);
-	nsw_nic_open(&n, argv[1]);
-	int fd_qos = nsw_nic_map(&n, "nsw_qos");
-	if (show) {
-		nsw_out_begin_arr(NULL);
-		for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
-			unsigned pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
-			if (!(n.st->vf[pf][vf] & NSW_VF_EN))
-				continue;
-			struct nsw_qos q = {0};
-			bpf_map_lookup_elem(fd_qos, &slot, &q);
-			uint32_t ifi = 0;
-			bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
-			if (!ifi || !if_indextoname(ifi, dev))
-				continue;
-			char *args[] = {"tc", "-s", "qdisc", "show", "dev", dev, NULL};
-			out[0] = 0;
-			nsw_tc_run(args, out, sizeof out);
-			char *tbf = strstr(out, "qdisc tbf");
-			if (!tbf && !q.pps)
-				continue;
-			char rate[32] = "none";
-			unsigned long long drops = 0;
-			if (tbf) {
-				sscanf(strstr(tbf, "rate ") ? strstr(tbf, "rate ") : "", "rate %31s", rate);
-				for (char *d = strstr(out, "dropped "); d; d = strstr(d + 1, "dropped "))
-					drops += strtoull(d + 8, NULL, 10);
-			}
-			nsw_out_begin_obj(NULL);
-			nsw_out_u64("pf", pf);
-			nsw_out_u64("vf", vf);
-			nsw_out_str("rate", rate);
-			nsw_out_u64("pps", q.pps);
-			nsw_out_u64("qdisc_drops", drops);
-			nsw_out_end_obj();
-			nsw_text("vf %u,%u dev %s rate %s pps %llu (802.1p strict priority); "
-				 "dropped by the scheduler %llu\n", pf, vf, dev, rate,
-				 (unsigned long long)q.pps, drops);
-		}
-		nsw_out_end_arr();
-		nsw_out_finish();
-		nsw_nic_close(&n);
-		return 0;
-	}
-	unsigned pf = 0, vf = 0;
-	bool have_pf = false, have_vf = false;
-	uint64_t rate = 0, pps = 0, burst = 0;
-	const char *rate_s = NULL;
-	for (int i = 2; i < argc; i += 2) {
-		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v)
-			nsw_fail("qos: \"%s\" needs a value", k);
-		if (nsw_matches(k, "pf")) {
-			pf = nsw_arg_uint("PF number", v, NSW_MAX_PFS - 1);
-			have_pf = true;
-		} else if (nsw_matches(k, "vf")) {
-			vf = nsw_arg_uint("VF number", v, NSW_MAX_VFS - 1);
-			have_vf = true;
-		} else if (set && nsw_matches(k, "rate")) {
-			rate = nsw_rate_parse(v);
-			if (!rate)
-				nsw_fail("qos: invalid rate \"%s\" (e.g. 100mbit; zero is no rate)", v);
-			rate_s = v;
-		} else if (set && nsw_matches(k, "pps")) {
-			pps = nsw_arg_uint("pps", v, 100000000);
-			if (!pps)
-				nsw_fail("qos: invalid pps \"%s\": a rate of zero", v);
-		} else if (set && nsw_matches(k, "burst")) {
-			burst = nsw_arg_uint("burst (packets)", v, 1000000);
-			if (!burst)
-				nsw_fail("qos: invalid burst \"%s\"", v);
-		} else
-			nsw_fail("qos: unknown argument \"%s\"", k);
-	}
-	if (!have_pf || !have_vf)
-		nsw_fail("qos: missing \"pf P vf V\"");
-	if (!(n.st->vf[pf][vf] & NSW_VF_EN))
-		nsw_fail("qos: no VF %u,%u", pf, vf);
-	if (set && !rate && !pps)
-		nsw_fail("qos set: give a rate, a pps, or both");
-	if (set && n.meta.mode != NSW_MODE_TC)
-		nsw_fail("qos: NIC %s is in mode %s, which bypasses the host-side scheduler; "
-			 "use mode tc", n.name, n.meta.mode == NSW_MODE_XDP ? "xdp" : "tc-peer");
-	uint32_t slot = pf * NSW_MAX_VFS + vf, ifi = 0;
-	bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
-	if (!ifi || !if_indextoname(ifi, dev))
-		nsw_fail("qos: VF %u,%u has no device", pf, vf);
-	if (del) {
-		struct nsw_qos q = {0};
-		bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK);
-		char *args[] = {"tc", "qdisc", "del", "dev", dev, "root", NULL};
-		nsw_tc_run(args, out, sizeof out); /* none there is fine */
-		nsw_features_refresh(&n);
-		nsw_nic_close(&n);
-		return 0;
-	}
-	if (rate) {
-		/* A burst of at least 10 ms at the rate, and two full frames. */
-		char b[32], r[32];
-		uint64_t bb = rate / 8 / 100;
-		snprintf(b, sizeof b, "%llu", (unsigned long long)(bb < 3028 ? 3028 : bb));
-		snprintf(r, sizeof r, "%llubit", (unsigned long long)rate);
-		char *a1[] = {"tc", "qdisc", "replace", "dev", dev, "root", "handle", "1:", "tbf",
-			      "rate", r, "burst", b, "latency", "50ms", NULL};
-		/* skb->priority p (the 802.1p class) -> band 7 - p: class 7 is served first. */
-		char *a2[] = {"tc", "qdisc", "replace", "dev", dev, "parent", "1:1", "handle", "10:",
-			      "prio", "bands", "8", "priomap", "7", "6", "5", "4", "3", "2", "1",
-			      "0", "7", "7", "7", "7", "7", "7", "7", "7", NULL};
-		if (nsw_tc_run(a1, out, sizeof out) || nsw_tc_run(a2, out, sizeof out)) {
-			char *a3[] = {"tc", "qdisc", "del", "dev", dev, "root", NULL};
-			nsw_tc_run(a3, NULL, 0);
-			out[strcspn(out, "\n")] = 0;
-			nsw_fail("qos: tc refused the rate %s: %s", rate_s, out);
-		}
-	}
-	if (pps) {
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (!burst)
-			burst = pps / 100 > 8 ? pps / 100 : 8;
-		struct nsw_qos q = {.pps = pps, .burst = burst, .tokens = burst * 1000000000ull,
-				    .last_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec};
-		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
-			nsw_fail("qos: cannot set the packet rate: %s", strerror(errno));
-	}
-	nsw_features_refresh(&n);
 	nsw_nic_close(&n);
 	return 0;
 }

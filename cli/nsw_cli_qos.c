@@ -1,0 +1,861 @@
+/* nsw_cli_qos.c - the `qos` command: what a VF is given, limited in bit/s with its 802.1p
+ * classes in strict priority under the limit, and in packets/s.
+ *
+ * Which traffic: a VF's rate limits what the VF is given, i.e. the frames the NIC delivers to
+ * the VM (from other VFs, from the uplink, floods), as a NIC's per-VF scheduler would. In mode
+ * tc the data path sets skb->priority to the frame's 802.1p class and redirects it to the
+ * egress of the VF's host-end device, so the limit is a root qdisc there, on the way into the
+ * VM. (Modes tc-peer and xdp skip that egress: refused.)
+ *
+ * The rate (see bpf/nsw_qos.h for the handles): htb root qdisc 4e53: ('NS', the mark of
+ * nswitch's qdisc; a root with another handle or kind is an admin's, never touched), class
+ * 4e53:1 at the VF's rate, and under it one leaf per 802.1p class p, 4e53:1p, of htb priority
+ * 7 - p, each assured a thousandth of the rate and allowed all of it (ceil). htb lends the
+ * spare rate to the lowest priority number first, so under contention class 7 is served
+ * first, then 6, ...: strict priority, with no class starved for ever. The cls_bpf filter of
+ * bpf/nsw_qos.bpf.c puts a frame in the leaf of its skb->priority.
+ * The packets/s limit is the data path's policer (map nsw_qos), lower classes dropped first.
+ *
+ * Kernel interface: rtnetlink through libmnl (no tc process); an error carries the kernel's
+ * own reason (extended ack). Invariants: only a root qdisc 4e53: of kind htb is nswitch's, and
+ * only that is ever changed or deleted; a `qos set` that fails undoes each of its steps, in
+ * reverse, so the device keeps exactly the qdiscs and classes it had. Written by the qos
+ * command and by nsw_qos_vf_remove (for `vf del`); read by anyone. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <libmnl/libmnl.h>
+#include <linux/gen_stats.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+
+#include "nsw_cli.h"
+#include "../bpf/nsw_qos.h"
+#include "nsw_qos_cls.skel.h"
+
+_Static_assert(NSW_QOS_MAJOR == NSW_TC_HANDLE, "nswitch marks its qdisc as it marks its filters");
+
+#define NSW_QOS_MIN_BPS 1000ull           /* 8kbit: below it one frame takes seconds */
+#define NSW_QOS_MAX_BPS 1250000000000ull  /* 10tbit */
+#define NSW_PSCHED_SHIFT 6                /* the kernel's tick: 64 ns (PSCHED_TICKS2NS) */
+#define NSW_QOS_QUANTUM 65536             /* one GSO frame per round; each prio has one leaf */
+#define NSW_QOS_FILTER_PRIO 1
+#define NSW_QOS_FILTER_HANDLE 1
+#define NSW_QOS_NLEAVES 8
+
+/* ---- rtnetlink, with the kernel's reason on failure ---- */
+
+static struct mnl_socket *nsw_qos_nl; /* opened in the NIC's namespace, on first use */
+static unsigned nsw_qos_seq;
+
+/* Closed after each use: the next caller may be in another NIC's namespace. */
+static void nsw_qos_nl_close(void)
+{
+	if (nsw_qos_nl)
+		mnl_socket_close(nsw_qos_nl);
+	nsw_qos_nl = NULL;
+}
+
+struct nsw_nl_err {
+	char msg[200];
+};
+
+static int nsw_nl_err_attr(const struct nlattr *a, void *data)
+{
+	struct nsw_nl_err *e = data;
+	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+		snprintf(e->msg, sizeof e->msg, "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+/* Sends req and reads the answer to its end (ack, error or end of dump), giving every data
+ * message to cb. Returns 0 or -errno, with err set to the kernel's message (or strerror). */
+static int nsw_tc_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data, char *err, size_t errlen)
+{
+	static char buf[32768]; /* a dump answer: MNL_SOCKET_DUMP_SIZE */
+	struct nsw_nl_err e = {""};
+	int ret = 0, one = 1;
+	if (!nsw_qos_nl) {
+		nsw_qos_nl = mnl_socket_open(NETLINK_ROUTE);
+		if (!nsw_qos_nl || mnl_socket_bind(nsw_qos_nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "netlink: %s", strerror(errno));
+			nsw_qos_nl_close();
+			return ret;
+		}
+		/* The kernel's reason, and not our request echoed back with it. */
+		mnl_socket_setsockopt(nsw_qos_nl, NETLINK_EXT_ACK, &one, sizeof one);
+		mnl_socket_setsockopt(nsw_qos_nl, NETLINK_CAP_ACK, &one, sizeof one);
+		nsw_qos_seq = (unsigned)time(NULL);
+	}
+	unsigned portid = mnl_socket_get_portid(nsw_qos_nl);
+	req->nlmsg_seq = ++nsw_qos_seq;
+	if (mnl_socket_sendto(nsw_qos_nl, req, req->nlmsg_len) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s", strerror(errno));
+		return ret;
+	}
+	for (bool done = false; !done;) {
+		ssize_t got = mnl_socket_recvfrom(nsw_qos_nl, buf, sizeof buf);
+		int n = (int)got;
+		if (got < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "%s", strerror(errno));
+			return ret;
+		}
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; mnl_nlmsg_ok(h, n);
+		     h = mnl_nlmsg_next(h, &n)) {
+			if (h->nlmsg_seq != req->nlmsg_seq || h->nlmsg_pid != portid)
+				continue; /* an answer to an earlier request */
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *me = mnl_nlmsg_get_payload(h);
+				bool whole = mnl_nlmsg_get_payload_len(h) >= sizeof *me;
+				ret = whole ? me->error : -EBADMSG;
+				if (ret && whole && (h->nlmsg_flags & NLM_F_ACK_TLVS)) {
+					/* The TLVs follow the error, and our request unless capped. */
+					size_t off = sizeof *me;
+					if (!(h->nlmsg_flags & NLM_F_CAPPED) &&
+					    me->msg.nlmsg_len >= sizeof(struct nlmsghdr))
+						off += me->msg.nlmsg_len - sizeof(struct nlmsghdr);
+					if (mnl_nlmsg_get_payload_len(h) > off)
+						mnl_attr_parse(h, (unsigned)off, nsw_nl_err_attr, &e);
+				}
+				done = true;
+				break;
+			}
+			if (h->nlmsg_type == NLMSG_DONE) {
+				if (mnl_nlmsg_get_payload_len(h) >= sizeof(int))
+					ret = *(int *)mnl_nlmsg_get_payload(h);
+				done = true;
+				break;
+			}
+			if (cb && cb(h, data) < MNL_CB_OK) {
+				ret = -EBADMSG;
+				snprintf(e.msg, sizeof e.msg, "an answer nswitch could not read");
+			}
+		}
+	}
+	if (ret)
+		snprintf(err, errlen, "%s", e.msg[0] ? e.msg : strerror(-ret));
+	return ret;
+}
+
+static struct nlmsghdr *nsw_tc_msg(char *buf, uint16_t type, uint16_t flags, uint32_t ifi,
+				   uint32_t parent, uint32_t handle, uint32_t info)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	struct tcmsg *t = mnl_nlmsg_put_extra_header(nlh, sizeof *t);
+	t->tcm_family = AF_UNSPEC;
+	t->tcm_ifindex = (int)ifi;
+	t->tcm_parent = parent;
+	t->tcm_handle = handle;
+	t->tcm_info = info;
+	return nlh;
+}
+
+/* ---- what is on a device ---- */
+
+struct nsw_tc_stats {
+	uint64_t bytes, pkts, drops;
+};
+
+static void nsw_tc_stats_parse(const struct nlattr *stats2, struct nsw_tc_stats *s)
+{
+	const struct nlattr *a;
+	mnl_attr_for_each_nested(a, stats2) {
+		switch (mnl_attr_get_type(a)) {
+		case TCA_STATS_BASIC:
+			if (mnl_attr_get_payload_len(a) >= 12) {
+				const struct gnet_stats_basic *b = mnl_attr_get_payload(a);
+				s->bytes = b->bytes;
+				if (!s->pkts)
+					s->pkts = b->packets;
+			}
+			break;
+		case TCA_STATS_PKT64:
+			if (mnl_attr_get_payload_len(a) == 8)
+				s->pkts = mnl_attr_get_u64(a);
+			break;
+		case TCA_STATS_QUEUE:
+			if (mnl_attr_get_payload_len(a) >= sizeof(struct gnet_stats_queue))
+				s->drops = ((const struct gnet_stats_queue *)mnl_attr_get_payload(a))->drops;
+			break;
+		}
+	}
+}
+
+struct nsw_qdisc {
+	uint32_t ifindex; /* the device asked about */
+	bool found;
+	char kind[16];
+	uint32_t handle;
+	struct nsw_tc_stats st;
+};
+
+static int nsw_qdisc_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nsw_qdisc *q = data;
+	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	if (nlh->nlmsg_type != RTM_NEWQDISC || t->tcm_parent != TC_H_ROOT ||
+	    (uint32_t)t->tcm_ifindex != q->ifindex)
+		return MNL_CB_OK;
+	q->found = true;
+	q->handle = t->tcm_handle;
+	mnl_attr_for_each(a, nlh, sizeof *t) {
+		if (mnl_attr_get_type(a) == TCA_KIND && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(q->kind, sizeof q->kind, "%s", mnl_attr_get_str(a));
+		else if (mnl_attr_get_type(a) == TCA_STATS2)
+			nsw_tc_stats_parse(a, &q->st);
+	}
+	return MNL_CB_OK;
+}
+
+/* The root qdisc of the device. The kernel's default root (noqueue, pfifo_fast, mq...) has
+ * handle 0, or is not reported at all (found false): nothing anyone made. A dump, filtered
+ * here: a plain get answers only with NLM_F_ECHO, and not at all for a hidden default. */
+static int nsw_root_qdisc(uint32_t ifi, struct nsw_qdisc *q, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	memset(q, 0, sizeof *q);
+	q->ifindex = ifi;
+	struct nlmsghdr *nlh = nsw_tc_msg(buf, RTM_GETQDISC, NLM_F_DUMP, ifi, 0, 0, 0);
+	return nsw_tc_talk(nlh, nsw_qdisc_cb, q, err, errlen);
+}
+
+static bool nsw_qdisc_is_ours(const struct nsw_qdisc *q)
+{
+	return q->found && q->handle == NSW_QOS_HANDLE && !strcmp(q->kind, "htb");
+}
+
+/* An htb class: what the kernel reports, and what we write back. */
+struct nsw_htb_class {
+	uint32_t classid, parent;
+	struct tc_htb_opt opt;
+	uint64_t rate64, ceil64; /* bytes/s */
+	struct nsw_tc_stats st;
+};
+
+struct nsw_htb_classes {
+	int n;
+	struct nsw_htb_class c[16];
+};
+
+static int nsw_class_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nsw_htb_classes *cs = data;
+	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a, *o;
+	if (nlh->nlmsg_type != RTM_NEWTCLASS || TC_H_MAJ(t->tcm_handle) != NSW_QOS_HANDLE ||
+	    cs->n >= (int)(sizeof cs->c / sizeof *cs->c))
+		return MNL_CB_OK;
+	struct nsw_htb_class *c = &cs->c[cs->n];
+	memset(c, 0, sizeof *c);
+	c->classid = t->tcm_handle;
+	c->parent = t->tcm_parent;
+	bool have_opt = false;
+	mnl_attr_for_each(a, nlh, sizeof *t) {
+		if (mnl_attr_get_type(a) == TCA_STATS2)
+			nsw_tc_stats_parse(a, &c->st);
+		if (mnl_attr_get_type(a) != TCA_OPTIONS)
+			continue;
+		mnl_attr_for_each_nested(o, a) {
+			switch (mnl_attr_get_type(o)) {
+			case TCA_HTB_PARMS:
+				if (mnl_attr_get_payload_len(o) >= sizeof c->opt) {
+					memcpy(&c->opt, mnl_attr_get_payload(o), sizeof c->opt);
+					have_opt = true;
+				}
+				break;
+			case TCA_HTB_RATE64:
+				if (mnl_attr_get_payload_len(o) == 8)
+					c->rate64 = mnl_attr_get_u64(o);
+				break;
+			case TCA_HTB_CEIL64:
+				if (mnl_attr_get_payload_len(o) == 8)
+					c->ceil64 = mnl_attr_get_u64(o);
+				break;
+			}
+		}
+	}
+	if (have_opt)
+		cs->n++;
+	return MNL_CB_OK;
+}
+
+/* nswitch's classes on the device (those of qdisc 4e53:). */
+static int nsw_our_classes(uint32_t ifi, struct nsw_htb_classes *cs, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	cs->n = 0;
+	struct nlmsghdr *nlh = nsw_tc_msg(buf, RTM_GETTCLASS, NLM_F_DUMP, ifi, NSW_QOS_HANDLE, 0, 0);
+	return nsw_tc_talk(nlh, nsw_class_cb, cs, err, errlen);
+}
+
+static const struct nsw_htb_class *nsw_class_find(const struct nsw_htb_classes *cs, uint32_t id)
+{
+	for (int i = 0; i < cs->n; i++)
+		if (cs->c[i].classid == id)
+			return &cs->c[i];
+	return NULL;
+}
+
+static uint64_t nsw_class_rate(const struct nsw_htb_class *c)
+{
+	return c->rate64 ? c->rate64 : c->opt.rate.rate;
+}
+
+/* ---- changing the device ---- */
+
+static int nsw_class_put(uint32_t ifi, const struct nsw_htb_class *c, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	/* CREATE without EXCL: makes the class, or changes the one there in place. */
+	struct nlmsghdr *nlh = nsw_tc_msg(buf, RTM_NEWTCLASS, NLM_F_ACK | NLM_F_CREATE, ifi,
+					  c->parent, c->classid, 0);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	struct nlattr *o = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put(nlh, TCA_HTB_PARMS, sizeof c->opt, &c->opt);
+	if (c->rate64 > UINT32_MAX)
+		mnl_attr_put_u64(nlh, TCA_HTB_RATE64, c->rate64);
+	if (c->ceil64 > UINT32_MAX)
+		mnl_attr_put_u64(nlh, TCA_HTB_CEIL64, c->ceil64);
+	mnl_attr_nest_end(nlh, o);
+	return nsw_tc_talk(nlh, NULL, NULL, err, errlen);
+}
+
+static int nsw_class_del(uint32_t ifi, uint32_t classid, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nsw_tc_msg(buf, RTM_DELTCLASS, NLM_F_ACK, ifi, 0, classid, 0);
+	return nsw_tc_talk(nlh, NULL, NULL, err, errlen);
+}
+
+static int nsw_qdisc_add(uint32_t ifi, uint32_t defcls, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	/* EXCL and no REPLACE: the kernel itself refuses to replace a root someone made. */
+	struct nlmsghdr *nlh = nsw_tc_msg(buf, RTM_NEWQDISC, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+					  ifi, TC_H_ROOT, NSW_QOS_HANDLE, 0);
+	struct tc_htb_glob g = {.version = 3, .rate2quantum = 10, .defcls = defcls};
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	struct nlattr *o = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put(nlh, TCA_HTB_INIT, sizeof g, &g);
+	mnl_attr_nest_end(nlh, o);
+	return nsw_tc_talk(nlh, NULL, NULL, err, errlen);
+}
+
+/* Deletes the root qdisc only if it is nswitch's: the kernel checks handle and kind. */
+static int nsw_qdisc_del(uint32_t ifi, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nsw_tc_msg(buf, RTM_DELQDISC, NLM_F_ACK, ifi, TC_H_ROOT,
+					  NSW_QOS_HANDLE, 0);
+	mnl_attr_put_strz(nlh, TCA_KIND, "htb");
+	return nsw_tc_talk(nlh, NULL, NULL, err, errlen);
+}
+
+static int nsw_filter_add(uint32_t ifi, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	libbpf_set_print(NULL);
+	struct nsw_qos_cls *skel = nsw_qos_cls__open_and_load();
+	if (!skel) {
+		int r = -errno;
+		snprintf(err, errlen, "cannot load the classifier: %s", strerror(errno));
+		return r ? r : -EINVAL;
+	}
+	struct nlmsghdr *nlh = nsw_tc_msg(
+		buf, RTM_NEWTFILTER, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, ifi, NSW_QOS_HANDLE,
+		NSW_QOS_FILTER_HANDLE, TC_H_MAKE((uint32_t)NSW_QOS_FILTER_PRIO << 16, htons(ETH_P_ALL)));
+	mnl_attr_put_strz(nlh, TCA_KIND, "bpf");
+	struct nlattr *o = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put_u32(nlh, TCA_BPF_FD, (uint32_t)bpf_program__fd(skel->progs.nsw_qos_classify));
+	mnl_attr_put_strz(nlh, TCA_BPF_NAME, "nsw_qos_classify");
+	mnl_attr_nest_end(nlh, o);
+	int r = nsw_tc_talk(nlh, NULL, NULL, err, errlen);
+	nsw_qos_cls__destroy(skel); /* the filter holds the program now */
+	return r;
+}
+
+static int nsw_filter_del(uint32_t ifi, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nsw_tc_msg(
+		buf, RTM_DELTFILTER, NLM_F_ACK, ifi, NSW_QOS_HANDLE, NSW_QOS_FILTER_HANDLE,
+		TC_H_MAKE((uint32_t)NSW_QOS_FILTER_PRIO << 16, htons(ETH_P_ALL)));
+	mnl_attr_put_strz(nlh, TCA_KIND, "bpf");
+	return nsw_tc_talk(nlh, NULL, NULL, err, errlen);
+}
+
+struct nsw_filter_seen {
+	bool found;
+};
+
+static int nsw_filter_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct tcmsg *t = mnl_nlmsg_get_payload(nlh);
+	if (nlh->nlmsg_type == RTM_NEWTFILTER && t->tcm_handle == NSW_QOS_FILTER_HANDLE &&
+	    TC_H_MAJ(t->tcm_info) >> 16 == NSW_QOS_FILTER_PRIO)
+		((struct nsw_filter_seen *)data)->found = true;
+	return MNL_CB_OK;
+}
+
+static int nsw_filter_present(uint32_t ifi, bool *found, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nsw_filter_seen s = {false};
+	struct nlmsghdr *nlh = nsw_tc_msg(buf, RTM_GETTFILTER, NLM_F_DUMP, ifi, NSW_QOS_HANDLE, 0, 0);
+	int r = nsw_tc_talk(nlh, nsw_filter_cb, &s, err, errlen);
+	*found = s.found;
+	return r;
+}
+
+/* The class parameters of a VF rate of bps bytes/s: the VF's class, and the leaf of 802.1p
+ * class pcp (pcp < 0: the VF's class). */
+static struct nsw_htb_class nsw_class_plan(uint64_t bps, int pcp)
+{
+	struct nsw_htb_class c = {0};
+	/* Bucket depth: 10 ms at the rate, and at least two full frames. */
+	uint64_t ns = 10000000ull, two = 2ull * 1514 * 1000000000ull / bps;
+	if (two > ns)
+		ns = two;
+	uint64_t rate = pcp < 0 ? bps : (bps / 1000 ? bps / 1000 : 1);
+	c.classid = pcp < 0 ? NSW_QOS_ROOT_CLASS : NSW_QOS_CLASSID((unsigned)pcp);
+	c.parent = pcp < 0 ? NSW_QOS_HANDLE : NSW_QOS_ROOT_CLASS;
+	c.opt.rate.rate = rate > UINT32_MAX ? UINT32_MAX : (uint32_t)rate;
+	c.opt.ceil.rate = bps > UINT32_MAX ? UINT32_MAX : (uint32_t)bps;
+	/* A link layer named: the kernel computes the rate itself, no table needed. */
+	c.opt.rate.linklayer = c.opt.ceil.linklayer = TC_LINKLAYER_ETHERNET;
+	c.rate64 = rate;
+	c.ceil64 = bps;
+	c.opt.buffer = c.opt.cbuffer = (uint32_t)(ns >> NSW_PSCHED_SHIFT);
+	c.opt.quantum = NSW_QOS_QUANTUM;
+	c.opt.prio = pcp < 0 ? 0 : 7u - (unsigned)pcp;
+	return c;
+}
+
+/* One step of a `qos set` and how to take it back. */
+enum nsw_undo_kind { NSW_UNDO_QDISC, NSW_UNDO_CLASS_DEL, NSW_UNDO_CLASS_PUT, NSW_UNDO_FILTER };
+struct nsw_undo {
+	enum nsw_undo_kind kind;
+	struct nsw_htb_class old; /* NSW_UNDO_CLASS_PUT: as it was; _DEL: its id */
+};
+struct nsw_undo_log {
+	int n;
+	struct nsw_undo u[2 + 1 + NSW_QOS_NLEAVES];
+};
+
+/* Takes back every step, last first. Returns 0, or the first failure (in err). */
+static int nsw_undo_all(uint32_t ifi, struct nsw_undo_log *log, char *err, size_t errlen)
+{
+	int first = 0;
+	char e[256];
+	for (int i = log->n - 1; i >= 0; i--) {
+		const struct nsw_undo *u = &log->u[i];
+		int r = 0;
+		switch (u->kind) {
+		case NSW_UNDO_QDISC:
+			r = nsw_qdisc_del(ifi, e, sizeof e);
+			break;
+		case NSW_UNDO_CLASS_DEL:
+			r = nsw_class_del(ifi, u->old.classid, e, sizeof e);
+			break;
+		case NSW_UNDO_CLASS_PUT: {
+			/* As the kernel reported it: rates above 32 bits came in the 64-bit fields. */
+			struct nsw_htb_class c = u->old;
+			if (!c.rate64)
+				c.rate64 = c.opt.rate.rate;
+			if (!c.ceil64)
+				c.ceil64 = c.opt.ceil.rate;
+			r = nsw_class_put(ifi, &c, e, sizeof e);
+			break;
+		}
+		case NSW_UNDO_FILTER:
+			r = nsw_filter_del(ifi, e, sizeof e);
+			break;
+		}
+		if (r && !first) {
+			first = r;
+			snprintf(err, errlen, "%s", e);
+		}
+	}
+	log->n = 0;
+	return first;
+}
+
+/* Makes the device's root the VF rate of bps bytes/s, nswitch's qdisc made or changed in
+ * place. On failure everything done is undone and the reason is in err. */
+static int nsw_rate_apply(uint32_t ifi, const char *dev, uint64_t bps, struct nsw_undo_log *log,
+			  char *err, size_t errlen)
+{
+	struct nsw_qdisc q;
+	struct nsw_htb_classes cs = {0};
+	char e[256];
+	int r = nsw_root_qdisc(ifi, &q, e, sizeof e);
+	log->n = 0;
+	if (r) {
+		snprintf(err, errlen, "cannot read the qdiscs of %s: %s", dev, e);
+		return r;
+	}
+	bool ours = nsw_qdisc_is_ours(&q);
+	if (!ours && q.handle) {
+		snprintf(err, errlen, "%s has a root qdisc nswitch did not make (%s %x:), left as it "
+			 "is; remove it first", dev, q.kind, q.handle >> 16);
+		return -EEXIST;
+	}
+	bool have_filter = false;
+	if (ours && ((r = nsw_our_classes(ifi, &cs, e, sizeof e)) ||
+		     (r = nsw_filter_present(ifi, &have_filter, e, sizeof e)))) {
+		snprintf(err, errlen, "cannot read nswitch's qdisc on %s: %s", dev, e);
+		return r;
+	}
+	if (!ours) {
+		r = nsw_qdisc_add(ifi, NSW_QOS_CLASSID(0) & 0xffff, e, sizeof e);
+		if (r) {
+			snprintf(err, errlen, "cannot add an htb qdisc to %s: %s", dev, e);
+			return r;
+		}
+		log->u[log->n++] = (struct nsw_undo){.kind = NSW_UNDO_QDISC};
+	}
+	for (int pcp = -1; pcp < NSW_QOS_NLEAVES; pcp++) {
+		struct nsw_htb_class c = nsw_class_plan(bps, pcp);
+		const struct nsw_htb_class *was = nsw_class_find(&cs, c.classid);
+		r = nsw_class_put(ifi, &c, e, sizeof e);
+		if (r) {
+			snprintf(err, errlen, "cannot set htb class %x:%x on %s: %s", c.classid >> 16,
+				 c.classid & 0xffff, dev, e);
+			goto undo;
+		}
+		struct nsw_undo *u = &log->u[log->n++];
+		u->kind = was ? NSW_UNDO_CLASS_PUT : NSW_UNDO_CLASS_DEL;
+		u->old = was ? *was : c;
+	}
+	if (!have_filter) {
+		r = nsw_filter_add(ifi, e, sizeof e);
+		if (r) {
+			snprintf(err, errlen, "cannot attach the 802.1p classifier on %s: %s", dev, e);
+			goto undo;
+		}
+		log->u[log->n++] = (struct nsw_undo){.kind = NSW_UNDO_FILTER};
+	}
+	return 0;
+undo:;
+	char ue[256];
+	size_t len = strlen(err);
+	if (nsw_undo_all(ifi, log, ue, sizeof ue))
+		snprintf(err + len, errlen - len, "; and undoing failed: %s", ue);
+	return r;
+}
+
+/* ---- arguments and output ---- */
+
+/* "100mbit", "1gbit", "2.5mbps", "2000000" (bit/s): returns bit/s or 0. Plain decimal only:
+ * strtod alone would also take "1e7", "0x1p20", "nan" or " 5". */
+static uint64_t nsw_rate_parse(const char *s)
+{
+	char *end;
+	size_t digits = strspn(s, "0123456789");
+	if (!digits || (s[digits] == '.' && !strspn(s + digits + 1, "0123456789")))
+		return 0;
+	double v = strtod(s, &end);
+	if (end != s + digits + (s[digits] == '.' ? 1 + strspn(s + digits + 1, "0123456789") : 0) ||
+	    !(v > 0) || v > 1e14)
+		return 0;
+	static const struct {
+		const char *u;
+		double m;
+	} units[] = {{"", 1},    {"bit", 1},    {"kbit", 1e3}, {"mbit", 1e6}, {"gbit", 1e9},
+		     {"tbit", 1e12}, {"bps", 8}, {"kbps", 8e3}, {"mbps", 8e6}, {"gbps", 8e9}};
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (!strcasecmp(end, units[i].u))
+			return (uint64_t)(v * units[i].m);
+	return 0;
+}
+
+static void nsw_rate_fmt(uint64_t bits, char *out, size_t len)
+{
+	static const struct {
+		const char *u;
+		uint64_t m;
+	} units[] = {{"tbit", 1000000000000ull}, {"gbit", 1000000000ull}, {"mbit", 1000000ull},
+		     {"kbit", 1000ull}};
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (bits >= units[i].m) {
+			if (bits % units[i].m == 0)
+				snprintf(out, len, "%llu%s", (unsigned long long)(bits / units[i].m), units[i].u);
+			else
+				snprintf(out, len, "%.6g%s", (double)bits / (double)units[i].m, units[i].u);
+			return;
+		}
+	snprintf(out, len, "%llubit", (unsigned long long)bits);
+}
+
+struct nsw_qos_args {
+	unsigned pf, vf;
+	uint64_t rate, pps, burst; /* rate in bit/s */
+};
+
+static void nsw_qos_parse(int argc, char **argv, bool set, struct nsw_qos_args *a)
+{
+	static const char *const words[] = {"pf", "vf", "rate", "pps", "burst"};
+	bool have_pf = false, have_vf = false;
+	unsigned seen = 0;
+	memset(a, 0, sizeof *a);
+	for (int i = 2; i < argc; i += 2) {
+		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v)
+			nsw_fail("qos: \"%s\" needs a value", k);
+		/* A word given twice is refused: which one would count is a guess. */
+		for (unsigned w = 0; w < sizeof words / sizeof *words; w++)
+			if (nsw_matches(k, words[w])) {
+				if (seen & (1u << w))
+					nsw_fail("qos: \"%s\" given twice", words[w]);
+				seen |= 1u << w;
+			}
+		if (nsw_matches(k, "pf")) {
+			a->pf = nsw_arg_uint("PF number", v, NSW_MAX_PFS - 1);
+			have_pf = true;
+		} else if (nsw_matches(k, "vf")) {
+			a->vf = nsw_arg_uint("VF number", v, NSW_MAX_VFS - 1);
+			have_vf = true;
+		} else if (set && nsw_matches(k, "rate")) {
+			a->rate = nsw_rate_parse(v);
+			if (!a->rate)
+				nsw_fail("qos: invalid rate \"%s\" (e.g. 100mbit; zero is no rate)", v);
+			if (a->rate / 8 < NSW_QOS_MIN_BPS || a->rate / 8 > NSW_QOS_MAX_BPS)
+				nsw_fail("qos: rate \"%s\" out of range: 8kbit to 10tbit", v);
+		} else if (set && nsw_matches(k, "pps")) {
+			a->pps = nsw_arg_uint("pps", v, 100000000);
+			if (!a->pps)
+				nsw_fail("qos: invalid pps \"%s\": a rate of zero", v);
+		} else if (set && nsw_matches(k, "burst")) {
+			a->burst = nsw_arg_uint("burst (packets)", v, 1000000);
+			if (!a->burst)
+				nsw_fail("qos: invalid burst \"%s\"", v);
+		} else
+			nsw_fail("qos: unknown argument \"%s\"", k);
+	}
+	if (!have_pf || !have_vf)
+		nsw_fail("qos: missing \"pf P vf V\"");
+	if (set && !a->rate && !a->pps)
+		nsw_fail("qos set: give a rate, a pps, or both");
+	if (set && a->burst && !a->pps)
+		nsw_fail("qos set: burst is the packet-rate policer's: give pps too");
+}
+
+/* The VF's host-end device, or 0 when it has none. */
+static uint32_t nsw_qos_vf_dev(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *dev)
+{
+	uint32_t slot = pf * NSW_MAX_VFS + vf, ifi = 0;
+	bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi);
+	if (!ifi || !if_indextoname(ifi, dev))
+		return 0;
+	return ifi;
+}
+
+/* ---- the verbs ---- */
+
+static void nsw_qos_show(struct nsw_cli_nic *n)
+{
+	int fd_qos = nsw_nic_map(n, "nsw_qos");
+	char dev[IF_NAMESIZE], e[256], rate[32];
+	nsw_out_begin_arr(NULL);
+	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
+		unsigned pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
+		if (!(n->st->vf[pf][vf] & NSW_VF_EN))
+			continue;
+		struct nsw_qos q = {0};
+		bpf_map_lookup_elem(fd_qos, &slot, &q);
+		uint32_t ifi = nsw_qos_vf_dev(n, pf, vf, dev);
+		struct nsw_qdisc qd = {0};
+		struct nsw_htb_classes cs = {0};
+		if (ifi && (nsw_root_qdisc(ifi, &qd, e, sizeof e) ||
+			    (nsw_qdisc_is_ours(&qd) && nsw_our_classes(ifi, &cs, e, sizeof e))))
+			nsw_fail("qos show: cannot read the qdiscs of %s: %s", dev, e);
+		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
+		if (!vc && !q.pps)
+			continue;
+		uint64_t bits = vc ? nsw_class_rate(vc) * 8 : 0;
+		if (vc)
+			nsw_rate_fmt(bits, rate, sizeof rate);
+		else
+			snprintf(rate, sizeof rate, "none");
+		nsw_out_begin_obj(NULL);
+		nsw_out_u64("pf", pf);
+		nsw_out_u64("vf", vf);
+		nsw_out_str("dev", ifi ? dev : "");
+		nsw_out_str("rate", rate);
+		nsw_out_u64("rate_bps", bits);
+		nsw_out_u64("pps", q.pps);
+		nsw_out_u64("qdisc_drops", vc ? qd.st.drops : 0);
+		nsw_out_begin_arr("classes");
+		for (int p = 7; vc && p >= 0; p--) {
+			const struct nsw_htb_class *c = nsw_class_find(&cs, NSW_QOS_CLASSID((unsigned)p));
+			if (!c)
+				continue;
+			nsw_out_begin_obj(NULL);
+			nsw_out_u64("pcp", (unsigned)p);
+			nsw_out_u64("pkts", c->st.pkts);
+			nsw_out_u64("bytes", c->st.bytes);
+			nsw_out_u64("drops", c->st.drops);
+			nsw_out_end_obj();
+		}
+		nsw_out_end_arr();
+		nsw_out_end_obj();
+		nsw_text("vf %u,%u dev %s rate %s pps %llu (802.1p strict priority); "
+			 "dropped by the scheduler %llu\n", pf, vf, ifi ? dev : "none", rate,
+			 (unsigned long long)q.pps, (unsigned long long)(vc ? qd.st.drops : 0));
+		for (int p = 7; vc && p >= 0; p--) {
+			const struct nsw_htb_class *c = nsw_class_find(&cs, NSW_QOS_CLASSID((unsigned)p));
+			if (c && c->st.pkts)
+				nsw_text("    pcp %d: %llu frames, %llu bytes sent, %llu dropped\n", p,
+					 (unsigned long long)c->st.pkts, (unsigned long long)c->st.bytes,
+					 (unsigned long long)c->st.drops);
+		}
+	}
+	nsw_out_end_arr();
+	nsw_out_finish();
+	close(fd_qos);
+}
+
+static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
+{
+	char dev[IF_NAMESIZE], err[512];
+	if (!(n->st->vf[a->pf][a->vf] & NSW_VF_EN))
+		nsw_fail("qos: no VF %u,%u", a->pf, a->vf);
+	if (n->meta.mode != NSW_MODE_TC)
+		nsw_fail("qos: NIC %s is in mode %s, which bypasses the host-side scheduler; "
+			 "use mode tc", n->name, n->meta.mode == NSW_MODE_XDP ? "xdp" : "tc-peer");
+	uint32_t ifi = nsw_qos_vf_dev(n, a->pf, a->vf, dev);
+	if (!ifi)
+		nsw_fail("qos: VF %u,%u has no device", a->pf, a->vf);
+	int fd_qos = nsw_nic_map(n, "nsw_qos");
+	uint32_t slot = a->pf * NSW_MAX_VFS + a->vf;
+	struct nsw_qos q = {0};
+	bpf_map_lookup_elem(fd_qos, &slot, &q);
+	struct nsw_undo_log log = {0};
+	if (a->rate && nsw_rate_apply(ifi, dev, a->rate / 8, &log, err, sizeof err))
+		nsw_fail("qos: %s", err);
+	/* The policer's record also keeps the device that has the rate, so the rate can be
+	 * found and removed after the VF has lost its device (vf del). */
+	bool write = a->pps || (a->rate && q.rate_ifindex != ifi);
+	if (a->rate)
+		q.rate_ifindex = ifi;
+	if (a->pps) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		q.pps = a->pps;
+		q.burst = a->burst ? a->burst : a->pps / 100 > 8 ? a->pps / 100 : 8;
+		q.tokens = q.burst * 1000000000ull;
+		q.last_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	}
+	if (write && bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
+		int e = errno;
+		char ue[256] = "";
+		if (nsw_undo_all(ifi, &log, ue, sizeof ue))
+			nsw_fail("qos: cannot record the limits: %s; and undoing the rate failed: %s",
+				 strerror(e), ue);
+		nsw_fail("qos: cannot record the limits: %s", strerror(e));
+	}
+	close(fd_qos);
+	nsw_features_refresh(n);
+}
+
+/* Removes nswitch's qdisc from device ifi, if it has it. */
+static int nsw_rate_remove(uint32_t ifi, char *err, size_t errlen)
+{
+	char dev[IF_NAMESIZE], e[256];
+	struct nsw_qdisc qd;
+	if (!ifi || !if_indextoname(ifi, dev))
+		return 0; /* no device, no qdisc */
+	int r = nsw_root_qdisc(ifi, &qd, e, sizeof e);
+	if (!r && nsw_qdisc_is_ours(&qd))
+		r = nsw_qdisc_del(ifi, e, sizeof e);
+	if (r)
+		snprintf(err, errlen, "cannot remove nswitch's qdisc from %s: %s", dev, e);
+	return r;
+}
+
+/* Removes VF pf,vf's rate (nswitch's qdisc only, on the VF's device and on the one recorded
+ * when the rate was set) and its packet rate. Returns 0, or fills err. */
+static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t errlen)
+{
+	uint32_t slot = pf * NSW_MAX_VFS + vf, ifi = 0;
+	int fd_qos = nsw_nic_map(n, "nsw_qos");
+	struct nsw_qos q = {0};
+	bpf_map_lookup_elem(fd_qos, &slot, &q);
+	bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi);
+	int r = nsw_rate_remove(ifi, err, errlen);
+	if (!r && q.rate_ifindex != ifi)
+		r = nsw_rate_remove(q.rate_ifindex, err, errlen);
+	/* The record goes last: after a failure it still says where the qdisc is. */
+	if (!r && (q.pps || q.rate_ifindex)) {
+		memset(&q, 0, sizeof q);
+		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
+			r = -errno;
+			snprintf(err, errlen, "cannot clear the packet rate of VF %u,%u: %s", pf, vf,
+				 strerror(errno));
+		}
+		nsw_features_refresh(n);
+	}
+	close(fd_qos);
+	return r;
+}
+
+static void nsw_qos_del(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
+{
+	char err[512];
+	if (!(n->st->vf[a->pf][a->vf] & NSW_VF_EN))
+		nsw_fail("qos: no VF %u,%u", a->pf, a->vf);
+	if (nsw_qos_remove(n, a->pf, a->vf, err, sizeof err))
+		nsw_fail("qos: %s", err);
+}
+
+void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf)
+{
+	char err[512];
+	if (pf < NSW_MAX_PFS && vf < NSW_MAX_VFS && nsw_qos_remove(n, pf, vf, err, sizeof err))
+		fprintf(stderr, "nswitch: warning: qos of VF %u,%u: %s\n", pf, vf, err);
+	nsw_qos_nl_close();
+}
+
+int nsw_cmd_qos(int argc, char **argv)
+{
+	struct nsw_cli_nic n;
+	struct nsw_qos_args a;
+	if (argc < 2)
+		nsw_fail("usage: nswitch qos set|del NIC pf P vf V [rate RATE] [pps N] [burst N] | qos show NIC");
+	bool set = nsw_matches(argv[0], "set"), del = nsw_matches(argv[0], "del");
+	bool show = nsw_matches(argv[0], "show");
+	if (!set && !del && !show)
+		nsw_fail("qos: unknown command \"%s\": set, del or show", argv[0]);
+	nsw_nic_open(&n, argv[1]);
+	if (show) {
+		if (argc > 2)
+			nsw_fail("qos show: unknown argument \"%s\"", argv[2]);
+		nsw_qos_show(&n);
+	} else {
+		nsw_qos_parse(argc, argv, set, &a);
+		if (set)
+			nsw_qos_set(&n, &a);
+		else
+			nsw_qos_del(&n, &a);
+	}
+	nsw_qos_nl_close();
+	nsw_nic_close(&n);
+	return 0;
+}
