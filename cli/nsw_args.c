@@ -56,11 +56,18 @@ static bool nsw_fixed9(const char *s, size_t len, unsigned long long scale,
 	/* value * scale / 10^9, exact: ip * scale + fp * scale / 10^9 */
 	if (scale && ip > max / scale)
 		return false;
-	unsigned long long whole = ip * scale;
-	unsigned long long frac = fp * scale; /* fp < 10^9, scale <= 8e9: fits in 64 bits */
-	if (frac % 1000000000ull)
+	unsigned long long whole = ip * scale, frac;
+	if (scale % 1000000000ull == 0) {
+		frac = fp * (scale / 1000000000ull); /* fp < 10^9 and scale <= 10^13: no overflow */
+	} else {
+		frac = fp * scale; /* scale < 10^9 here */
+		if (frac % 1000000000ull)
+			return false;
+		frac /= 1000000000ull;
+	}
+	if (frac > max - whole)
 		return false;
-	whole += frac / 1000000000ull;
+	whole += frac;
 	if (whole > max)
 		return false;
 	*out = whole;
@@ -80,9 +87,9 @@ static const struct {
 	unsigned long long mult; /* bit/s per unit */
 } nsw_rate_units[] = {{"", 1}, {"bit", 1},       {"kbit", 1000ull},     {"mbit", 1000000ull},
 		      {"gbit", 1000000000ull}, {"bps", 8},     {"kbps", 8000ull},
-		      {"mbps", 8000000ull},    {"gbps", 8000000000ull}};
+		      {"mbps", 8000000ull},    {"gbps", 8000000000ull}, {"tbit", 1000000000000ull}};
 
-#define NSW_RATE_MAX 1000000000000ull /* 1 Tbit/s */
+#define NSW_RATE_MAX 10000000000000ull /* 10 Tbit/s */
 
 static bool nsw_rate(const char *s, unsigned long long *out)
 {
@@ -195,8 +202,8 @@ static int nsw_args_value(const struct nsw_arg_spec *a, const char *v, struct ns
 		if (nsw_rate(v, &o->u))
 			return 0;
 		snprintf(err, errlen,
-			 "invalid %s \"%s\": a whole number of bit/s with a unit (bit, kbit, mbit, "
-			 "gbit, bps, kbps, mbps, gbps), e.g. 100mbit",
+			 "invalid %s \"%s\": a whole number of bit/s up to 10tbit, with a unit (bit, "
+			 "kbit, mbit, gbit, tbit, bps, kbps, mbps, gbps), e.g. 100mbit",
 			 what, v);
 		return -1;
 	}

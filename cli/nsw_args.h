@@ -22,7 +22,8 @@ enum nsw_arg_kind {
 	NSW_ARG_STR,     /* non-empty, at most max bytes, no control characters */
 	NSW_ARG_ENUM,    /* one of choices (exact) */
 	NSW_ARG_SECONDS, /* decimal seconds, fraction allowed, 0 < s <= max */
-	NSW_ARG_RATE,    /* bit/s: decimal, bare or with bit, kbit, mbit, gbit, bps, kbps, mbps, gbps */
+	NSW_ARG_RATE,    /* bit/s, at most 10 Tbit/s: decimal, bare or with bit, kbit, mbit, gbit,
+			  * tbit, bps, kbps, mbps, gbps */
 };
 
 struct nsw_arg_spec {

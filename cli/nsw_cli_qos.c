@@ -41,6 +41,7 @@
 #include <linux/rtnetlink.h>
 
 #include "nsw_cli.h"
+#include "nsw_cli_words.h"
 #include "../bpf/nsw_qos.h"
 #include "nsw_qos_cls.skel.h"
 
@@ -563,29 +564,6 @@ undo:;
 
 /* ---- arguments and output ---- */
 
-/* "100mbit", "1gbit", "2.5mbps", "2000000" (bit/s): returns bit/s or 0. Plain decimal only:
- * strtod alone would also take "1e7", "0x1p20", "nan" or " 5". */
-static uint64_t nsw_rate_parse(const char *s)
-{
-	char *end;
-	size_t digits = strspn(s, "0123456789");
-	if (!digits || (s[digits] == '.' && !strspn(s + digits + 1, "0123456789")))
-		return 0;
-	double v = strtod(s, &end);
-	if (end != s + digits + (s[digits] == '.' ? 1 + strspn(s + digits + 1, "0123456789") : 0) ||
-	    !(v > 0) || v > 1e14)
-		return 0;
-	static const struct {
-		const char *u;
-		double m;
-	} units[] = {{"", 1},    {"bit", 1},    {"kbit", 1e3}, {"mbit", 1e6}, {"gbit", 1e9},
-		     {"tbit", 1e12}, {"bps", 8}, {"kbps", 8e3}, {"mbps", 8e6}, {"gbps", 8e9}};
-	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-		if (!strcasecmp(end, units[i].u))
-			return (uint64_t)(v * units[i].m);
-	return 0;
-}
-
 static void nsw_rate_fmt(uint64_t bits, char *out, size_t len)
 {
 	static const struct {
@@ -611,46 +589,25 @@ struct nsw_qos_args {
 
 static void nsw_qos_parse(int argc, char **argv, bool set, struct nsw_qos_args *a)
 {
-	static const char *const words[] = {"pf", "vf", "rate", "pps", "burst"};
-	bool have_pf = false, have_vf = false;
-	unsigned seen = 0;
+	struct nsw_arg_val v[NSW_W_QOS_N];
+	nsw_args_cli(nsw_words_qos, NSW_W_QOS_N, argc - 2, argv + 2, v, set ? "qos set" : "qos");
+	if (!set)
+		for (unsigned w = NSW_W_QOS_RATE; w < NSW_W_QOS_N; w++)
+			if (v[w].set)
+				nsw_fail("qos: unknown argument \"%s\"", nsw_words_qos[w].word);
 	memset(a, 0, sizeof *a);
-	for (int i = 2; i < argc; i += 2) {
-		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v)
-			nsw_fail("qos: \"%s\" needs a value", k);
-		/* A word given twice is refused: which one would count is a guess. */
-		for (unsigned w = 0; w < sizeof words / sizeof *words; w++)
-			if (nsw_matches(k, words[w])) {
-				if (seen & (1u << w))
-					nsw_fail("qos: \"%s\" given twice", words[w]);
-				seen |= 1u << w;
-			}
-		if (nsw_matches(k, "pf")) {
-			a->pf = nsw_arg_uint("PF number", v, NSW_MAX_PFS - 1);
-			have_pf = true;
-		} else if (nsw_matches(k, "vf")) {
-			a->vf = nsw_arg_uint("VF number", v, NSW_MAX_VFS - 1);
-			have_vf = true;
-		} else if (set && nsw_matches(k, "rate")) {
-			a->rate = nsw_rate_parse(v);
-			if (!a->rate)
-				nsw_fail("qos: invalid rate \"%s\" (e.g. 100mbit; zero is no rate)", v);
-			if (a->rate / 8 < NSW_QOS_MIN_BPS || a->rate / 8 > NSW_QOS_MAX_BPS)
-				nsw_fail("qos: rate \"%s\" out of range: 8kbit to 10tbit", v);
-		} else if (set && nsw_matches(k, "pps")) {
-			a->pps = nsw_arg_uint("pps", v, 100000000);
-			if (!a->pps)
-				nsw_fail("qos: invalid pps \"%s\": a rate of zero", v);
-		} else if (set && nsw_matches(k, "burst")) {
-			a->burst = nsw_arg_uint("burst (packets)", v, 1000000);
-			if (!a->burst)
-				nsw_fail("qos: invalid burst \"%s\"", v);
-		} else
-			nsw_fail("qos: unknown argument \"%s\"", k);
-	}
-	if (!have_pf || !have_vf)
-		nsw_fail("qos: missing \"pf P vf V\"");
+	a->pf = (unsigned)v[NSW_W_QOS_PF].u;
+	a->vf = (unsigned)v[NSW_W_QOS_VF].u;
+	a->rate = v[NSW_W_QOS_RATE].u;
+	a->pps = v[NSW_W_QOS_PPS].u;
+	a->burst = v[NSW_W_QOS_BURST].u;
+	if (a->rate && (a->rate / 8 < NSW_QOS_MIN_BPS || a->rate / 8 > NSW_QOS_MAX_BPS))
+		nsw_fail("qos: rate \"%llubit\" out of range: 8kbit to 10tbit",
+			 (unsigned long long)a->rate);
+	if (v[NSW_W_QOS_PPS].set && !a->pps)
+		nsw_fail("qos: invalid pps \"0\": a rate of zero");
+	if (v[NSW_W_QOS_BURST].set && !a->burst)
+		nsw_fail("qos: invalid burst \"0\"");
 	if (set && !a->rate && !a->pps)
 		nsw_fail("qos set: give a rate, a pps, or both");
 	if (set && a->burst && !a->pps)

@@ -91,7 +91,7 @@ NSW_TEST(args_rates_whole_bits)
 	CHECK_EQ(parse(QOS, v, "pf 0 vf 1 rate 1gbps"), 0);
 	CHECK_EQ(v[NSW_W_QOS_RATE].u, 8000000000ull);
 	const char *bad[] = {"0bit", "1.5bit", "nan", "1e6", "-5mbit", "5 mbit", "5furlongs",
-			     "2tbit", "1001gbit"};
+			     "11tbit", "10001gbit", "1.0000000001gbit"};
 	char line[64];
 	for (unsigned i = 0; i < sizeof bad / sizeof *bad; i++) {
 		snprintf(line, sizeof line, "pf 0 vf 1 rate %s", bad[i]);
