@@ -45,6 +45,9 @@ refused() {
 		[[ $(rules_now) == "$before" ]] ||
 			fail "$how $(basename "$file"): a refused replace changed the live rules"
 	done
+	err=$("$NSW" -j acl replace "$NIC" pf 0 vf 1 dir in file "$file" 2>&1 >/dev/null) || true
+	jq -e --arg l "acl: line $line: " '.error | startswith($l)' <<<"$err" >/dev/null ||
+		fail "-j $(basename "$file"): no JSON error naming line $line: $err"
 }
 
 # bad NAME LINE PATTERN TEXT: TEXT (printf format) as a rule file, refused at LINE.
