@@ -1,11 +1,16 @@
 /* fuzz_acl_parse.c - libFuzzer target over the ACL rule text (cli/nsw_acl_text.c).
- * Input: the text of a rule file, any bytes. Property: it is refused with one line naming a
- * line of the input, or each of its rules has no value bit outside its mask, and the rules
- * printed by nsw_acl_rule_format (what `acl show` prints), one per line, parse back to the same
- * rules (compared as structs) and print the same text again. The NIC that mirror targets are
+ * Input: the text of a rule file, any bytes; or, when the first byte is 0 (text with a NUL is
+ * refused anyway), bytes that choose the fields and values of rules written out as text by
+ * gen_rules, so every value of every field is reached, not only those near the seeds' (a
+ * formatter wrong for one prefix length is found this way). Property: the text is refused with
+ * one line naming a line of it, or each of its rules has no value bit outside its mask, and the
+ * rules printed by nsw_acl_rule_format (what `acl show` prints), one per line, parse back to the
+ * same rules (compared as structs) and print the same text again. The NIC that mirror targets are
  * checked against is fixed: VFs 0..3 of PF 0 and VF 9 of PF 1. ASan and UBSan watch every
  * read; tests/run runs it bounded by NSW_FUZZ_SECONDS over tests/fuzz/acl_corpus with the
  * dictionary tests/fuzz/acl.dict. */
+#include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +57,99 @@ static size_t format_all(const struct nsw_acl_text *t, char *out)
 	return o;
 }
 
+/* Bytes as choices; 0 once they run out. */
+struct choices {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint32_t take(struct choices *c, int bytes)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < bytes; i++) {
+		v = v << 8 | (c->n ? *c->p : 0);
+		if (c->n) {
+			c->p++;
+			c->n--;
+		}
+	}
+	return v;
+}
+
+static size_t gen_mac(struct choices *c, char *out, size_t len, const char *word, bool mask)
+{
+	char a[18], m[18];
+	uint64_t v = (uint64_t)take(c, 2) << 32 | take(c, 4);
+	uint64_t mk = (uint64_t)take(c, 2) << 32 | take(c, 4);
+	nsw_mac_format(v, a);
+	nsw_mac_format(mk, m);
+	return (size_t)snprintf(out, len, " %s %s%s%s", word, a, mask ? "/" : "", mask ? m : "");
+}
+
+static size_t gen_prefix(struct choices *c, char *out, size_t len, const char *word, bool v6)
+{
+	uint8_t b[16];
+	char a[64];
+	for (int i = 0; i < 16; i++)
+		b[i] = (uint8_t)take(c, 1);
+	inet_ntop(v6 ? AF_INET6 : AF_INET, b, a, sizeof a);
+	unsigned plen = take(c, 1) % (v6 ? 129 : 33);
+	return (size_t)snprintf(out, len, " %s %s/%u", word, a, plen);
+}
+
+/* Rules whose fields and values the bytes choose, as text: mostly valid, so the values are
+ * what the round trip sees; the rest is refused like any other text. */
+static size_t gen_rules(struct choices *c, char *out, size_t len)
+{
+	static const char *const protos[] = {"tcp", "udp", "sctp", "icmp", "icmpv6", "0", "47"};
+	size_t o = 0;
+#define GEN(...) o += (size_t)snprintf(out + o, len - o, __VA_ARGS__)
+	for (int r = 0; r < 16 && c->n && len - o > NSW_ACL_LINE_LEN; r++) {
+		uint32_t f = take(c, 2);
+		bool v6 = f & 0x8000;
+		GEN("prio %u", take(c, 4) & 0xfffffff);
+		if (f & 1)
+			o += gen_mac(c, out + o, len - o, "src", f & 0x4000);
+		if (f & 2)
+			o += gen_mac(c, out + o, len - o, "dst", f & 0x4000);
+		if (f & 4)
+			GEN(" ethertype %04x", v6 ? 0x86dd : (f & 0x2000) ? 0x0800 : take(c, 2) | 0x600);
+		if (f & 8)
+			GEN(" vlan %u", take(c, 2) % 4095);
+		if (f & 16)
+			GEN(" pcp %u", take(c, 1) % 8);
+		if (f & 32)
+			o += gen_prefix(c, out + o, len - o, "src-ip", v6);
+		if (f & 64)
+			o += gen_prefix(c, out + o, len - o, "dst-ip", v6);
+		if (f & 128)
+			GEN(" proto %s", protos[take(c, 1) % (sizeof protos / sizeof *protos)]);
+		if (f & 256)
+			GEN(" sport %u", take(c, 2));
+		if (f & 512)
+			GEN(" dport %u", take(c, 2));
+		unsigned a = take(c, 1) % 3;
+		GEN(" action %s", a == 0 ? "allow" : a == 1 ? "drop" : "mirror");
+		if (a == 2)
+			GEN(" to %u,%u", take(c, 1) % 2, take(c, 1) % 12);
+		GEN("\n");
+	}
+#undef GEN
+	return o;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char err[NSW_ACL_ERR_LEN];
+	char *in;
+	if (size && data[0] == 0) {
+		struct choices c = {data + 1, size - 1};
+		static char gen[16 * NSW_ACL_LINE_LEN * 2];
+		size = gen_rules(&c, gen, sizeof gen);
+		data = (const uint8_t *)gen;
+	}
 	/* A heap copy of exactly the input, so any read past it is caught. */
-	char *in = malloc(size ? size : 1);
+	in = malloc(size ? size : 1);
 	if (!in)
 		return 0;
 	memcpy(in, data, size);
