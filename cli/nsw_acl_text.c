@@ -8,7 +8,7 @@
  * parsed rule parses back to the same rule (tests/fuzz/fuzz_acl_parse.c checks both).
  * No NIC, no BPF, no exit(): errors are returned. Who may touch it: the CLI's acl command
  * uses it; a new rule word goes into nsw_fields, nsw_rule_parse and nsw_acl_match_format
- * together, and into the fuzzer's dictionary. */
+ * together, and into the fuzzer's generator (gen_rules) and seeds. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <stdarg.h>

@@ -7,8 +7,9 @@
  * rules printed by nsw_acl_rule_format (what `acl show` prints), one per line, parse back to the
  * same rules (compared as structs) and print the same text again. The NIC that mirror targets are
  * checked against is fixed: VFs 0..3 of PF 0 and VF 9 of PF 1. ASan and UBSan watch every
- * read; tests/run runs it bounded by NSW_FUZZ_SECONDS over tests/fuzz/acl_corpus with the
- * dictionary tests/fuzz/acl.dict. */
+ * read; tests/run runs it bounded by NSW_FUZZ_SECONDS over tests/fuzz/acl_corpus (the
+ * rule words come from the seeds and from libFuzzer's tracing of strcmp: a dictionary added
+ * no coverage). */
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
