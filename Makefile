@@ -98,7 +98,12 @@ $(B)/fuzz_args: tests/fuzz/fuzz_args.c cli/nsw_args.c cli/nsw_cli_words.c cli/ns
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		tests/fuzz/fuzz_args.c cli/nsw_args.c cli/nsw_cli_words.c $(CORE_SRC) -o $@
-fuzz: $(B)/fuzz_decide $(B)/fuzz_args
+# ... and over the ACL rule text: refused, or read back the same from what acl show prints.
+$(B)/fuzz_acl_parse: tests/fuzz/fuzz_acl_parse.c cli/nsw_acl_text.c cli/nsw_acl_text.h $(CORE_SRC) $(CORE_H) | $(B)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		tests/fuzz/fuzz_acl_parse.c cli/nsw_acl_text.c $(CORE_SRC) -o $@
+fuzz: $(B)/fuzz_decide $(B)/fuzz_args $(B)/fuzz_acl_parse
 
 $(B)/bench_decide: bench/bench_decide.c $(CORE_SRC) $(CORE_H) | $(B)
 	$(call msg,CC,$@)
@@ -113,9 +118,9 @@ $(B)/nsw_lineprof: bench/nsw_lineprof.c | $(B)
 bench: $(B)/bench_decide $(B)/bench_features $(B)/nsw_lineprof
 
 # The CLI.
-CLI_SRC := cli/nswitch.c cli/nsw_args.c cli/nsw_cli_words.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c cli/nsw_cli_acl.c \
-	cli/nsw_cli_cap.c cli/nsw_acl_maps.c
-$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
+CLI_SRC := cli/nswitch.c cli/nsw_args.c cli/nsw_cli_words.c cli/nsw_cli_util.c cli/nsw_cli_nic.c \
+	cli/nsw_cli_vf.c cli/nsw_cli_acl.c cli/nsw_cli_cap.c cli/nsw_acl_maps.c cli/nsw_acl_text.c
+$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h cli/nsw_acl_text.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -lpcap -o $@
 $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)

@@ -1,200 +1,24 @@
 /* nsw_cli_acl.c - the `acl` and `mirror` commands: per-VF rule sets, replaced atomically, and
  * SPAN sessions.
- * A replace parses and compiles the whole new set first (core/nsw_acl_ctl.c), writes it beside
- * the live one under a new generation, flips the VF's active word with one store, then removes
- * the old generation: a frame is judged by the old set or by the new one, never by a mix, and
+ * A replace parses (cli/nsw_acl_text.c) and compiles (core/nsw_acl_ctl.c) the whole new set
+ * first, writes it beside the live one under a new generation, flips the VF's active word with
+ * one store, then removes the old generation: a frame is judged by the old set or by the new one, never by a mix, and
  * any error before the flip leaves the live set as it was. */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "nsw_acl_maps.h"
+#include "nsw_acl_text.h"
 #include "nsw_cli.h"
 #include "nsw_cli_words.h"
-
-static const struct {
-	const char *name;
-	uint8_t num;
-} nsw_protos[] = {{"icmp", 1}, {"tcp", 6}, {"udp", 17}, {"icmpv6", 58}, {"sctp", 132}};
-
-static void nsw_mac_mask_arg(const char *s, uint64_t *val, uint64_t *mask, int line)
-{
-	char a[64];
-	snprintf(a, sizeof a, "%s", s);
-	char *slash = strchr(a, '/');
-	*mask = NSW_MAC_MASK;
-	if (slash) {
-		*slash = 0;
-		if (nsw_mac_parse(slash + 1, mask))
-			nsw_fail("rule %d: invalid MAC mask \"%s\"", line, slash + 1);
-	}
-	if (nsw_mac_parse(a, val))
-		nsw_fail("rule %d: invalid MAC \"%s\"", line, a);
-	*val &= *mask;
-}
-
-static void nsw_prefix_arg(const char *s, struct nsw_acl_rule *r, bool src, uint16_t *family,
-			   int line)
-{
-	char a[80];
-	snprintf(a, sizeof a, "%s", s);
-	char *slash = strchr(a, '/');
-	long plen = -1;
-	if (slash) {
-		*slash = 0;
-		char *end;
-		plen = strtol(slash + 1, &end, 10);
-		if (*end || plen < 0)
-			nsw_fail("rule %d: invalid prefix length in \"%s\"", line, s);
-	}
-	uint32_t *v = src ? r->val.sip : r->val.dip, *m = src ? r->mask.sip : r->mask.dip;
-	uint8_t b[16];
-	if (inet_pton(AF_INET, a, b) == 1) {
-		if (plen > 32 || (*family && *family != 0x0800))
-			nsw_fail("rule %d: invalid IPv4 prefix \"%s\"", line, s);
-		*family = 0x0800;
-		plen = plen < 0 ? 32 : plen;
-		m[0] = plen ? ~0u << (32 - plen) : 0;
-		v[0] = ((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]) & m[0];
-	} else if (inet_pton(AF_INET6, a, b) == 1) {
-		if (plen > 128 || (*family && *family != 0x86dd))
-			nsw_fail("rule %d: invalid IPv6 prefix \"%s\"", line, s);
-		*family = 0x86dd;
-		plen = plen < 0 ? 128 : plen;
-		for (int i = 0; i < 4; i++) {
-			long bits = plen - 32 * i;
-			m[i] = bits >= 32 ? ~0u : bits <= 0 ? 0 : ~0u << (32 - bits);
-			v[i] = ((uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
-				(uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3]) & m[i];
-		}
-	} else {
-		nsw_fail("rule %d: invalid IP prefix \"%s\"", line, s);
-	}
-}
-
-/* One rule from words; fails with the rule's line number. */
-static void nsw_rule_parse(char **w, int nw, int line, struct nsw_acl_rule *r,
-			   const struct nsw_nic *st)
-{
-	bool have_prio = false, have_action = false;
-	uint16_t family = 0;
-	*r = (struct nsw_acl_rule){0};
-	for (int i = 0; i < nw; i++) {
-		const char *k = w[i], *v = i + 1 < nw ? w[i + 1] : NULL;
-		if (!strcmp(k, "action")) {
-			if (!v)
-				nsw_fail("rule %d: action needs allow, drop or mirror", line);
-			have_action = true;
-			if (!strcmp(v, "allow"))
-				r->action = NSW_ACL_ALLOW;
-			else if (!strcmp(v, "drop"))
-				r->action = NSW_ACL_DROP;
-			else if (!strcmp(v, "mirror")) {
-				unsigned p, f;
-				r->action = NSW_ACL_MIRROR;
-				if (i + 3 >= nw || strcmp(w[i + 2], "to") ||
-				    sscanf(w[i + 3], "%u,%u", &p, &f) != 2 || p >= NSW_MAX_PFS ||
-				    f >= NSW_MAX_VFS)
-					nsw_fail("rule %d: mirror needs \"to PF,VF\"", line);
-				if (!(st->vf[p][f] & NSW_VF_EN))
-					nsw_fail("rule %d: no VF %u,%u to mirror to", line, p, f);
-				r->mirror_pf = (uint8_t)p;
-				r->mirror_vf = (uint16_t)f;
-				i += 2;
-			} else
-				nsw_fail("rule %d: unknown action \"%s\"", line, v);
-			i++;
-			continue;
-		}
-		if (!v)
-			nsw_fail("rule %d: \"%s\" needs a value", line, k);
-		i++;
-		if (!strcmp(k, "prio")) {
-			char *end;
-			unsigned long p = strtoul(v, &end, 0);
-			if (*end || !*v || p > 0xffffffful)
-				nsw_fail("rule %d: invalid prio \"%s\"", line, v);
-			r->prio = (uint32_t)p;
-			have_prio = true;
-		} else if (!strcmp(k, "src") || !strcmp(k, "dst")) {
-			uint64_t val, mask;
-			nsw_mac_mask_arg(v, &val, &mask, line);
-			*(k[0] == 's' ? &r->val.src : &r->val.dst) = val;
-			*(k[0] == 's' ? &r->mask.src : &r->mask.dst) = mask;
-		} else if (!strcmp(k, "src-oui") || !strcmp(k, "dst-oui")) {
-			uint32_t o;
-			if (nsw_oui_parse(v, &o))
-				nsw_fail("rule %d: invalid OUI \"%s\"", line, v);
-			*(k[0] == 's' ? &r->val.src : &r->val.dst) = (uint64_t)o << 24;
-			*(k[0] == 's' ? &r->mask.src : &r->mask.dst) = 0xffffff000000ull;
-		} else if (!strcmp(k, "ethertype")) {
-			char *end;
-			unsigned long t = strtoul(v, &end, 16);
-			if (*end || t < 0x600 || t > 0xffff)
-				nsw_fail("rule %d: invalid ethertype \"%s\" (hex, >= 0600)", line, v);
-			r->val.ethertype = (uint16_t)t;
-			r->mask.ethertype = 0xffff;
-		} else if (!strcmp(k, "vlan")) {
-			char *end;
-			unsigned long t = strtoul(v, &end, 0);
-			if (*end || t > 4094)
-				nsw_fail("rule %d: invalid vlan \"%s\" (0..4094)", line, v);
-			r->val.vid = (uint16_t)(t | NSW_ACL_TAGGED);
-			r->mask.vid = 0xffff & (0xfff | NSW_ACL_TAGGED);
-		} else if (!strcmp(k, "pcp")) {
-			char *end;
-			unsigned long t = strtoul(v, &end, 0);
-			if (*end || t > 7)
-				nsw_fail("rule %d: invalid pcp \"%s\" (0..7)", line, v);
-			r->val.pcp = (uint8_t)t;
-			r->mask.pcp = 0xff;
-			r->val.vid |= NSW_ACL_TAGGED;
-			r->mask.vid |= NSW_ACL_TAGGED;
-		} else if (!strcmp(k, "src-ip") || !strcmp(k, "dst-ip")) {
-			nsw_prefix_arg(v, r, k[0] == 's', &family, line);
-		} else if (!strcmp(k, "proto")) {
-			unsigned long p = 256;
-			for (size_t j = 0; j < sizeof nsw_protos / sizeof *nsw_protos; j++)
-				if (!strcmp(v, nsw_protos[j].name))
-					p = nsw_protos[j].num;
-			if (p == 256) {
-				char *end;
-				p = strtoul(v, &end, 0);
-				if (*end || p > 255)
-					nsw_fail("rule %d: invalid proto \"%s\"", line, v);
-			}
-			r->val.proto = (uint8_t)p;
-			r->mask.proto = 0xff;
-		} else if (!strcmp(k, "sport") || !strcmp(k, "dport")) {
-			char *end;
-			unsigned long p = strtoul(v, &end, 0);
-			if (*end || p > 65535)
-				nsw_fail("rule %d: invalid port \"%s\"", line, v);
-			*(k[0] == 's' ? &r->val.sport : &r->val.dport) = (uint16_t)p;
-			*(k[0] == 's' ? &r->mask.sport : &r->mask.dport) = 0xffff;
-		} else {
-			nsw_fail("rule %d: unknown field \"%s\"", line, k);
-		}
-	}
-	if (!have_prio)
-		nsw_fail("rule %d: missing prio", line);
-	if (!have_action)
-		nsw_fail("rule %d: missing action", line);
-	if ((r->mask.sport || r->mask.dport) && !r->mask.proto)
-		nsw_fail("rule %d: ports need a proto (tcp, udp or sctp)", line);
-	if (family) {
-		if (r->mask.ethertype && r->val.ethertype != family)
-			nsw_fail("rule %d: ethertype contradicts the IP prefixes", line);
-		r->val.ethertype = family;
-		r->mask.ethertype = 0xffff;
-	}
-}
 
 struct nsw_acl_target {
 	unsigned pf, vf, dir;
@@ -220,109 +44,88 @@ static void nsw_acl_target_args(struct nsw_cli_nic *n, int argc, char **argv, in
 	t->set = (t->pf * NSW_MAX_VFS + t->vf) * 2 + t->dir;
 }
 
-static struct nsw_acl_rule nsw_rules[NSW_ACL_RULES];
+static struct nsw_acl_text nsw_text_rules;
+
+/* The whole of FILE ("-" or NULL: stdin): no line or file length limit but memory, and a read
+ * error (a directory, an I/O error) is an error, never an empty rule set. */
+static char *nsw_acl_read(const char *file, size_t *len)
+{
+	char q[NSW_ACL_QUOTE_LEN];
+	const bool in = !file || !strcmp(file, "-");
+	const char *name = in ? "stdin" : nsw_acl_quote(file, q);
+	int fd = in ? 0 : open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		nsw_fail("acl: cannot read %s: %s", name, strerror(errno));
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (buf && n == cap) {
+			char *nb = cap < SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap *= 2;
+		}
+		if (!buf)
+			nsw_fail("acl: %s: out of memory", name);
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			nsw_fail("acl: cannot read %s: %s", name, strerror(errno));
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (!in)
+		close(fd);
+	*len = n;
+	return buf;
+}
+
 static struct nsw_acl_hkey nsw_keys[NSW_ACL_IDS];
 static struct nsw_acl_hval nsw_vals[NSW_ACL_IDS];
 
 static void nsw_acl_replace(int argc, char **argv, bool flush)
 {
 	struct nsw_cli_nic n;
-	struct nsw_acl_target t = {0};
+	struct nsw_acl_target tg = {0};
 	const char *file = NULL;
 	if (argc < 2)
 		nsw_fail("usage: nswitch acl replace NIC pf P vf V dir in|out [file FILE]");
+	/* The rules are read before the NIC is locked: a slow writer on stdin (or `acl show`
+	 * piped in) must not hold every other command of the NIC. */
+	for (int i = 2; !flush && i + 1 < argc; i += 2)
+		if (nsw_matches(argv[i], "file"))
+			file = argv[i + 1];
+	size_t len = 0;
+	char *text = flush ? NULL : nsw_acl_read(file, &len);
 	nsw_nic_open(&n, argv[1]);
-	nsw_acl_target_args(&n, argc, argv, 2, &t, true, flush ? NULL : &file);
+	nsw_acl_target_args(&n, argc, argv, 2, &tg, true, flush ? NULL : &file);
 	int fd_active = nsw_nic_map(&n, "nsw_acl_active"), fd_sets = nsw_nic_map(&n, "nsw_acl_sets");
 	int fd_rules = nsw_nic_map(&n, "nsw_acl_rules"), fd_hits = nsw_nic_map(&n, "nsw_acl_hits");
 
-	/* Read the whole set; nsw_acl_install compiles it before touching anything. */
-	unsigned nr = 0;
+	/* Parse the whole set; nsw_acl_install compiles it again before touching anything. */
+	struct nsw_acl_text *t = &nsw_text_rules;
+	t->n = 0;
 	if (!flush) {
-		FILE *fp = !file || !strcmp(file, "-") ? stdin : fopen(file, "r");
-		if (!fp)
-			nsw_fail("acl: cannot read \"%s\": %s", file, strerror(errno));
-		char line[1024];
-		int ln = 0;
-		while (fgets(line, sizeof line, fp)) {
-			char *w[64];
-			int nw = 0;
-			ln++;
-			char *hash = strchr(line, '#');
-			if (hash)
-				*hash = 0;
-			for (char *tok = strtok(line, " \t\r\n"); tok && nw < 64; tok = strtok(NULL, " \t\r\n"))
-				w[nw++] = tok;
-			if (!nw)
-				continue;
-			if (nr == NSW_ACL_RULES)
-				nsw_fail("acl: more than %d rules", NSW_ACL_RULES);
-			nsw_rule_parse(w, nw, ln, &nsw_rules[nr++], n.st);
-		}
-		if (fp != stdin)
-			fclose(fp);
+		char err[NSW_ACL_ERR_LEN];
+		if (nsw_acl_text_parse(text, len, n.st, t, err, sizeof err))
+			nsw_fail("acl: %s", err);
+		free(text);
 	}
+	unsigned nr = t->n;
 	struct nsw_acl_maps m = {fd_active, fd_sets, fd_rules, fd_hits,
 				 nsw_nic_map(&n, "nsw_features")};
 	char err[256];
 	unsigned ntuples = 0;
-	if (nsw_acl_install(&m, t.set, nsw_rules, nr, &ntuples, err, sizeof err))
+	if (nsw_acl_install(&m, tg.set, t->rules, nr, &ntuples, err, sizeof err))
 		nsw_fail("acl: %s", err);
 	nsw_features_refresh(&n);
-	nsw_text("acl vf %u,%u %s: %u rule%s in %u tuple%s\n", t.pf, t.vf,
-		 t.dir == NSW_ACL_IN ? "in" : "out", nr, nr == 1 ? "" : "s", ntuples,
+	nsw_text("acl vf %u,%u %s: %u rule%s in %u tuple%s\n", tg.pf, tg.vf,
+		 tg.dir == NSW_ACL_IN ? "in" : "out", nr, nr == 1 ? "" : "s", ntuples,
 		 ntuples == 1 ? "" : "s");
 	nsw_nic_close(&n);
-}
-
-static void nsw_rule_format(const struct nsw_acl_key *v, const struct nsw_acl_key *m,
-			    char *out, size_t len)
-{
-	char a[64], b[20];
-	size_t o = 0;
-#define NSW_ADD(...) o += (size_t)snprintf(out + o, o < len ? len - o : 0, __VA_ARGS__)
-	out[0] = 0;
-	if (m->src) {
-		nsw_mac_format(v->src, a);
-		nsw_mac_format(m->src, b);
-		NSW_ADD(" src %s/%s", a, b);
-	}
-	if (m->dst) {
-		nsw_mac_format(v->dst, a);
-		nsw_mac_format(m->dst, b);
-		NSW_ADD(" dst %s/%s", a, b);
-	}
-	if (m->ethertype)
-		NSW_ADD(" ethertype %04x", v->ethertype);
-	if (m->vid & 0xfff)
-		NSW_ADD(" vlan %u", v->vid & 0xfff);
-	if (m->pcp)
-		NSW_ADD(" pcp %u", v->pcp);
-	for (int s = 0; s < 2; s++) {
-		const uint32_t *vv = s ? v->dip : v->sip, *mm = s ? m->dip : m->sip;
-		if (!(mm[0] | mm[1] | mm[2] | mm[3]))
-			continue;
-		int plen = 0;
-		for (int i = 0; i < 4; i++)
-			plen += __builtin_popcount(mm[i]);
-		if (v->ethertype == 0x0800) {
-			uint32_t x = htonl(vv[0]);
-			inet_ntop(AF_INET, &x, a, sizeof a);
-		} else {
-			uint32_t x[4];
-			for (int i = 0; i < 4; i++)
-				x[i] = htonl(vv[i]);
-			inet_ntop(AF_INET6, x, a, sizeof a);
-		}
-		NSW_ADD(" %s-ip %s/%d", s ? "dst" : "src", a, plen);
-	}
-	if (m->proto)
-		NSW_ADD(" proto %u", v->proto);
-	if (m->sport)
-		NSW_ADD(" sport %u", v->sport);
-	if (m->dport)
-		NSW_ADD(" dport %u", v->dport);
-#undef NSW_ADD
 }
 
 static void nsw_acl_show(int argc, char **argv)
@@ -371,26 +174,29 @@ static void nsw_acl_show(int argc, char **argv)
 			 slot % NSW_MAX_VFS, dir, nr, s.ntuples, word & NSW_ACL_GEN_MASK);
 		nsw_out_begin_arr("rules");
 		for (int i = 0; i < nr; i++) {
-			char text[512];
+			char match[NSW_ACL_LINE_LEN], line[NSW_ACL_LINE_LEN];
 			struct nsw_acl_hit hit;
 			nsw_counter_sum(fd_hits, nsw_vals[i].id, NSW_ACL_IDS, (uint64_t *)&hit,
 					sizeof hit / 8);
 			uint64_t pk = hit.pkts, by = hit.bytes;
 			unsigned t = (nsw_keys[i].tgen & 15) % NSW_ACL_MASKS;
-			nsw_rule_format(&nsw_vals[i].val, &s.t[t].mask, text, sizeof text);
-			const char *act = nsw_vals[i].action == NSW_ACL_DROP ? "drop"
-					  : nsw_vals[i].action == NSW_ACL_MIRROR ? "mirror" : "allow";
+			const struct nsw_acl_rule r = {
+				.val = nsw_vals[i].val, .mask = s.t[t].mask, .prio = nsw_vals[i].prio,
+				.action = nsw_vals[i].action, .mirror_pf = nsw_vals[i].mirror_pf,
+				.mirror_vf = nsw_vals[i].mirror_vf};
+			/* The line a rule file would hold: acl show's rules can be fed back. */
+			nsw_acl_match_format(&r.val, &r.mask, match, sizeof match);
+			nsw_acl_rule_format(&r, line, sizeof line);
+			const char *act = r.action == NSW_ACL_DROP     ? "drop"
+					  : r.action == NSW_ACL_MIRROR ? "mirror" : "allow";
 			nsw_out_begin_obj(NULL);
-			nsw_out_u64("prio", nsw_vals[i].prio);
-			nsw_out_str("match", text[0] ? text + 1 : "");
+			nsw_out_u64("prio", r.prio);
+			nsw_out_str("match", match[0] ? match + 1 : "");
 			nsw_out_str("action", act);
 			nsw_out_u64("pkts", pk);
 			nsw_out_u64("bytes", by);
 			nsw_out_end_obj();
-			nsw_text("    prio %u%s action %s", nsw_vals[i].prio, text, act);
-			if (nsw_vals[i].action == NSW_ACL_MIRROR)
-				nsw_text(" to %u,%u", nsw_vals[i].mirror_pf, nsw_vals[i].mirror_vf);
-			nsw_text("  (%llu pkts, %llu bytes)\n", (unsigned long long)pk,
+			nsw_text("    %s  (%llu pkts, %llu bytes)\n", line, (unsigned long long)pk,
 				 (unsigned long long)by);
 		}
 		nsw_out_end_arr();
