@@ -26,7 +26,7 @@ BPF_H    := $(wildcard bpf/*.h)
 CORE_SRC := core/nsw_ctl.c core/nsw_acl_ctl.c
 UNIT_SRC := tests/unit/nsw_test.c tests/unit/test_core.c tests/unit/test_acl.c tests/unit/test_args.c \
 	cli/nsw_args.c cli/nsw_cli_words.c
-UNIT_H   := $(wildcard tests/unit/*.h) cli/nsw_args.h cli/nsw_cli_words.h
+UNIT_H   := $(wildcard tests/unit/*.h) $(wildcard lib/*.h) cli/nsw_args.h cli/nsw_cli_words.h
 
 .PHONY: all core core-bpf unit check demo bench clean fuzz deps
 # Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
@@ -110,7 +110,7 @@ $(B)/bench_decide: bench/bench_decide.c $(CORE_SRC) $(CORE_H) | $(B)
 	$(Q)$(CC) $(CFLAGS) -O3 -march=native bench/bench_decide.c $(CORE_SRC) -o $@
 $(B)/bench_features: bench/bench_features.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.h $(B)/nsw_bench.skel.h $(B)/libnswcore.a $(UNIT_H) $(BPF_H)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(B) -Itests/bpf bench/bench_features.c cli/nsw_acl_maps.c \
+	$(Q)$(CC) $(CFLAGS) -I$(B) bench/bench_features.c cli/nsw_acl_maps.c \
 		$(B)/libnswcore.a $(LIBBPF_LIBS) -o $@
 $(B)/nsw_lineprof: bench/nsw_lineprof.c | $(B)
 	$(call msg,CC,$@)

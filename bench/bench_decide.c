@@ -12,7 +12,7 @@
 
 #include "../core/nsw_ctl.h"
 #include "../core/nsw_decide.h"
-#include "../tests/unit/nsw_frames.h"
+#include "../lib/nsw_frames.h"
 
 #define NFRAMES 8192
 #define FRAME_LEN 64

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 
 #include "../cli/nsw_acl_maps.h"
-#include "../tests/bpf/nsw_dp_fixture.h"
-#include "../tests/unit/nsw_ipframes.h"
+#include "../lib/nsw_dp_sandbox.h"
+#include "../lib/nsw_ipframes.h"
 #include "nsw_bench.skel.h" /* the bare redirect-only programs of bench/datapath: the floor */
 
 static struct nsw_tc *skel;

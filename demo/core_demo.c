@@ -5,7 +5,7 @@
 
 #include "../core/nsw_ctl.h"
 #include "../core/nsw_decide.h"
-#include "../tests/unit/nsw_frames.h"
+#include "../lib/nsw_frames.h"
 
 static struct nsw_nic nic;
 

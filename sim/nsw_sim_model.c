@@ -21,7 +21,7 @@
 
 #include "nsw_sim_model.h"
 
-#include "../tests/unit/nsw_frames.h"
+#include "../lib/nsw_frames.h"
 
 /* ---- the run ---- */
 

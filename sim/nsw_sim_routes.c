@@ -9,7 +9,7 @@
 
 #include "nsw_sim_model.h"
 
-#include "../tests/unit/nsw_frames.h"
+#include "../lib/nsw_frames.h"
 
 /* ---- building the model ---- */
 

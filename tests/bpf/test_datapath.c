@@ -20,10 +20,10 @@
 #include <linux/pkt_cls.h>
 
 #include "../../bpf/nsw_maps.h"
-#include "../unit/nsw_fixture.h"
-#include "../unit/nsw_frames.h"
+#include "../../lib/nsw_fixture.h"
+#include "../../lib/nsw_frames.h"
 #include "../unit/nsw_test.h"
-#include "nsw_dp_fixture.h"
+#include "../../lib/nsw_dp_sandbox.h"
 
 static struct nsw_tc *skel;
 static struct nsw_nic *nic;
@@ -216,7 +216,7 @@ NSW_TEST(dp_foreign_device_untouched)
 /* ---- ACLs: the kernel's tuple-space search against the core's definition ---- */
 
 #include "../../cli/nsw_acl_maps.h"
-#include "../unit/nsw_ipframes.h"
+#include "../../lib/nsw_ipframes.h"
 
 static struct nsw_acl_maps acl_maps(void)
 {

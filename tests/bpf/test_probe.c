@@ -13,8 +13,8 @@
 #include <bpf/libbpf.h>
 
 #include "../../core/nsw_decide.h"
-#include "../unit/nsw_fixture.h"
-#include "../unit/nsw_frames.h"
+#include "../../lib/nsw_fixture.h"
+#include "../../lib/nsw_frames.h"
 #include "../unit/nsw_test.h"
 #include "nsw_probe.skel.h"
 

@@ -2,7 +2,7 @@
  * frame the parser and the decision distinguish. Run once; the seeds are kept in the repo. */
 #include <stdio.h>
 
-#include "../unit/nsw_frames.h"
+#include "../../lib/nsw_frames.h"
 
 static void seed(const char *dir, const char *name, uint8_t port, uint8_t vf, uint64_t dst,
 		 uint64_t src, struct nsw_tag_spec t0, struct nsw_tag_spec t1, uint16_t type,

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "../../core/nsw_ctl.h"
-#include "../unit/nsw_frames.h"
+#include "../../lib/nsw_frames.h"
 
 static struct nsw_tag_spec parse_tag(const char *s, uint16_t tpid)
 {

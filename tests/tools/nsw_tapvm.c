@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "../../core/nsw_ctl.h"
-#include "../unit/nsw_frames.h"
+#include "../../lib/nsw_frames.h"
 
 static uint16_t csum(const uint8_t *p, size_t n)
 {

@@ -2,7 +2,7 @@
  * set into tuples, and what a set decides. */
 #include "../../core/nsw_acl.h"
 #include "../../core/nsw_ctl.h"
-#include "nsw_ipframes.h"
+#include "../../lib/nsw_ipframes.h"
 #include "nsw_test.h"
 
 static uint8_t buf[256];

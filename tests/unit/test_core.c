@@ -3,8 +3,8 @@
 
 #include "../../core/nsw_ctl.h"
 #include "../../core/nsw_decide.h"
-#include "nsw_fixture.h"
-#include "nsw_frames.h"
+#include "../../lib/nsw_fixture.h"
+#include "../../lib/nsw_frames.h"
 #include "nsw_invariants.h"
 #include "nsw_test.h"
 

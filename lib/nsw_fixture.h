@@ -1,10 +1,10 @@
-/* nsw_fixture.h - the NIC the tests of every tier decide on, so that the unit tests and the BPF
- * tests judge the same configuration: PF0 (OUI f0:f0:f0, with a port) and PF1 (OUI f4:f4:f4,
+/* nsw_fixture.h - the reference NIC that the tests of every tier and the benchmarks decide on,
+ * so that unit tests, BPF tests and benchmarks judge the same configuration: PF0 (OUI f0:f0:f0, with a port) and PF1 (OUI f4:f4:f4,
  * no port); VFs 0,1 0,2 1,1, and 0,3 with a foreign (vendor) MAC; VF 0,2 has priority 3. */
 #ifndef NSW_FIXTURE_H
 #define NSW_FIXTURE_H
 
-#include "../../core/nsw_ctl.h"
+#include "../core/nsw_ctl.h"
 
 #define OUI0 0xf0f0f0u
 #define OUI1 0xf4f4f4u

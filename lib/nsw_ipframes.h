@@ -1,4 +1,5 @@
-/* nsw_ipframes.h - IPv4/IPv6 frames with TCP/UDP headers for the ACL tests of every tier. */
+/* nsw_ipframes.h - IPv4/IPv6 frames with TCP/UDP headers, for the ACL tests of every tier and
+ * the ACL benchmarks. */
 #ifndef NSW_IPFRAMES_H
 #define NSW_IPFRAMES_H
 

@@ -1,4 +1,5 @@
-/* nsw_frames.h - crafted frames for the tests of every tier (unit, BPF, fuzz seeds).
+/* nsw_frames.h - crafted Ethernet frames, for the simulator's NIC, the demo, the benchmarks and
+ * the tests of every tier (unit, BPF, fuzz seeds).
  * nsw_frame_build writes an Ethernet frame with up to two tags into buf and returns its length. */
 #ifndef NSW_FRAMES_H
 #define NSW_FRAMES_H

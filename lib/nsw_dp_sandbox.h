@@ -1,9 +1,10 @@
-/* nsw_dp_fixture.h - the data path without a network, for the BPF tests and the benchmarks:
+/* nsw_dp_sandbox.h - the data path without a network, for the BPF tests and the benchmarks:
  * the nsw_tc skeleton loaded (not pinned) inside a private network namespace whose loopback
  * stands in for every device, so no frame (a flood's clones included) reaches a real one, and
- * the tests' fixture NIC configured through the mmapped registers. Needs root. */
-#ifndef NSW_DP_FIXTURE_H
-#define NSW_DP_FIXTURE_H
+ * the reference NIC (nsw_fixture.h) configured through the mmapped registers. Needs root; the
+ * caller's process stays in that namespace. */
+#ifndef NSW_DP_SANDBOX_H
+#define NSW_DP_SANDBOX_H
 
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -19,8 +20,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../../bpf/nsw_maps.h"
-#include "../unit/nsw_fixture.h"
+#include "../bpf/nsw_maps.h"
+#include "nsw_fixture.h"
 #include "nsw_tc.skel.h"
 
 #define LO 1 /* ifindex of lo: the device every frame "enters" on */
