@@ -65,6 +65,8 @@ int nsw_nic_map(struct nsw_cli_nic *n, const char *name);
  * ACLs, SPAN sessions from and to it, ACL mirrors to it, QoS, a capture filtered to it,
  * counters (cli/nsw_cli_life.c). why prefixes the notes it prints. */
 void nsw_vf_state_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *why);
+/* Makes sure the NIC counts the drops of the VFs' own devices (cli/nsw_cli_rxdrop.c). */
+void nsw_rx_drop_watch(struct nsw_cli_nic *n);
 /* Names of NICs, for show and for picking a free nic id. Returns the count. */
 int nsw_nic_list(char names[][16], int max);
 

@@ -237,6 +237,8 @@ static void nsw_vf_add_cmd(int argc, char **argv)
 					      : strerror(-r));
 		}
 	}
+	/* Drops at the VF's device from now on are counted by reason. */
+	nsw_rx_drop_watch(&n);
 	char rid[8];
 	nsw_rid_format(nsw_vf_rid(a.pf, a.vf, nsw_nic_num_pfs(n.st)), rid);
 	nsw_out_begin_obj(NULL);

@@ -195,7 +195,76 @@ test_only_ethernet_ports_are_uplinks() {
 	hv ip link del xd-vx1
 }
 
-for t in deleted_vf_state_does_not_pass_to_next_vm vf_add_clears_stale_state vf_del_ends_its_capture \
+txdrop() { # txdrop DEV: what the host end of a VF reports it dropped on its way to the VM
+	ip -n ${LABP}hv -j -s link show "$1" | jq '.[0].stats64.tx.dropped'
+}
+
+test_drops_at_the_receiving_vf_counted_by_reason() {
+	local link0 mtu0 vf0 to0 tx0 n
+	link0=$(stat .drops.vf_link_down); mtu0=$(stat .drops.vf_mtu_exceeded)
+	[[ $link0 != null && $mtu0 != null ]] || fail "no vf_link_down / vf_mtu_exceeded drop reasons"
+	vf0=$(stat .actions.vf); tx0=$(txdrop vm2)
+	to0=$(stat '.vfs[] | select(.pf == 0 and .vf == 2) | .to_pkts')
+	# The VM's link down: 20 unicast frames to it.
+	ip -n ${LABP}vm2 link set eth0 down
+	vm 1 "$RAWSEND" eth0 "$M2" "$M1" count 20 >/dev/null
+	ip -n ${LABP}vm2 link set eth0 up
+	(( $(stat .drops.vf_link_down) - link0 == 20 )) ||
+		fail "vf_link_down rose by $(( $(stat .drops.vf_link_down) - link0 )), not 20"
+	(( $(txdrop vm2) - tx0 == 20 )) || fail "the veth dropped $(( $(txdrop vm2) - tx0 )), not 20"
+	# A smaller MTU in the VM: 7 frames of 1200 octets dropped, 5 of 1000 delivered.
+	ip -n ${LABP}vm2 link set eth0 mtu 1000
+	vm 1 "$RAWSEND" eth0 "$M2" "$M1" count 7 len 1200 >/dev/null
+	vm 1 "$RAWSEND" eth0 "$M2" "$M1" count 5 len 1000 >/dev/null
+	ip -n ${LABP}vm2 link set eth0 mtu 1500
+	(( $(stat .drops.vf_mtu_exceeded) - mtu0 == 7 )) ||
+		fail "vf_mtu_exceeded rose by $(( $(stat .drops.vf_mtu_exceeded) - mtu0 )), not 7"
+	(( $(stat .actions.vf) - vf0 == 5 )) ||
+		fail "delivered to VFs: $(( $(stat .actions.vf) - vf0 )), not the 5 that fit"
+	n=$(stat '.vfs[] | select(.pf == 0 and .vf == 2) | .to_pkts')
+	(( n - to0 >= 5 && n - to0 < 20 )) ||
+		fail "vm2's to_pkts rose by $(( n - to0 )): 5 (+ its own chatter), not the 27 dropped"
+	"$NSW" stats show "$NIC" | grep -q 'vf_mtu_exceeded 7' || fail "stats show text lacks the reason"
+	# A tap no VM has open.
+	hv ip tuntap add dev xd-tap1 mode tap
+	hv ip link set xd-tap1 up
+	"$NSW" vf add "$NIC" pf 0 vf 9 dev xd-tap1 >/dev/null
+	link0=$(stat .drops.vf_link_down)
+	vm 1 "$RAWSEND" eth0 "$("$NSW" -j vf show "$NIC" | jq -r '.[] | select(.pf == 0 and .vf == 9) | .mac')" "$M1" count 3 >/dev/null
+	(( $(stat .drops.vf_link_down) - link0 == 3 )) ||
+		fail "a tap without its VM: vf_link_down rose by $(( $(stat .drops.vf_link_down) - link0 )), not 3"
+	"$NSW" vf del "$NIC" pf 0 vf 9 >/dev/null
+	hv ip link del xd-tap1
+}
+
+test_truncated_tag_never_reaches_the_hook() {
+	# 802.1Q TPID and two octets of TCI, no inner type: 16 octets. The kernel takes the outer
+	# tag out before the tc hook, and frees a frame whose tag is cut short. A capture of what
+	# the hook gets from vm1 sees the whole tags (the control) and none of the cut ones.
+	local t0 n
+	t0=$(stat .drops.truncated_tag)
+	"$NSW" capture "$NIC" pf 0 vf 1 dir in duration 3 -w "$TMP/tag.pcap" 2>/dev/null &
+	local pid=$!
+	BG_PIDS+=($pid)
+	sleep 1
+	vm 1 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+hdr = bytes.fromhex(sys.argv[1].replace(":", "") + sys.argv[2].replace(":", "") + "8100")
+for _ in range(10): s.send(hdr + bytes.fromhex("a00a"))             # cut short
+for _ in range(4): s.send(hdr + bytes.fromhex("a00a88b5") + bytes(46)) # whole
+' "$M2" "$M1"
+	wait "$pid"
+	n=$(tshark -r "$TMP/tag.pcap" -Y 'vlan.id == 10' 2>/dev/null | wc -l)
+	(( n == 4 )) || fail "the hook got $n frames with a whole tag, not 4"
+	n=$(tshark -r "$TMP/tag.pcap" -Y 'frame.len < 18' 2>/dev/null | wc -l)
+	(( n == 0 )) || fail "the hook got $n frames with a tag cut short"
+	(( $(stat .drops.truncated_tag) == t0 )) || fail "truncated_tag counted at the hook"
+}
+
+for t in drops_at_the_receiving_vf_counted_by_reason truncated_tag_never_reaches_the_hook \
+	deleted_vf_state_does_not_pass_to_next_vm vf_add_clears_stale_state vf_del_ends_its_capture \
 	killed_capture_does_not_block_the_next capture_ends_cleanly_on_sighup only_vm_devices_are_vfs \
 	only_ethernet_ports_are_uplinks; do
 	run_test "$t"
