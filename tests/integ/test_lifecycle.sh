@@ -264,9 +264,20 @@ for _ in range(4): s.send(hdr + bytes.fromhex("a00a88b5") + bytes(46)) # whole
 	(( $(stat .drops.truncated_tag) == t0 )) || fail "truncated_tag counted at the hook"
 }
 
+test_nic_del_takes_the_drop_watch() { # last: it deletes the lab's NIC
+	local prog
+	prog=$(bpftool -j link show pinned "$PIN/link_rx_drop" | jq -r .prog_id)
+	[[ $prog =~ ^[0-9]+$ ]] || fail "no drop watch pinned on the NIC"
+	bpftool prog show id "$prog" >/dev/null 2>&1 || fail "the drop watch is not loaded"
+	"$NSW" nic del "$NIC" >/dev/null
+	local i # the kernel frees a detached program after a grace period
+	for i in $(seq 30); do bpftool prog show id "$prog" >/dev/null 2>&1 || break; sleep 0.1; done
+	! bpftool prog show id "$prog" >/dev/null 2>&1 || fail "nic del left the drop watch (prog $prog)"
+}
+
 for t in drops_at_the_receiving_vf_counted_by_reason truncated_tag_never_reaches_the_hook \
 	deleted_vf_state_does_not_pass_to_next_vm vf_add_clears_stale_state vf_del_ends_its_capture \
 	killed_capture_does_not_block_the_next capture_ends_cleanly_on_sighup only_vm_devices_are_vfs \
-	only_ethernet_ports_are_uplinks; do
+	only_ethernet_ports_are_uplinks nic_del_takes_the_drop_watch; do
 	run_test "$t"
 done
