@@ -1,11 +1,12 @@
 /* nsw_cli_cap.c - the `capture` and `qos` commands.
  * capture: the data path hands matching frames, with a small header (struct nsw_capture_meta),
  * to a perf buffer while a capture runs (one at a time per NIC; with none, the data path reads
- * one word and moves on). A running capture holds an exclusive flock on the NIC's pin folder
- * from before it turns the data path's capture on until after it turns it off: the kernel drops
- * the lock when the process dies however it dies, so capture state with the lock free is a dead
- * capture's, and the next command that opens the NIC clears it (nsw_capture_stale_clear). This command writes them as pcap through libpcap, putting back the
+ * one word and moves on). This command writes them as pcap through libpcap, putting back the
  * VLAN tag the kernel kept out of band, and reports at the end every frame it could not keep.
+ * A running capture holds an exclusive flock on the NIC's pin folder from before it turns the
+ * data path's capture on until after it turns it off: the kernel drops the lock when the
+ * process dies, however it dies, so capture state with the lock free is a dead capture's, and
+ * the next command that opens the NIC clears it (nsw_capture_stale_clear).
  * qos: a per-VF egress limit in bit/s (tbf) with 802.1p strict priority under it (prio, bands
  * by skb->priority, which the data path sets), and in packets/s (the data path's policer). */
 #define _GNU_SOURCE
