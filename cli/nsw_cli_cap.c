@@ -76,10 +76,18 @@ bool nsw_capture_stale_clear(struct nsw_cli_nic *n)
 	char path[192];
 	uint32_t zero = 0;
 	struct nsw_capture_cfg cur = {0};
+	/* A damaged NIC (a pin missing) is left alone: nic del removes it whole. */
+	static const char *const need[] = {"nsw_capture_events", "nsw_features", "nsw_acl_active",
+					   "nsw_mirror", "nsw_qos"};
+	for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+		snprintf(path, sizeof path, "%s/%s", n->dir, need[i]);
+		if (access(path, F_OK))
+			return false;
+	}
 	snprintf(path, sizeof path, "%s/nsw_capture_cfg", n->dir);
 	int fd_cfg = bpf_obj_get(path);
 	if (fd_cfg < 0)
-		return false; /* a damaged NIC: nic del says so, and removes it */
+		return false;
 	bool cleared = false;
 	if (!bpf_map_lookup_elem(fd_cfg, &zero, &cur) && cur.enabled) {
 		int lk = nsw_capture_lock(n->dir);
