@@ -11,8 +11,8 @@
  * device's drops, the receiver's "to" counters back, and the drop reason: vf_link_down (the
  * device down or without carrier: the VM's end of a veth down, a tap no VM has open; or the
  * kernel's DEV_READY), vf_mtu_exceeded
- * (the veth's rule: longer than the peer's MTU + its header + one tag), tx_error (any other drop
- * of the device). Drops of the device's qdisc (QoS's bit-rate limit) are QoS's to report.
+ * (the veth's rule: longer than the peer's MTU + its header + one tag), vf_rx_dropped (any
+ * other drop of the device: a full queue, a tap's filter). Drops of the device's qdisc (QoS's bit-rate limit) are QoS's to report.
  *
  * One per NIC, loaded by the CLI on the NIC's first vf add, sharing the NIC's counter maps and
  * nsw_vf_dev (their pins), attached by a link pinned in the NIC's folder (link_rx_drop).
@@ -125,7 +125,7 @@ static __always_inline __u8 nsw_rx_why(struct net_device *dev, __u32 len, __u32 
 	if (kp)
 		bpf_probe_read_kernel_str(kind, sizeof kind, kp);
 	if (kind[0] != 'v' || kind[1] != 'e' || kind[2] != 't' || kind[3] != 'h' || kind[4])
-		return NSW_DROP_TX_ERR;
+		return NSW_DROP_VF_RX;
 	/* A veth: what its peer cannot take (__is_skb_forwardable). */
 	struct veth_priv *vp = (void *)dev + bpf_core_field_offset(struct net_device, priv);
 	struct net_device *peer = BPF_CORE_READ(vp, peer);
@@ -133,7 +133,7 @@ static __always_inline __u8 nsw_rx_why(struct net_device *dev, __u32 len, __u32 
 		return NSW_DROP_VF_LINK;
 	if (len > BPF_CORE_READ(peer, mtu) + BPF_CORE_READ(peer, hard_header_len) + NSW_VLAN_TAG)
 		return NSW_DROP_VF_MTU;
-	return NSW_DROP_TX_ERR;
+	return NSW_DROP_VF_RX;
 }
 
 SEC("tp_btf/kfree_skb")

@@ -30,6 +30,11 @@ for n in 5 6; do
 	ip -n "${LABP}vm$n" link set eth0 up
 	ip -n "${LABP}hv" link set "vm$n" up
 done
+# No IPv6 chatter (router and neighbour solicitations, MLD reports when a link flaps): the
+# tests count the frames they send exactly, broadcast copies included.
+for ns in ${LABP}vm1 ${LABP}vm2 ${LABP}vm3 ${LABP}vm4 ${LABP}vm5 ${LABP}vm6 ${LABP}ext; do
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+done
 sleep 1
 
 features() { # the data path's feature word, read without nswitch (which would clear state)
