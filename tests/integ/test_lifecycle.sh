@@ -3,7 +3,9 @@
 # sessions (as source and as monitor), ACLs, ACL mirrors to it, packet-rate limit, capture and
 # counters do not pass to the next VM on its slot, and vf add clears stale state; a capture
 # killed with -9 does not leave the NIC capturing nor block the next capture, and SIGHUP ends
-# one cleanly; only devices that can carry a VM are VFs, and only Ethernet ports are uplinks.
+# one cleanly; only devices that can carry a VM are VFs, and only Ethernet ports are uplinks;
+# frames the receiving VF's device drops (the VM's link down, its MTU) are counted by reason,
+# and nic del takes that drop watch with it; a cut-short outer VLAN tag never reaches the hook.
 # Prints "ok NAME" / "FAIL NAME: why".
 source "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d)
