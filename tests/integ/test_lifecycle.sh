@@ -204,7 +204,7 @@ test_only_ethernet_ports_are_uplinks() {
 }
 
 txdrop() { # txdrop DEV: what the host end of a VF reports it dropped on its way to the VM
-	ip -n ${LABP}hv -j -s link show "$1" | jq '.[0].stats64.tx.dropped'
+	ip -n ${LABP}hv -j -s link show "$1" 2>/dev/null | jq '.[0].stats64.tx.dropped'
 }
 
 test_drops_at_the_receiving_vf_counted_by_reason() {
