@@ -62,6 +62,14 @@ $(B)/nsw_tc.skel.h: $(B)/nsw_tc.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name nsw_tc > $@
 
+# Drops at the VFs' devices (a tracing program beside the data path, sharing its counters).
+$(B)/nsw_rxdrop.bpf.o: bpf/nsw_rxdrop.bpf.c $(CORE_H) $(BPF_H) | $(B)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -c $< -o $@
+$(B)/nsw_rxdrop.skel.h: $(B)/nsw_rxdrop.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name nsw_rxdrop > $@
+
 LIBBPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf -lelf -lz)
 $(B)/test_bpf: tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/nsw_probe.skel.h $(UNIT_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
@@ -119,8 +127,10 @@ bench: $(B)/bench_decide $(B)/bench_features $(B)/nsw_lineprof
 
 # The CLI.
 CLI_SRC := cli/nswitch.c cli/nsw_args.c cli/nsw_cli_words.c cli/nsw_cli_util.c cli/nsw_cli_nic.c \
-	cli/nsw_cli_vf.c cli/nsw_cli_acl.c cli/nsw_cli_cap.c cli/nsw_acl_maps.c cli/nsw_acl_text.c
-$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h cli/nsw_acl_text.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
+	cli/nsw_cli_vf.c cli/nsw_cli_acl.c cli/nsw_cli_cap.c cli/nsw_acl_maps.c cli/nsw_acl_text.c \
+	cli/nsw_cli_life.c cli/nsw_cli_rxdrop.c
+$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h cli/nsw_acl_text.h $(B)/nsw_tc.skel.h \
+		$(B)/nsw_rxdrop.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -lpcap -o $@
 $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)

@@ -268,6 +268,17 @@ struct nsw_capture_stats {
 	uint64_t captured, failed;
 };
 
+/* What nsw_tc leaves in skb->cb (struct __sk_buff cb[0..2]) of a unicast frame it redirects to
+ * a VF in mode tc: how it counted the frame, so that nsw_rx_drop (bpf/nsw_rxdrop.bpf.c), seeing
+ * the kernel drop that frame at the VF's device (the VM's end down, or its MTU smaller than the
+ * frame), moves it from delivered to dropped with the reason. */
+#define NSW_RXD_MAGIC 0x4e535244u /* cb[0] */
+static inline uint32_t nsw_rxd_where(uint32_t to_slot, uint32_t from_ix) /* cb[1] */
+{
+	return (to_slot & 0xffff) | from_ix << 16;
+}
+/* cb[2]: the frame's class (nsw_stat_class) */
+
 /* Packet-rate policer of frames to a VF. Tokens are in nano-packets; under pressure a frame of
  * 802.1p class c needs (7 - c) / 8 of the burst left in the bucket, so lower classes lose
  * first and class 7 keeps its rate (a colour-blind strict-priority policer). */

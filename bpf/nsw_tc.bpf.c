@@ -307,6 +307,19 @@ static __always_inline void nsw_count_unicast(const struct nsw_verdict *v, struc
 	}
 }
 
+/* Mode tc: how a unicast frame to a VF was counted, left in its cb for nsw_rx_drop, which
+ * counts the frame as dropped if the kernel drops it at the VF's device (bpf/nsw_maps.h). The
+ * cb is the frame's own until the device takes it; three stores to a line the frame has hot. */
+static __always_inline void nsw_rxd_mark(struct __sk_buff *skb, const struct nsw_verdict *v,
+					 struct nsw_port in)
+{
+	if (nsw_mode != NSW_MODE_TC)
+		return;
+	skb->cb[0] = NSW_RXD_MAGIC;
+	skb->cb[1] = nsw_rxd_where(nsw_vf_slot(v->pf, v->vf), nsw_dev_ix(in.kind, in.pf, in.vf));
+	skb->cb[2] = nsw_stat_class(v->action, v->ncase, v->prio, v->inter_pf);
+}
+
 /* A drop the environment decides after the core (no device bound, redirect refused): the frame
  * was counted under its action already, so move it to the drop class with its reason. */
 static __always_inline void nsw_count_late_drop(struct nsw_stats_blk *s,
@@ -749,6 +762,7 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 		nsw_count_to(NSW_PORT_VF, t->v.pf, t->v.vf, skb->len);
 		if (nsw_mode == NSW_MODE_TC_PEER)
 			return bpf_redirect_peer(ifi, 0);
+		nsw_rxd_mark(skb, &t->v, t->in);
 		return bpf_redirect(ifi, 0);
 	case NSW_ACT_UPLINK:
 		ifi = nsw_pf_ifindex(t->v.pf);
@@ -824,6 +838,8 @@ int nsw_tc(struct __sk_buff *skb)
 			skb->priority = t.v.prio;
 			if (to_vf && nsw_mode == NSW_MODE_TC_PEER)
 				return bpf_redirect_peer(ifi, 0);
+			if (to_vf)
+				nsw_rxd_mark(skb, &t.v, t.in);
 			return bpf_redirect(ifi, 0);
 		}
 	}

@@ -54,11 +54,20 @@ void nsw_nic_close(struct nsw_cli_nic *n);
 /* Recomputes the NIC's nsw_features word from its ACL, mirror, capture and QoS maps: call
  * after changing any of them. */
 void nsw_features_refresh(struct nsw_cli_nic *n);
+/* Clears the capture state a capture left when it died (kill -9): called whenever a NIC is
+ * opened; true when there was such state (cli/nsw_cli_cap.c). */
+bool nsw_capture_stale_clear(struct nsw_cli_nic *n);
 /* Lets other nswitch commands run while this one waits (a long capture), and back. */
 void nsw_nic_unlock(struct nsw_cli_nic *n);
 void nsw_nic_relock(struct nsw_cli_nic *n);
 /* One of the NIC's other pinned maps (ACL, mirror, capture, QoS), by name; fails if missing. */
 int nsw_nic_map(struct nsw_cli_nic *n, const char *name);
+/* Removes everything the NIC keeps keyed by VF (pf, vf) but its registers: device binding,
+ * ACLs, SPAN sessions from and to it, ACL mirrors to it, QoS, a capture filtered to it,
+ * counters (cli/nsw_cli_life.c). why prefixes the notes it prints. */
+void nsw_vf_state_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *why);
+/* Makes sure the NIC counts the drops of the VFs' own devices (cli/nsw_cli_rxdrop.c). */
+void nsw_rx_drop_watch(struct nsw_cli_nic *n);
 /* Names of NICs, for show and for picking a free nic id. Returns the count. */
 int nsw_nic_list(char names[][16], int max);
 
@@ -76,8 +85,16 @@ struct nsw_link {
 	int32_t peer_netnsid;  /* veth: netns id of the other end as seen from here, -1: same */
 	uint64_t mac;
 	bool up;
+	bool loopback;     /* IFF_LOOPBACK */
+	uint16_t type;     /* ARPHRD_* */
+	uint8_t tun_type;  /* kind "tun": IFF_TUN or IFF_TAP (IFLA_TUN_TYPE); else 0 */
 };
 int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
+/* Why the device cannot be a VF (only a veth end or a tap carries a VM), or why it cannot be a
+ * PF's uplink (an Ethernet port: physical, veth, tap, vxlan, bond, ...; not a loopback, an L3
+ * device, or the host's end of a software switch); NULL when it can. */
+const char *nsw_link_not_vf(const struct nsw_link *l);
+const char *nsw_link_not_uplink(const struct nsw_link *l);
 int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);
 /* Enters /run/netns/NAME (network namespace only; bpffs stays reachable). */
 void nsw_netns_enter(const char *name);

@@ -3,13 +3,19 @@
  * to a perf buffer while a capture runs (one at a time per NIC; with none, the data path reads
  * one word and moves on). This command writes them as pcap through libpcap, putting back the
  * VLAN tag the kernel kept out of band, and reports at the end every frame it could not keep.
+ * A running capture holds an exclusive flock on the NIC's pin folder from before it turns the
+ * data path's capture on until after it turns it off: the kernel drops the lock when the
+ * process dies, however it dies, so capture state with the lock free is a dead capture's, and
+ * the next command that opens the NIC clears it (nsw_capture_stale_clear).
  * (QoS lives in nsw_cli_qos.c.) */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -29,6 +35,66 @@ struct nsw_cap {
 	uint64_t count, want, lost;
 	int64_t mono_to_real_ns;
 };
+
+/* Takes the capture lock of the NIC whose pin folder is dir without waiting: the folder's fd,
+ * or -1 when a running capture holds it. */
+static int nsw_capture_lock(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -2;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Ends the capture state of a capture that died without ending it (kill -9, a crash): the
+ * data path's filter off, no perf event left in the map, the features word recomputed. */
+static void nsw_capture_off(struct nsw_cli_nic *n, int fd_cfg)
+{
+	uint32_t zero = 0;
+	struct nsw_capture_cfg off = {0};
+	bpf_map_update_elem(fd_cfg, &zero, &off, 0);
+	int fd_ev = nsw_nic_map(n, "nsw_capture_events");
+	for (int cpu = 0; cpu < libbpf_num_possible_cpus(); cpu++) {
+		uint32_t k = (uint32_t)cpu;
+		bpf_map_delete_elem(fd_ev, &k);
+	}
+	close(fd_ev);
+	nsw_features_refresh(n);
+}
+
+bool nsw_capture_stale_clear(struct nsw_cli_nic *n)
+{
+	char path[192];
+	uint32_t zero = 0;
+	struct nsw_capture_cfg cur = {0};
+	/* A damaged NIC (a pin missing) is left alone: nic del removes it whole. */
+	static const char *const need[] = {"nsw_capture_events", "nsw_features", "nsw_acl_active",
+					   "nsw_mirror", "nsw_qos"};
+	for (size_t i = 0; i < sizeof need / sizeof *need; i++) {
+		snprintf(path, sizeof path, "%s/%s", n->dir, need[i]);
+		if (access(path, F_OK))
+			return false;
+	}
+	snprintf(path, sizeof path, "%s/nsw_capture_cfg", n->dir);
+	int fd_cfg = bpf_obj_get(path);
+	if (fd_cfg < 0)
+		return false;
+	bool cleared = false;
+	if (!bpf_map_lookup_elem(fd_cfg, &zero, &cur) && cur.enabled) {
+		int lk = nsw_capture_lock(n->dir);
+		if (lk >= 0) {
+			nsw_capture_off(n, fd_cfg);
+			cleared = true;
+			close(lk);
+		}
+	}
+	close(fd_cfg);
+	return cleared;
+}
 
 static volatile sig_atomic_t nsw_stop;
 static void nsw_on_signal(int sig)
@@ -166,9 +232,15 @@ int nsw_cmd_capture(int argc, char **argv)
 	int fd_st = nsw_nic_map(&n, "nsw_capture_stats");
 	uint32_t zero = 0;
 	struct nsw_capture_cfg cur = {0};
-	bpf_map_lookup_elem(fd_cfg, &zero, &cur);
-	if (cur.enabled)
+	/* Ours for the capture's life; a dead capture's state was cleared when the NIC opened. */
+	int lock = nsw_capture_lock(n.dir);
+	if (lock == -1)
 		nsw_fail("capture: a capture is already running on NIC %s", n.name);
+	if (lock < 0)
+		nsw_fail("capture: cannot open %s: %s", n.dir, strerror(errno));
+	bpf_map_lookup_elem(fd_cfg, &zero, &cur);
+	if (cur.enabled) /* the lock is ours: whoever turned it on is gone */
+		nsw_capture_off(&n, fd_cfg);
 
 	pcap_t *p = pcap_open_dead(1 /* DLT_EN10MB: Ethernet */, (int)cfg.snaplen);
 	struct nsw_cap c = {.snaplen = cfg.snaplen, .want = want};
@@ -182,9 +254,13 @@ int nsw_cmd_capture(int argc, char **argv)
 	struct perf_buffer *pb = perf_buffer__new(fd_ev, 256, nsw_cap_sample, nsw_cap_lost, &c, NULL);
 	if (!pb)
 		nsw_fail("capture: cannot open the perf buffer: %s", strerror(errno));
-	signal(SIGINT, nsw_on_signal);
-	signal(SIGTERM, nsw_on_signal);
-	signal(SIGPIPE, nsw_on_signal);
+	/* Each of these ends the capture cleanly: the poll returns EINTR (no SA_RESTART). */
+	struct sigaction sa = {.sa_handler = nsw_on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
 	uint64_t failed0 = nsw_cap_failed(fd_st);
 	if (bpf_map_update_elem(fd_cfg, &zero, &cfg, 0))
 		nsw_fail("capture: cannot start: %s", strerror(errno));
@@ -192,10 +268,16 @@ int nsw_cmd_capture(int argc, char **argv)
 	nsw_nic_unlock(&n); /* other commands may run during a capture */
 	struct timespec start;
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	bool ended = false;
 	while (!nsw_stop && !(want && c.count >= want)) {
 		int r = perf_buffer__poll(pb, 100);
 		if (r < 0 && r != -EINTR)
 			break;
+		/* Another command ended it (vf del of the VF it follows). */
+		if (!bpf_map_lookup_elem(fd_cfg, &zero, &cur) && !cur.enabled) {
+			ended = true;
+			break;
+		}
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (duration > 0 && (now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9 >= duration)
@@ -215,6 +297,9 @@ int nsw_cmd_capture(int argc, char **argv)
 	}
 	pcap_dump_close(c.out);
 	pcap_close(p);
+	close(lock); /* after the data path's capture is off */
+	if (ended)
+		fprintf(stderr, "nswitch: capture: ended: its VF %u,%u was deleted\n", cfg.pf, cfg.vf);
 	fprintf(stderr, "nswitch: capture: %llu frames written, %llu lost (buffer full), %llu not handed over\n",
 		(unsigned long long)c.count, (unsigned long long)c.lost, (unsigned long long)failed);
 	nsw_nic_close(&n);

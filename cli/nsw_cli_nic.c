@@ -132,6 +132,9 @@ static void nsw_nic_open_common(struct nsw_cli_nic *n, const char *name, bool ne
 	if (stat(n->dir, &sb))
 		nsw_fail("unknown NIC \"%s\"", name);
 	nsw_nic_open_fds(n, name);
+	/* A capture killed without ending leaves the data path capturing: whoever comes next
+	 * ends it (the capture lock tells a dead capture from a running one). */
+	nsw_capture_stale_clear(n);
 	char path[128];
 	snprintf(path, sizeof path, "/run/netns/%s", n->meta.netns);
 	if (n->meta.netns[0] && (need_netns || access(path, F_OK) == 0))

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
+#include <linux/if_arp.h>
 #include <linux/if_link.h>
+#include <linux/if_tun.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 
@@ -264,10 +266,20 @@ static int nsw_link_attr(const struct nlattr *a, void *data)
 		}
 		break;
 	case IFLA_LINKINFO: {
-		const struct nlattr *i;
-		mnl_attr_for_each_nested(i, a)
+		const struct nlattr *i, *d;
+		int tun_type = -1; /* read before the kind may be known: meaningful for tun only */
+		mnl_attr_for_each_nested(i, a) {
 			if (mnl_attr_get_type(i) == IFLA_INFO_KIND)
 				snprintf(l->kind, sizeof l->kind, "%s", mnl_attr_get_str(i));
+			if (mnl_attr_get_type(i) != IFLA_INFO_DATA)
+				continue;
+			mnl_attr_for_each_nested(d, i)
+				if (mnl_attr_get_type(d) == IFLA_TUN_TYPE &&
+				    mnl_attr_get_payload_len(d) >= 1)
+					tun_type = mnl_attr_get_u8(d);
+		}
+		if (!strcmp(l->kind, "tun") && tun_type >= 0)
+			l->tun_type = (uint8_t)tun_type;
 		break;
 	}
 	}
@@ -279,6 +291,8 @@ static int nsw_link_cb(const struct nlmsghdr *nlh, void *data)
 	struct nsw_link *l = data;
 	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 	l->up = (ifm->ifi_flags & IFF_UP) != 0;
+	l->loopback = (ifm->ifi_flags & IFF_LOOPBACK) != 0;
+	l->type = ifm->ifi_type;
 	return mnl_attr_parse(nlh, sizeof *ifm, nsw_link_attr, data);
 }
 
@@ -294,6 +308,48 @@ int nsw_link_get(uint32_t ifindex, struct nsw_link *l)
 	memset(l, 0, sizeof *l);
 	l->peer_netnsid = -1;
 	return nsw_nl_talk(nlh, nsw_link_cb, l);
+}
+
+/* What neither a VF nor an uplink can be. */
+static const char *nsw_link_not_port(const struct nsw_link *l)
+{
+	if (l->loopback || l->type == ARPHRD_LOOPBACK)
+		return "a loopback device";
+	if (!strcmp(l->kind, "tun") && l->tun_type != IFF_TAP)
+		return "an L3 tun device (TUN mode), not Ethernet";
+	if (l->type != ARPHRD_ETHER)
+		return "not an Ethernet device";
+	if (!strcmp(l->kind, "bridge") || !strcmp(l->kind, "openvswitch"))
+		return "a bridge (the host's own port of a software switch)";
+	return NULL;
+}
+
+const char *nsw_link_not_vf(const struct nsw_link *l)
+{
+	const char *why = nsw_link_not_port(l);
+	if (why)
+		return why;
+	if (!strcmp(l->kind, "veth") || (!strcmp(l->kind, "tun") && l->tun_type == IFF_TAP))
+		return NULL;
+	static char buf[64];
+	snprintf(buf, sizeof buf, "a %s device, not a veth or a tap", l->kind[0] ? l->kind : "physical");
+	return buf;
+}
+
+const char *nsw_link_not_uplink(const struct nsw_link *l)
+{
+	const char *why = nsw_link_not_port(l);
+	if (why)
+		return why;
+	/* Ethernet, but a sink or a router, not a wire. */
+	static const char *const not_wires[] = {"dummy", "ifb", "vrf", "nlmon"};
+	for (size_t i = 0; i < sizeof not_wires / sizeof *not_wires; i++)
+		if (!strcmp(l->kind, not_wires[i])) {
+			static char buf[64];
+			snprintf(buf, sizeof buf, "a %s device, not a link to a network", l->kind);
+			return buf;
+		}
+	return NULL;
 }
 
 static int nsw_nsid_cb(const struct nlmsghdr *nlh, void *data)

@@ -91,6 +91,13 @@ static void nsw_pf_set_cmd(int argc, char **argv)
 		const char *who = nsw_port_owner(n.meta.netns, ifi, &owner);
 		if (who && !(owner.kind == NSW_PORT_UPLINK && owner.pf == a.pf && !strcmp(who, n.name)))
 			nsw_fail("interface \"%s\" is already a port of NIC %s", a.uplink, who);
+		struct nsw_link link;
+		if (nsw_link_get(ifi, &link))
+			nsw_fail("interface \"%s\": cannot read it over netlink", a.uplink);
+		const char *why = nsw_link_not_uplink(&link);
+		if (why)
+			nsw_fail("pf set: \"%s\" is %s: an uplink is an Ethernet port (physical, veth, "
+				 "tap, vxlan, bond, ...)", a.uplink, why);
 	}
 	/* Validate on a copy. */
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
@@ -158,6 +165,10 @@ static void nsw_vf_add_cmd(int argc, char **argv)
 		nsw_fail("interface \"%s\" is already a port of NIC %s", a.dev, who);
 	if (nsw_link_get(ifi, &link))
 		nsw_fail("interface \"%s\": cannot read it over netlink", a.dev);
+	const char *why = nsw_link_not_vf(&link);
+	if (why)
+		nsw_fail("vf add: \"%s\" is %s: a VF needs a veth or a tap (tun in TAP mode)", a.dev,
+			 why);
 	if (n.meta.mode == NSW_MODE_TC_PEER && strcmp(link.kind, "veth"))
 		nsw_fail("vf add: mode tc-peer needs a veth, \"%s\" is %s", a.dev,
 			 link.kind[0] ? link.kind : "not one");
@@ -175,6 +186,8 @@ static void nsw_vf_add_cmd(int argc, char **argv)
 		nsw_core_fail(e, "vf add");
 	uint64_t vmac = nsw_scratch.vf[a.pf][a.vf] & NSW_MAC_MASK;
 	nsw_mac_format(vmac, macs);
+	/* The new VF starts clean, whatever an earlier one (or a crash) left on the slot. */
+	nsw_vf_state_clear(&n, a.pf, a.vf, "vf add: stale state");
 
 	bool veth = !strcmp(link.kind, "veth");
 	/* 1. The device of the VF, then the port, then the registers; the VM's end gets its vMAC
@@ -207,6 +220,8 @@ static void nsw_vf_add_cmd(int argc, char **argv)
 					      : strerror(-r));
 		}
 	}
+	/* Drops at the VF's device from now on are counted by reason. */
+	nsw_rx_drop_watch(&n);
 	char rid[8];
 	nsw_rid_format(nsw_vf_rid(a.pf, a.vf, nsw_nic_num_pfs(n.st)), rid);
 	nsw_out_begin_obj(NULL);
@@ -278,6 +293,8 @@ static void nsw_vf_del_cmd(int argc, char **argv)
 	bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
 	if (ifi)
 		nsw_port_detach(&n, ifi);
+	/* Everything else the VF had goes with it: the next VM on the slot inherits nothing. */
+	nsw_vf_state_clear(&n, a.pf, a.vf, "vf del");
 	nsw_nic_close(&n);
 }
 

@@ -363,6 +363,9 @@ const char *nsw_drop_name(unsigned reason)
 		[NSW_DROP_TX_ERR] = "tx_error",
 		[NSW_DROP_ACL] = "acl_deny",
 		[NSW_DROP_RATE] = "rate_limit",
+		[NSW_DROP_VF_LINK] = "vf_link_down",
+		[NSW_DROP_VF_MTU] = "vf_mtu_exceeded",
+		[NSW_DROP_VF_RX] = "vf_rx_dropped",
 	};
 	return reason < NSW_DROP_MAX && names[reason] ? names[reason] : "unknown";
 }

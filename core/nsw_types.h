@@ -167,6 +167,9 @@ enum nsw_drop {
 	NSW_DROP_TX_ERR,      /* environment: the redirect or clone failed */
 	NSW_DROP_ACL,         /* environment: denied by an ACL */
 	NSW_DROP_RATE,        /* environment: over the VF's packet-rate limit */
+	NSW_DROP_VF_LINK,     /* environment: the receiving VF's link (the VM's end) is down */
+	NSW_DROP_VF_MTU,      /* environment: longer than the receiving VM's MTU allows */
+	NSW_DROP_VF_RX,       /* environment: the receiving VF's device dropped it otherwise */
 	NSW_DROP_MAX
 };
 
