@@ -58,6 +58,9 @@ void nsw_nic_unlock(struct nsw_cli_nic *n);
 void nsw_nic_relock(struct nsw_cli_nic *n);
 /* One of the NIC's other pinned maps (ACL, mirror, capture, QoS), by name; fails if missing. */
 int nsw_nic_map(struct nsw_cli_nic *n, const char *name);
+/* Finishes what a killed command left on an open NIC: attachments and port entries of VFs
+ * and uplinks its registers no longer (or not yet) name. Called by nsw_nic_open. */
+void nsw_nic_repair(struct nsw_cli_nic *n);
 /* Names of NICs, for show and for picking a free nic id. Returns the count. */
 int nsw_nic_list(char names[][16], int max);
 
@@ -78,6 +81,9 @@ struct nsw_link {
 };
 int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
 int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);
+/* A network namespace name as iproute2 accepts one: no '/', not "." or "..", short enough
+ * for the NIC's metadata. */
+bool nsw_netns_name_ok(const char *name);
 /* Enters /run/netns/NAME (network namespace only; bpffs stays reachable). */
 void nsw_netns_enter(const char *name);
 
