@@ -65,8 +65,12 @@ void nsw_nic_repair(struct nsw_cli_nic *n);
 int nsw_nic_list(char names[][16], int max);
 
 /* ---- attachments ---- */
+/* Records the port, then adds a clsact if the device has none (recorded as the NIC's), then
+ * the filter (and XDP in mode xdp); undoes what it did on an error. */
 int nsw_port_attach(struct nsw_cli_nic *n, uint32_t ifindex, struct nsw_port port,
 		    char *err, size_t errlen);
+/* Removes the port record and, from the device, only what is provably the NIC's: its filter
+ * (by program id) and the clsact if the NIC made it and nothing else is left on it. */
 void nsw_port_detach(struct nsw_cli_nic *n, uint32_t ifindex);
 /* The NIC (other than skip) that already uses ifindex as a port, or NULL. */
 const char *nsw_port_owner(const char *netns, uint32_t ifindex, struct nsw_port *port);
