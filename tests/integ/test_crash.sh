@@ -15,14 +15,15 @@
 # count of entries in nsw_acl_rules is checked after that next command.
 #
 # Sampling (runtime: every point of nic add and nic del costs a NIC made anew, a verifier run
-# of about a second): nic add (~90 bpf() calls) is killed at its first 2 calls, its last 11
-# (both program loads, the program pins, the metadata; its commit is a rename) and every 30th
-# between (its map pins are all alike); nic del at every bpf() call and at its first 2, last
-# 2 and every 4th unlink() (all of them after its commit, all alike: a pin less in a folder
-# out of sight). The 256-rule replace (~1600 calls) is killed at its first and last 5 calls,
-# at the flip and 2 calls either side of it, and every 151st call. vf add, vf del and the
-# 4-rule replace and flush are killed at EVERY bpf() call. `nic del` cleans up after every
-# point of nic add and nic del, and after every 25th point (and the last) of the others.
+# of about a second): nic add (~90 bpf() calls) is killed at its first 3 calls, its 6th, 10th
+# and 20th, its last 11 (both program loads, the program pins, the metadata; its commit is a
+# rename) and every 30th between (its map pins are all alike); nic del at every bpf() call
+# and at its first 2, last 2 and every 4th unlink() (all of them after its commit, all alike:
+# a pin less in a folder out of sight). The 256-rule replace (~2000 calls) is killed at its
+# first and last 5 calls, at the flip and 2 calls either side of it, and every 151st call.
+# vf add, vf del and the 4-rule replace and flush are killed at EVERY bpf() call. `nic del`
+# cleans up after every point of nic add and nic del, and after every 25th point (and the
+# last) of the others.
 #
 # The suite runs in a private mount namespace with its own bpffs, so the lock and the pins of
 # NICs of other suites running at the same time neither block it nor change its counts.
@@ -275,7 +276,7 @@ test_nic_add_killed_at_bpf_calls() {
 	"$NSW" nic del "$CN" >/dev/null
 	nothing_left
 	before=$(snap)
-	pts=$( { seq 1 2; seq $((n - 10)) "$n"; seq 30 30 "$n"; } | sort -nu)
+	pts=$( { seq 1 3; echo 6 10 20; seq $((n - 10)) "$n"; seq 30 30 "$n"; } | sort -nu)
 	for k in $pts; do
 		killed bpf "$k" "$NSW" nic add "$CN" pfs 2 netns "$HV"
 		st=$(classify "nic add killed at bpf $k" "$before" "$after")
