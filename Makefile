@@ -109,8 +109,8 @@ bench: $(B)/bench_decide $(B)/bench_features $(B)/nsw_lineprof
 
 # The CLI.
 CLI_SRC := cli/nswitch.c cli/nsw_cli_util.c cli/nsw_cli_nic.c cli/nsw_cli_vf.c cli/nsw_cli_acl.c \
-	cli/nsw_cli_cap.c cli/nsw_acl_maps.c cli/nsw_cli_tc.c
-$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h cli/nsw_cli_tc.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
+	cli/nsw_cli_cap.c cli/nsw_acl_maps.c
+$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h $(B)/nsw_tc.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -lpcap -o $@
 $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)

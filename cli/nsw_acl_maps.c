@@ -31,6 +31,12 @@ __attribute__((format(printf, 3, 4))) static int nsw_acl_err(char *err, size_t l
 	return -1;
 }
 
+/* The generation a rule's hash key names: tgen holds it shifted by 4, so only its low 28 bits. */
+static bool nsw_acl_of_gen(const struct nsw_acl_hkey *k, uint32_t gen)
+{
+	return (k->tgen >> 4) == (gen & (NSW_ACL_GEN_MASK >> 2));
+}
+
 int nsw_acl_collect(int fd_rules, uint32_t set, uint32_t gen, bool any_gen,
 		    struct nsw_acl_hkey *keys, struct nsw_acl_hval *vals, int max)
 {
@@ -39,18 +45,12 @@ int nsw_acl_collect(int fd_rules, uint32_t set, uint32_t gen, bool any_gen,
 	while (bpf_map_get_next_key(fd_rules, prev, &next) == 0) {
 		k = next;
 		prev = &k;
-		if (k.set != set || (!any_gen && (k.tgen >> 4) != gen))
+		if (k.set != set || (!any_gen && !nsw_acl_of_gen(&k, gen)))
 			continue;
 		if (n < max && !bpf_map_lookup_elem(fd_rules, &k, &vals[n]))
 			keys[n++] = k;
 	}
 	return n;
-}
-
-/* The generation a rule's hash key names: tgen holds it shifted by 4, so only its low 28 bits. */
-static bool nsw_acl_of_gen(const struct nsw_acl_hkey *k, uint32_t gen)
-{
-	return (k->tgen >> 4) == (gen & (NSW_ACL_GEN_MASK >> 2));
 }
 
 /* One pass over the rules of the whole NIC: marks in used[] the counter ids of every rule that
@@ -66,7 +66,8 @@ static int nsw_acl_scan(int fd_rules, uint32_t set, uint32_t word, uint8_t *used
 	while (bpf_map_get_next_key(fd_rules, prev, &next) == 0) {
 		k = next;
 		prev = &k;
-		if (k.set == set && (!(word & NSW_ACL_LIVE) || !nsw_acl_of_gen(&k, word & NSW_ACL_GEN_MASK))) {
+		bool live = (word & NSW_ACL_LIVE) && nsw_acl_of_gen(&k, word & NSW_ACL_GEN_MASK);
+		if (k.set == set && !live) {
 			if (*nstale < NSW_ACL_IDS)
 				nsw_keys[(*nstale)++] = k;
 			continue;
@@ -88,17 +89,6 @@ static int nsw_acl_gc(int fd_rules, uint32_t set, uint32_t word, uint8_t *used, 
 			return -errno;
 	if (nall)
 		*nall = kept;
-	return 0;
-}
-
-int nsw_acl_recover(const struct nsw_acl_maps *m, uint32_t set, char *err, size_t errlen)
-{
-	uint32_t word = 0;
-	if (bpf_map_lookup_elem(m->active, &set, &word))
-		return nsw_acl_err(err, errlen, "cannot read the active set: %s", strerror(errno));
-	int r = nsw_acl_gc(m->rules, set, word, NULL, NULL);
-	if (r)
-		return nsw_acl_err(err, errlen, "cannot remove stale rules: %s", strerror(-r));
 	return 0;
 }
 

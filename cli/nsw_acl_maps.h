@@ -15,14 +15,10 @@ struct nsw_acl_maps {
 
 /* Makes rules[0..n) the live set of `set` (VF slot * 2 + direction); n == 0 removes it.
  * Returns 0, or -1 with err set and the live set unchanged. Crash-safe: killed at any point,
- * the live set is the old one or the new one, and the next install (or nsw_acl_recover)
- * removes whatever the killed one left. */
+ * the live set is the old one or the new one, and the next install (a flush too) removes
+ * whatever the killed one left. */
 int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw_acl_rule *rules,
 		    unsigned n, unsigned *ntuples, char *err, size_t errlen);
-
-/* Removes the rules of `set` that its active word does not make live: what a replace killed
- * before or after its flip left behind. Returns 0, or -1 with err set. */
-int nsw_acl_recover(const struct nsw_acl_maps *m, uint32_t set, char *err, size_t errlen);
 
 /* Rules of set under generation gen (any generation if any_gen); returns the count. */
 int nsw_acl_collect(int fd_rules, uint32_t set, uint32_t gen, bool any_gen,

@@ -237,41 +237,6 @@ static struct nsw_acl_rule nsw_rules[NSW_ACL_RULES];
 static struct nsw_acl_hkey nsw_keys[NSW_ACL_IDS];
 static struct nsw_acl_hval nsw_vals[NSW_ACL_IDS];
 
-/* The whole input, read before the NIC is locked: a slow or stuck stdin never holds up other
- * commands, and a kill while reading changes nothing. */
-static char *nsw_acl_read_input(int argc, char **argv)
-{
-	const char *file = NULL;
-	for (int i = 2; i + 1 < argc; i += 2)
-		if (nsw_matches(argv[i], "file"))
-			file = argv[i + 1];
-	FILE *fp = !file || !strcmp(file, "-") ? stdin : fopen(file, "r");
-	if (!fp)
-		nsw_fail("acl: cannot read \"%s\": %s", file, strerror(errno));
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	size_t got;
-	while (buf && (got = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
-		len += got;
-		if (len + 1 == cap) {
-			if (cap >= (1u << 24))
-				nsw_fail("acl: input larger than %u bytes", 1u << 24);
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				free(buf);
-			buf = nb;
-		}
-	}
-	if (!buf)
-		nsw_fail("acl: out of memory");
-	if (ferror(fp))
-		nsw_fail("acl: cannot read \"%s\": %s", file ? file : "-", strerror(errno));
-	buf[len] = 0;
-	if (fp != stdin)
-		fclose(fp);
-	return buf;
-}
-
 static void nsw_acl_replace(int argc, char **argv, bool flush)
 {
 	struct nsw_cli_nic n;
@@ -279,28 +244,27 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 	const char *file = NULL;
 	if (argc < 2)
 		nsw_fail("usage: nswitch acl replace NIC pf P vf V dir in|out [file FILE]");
-	char *input = flush ? NULL : nsw_acl_read_input(argc, argv);
 	nsw_nic_open(&n, argv[1]);
 	nsw_acl_target_args(&n, argc, argv, 2, &t, true, flush ? NULL : &file);
 	int fd_active = nsw_nic_map(&n, "nsw_acl_active"), fd_sets = nsw_nic_map(&n, "nsw_acl_sets");
 	int fd_rules = nsw_nic_map(&n, "nsw_acl_rules"), fd_hits = nsw_nic_map(&n, "nsw_acl_hits");
 
-	/* Parse the whole set; nsw_acl_install compiles it before touching anything. */
+	/* Read the whole set; nsw_acl_install compiles it before touching anything. */
 	unsigned nr = 0;
 	if (!flush) {
+		FILE *fp = !file || !strcmp(file, "-") ? stdin : fopen(file, "r");
+		if (!fp)
+			nsw_fail("acl: cannot read \"%s\": %s", file, strerror(errno));
+		char line[1024];
 		int ln = 0;
-		for (char *line = input, *next; line && *line; line = next) {
-			char *w[64], *tsave = NULL;
+		while (fgets(line, sizeof line, fp)) {
+			char *w[64];
 			int nw = 0;
 			ln++;
-			next = strchr(line, '\n');
-			if (next)
-				*next++ = 0;
 			char *hash = strchr(line, '#');
 			if (hash)
 				*hash = 0;
-			for (char *tok = strtok_r(line, " \t\r", &tsave); tok && nw < 64;
-			     tok = strtok_r(NULL, " \t\r", &tsave))
+			for (char *tok = strtok(line, " \t\r\n"); tok && nw < 64; tok = strtok(NULL, " \t\r\n"))
 				w[nw++] = tok;
 			if (!nw)
 				continue;
@@ -308,7 +272,8 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 				nsw_fail("acl: more than %d rules", NSW_ACL_RULES);
 			nsw_rule_parse(w, nw, ln, &nsw_rules[nr++], n.st);
 		}
-		free(input);
+		if (fp != stdin)
+			fclose(fp);
 	}
 	struct nsw_acl_maps m = {fd_active, fd_sets, fd_rules, fd_hits,
 				 nsw_nic_map(&n, "nsw_features")};
