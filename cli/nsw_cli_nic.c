@@ -32,8 +32,8 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 
-#include "nsw_cli.h"
 #include "nsw_cli_tc.h"
+#include "nsw_cli.h"
 #include "nsw_tc.skel.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -45,6 +45,7 @@
 #define NSW_STAGE_DEL "~del-" /* a NIC being removed: invisible from the rename on */
 
 static void nsw_sweep(void);
+static void nsw_unpin_all(const char *dir);
 static bool nsw_own_netns; /* the open NIC's namespace is provably the one it was made in */
 
 /* Opened with every NIC; the ACL, mirror, capture and QoS maps by the commands that use them. */
@@ -502,23 +503,6 @@ void nsw_nic_repair(struct nsw_cli_nic *n)
 		close(fd_ix);
 }
 
-/* Every pin in the folder goes, whatever made it, so no version of nswitch leaves one. */
-static void nsw_unpin_all(const char *dir)
-{
-	char path[512];
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 /* Removes a NIC's folder that is out of sight (renamed by nic del, or a nic add that never
  * finished), whatever part of it is left: first what it attached to devices, if it can prove
  * where (its metadata, its ports, its namespace), then every pin. Every step can be redone,
@@ -595,6 +579,23 @@ static void nsw_sweep(void)
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+}
+
+/* Every pin in the folder goes, whatever made it, so no version of nswitch leaves one. */
+static void nsw_unpin_all(const char *dir)
+{
+	char path[512];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
 }
 
 static int nsw_libbpf_quiet(enum libbpf_print_level lvl, const char *fmt, va_list ap)
