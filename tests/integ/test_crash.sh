@@ -31,6 +31,7 @@ source "$(dirname "$0")/lib.sh"
 if [[ -z ${NSW_CRASH_PRIVATE:-} ]]; then
 	command -v strace >/dev/null || { echo "skip crash: strace missing (apt-get install strace)"; exit 0; }
 	command -v bpftool >/dev/null || { echo "skip crash: bpftool missing"; exit 0; }
+	command -v unshare >/dev/null || { echo "skip crash: unshare missing"; exit 0; }
 	exec unshare -m --propagation private env NSW_CRASH_PRIVATE=1 bash -c \
 		'mount -t bpf bpf /sys/fs/bpf || { echo "skip crash: cannot mount a private bpffs"; exit 0; }; exec bash "$0"' "$0"
 fi
@@ -368,7 +369,8 @@ test_nic_del_spares_device_that_took_the_ifindex() {
 	nothing_left
 }
 
-# A clsact that was there before the NIC stays after it, with the other filters on it.
+# A clsact that was there before the NIC stays after it, with the other filters on it; so does
+# one nswitch made if someone else's filter sits on it.
 test_preexisting_clsact_is_kept() {
 	fresh
 	hv tc qdisc add dev "$D1" clsact
@@ -386,6 +388,15 @@ test_preexisting_clsact_is_kept() {
 		fail "nic del left its filter"
 	hv tc qdisc del dev "$D1" clsact
 	nothing_left
+	# A clsact nswitch made, on which someone else then put a filter, stays with it.
+	mknic
+	hv tc filter add dev "$D0" egress prio 9 protocol all u32 match u32 0 0 flowid 1:1
+	"$NSW" vf del "$CN" pf 0 vf 1
+	[[ $(hv tc -j filter show dev "$D0" egress | jq '[.[] | select(.kind == "u32")] | length') -ge 1 ]] ||
+		fail "vf del removed a clsact with another's filter on it"
+	[[ $(hv tc -j filter show dev "$D0" ingress | jq 'length') == 0 ]] || fail "vf del left its filter"
+	hv tc qdisc del dev "$D0" clsact
+	delcheck
 }
 
 # Pins missing (a NIC made by a killed older nswitch, or damaged by hand): nic del removes
