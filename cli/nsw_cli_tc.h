@@ -13,10 +13,10 @@
 int nsw_nl_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data);
 
 struct nsw_tc_view {
-	bool clsact;        /* the device has a clsact qdisc */
-	unsigned filters;   /* filters on its ingress and egress, whoever made them */
-	bool at_ours;       /* a filter sits at nswitch's handle and priority on ingress */
-	bool at_ours_bpf;   /* ... and it is a bpf filter */
+	bool clsact;         /* the device has a clsact qdisc */
+	unsigned filters;    /* filters on its ingress and egress, whoever made them */
+	bool at_ours;        /* a filter sits at nswitch's handle and priority on ingress */
+	bool at_ours_bpf;    /* ... and it is a bpf filter */
 	uint32_t at_ours_id; /* ... running this program id */
 };
 
