@@ -209,7 +209,8 @@ struct nsw_meta {
 	uint32_t nic_id;
 	uint32_t mode;
 	uint32_t npfs;
-	uint32_t pad;
+	uint32_t netns_id; /* low 32 bits of netns's cookie at nic add (0: unknown): a namespace
+			    * deleted and made again under the same name is not the NIC's */
 };
 _Static_assert(sizeof(struct nsw_meta) == 80, "meta layout");
 

@@ -1,7 +1,12 @@
-/* nsw_acl_maps.c - the one way an ACL rule set enters a NIC's maps: compile it (core), store
- * the new generation beside the live one, flip the set's active word with one store, then
- * remove the old generation. A frame reads the active word once, so it is judged by the old
- * set or the new one, never by a mix; an error before the flip leaves the live set as it was. */
+/* nsw_acl_maps.c - the one way an ACL rule set enters a NIC's maps: compile it (core), remove
+ * what a killed replace left (recovery), stage the new generation beside the live one, flip
+ * the set's active word with one store, then remove every rule of the set the word does not
+ * make live (collection). A frame reads the active word once, so it is judged by the old set
+ * or the new one, never by a mix; an error before the flip leaves the live set as it was, and
+ * a kill anywhere leaves the live set whole and the next command clean.
+ * Invariant: the only rules of a set the data path can find are those of the generation its
+ * active word names; any other rule of the set is garbage the next command removes.
+ * Owner: the ACL replace/flush flow (cli/nsw_cli_acl.c calls it; tests and benches too). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,7 +20,6 @@
 #include "nsw_acl_maps.h"
 
 static struct nsw_acl_hkey nsw_keys[NSW_ACL_IDS];
-static struct nsw_acl_hval nsw_vals[NSW_ACL_IDS];
 
 __attribute__((format(printf, 3, 4))) static int nsw_acl_err(char *err, size_t len,
 							     const char *fmt, ...)
@@ -27,6 +31,12 @@ __attribute__((format(printf, 3, 4))) static int nsw_acl_err(char *err, size_t l
 	return -1;
 }
 
+/* The generation a rule's hash key names: tgen holds it shifted by 4, so only its low 28 bits. */
+static bool nsw_acl_of_gen(const struct nsw_acl_hkey *k, uint32_t gen)
+{
+	return (k->tgen >> 4) == (gen & (NSW_ACL_GEN_MASK >> 2));
+}
+
 int nsw_acl_collect(int fd_rules, uint32_t set, uint32_t gen, bool any_gen,
 		    struct nsw_acl_hkey *keys, struct nsw_acl_hval *vals, int max)
 {
@@ -35,7 +45,7 @@ int nsw_acl_collect(int fd_rules, uint32_t set, uint32_t gen, bool any_gen,
 	while (bpf_map_get_next_key(fd_rules, prev, &next) == 0) {
 		k = next;
 		prev = &k;
-		if (k.set != set || (!any_gen && (k.tgen >> 4) != gen))
+		if (k.set != set || (!any_gen && !nsw_acl_of_gen(&k, gen)))
 			continue;
 		if (n < max && !bpf_map_lookup_elem(fd_rules, &k, &vals[n]))
 			keys[n++] = k;
@@ -43,11 +53,58 @@ int nsw_acl_collect(int fd_rules, uint32_t set, uint32_t gen, bool any_gen,
 	return n;
 }
 
+/* One pass over the rules of the whole NIC: marks in used[] the counter ids of every rule that
+ * stays, and puts in nsw_keys[0..*nstale) the rules of `set` that are not of its live
+ * generation (word): a generation a killed replace staged but never made live, or the old one
+ * whose removal a kill interrupted. No frame reads them (the data path only looks up the live
+ * generation), so they can go at any time. Returns how many rules stay. */
+static int nsw_acl_scan(int fd_rules, uint32_t set, uint32_t word, uint8_t *used, int *nstale)
+{
+	struct nsw_acl_hkey k, next, *prev = NULL;
+	int nall = 0;
+	*nstale = 0;
+	while (bpf_map_get_next_key(fd_rules, prev, &next) == 0) {
+		k = next;
+		prev = &k;
+		bool live = (word & NSW_ACL_LIVE) && nsw_acl_of_gen(&k, word & NSW_ACL_GEN_MASK);
+		if (k.set == set && !live) {
+			if (*nstale < NSW_ACL_IDS)
+				nsw_keys[(*nstale)++] = k;
+			continue;
+		}
+		struct nsw_acl_hval v;
+		if (used && !bpf_map_lookup_elem(fd_rules, &k, &v) && v.id < NSW_ACL_IDS)
+			used[v.id] = 1;
+		nall++;
+	}
+	return nall;
+}
+
+/* Removes the rules of set that its active word does not make live; 0 or -errno. */
+static int nsw_acl_gc(int fd_rules, uint32_t set, uint32_t word, uint8_t *used, int *nall)
+{
+	int nstale, kept = nsw_acl_scan(fd_rules, set, word, used, &nstale);
+	for (int i = 0; i < nstale; i++)
+		if (bpf_map_delete_elem(fd_rules, &nsw_keys[i]) && errno != ENOENT)
+			return -errno;
+	if (nall)
+		*nall = kept;
+	return 0;
+}
+
+/* Stage, flip, collect. Each step leaves a state the next command can finish from, wherever
+ * the process dies: staged rules sit under a generation the active word does not name, so
+ * until the flip they are invisible and the next install (or flush) removes them before it
+ * stages its own (recovery); after the flip, what is left of the old generation is likewise
+ * not live and goes the same way. The new generation is always live generation + 1: a staged
+ * generation left by a killed replace is never made live by a later one, since recovery has
+ * removed it before anything is staged. */
 int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw_acl_rule *rules,
 		    unsigned n, unsigned *ntuples, char *err, size_t errlen)
 {
 	uint32_t word = 0;
-	bpf_map_lookup_elem(m->active, &set, &word);
+	if (bpf_map_lookup_elem(m->active, &set, &word))
+		return nsw_acl_err(err, errlen, "cannot read the active set: %s", strerror(errno));
 	uint32_t oldgen = word & NSW_ACL_GEN_MASK;
 	uint32_t gen = (oldgen + 1) & NSW_ACL_GEN_MASK;
 	uint32_t buf = (word & NSW_ACL_BUF) ? 0 : 1;
@@ -58,21 +115,16 @@ int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw
 	if (e)
 		return nsw_acl_err(err, errlen, "rule %u: %s", bad + 1, nsw_strerror(e));
 
-	/* Counter ids: those no rule of any set holds. */
+	/* Recovery, and the counter ids no remaining rule of any set holds. */
 	static uint8_t used[NSW_ACL_IDS];
 	memset(used, 0, sizeof used);
-	struct nsw_acl_hkey k, next, *prev = NULL;
 	int nall = 0;
-	while (bpf_map_get_next_key(m->rules, prev, &next) == 0) {
-		k = next;
-		prev = &k;
-		struct nsw_acl_hval v;
-		if (!bpf_map_lookup_elem(m->rules, &k, &v) && v.id < NSW_ACL_IDS)
-			used[v.id] = 1;
-		nall++;
-	}
+	int r = nsw_acl_gc(m->rules, set, word, used, &nall);
+	if (r)
+		return nsw_acl_err(err, errlen, "cannot remove stale rules: %s", strerror(-r));
 	if (nall + (int)n > NSW_ACL_IDS)
-		return nsw_acl_err(err, errlen, "the NIC holds %d rules; %u more would pass its %d", nall, n, NSW_ACL_IDS);
+		return nsw_acl_err(err, errlen, "the NIC holds %d rules; %u more would pass its %d",
+				   nall, n, NSW_ACL_IDS);
 	unsigned next_id = 0;
 	struct nsw_acl_hkey hk[NSW_ACL_RULES];
 	unsigned done = 0;
@@ -120,10 +172,8 @@ int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw
 			bpf_map_delete_elem(m->rules, &hk[j]);
 		return nsw_acl_err(err, errlen, "cannot switch to the new set: %s", strerror(se));
 	}
-	/* The old generation goes. */
-	int nold = nsw_acl_collect(m->rules, set, oldgen, false, nsw_keys, nsw_vals, NSW_ACL_IDS);
-	for (int i = 0; i < nold; i++)
-		bpf_map_delete_elem(m->rules, &nsw_keys[i]);
+	/* Collect: everything of the set the new word does not make live (the old generation). */
+	nsw_acl_gc(m->rules, set, nword, NULL, NULL);
 	*ntuples = nset.ntuples;
 	return 0;
 }

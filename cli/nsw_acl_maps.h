@@ -14,7 +14,9 @@ struct nsw_acl_maps {
 };
 
 /* Makes rules[0..n) the live set of `set` (VF slot * 2 + direction); n == 0 removes it.
- * Returns 0, or -1 with err set and the live set unchanged. */
+ * Returns 0, or -1 with err set and the live set unchanged. Crash-safe: killed at any point,
+ * the live set is the old one or the new one, and the next install (a flush too) removes
+ * whatever the killed one left. */
 int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw_acl_rule *rules,
 		    unsigned n, unsigned *ntuples, char *err, size_t errlen);
 

@@ -68,12 +68,19 @@ int nsw_nic_map(struct nsw_cli_nic *n, const char *name);
 void nsw_vf_state_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *why);
 /* Makes sure the NIC counts the drops of the VFs' own devices (cli/nsw_cli_rxdrop.c). */
 void nsw_rx_drop_watch(struct nsw_cli_nic *n);
+/* Finishes what a killed command left on an open NIC: attachments and port entries of VFs
+ * and uplinks its registers no longer (or not yet) name. Called by nsw_nic_open. */
+void nsw_nic_repair(struct nsw_cli_nic *n);
 /* Names of NICs, for show and for picking a free nic id. Returns the count. */
 int nsw_nic_list(char names[][16], int max);
 
 /* ---- attachments ---- */
+/* Records the port, then adds a clsact if the device has none (recorded as the NIC's), then
+ * the filter (and XDP in mode xdp); undoes what it did on an error. */
 int nsw_port_attach(struct nsw_cli_nic *n, uint32_t ifindex, struct nsw_port port,
 		    char *err, size_t errlen);
+/* Removes the port record and, from the device, only what is provably the NIC's: its filter
+ * (by program id) and the clsact if the NIC made it and nothing else is left on it. */
 void nsw_port_detach(struct nsw_cli_nic *n, uint32_t ifindex);
 /* The NIC (other than skip) that already uses ifindex as a port, or NULL. */
 const char *nsw_port_owner(const char *netns, uint32_t ifindex, struct nsw_port *port);
@@ -96,6 +103,9 @@ int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
 const char *nsw_link_not_vf(const struct nsw_link *l);
 const char *nsw_link_not_uplink(const struct nsw_link *l);
 int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);
+/* A network namespace name as iproute2 accepts one: no '/', not "." or "..", short enough
+ * for the NIC's metadata. */
+bool nsw_netns_name_ok(const char *name);
 /* Enters /run/netns/NAME (network namespace only; bpffs stays reachable). */
 void nsw_netns_enter(const char *name);
 

@@ -159,14 +159,6 @@ static void nsw_vf_capture_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf
 void nsw_vf_state_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *why)
 {
 	uint32_t slot = pf * NSW_MAX_VFS + vf, ifi = 0, zero = 0;
-	/* Nothing may still send to the slot's device: an enabled VF is deleted first. */
-	if (!bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi) && ifi) {
-		struct nsw_port_info pi;
-		bpf_map_update_elem(n->fd_vf_dev, &slot, &zero, 0);
-		if (!bpf_map_lookup_elem(n->fd_ports, &ifi, &pi) && pi.port.kind == NSW_PORT_VF &&
-		    pi.port.pf == pf && pi.port.vf == vf)
-			nsw_port_detach(n, ifi);
-	}
 	nsw_vf_capture_clear(n, pf, vf, why);
 	nsw_vf_mirror_clear(n, pf, vf, why);
 	nsw_vf_acl_mirror_targets_clear(n, pf, vf, why);
@@ -174,4 +166,14 @@ void nsw_vf_state_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const c
 	nsw_vf_qos_clear(n, pf, vf);
 	nsw_counter_zero(n->fd_dev_stats, slot, NSW_NDEV, sizeof(struct nsw_dev_stats));
 	nsw_features_refresh(n);
+	/* The device binding last (the VF is disabled, so nothing is delivered to it meanwhile):
+	 * a command killed before this point leaves a disabled slot with a device, which tells
+	 * the next open (nsw_nic_repair) to run this again. */
+	if (!bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi) && ifi) {
+		struct nsw_port_info pi;
+		bpf_map_update_elem(n->fd_vf_dev, &slot, &zero, 0);
+		if (!bpf_map_lookup_elem(n->fd_ports, &ifi, &pi) && pi.port.kind == NSW_PORT_VF &&
+		    pi.port.pf == pf && pi.port.vf == vf)
+			nsw_port_detach(n, ifi);
+	}
 }

@@ -21,6 +21,7 @@
 #include <linux/rtnetlink.h>
 
 #include "nsw_cli.h"
+#include "nsw_cli_tc.h"
 
 bool nsw_json, nsw_pretty;
 const char *nsw_netns_opt;
@@ -207,11 +208,20 @@ uint32_t nsw_arg_ifindex(const char *dev)
 	return ifi;
 }
 
+bool nsw_netns_name_ok(const char *name)
+{
+	/* As iproute2 names them: a file of /run/netns, never a path out of it. */
+	return name && *name && strlen(name) < 48 && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..");
+}
+
 void nsw_netns_enter(const char *name)
 {
 	char path[128];
 	if (!name || !*name)
 		return;
+	if (!nsw_netns_name_ok(name))
+		nsw_fail("invalid network namespace name \"%s\"", name);
 	snprintf(path, sizeof path, "/run/netns/%s", name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -219,32 +229,6 @@ void nsw_netns_enter(const char *name)
 	if (setns(fd, CLONE_NEWNET))
 		nsw_fail("cannot enter network namespace \"%s\": %s", name, strerror(errno));
 	close(fd);
-}
-
-/* One netlink request, one answer processed by cb. */
-static int nsw_nl_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	int ret = -1;
-	if (!nl)
-		return -errno;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto out;
-	unsigned seq = (unsigned)time(NULL), portid = mnl_socket_get_portid(nl);
-	req->nlmsg_seq = seq;
-	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0)
-		goto out;
-	ssize_t n;
-	while ((n = mnl_socket_recvfrom(nl, buf, sizeof buf)) > 0) {
-		ret = mnl_cb_run(buf, (size_t)n, seq, portid, cb, data);
-		if (ret <= MNL_CB_STOP)
-			break;
-	}
-	ret = ret < 0 ? -errno : 0;
-out:
-	mnl_socket_close(nl);
-	return ret;
 }
 
 static int nsw_link_attr(const struct nlattr *a, void *data)

@@ -286,14 +286,9 @@ static void nsw_vf_del_cmd(int argc, char **argv)
 		nsw_fail("vf del: missing \"vf V\"");
 	if (!(n.st->vf[a.pf][a.vf] & NSW_VF_EN))
 		nsw_fail("vf del: no VF %u,%u", a.pf, a.vf);
-	/* Unreachable first (registers), then off the device. */
+	/* Unreachable first (registers); then everything else the VF had, so the next VM on the
+	 * slot inherits nothing, and its device last (nsw_vf_state_clear). */
 	nsw_vf_del(n.st, a.pf, a.vf);
-	uint32_t slot = a.pf * NSW_MAX_VFS + a.vf, ifi = 0, zero = 0;
-	bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
-	bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
-	if (ifi)
-		nsw_port_detach(&n, ifi);
-	/* Everything else the VF had goes with it: the next VM on the slot inherits nothing. */
 	nsw_vf_state_clear(&n, a.pf, a.vf, "vf del");
 	nsw_nic_close(&n);
 }

@@ -1,0 +1,30 @@
+/* nsw_cli_tc.h - what the CLI reads and removes of a device's tc setup over netlink (libmnl):
+ * the clsact qdisc, the filters on it, and nswitch's own bpf filter. The callers prove a
+ * filter is nswitch's by its program id before removing it; see nsw_cli_tc.c. */
+#ifndef NSW_CLI_TC_H
+#define NSW_CLI_TC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libmnl/libmnl.h>
+
+/* One netlink request on a fresh socket; cb sees each answer. 0 or -errno. */
+int nsw_nl_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data);
+
+struct nsw_tc_view {
+	bool clsact;         /* the device has a clsact qdisc */
+	unsigned filters;    /* filters on its ingress and egress, whoever made them */
+	bool at_ours;        /* a filter sits at nswitch's handle and priority on ingress */
+	bool at_ours_bpf;    /* ... and it is a bpf filter */
+	uint32_t at_ours_id; /* ... running this program id */
+};
+
+/* The tc setup of ifindex in the current network namespace; 0 or -errno. */
+int nsw_tc_view(uint32_t ifindex, struct nsw_tc_view *v);
+/* Removes the bpf filter at nswitch's handle and priority on ifindex's ingress; 0 or -errno. */
+int nsw_tc_filter_del(uint32_t ifindex);
+/* Removes ifindex's clsact qdisc (and with it every filter on it); 0 or -errno. */
+int nsw_clsact_del(uint32_t ifindex);
+
+#endif
