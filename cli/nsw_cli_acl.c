@@ -177,6 +177,35 @@ static void nsw_rule_parse(char **w, int nw, int line, struct nsw_acl_rule *r,
 				nsw_fail("rule %d: invalid port \"%s\"", line, v);
 			*(k[0] == 's' ? &r->val.sport : &r->val.dport) = (uint16_t)p;
 			*(k[0] == 's' ? &r->mask.sport : &r->mask.dport) = 0xffff;
+		} else if (!strcmp(k, "l4")) {
+			/* The policy words for frames whose L4 header is missing (core/nsw_acl.h). */
+			if (!strcmp(v, "fragment"))
+				r->val.l4 = NSW_ACL_L4_FRAG;
+			else if (!strcmp(v, "unknown"))
+				r->val.l4 = NSW_ACL_L4_LOST;
+			else
+				nsw_fail("rule %d: invalid l4 \"%s\" (fragment or unknown)", line, v);
+			r->mask.l4 = 0xff;
+		} else if (!strcmp(k, "to-pf") || !strcmp(k, "to-vf") || !strcmp(k, "to-uplink")) {
+			/* The target of the copy being judged, from the decision (core/nsw_acl.h). */
+			unsigned p, f = 0;
+			char end;
+			bool vf = k[3] == 'v', any = k[3] == 'u' && !strcmp(v, "any");
+			if (!any && (vf ? sscanf(v, "%u,%u%c", &p, &f, &end) != 2
+					: sscanf(v, "%u%c", &p, &end) != 1))
+				nsw_fail("rule %d: %s needs %s", line, k,
+					 vf ? "PF,VF" : k[3] == 'u' ? "a PF or any" : "a PF");
+			if (!any && (p >= NSW_MAX_PFS || f >= NSW_MAX_VFS))
+				nsw_fail("rule %d: invalid %s \"%s\"", line, k, v);
+			if (r->mask.to_pf)
+				nsw_fail("rule %d: one of to-pf, to-vf, to-uplink", line);
+			r->val.to_pf = any ? NSW_ACL_TO_PORT
+				     : (uint8_t)((k[3] == 'u' ? NSW_ACL_TO_PORT : NSW_ACL_TO_VF) | p);
+			r->mask.to_pf = any ? NSW_ACL_TO_VF | NSW_ACL_TO_PORT : 0xff;
+			if (vf) {
+				r->val.to_vf = (uint16_t)f;
+				r->mask.to_vf = 0xffff;
+			}
 		} else {
 			nsw_fail("rule %d: unknown field \"%s\"", line, k);
 		}
@@ -271,6 +300,9 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 			if (nr == NSW_ACL_RULES)
 				nsw_fail("acl: more than %d rules", NSW_ACL_RULES);
 			nsw_rule_parse(w, nw, ln, &nsw_rules[nr++], n.st);
+			if (t.dir == NSW_ACL_OUT && nsw_rules[nr - 1].mask.to_pf)
+				nsw_fail("rule %d: to-pf, to-vf and to-uplink judge what a VF sends: "
+					 "dir in only", ln);
 		}
 		if (fp != stdin)
 			fclose(fp);
@@ -335,6 +367,16 @@ static void nsw_rule_format(const struct nsw_acl_key *v, const struct nsw_acl_ke
 		NSW_ADD(" sport %u", v->sport);
 	if (m->dport)
 		NSW_ADD(" dport %u", v->dport);
+	if (m->l4)
+		NSW_ADD(" l4 %s", v->l4 == NSW_ACL_L4_FRAG ? "fragment" : "unknown");
+	if (m->to_vf)
+		NSW_ADD(" to-vf %u,%u", v->to_pf & (NSW_MAX_PFS - 1), v->to_vf);
+	else if (m->to_pf && !(v->to_pf & NSW_ACL_TO_PORT))
+		NSW_ADD(" to-pf %u", v->to_pf & (NSW_MAX_PFS - 1));
+	else if (m->to_pf == 0xff)
+		NSW_ADD(" to-uplink %u", v->to_pf & (NSW_MAX_PFS - 1));
+	else if (m->to_pf)
+		NSW_ADD(" to-uplink any");
 #undef NSW_ADD
 }
 

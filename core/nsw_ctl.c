@@ -363,6 +363,7 @@ const char *nsw_drop_name(unsigned reason)
 		[NSW_DROP_TX_ERR] = "tx_error",
 		[NSW_DROP_ACL] = "acl_deny",
 		[NSW_DROP_RATE] = "rate_limit",
+		[NSW_DROP_ACL_L4] = "acl_l4_unknown",
 	};
 	return reason < NSW_DROP_MAX && names[reason] ? names[reason] : "unknown";
 }

@@ -167,6 +167,7 @@ enum nsw_drop {
 	NSW_DROP_TX_ERR,      /* environment: the redirect or clone failed */
 	NSW_DROP_ACL,         /* environment: denied by an ACL */
 	NSW_DROP_RATE,        /* environment: over the VF's packet-rate limit */
+	NSW_DROP_ACL_L4,      /* environment: an ACL could not find the L4 header to judge */
 	NSW_DROP_MAX
 };
 
