@@ -140,7 +140,7 @@ test_target_words_print_back_and_are_refused_out() {
 	before=$("$NSW" -j acl show "$NIC")
 	echo "prio 1 to-pf 1 action drop" | "$NSW" acl replace "$NIC" pf 0 vf 2 dir out 2>"$TMP/err" >/dev/null &&
 		fail "to-pf accepted in dir out"
-	grep -q '^nswitch: rule 1: .*dir in only' "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
+	grep -Eq '^nswitch: .*(rule|line) 1: .*dir in only' "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
 	for bad in "to-pf 8" "to-vf 1" "to-vf 1,2,3" "to-uplink" "l4 maybe" "to-pf 1 to-vf 0,2"; do
 		echo "prio 1 $bad action drop" | "$NSW" acl replace "$NIC" pf 0 vf 1 dir in 2>/dev/null >/dev/null &&
 			fail "\"$bad\" accepted"
