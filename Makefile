@@ -29,8 +29,9 @@ UNIT_SRC := tests/unit/nsw_test.c tests/unit/test_core.c tests/unit/test_acl.c t
 UNIT_H   := $(wildcard tests/unit/*.h) $(wildcard lib/*.h) cli/nsw_args.h cli/nsw_cli_words.h
 
 .PHONY: all core core-bpf unit check demo bench clean fuzz deps
+UNIT_SRC += tests/unit/test_acl_l4.c
 # Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
-ALL := core core-bpf unit $(B)/test_bpf $(B)/test_bpf_datapath $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab $(B)/nsw_rawsend $(B)/nsw_tapvm
+ALL := core core-bpf unit $(B)/test_bpf $(B)/test_bpf_datapath $(B)/test_bpf_acl $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab $(B)/nsw_rawsend $(B)/nsw_tapvm
 all: build-all
 
 $(B):
@@ -78,6 +79,11 @@ $(B)/test_bpf: tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/nsw_probe.skel.
 $(B)/test_bpf_datapath: tests/bpf/test_datapath.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_datapath.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/libnswcore.a \
+		$(LIBBPF_LIBS) -o $@
+
+$(B)/test_bpf_acl: tests/bpf/test_acl_dp.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_acl_dp.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
 
 # Unit tests: with $(CC), with the other compiler, and under ASan+UBSan.

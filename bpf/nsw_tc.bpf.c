@@ -404,12 +404,24 @@ static __always_inline __u32 nsw_skb_l3(struct __sk_buff *skb, const struct nsw_
 	return n;
 }
 
+/* The key of the frame whose header is f from the window of n octets in sc->lw, into sc->key.
+ * A global function: the verifier checks it once, on its own, so the paths through the walk
+ * along IPv6 extension headers do not multiply the paths of every caller (inlined, they took
+ * the program to 940000 of the verifier's 1000000 instructions). */
+__noinline int nsw_acl_key_window(const struct nsw_frame *f, struct nsw_scratch *sc, __u32 n)
+{
+	if (!f || !sc)
+		return 0;
+	nsw_acl_key_build(f, sc->lw, n > NSW_L3_WINDOW ? NSW_L3_WINDOW : n, &sc->key);
+	return 0;
+}
+
 /* The frame's ACL key, built into sc->key from its header f and its L3 window. */
 static __always_inline void nsw_acl_key_here(struct __sk_buff *skb, const struct nsw_frame *f,
 					     struct nsw_scratch *sc)
 {
 	__u32 n = nsw_skb_l3(skb, f, sc);
-	nsw_acl_key_build(f, sc->lw, n, &sc->key);
+	nsw_acl_key_window(f, sc, n);
 }
 
 /* The search: tuples in order of their best priority (at most NSW_ACL_MASKS), one
@@ -421,11 +433,15 @@ nsw_acl_search(const struct nsw_acl_set *set, const struct nsw_acl_key *key,
 {
 	const struct nsw_acl_hval *best = NULL;
 	__u32 n = set->ntuples;
+	/* A key missing its L4 header matches no L4 rule (nsw_acl_eval). */
+	__u32 skip = nsw_acl_key_l4_missing(key) ? set->l4_tuples : 0;
 	for (__u32 t = 0; t < NSW_ACL_MASKS; t++) {
 		if (t >= n)
 			break;
 		if (best && best->prio < set->best_prio[t])
 			break;
+		if (skip >> t & 1)
+			continue;
 		sc->hk.fold = nsw_acl_fold_masked(key, &set->t[t].mask);
 		if (!nsw_acl_filter_has(set->t[t].filter, sc->hk.fold))
 			continue;
@@ -453,31 +469,66 @@ static __always_inline bool nsw_acl_live(__u32 slot, __u32 dir)
 	return nsw_acl_word(slot, dir) & NSW_ACL_LIVE;
 }
 
-/* The winning rule of (VF slot, dir), whose active word is word, for the key built in sc, or
- * NULL (allow); counts its hit. The caller's scratch block, not a second lookup of it. A
- * subprogram of its own: inlined into its callers, the search's registers spilled past the
- * 512-octet stack the chain nsw_tc -> nsw_tc_slow -> nsw_flood_vf shares. */
-static __noinline const struct nsw_acl_hval *nsw_acl_judge(__u32 slot, __u32 dir, __u32 word,
-								struct nsw_scratch *sc, __u32 bytes)
+/* What a judgement says, as one word: a global function returns a scalar. The action in bits
+ * 0..1 (0: allow, no match included), a drop's reason in bits 8..15, a mirror's VF slot from
+ * bit 16; NSW_ACLV_PER_COPY: the set has rules on the copy's target and was asked about a
+ * frame whose copies are not made yet (key.to_pf 0: a flood), so each copy is judged alone. */
+#define NSW_ACLV_DROP 1u
+#define NSW_ACLV_MIRROR 2u
+#define NSW_ACLV_PER_COPY (1u << 31)
+
+static __always_inline __u32 nsw_aclv_action(__u32 a)
+{
+	return a & 3;
+}
+
+static __always_inline __u8 nsw_aclv_reason(__u32 a)
+{
+	/* One of two constants: the counters' index needs no bound check the compiler may drop. */
+	return (__u8)(a >> 8) == NSW_DROP_ACL_L4 ? NSW_DROP_ACL_L4 : NSW_DROP_ACL;
+}
+
+static __always_inline __u32 nsw_aclv_mirror(__u32 a)
+{
+	return a >> 16 & (NSW_NVF_SLOTS - 1);
+}
+
+/* The judgement of (VF slot, dir), whose active word is word, on the key built in sc (see
+ * NSW_ACLV_DROP); counts the winning rule's hit. A frame whose L4 header is missing is
+ * dropped (reason acl_l4_unknown, no rule's hit) when an L4 rule could have decided it:
+ * nsw_acl_eval's NSW_ACL_L4_DENY. A global function: the verifier checks it once, on its own,
+ * not again at each of its six calls, which took the program near the verifier's limit of a
+ * million instructions; the caller's scratch block, not a second lookup of it. */
+__noinline __u32 nsw_acl_judge(__u32 slot, __u32 dir, __u32 word, struct nsw_scratch *sc,
+			       __u32 bytes)
 {
 	__u32 k = (slot & (NSW_NVF_SLOTS - 1)) * 2 + (dir & 1);
-	if (!(word & NSW_ACL_LIVE))
-		return NULL;
+	if (!sc || !(word & NSW_ACL_LIVE))
+		return 0;
 	__u32 sk = k * 2 + ((word & NSW_ACL_BUF) ? 1 : 0), gen = word & NSW_ACL_GEN_MASK;
 	const struct nsw_acl_set *set = bpf_map_lookup_elem(&nsw_acl_sets, &sk);
 	if (!set || set->gen != gen)
-		return NULL;
+		return 0;
+	if (set->per_copy && !sc->key.to_pf)
+		return NSW_ACLV_PER_COPY;
 	sc->hk.set = k;
 	const struct nsw_acl_hval *best = nsw_acl_search(set, &sc->key, sc, gen);
-	if (best) {
-		__u32 id = bpf_get_smp_processor_id() * NSW_ACL_IDS + (best->id & (NSW_ACL_IDS - 1));
-		struct nsw_acl_hit *h = bpf_map_lookup_elem(&nsw_acl_hits, &id);
-		if (h) {
-			h->pkts++;
-			h->bytes += bytes;
-		}
+	if (NSW_UNLIKELY(nsw_acl_key_l4_missing(&sc->key)) && set->l4_prio != NSW_ACL_NO_PRIO &&
+	    (!best || set->l4_prio < best->prio))
+		return NSW_ACLV_DROP | NSW_DROP_ACL_L4 << 8;
+	if (!best)
+		return 0;
+	__u32 id = bpf_get_smp_processor_id() * NSW_ACL_IDS + (best->id & (NSW_ACL_IDS - 1));
+	struct nsw_acl_hit *h = bpf_map_lookup_elem(&nsw_acl_hits, &id);
+	if (h) {
+		h->pkts++;
+		h->bytes += bytes;
 	}
-	return best;
+	if (best->action == NSW_ACL_DROP)
+		return NSW_ACLV_DROP | NSW_DROP_ACL << 8;
+	if (best->action == NSW_ACL_MIRROR)
+		return NSW_ACLV_MIRROR | nsw_vf_slot(best->mirror_pf, best->mirror_vf) << 16;
+	return 0;
 }
 
 /* ---- mirroring (SPAN) and capture ---- */
@@ -596,11 +647,11 @@ static __always_inline int nsw_egress_vf(struct __sk_buff *skb, struct nsw_stats
 {
 	__u32 slot = nsw_vf_slot(pf, vf);
 	if (sc && (acl_word & NSW_ACL_LIVE)) {
-		const struct nsw_acl_hval *r = nsw_acl_judge(slot, NSW_ACL_OUT, acl_word, sc, skb->len);
-		if (r && r->action == NSW_ACL_DROP)
-			return NSW_DROP_ACL;
-		if (r && r->action == NSW_ACL_MIRROR)
-			nsw_mirror_to(skb, nsw_vf_slot(r->mirror_pf, r->mirror_vf), s);
+		__u32 a = nsw_acl_judge(slot, NSW_ACL_OUT, acl_word, sc, skb->len);
+		if (nsw_aclv_action(a) == NSW_ACLV_DROP)
+			return nsw_aclv_reason(a);
+		if (nsw_aclv_action(a) == NSW_ACLV_MIRROR)
+			nsw_mirror_to(skb, nsw_aclv_mirror(a), s);
 	}
 	if ((feat & NSW_FEAT_QOS) && !nsw_qos_admit(slot, v->prio))
 		return NSW_DROP_RATE;
@@ -619,9 +670,11 @@ struct nsw_flood_ctx {
 	const struct nsw_frame *f;
 	struct nsw_scratch *sc; /* the key's; NULL: no egress ACL live anywhere it was looked */
 	__u32 feat;
-	__u32 copies;
-	__u32 failed;
-	__u32 denied;
+	__u32 in_word; /* the sender's (VF v->excl_pf, v->vf) active word when its set judges
+			* each copy, else 0 */
+	__u16 copies;  /* 16 bits: a frame has at most NSW_NVF_SLOTS + 1 copies, and the */
+	__u16 failed;  /* context stays on the 512-octet stack the program's calls share */
+	__u16 denied;
 };
 
 /* One VF slot (pf * 256 + vf) of the NIC: a clone to its device if its PF is flooded, it is
@@ -640,6 +693,20 @@ static long nsw_flood_vf(__u32 i, void *arg)
 	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &slot);
 	if (!ifi || !*ifi)
 		return 0;
+	if (c->in_word && c->sc) {
+		/* The sender's rules on this copy's target (to-pf, to-vf), counted per copy. */
+		nsw_acl_key_target(&c->sc->key, NSW_PORT_VF, pf, vf);
+		__u32 a = nsw_acl_judge(nsw_vf_slot(c->v->excl_pf, c->v->vf), NSW_ACL_IN, c->in_word,
+					c->sc, c->skb->len);
+		if (nsw_aclv_action(a) == NSW_ACLV_DROP) {
+			if (c->s)
+				c->s->drop[nsw_aclv_reason(a)]++;
+			c->denied++;
+			return 0;
+		}
+		if (nsw_aclv_action(a) == NSW_ACLV_MIRROR)
+			nsw_mirror_to(c->skb, nsw_aclv_mirror(a), c->s);
+	}
 	__u32 acl_word = c->sc ? nsw_acl_word(slot, NSW_ACL_OUT) : 0;
 	int r = c->feat ? nsw_egress_vf(c->skb, c->s, pf, vf, c->f, c->v, c->sc, acl_word, c->feat)
 			: 0;
@@ -661,12 +728,25 @@ static long nsw_flood_vf(__u32 i, void *arg)
 static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic *nic,
 				     const struct nsw_verdict *v, const struct nsw_frame *f,
 				     struct nsw_scratch *sc, struct nsw_stats_blk *s,
-				     __u32 feat)
+				     __u32 feat, __u32 in_word)
 {
 	struct nsw_flood_ctx c = {.skb = skb, .s = s, .nic = nic, .v = v, .f = f, .sc = sc,
-				  .feat = feat};
+				  .feat = feat, .in_word = in_word};
 	bpf_loop(NSW_NVF_SLOTS, nsw_flood_vf, &c, 0);
-	if (v->pf != NSW_NONE) {
+	bool denied = false;
+	if (v->pf != NSW_NONE && in_word && sc) {
+		nsw_acl_key_target(&sc->key, NSW_PORT_UPLINK, v->pf, 0);
+		__u32 a = nsw_acl_judge(nsw_vf_slot(v->excl_pf, v->vf), NSW_ACL_IN, in_word, sc,
+					skb->len);
+		if (nsw_aclv_action(a) == NSW_ACLV_DROP) {
+			if (s)
+				s->drop[nsw_aclv_reason(a)]++;
+			denied = true;
+		} else if (nsw_aclv_action(a) == NSW_ACLV_MIRROR) {
+			nsw_mirror_to(skb, nsw_aclv_mirror(a), s);
+		}
+	}
+	if (v->pf != NSW_NONE && !denied) {
 		__u32 ifi = nsw_pf_ifindex(v->pf);
 		if (ifi && !bpf_clone_redirect(skb, ifi, 0)) {
 			c.copies++;
@@ -693,16 +773,15 @@ struct nsw_tc_frame {
 	__u16 acl_mirror;  /* the sender's rule said mirror to this VF slot + 1 */
 };
 
-/* What the sender's winning rule r (NULL: none) makes of frame t: an ACL drop, a mirror
- * target, or nothing. */
-static __always_inline void nsw_acl_in_verdict(struct nsw_tc_frame *t,
-					       const struct nsw_acl_hval *r)
+/* What the judgement a of the sender's rules makes of frame t: an ACL drop, a mirror target,
+ * or nothing. */
+static __always_inline void nsw_acl_in_verdict(struct nsw_tc_frame *t, __u32 a)
 {
-	if (r && r->action == NSW_ACL_DROP) {
+	if (nsw_aclv_action(a) == NSW_ACLV_DROP) {
 		t->v.action = NSW_ACT_DROP;
-		t->v.reason = NSW_DROP_ACL;
-	} else if (r && r->action == NSW_ACL_MIRROR) {
-		t->acl_mirror = (__u16)(nsw_vf_slot(r->mirror_pf, r->mirror_vf) + 1);
+		t->v.reason = nsw_aclv_reason(a);
+	} else if (nsw_aclv_action(a) == NSW_ACLV_MIRROR) {
+		t->acl_mirror = (__u16)(nsw_aclv_mirror(a) + 1);
 	}
 }
 
@@ -728,11 +807,22 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 	bool acl_in = in_word & NSW_ACL_LIVE;
 	bool acl_out = (out_word & NSW_ACL_LIVE) || (acl && t->v.action == NSW_ACT_FLOOD);
 	struct nsw_scratch *sc = acl_in || acl_out ? nsw_scratch_here() : NULL;
-	if (sc)
+	if (sc) {
 		nsw_acl_key_here(skb, &t->f, sc);
-	if (acl_in && sc && t->v.action != NSW_ACT_DROP)
-		nsw_acl_in_verdict(t, nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN,
-						    in_word, sc, skb->len));
+		if (t->v.action == NSW_ACT_VF || t->v.action == NSW_ACT_UPLINK)
+			nsw_acl_key_target(&sc->key, t->v.action == NSW_ACT_VF ? NSW_PORT_VF
+									: NSW_PORT_UPLINK,
+					   t->v.pf, t->v.vf);
+	}
+	__u32 per_copy = 0;
+	if (acl_in && sc && t->v.action != NSW_ACT_DROP) {
+		__u32 a = nsw_acl_judge(nsw_vf_slot(t->in.pf, t->in.vf), NSW_ACL_IN, in_word, sc,
+					skb->len);
+		if (a & NSW_ACLV_PER_COPY)
+			per_copy = in_word; /* a flood: its copies are judged one by one */
+		else
+			nsw_acl_in_verdict(t, a);
+	}
 	struct nsw_stats_blk *s;
 	if (t->acl_mirror)
 		nsw_mirror_to(skb, t->acl_mirror - 1u, nsw_stats_here());
@@ -775,7 +865,7 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 		return bpf_redirect(ifi, 0);
 	case NSW_ACT_FLOOD:
 		skb->priority = t->v.prio;
-		return nsw_flood(skb, nic, &t->v, &t->f, sc, s, t->feat);
+		return nsw_flood(skb, nic, &t->v, &t->f, sc, s, t->feat, per_copy);
 	default:
 		return TC_ACT_SHOT;
 	}
@@ -800,11 +890,13 @@ static __noinline bool nsw_acl_lane(struct __sk_buff *skb, struct nsw_tc_frame *
 	if (!sc)
 		return false;
 	nsw_acl_key_here(skb, &t->f, sc);
-	const struct nsw_acl_hval *r = nsw_acl_judge(slot, NSW_ACL_IN, word, sc, skb->len);
-	if (!r || r->action == NSW_ACL_ALLOW)
+	nsw_acl_key_target(&sc->key, t->v.action == NSW_ACT_VF ? NSW_PORT_VF : NSW_PORT_UPLINK,
+			   t->v.pf, t->v.vf);
+	__u32 a = nsw_acl_judge(slot, NSW_ACL_IN, word, sc, skb->len);
+	if (!nsw_aclv_action(a))
 		return true;
 	t->acl_in_done = 1;
-	nsw_acl_in_verdict(t, r);
+	nsw_acl_in_verdict(t, a);
 	return false;
 }
 

@@ -41,6 +41,8 @@ enum {
 	NSW_F_PROTO,
 	NSW_F_SPORT,
 	NSW_F_DPORT,
+	NSW_F_L4,
+	NSW_F_TO,
 	NSW_F_N
 };
 
@@ -63,6 +65,10 @@ static const struct {
 	{"proto", NSW_F_PROTO, "the protocol"},
 	{"sport", NSW_F_SPORT, "the source port"},
 	{"dport", NSW_F_DPORT, "the destination port"},
+	{"l4", NSW_F_L4, "the L4 header's state"},
+	{"to-pf", NSW_F_TO, "the copy's target"},
+	{"to-vf", NSW_F_TO, "the copy's target"},
+	{"to-uplink", NSW_F_TO, "the copy's target"},
 };
 
 const char *nsw_acl_quote(const char *s, char *buf)
@@ -344,6 +350,44 @@ int nsw_rule_parse(char **w, size_t nw, size_t line, struct nsw_acl_rule *r,
 					       nsw_acl_quote(v, q));
 			*(f == NSW_F_SPORT ? &r->val.sport : &r->val.dport) = (uint16_t)n;
 			*(f == NSW_F_SPORT ? &r->mask.sport : &r->mask.dport) = 0xffff;
+		} else if (f == NSW_F_L4) {
+			/* The policy words for frames whose L4 header is missing (core/nsw_acl.h). */
+			if (!strcmp(v, "fragment"))
+				r->val.l4 = NSW_ACL_L4_FRAG;
+			else if (!strcmp(v, "unknown"))
+				r->val.l4 = NSW_ACL_L4_LOST;
+			else
+				return nsw_err(err, errlen, line, "invalid l4 %s: fragment or unknown",
+					       nsw_acl_quote(v, q));
+			r->mask.l4 = 0xff;
+		} else if (f == NSW_F_TO) {
+			/* The target of the copy being judged, from the decision (core/nsw_acl.h). */
+			const bool vf = !strcmp(k, "to-vf"), up = !strcmp(k, "to-uplink");
+			const char *comma = strchr(v, ',');
+			unsigned long p = 0, fv = 0;
+			char pbuf[8];
+			if (up && !strcmp(v, "any")) {
+				r->val.to_pf = NSW_ACL_TO_PORT;
+				r->mask.to_pf = NSW_ACL_TO_VF | NSW_ACL_TO_PORT;
+				continue;
+			}
+			if (vf && comma && (size_t)(comma - v) < sizeof pbuf) {
+				memcpy(pbuf, v, (size_t)(comma - v));
+				pbuf[comma - v] = 0;
+			}
+			if (vf ? !comma || (size_t)(comma - v) >= sizeof pbuf ||
+					 nsw_dec(pbuf, NSW_MAX_PFS - 1, &p) ||
+					 nsw_dec(comma + 1, NSW_MAX_VFS - 1, &fv)
+			       : nsw_dec(v, NSW_MAX_PFS - 1, &p))
+				return nsw_err(err, errlen, line, "invalid %s %s: %s", k,
+					       nsw_acl_quote(v, q),
+					       vf ? "PF,VF" : up ? "a PF or any" : "a PF");
+			r->val.to_pf = (uint8_t)((up ? NSW_ACL_TO_PORT : NSW_ACL_TO_VF) | p);
+			r->mask.to_pf = 0xff;
+			if (vf) {
+				r->val.to_vf = (uint16_t)fv;
+				r->mask.to_vf = 0xffff;
+			}
 		}
 	}
 	if (!(seen & 1u << NSW_F_PRIO))
@@ -540,6 +584,16 @@ size_t nsw_acl_match_format(const struct nsw_acl_key *v, const struct nsw_acl_ke
 		NSW_ADD(" sport %u", v->sport);
 	if (m->dport)
 		NSW_ADD(" dport %u", v->dport);
+	if (m->l4)
+		NSW_ADD(" l4 %s", v->l4 == NSW_ACL_L4_FRAG ? "fragment" : "unknown");
+	if (m->to_vf)
+		NSW_ADD(" to-vf %u,%u", v->to_pf & (NSW_MAX_PFS - 1), v->to_vf);
+	else if (m->to_pf && !(v->to_pf & NSW_ACL_TO_PORT))
+		NSW_ADD(" to-pf %u", v->to_pf & (NSW_MAX_PFS - 1));
+	else if (m->to_pf == 0xff)
+		NSW_ADD(" to-uplink %u", v->to_pf & (NSW_MAX_PFS - 1));
+	else if (m->to_pf)
+		NSW_ADD(" to-uplink any");
 	return o;
 }
 

@@ -113,6 +113,11 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 		if (nsw_acl_text_parse(text, len, n.st, t, err, sizeof err))
 			nsw_fail("acl: %s", err);
 		free(text);
+		/* The target words judge the decision's copies of what the VF sends. */
+		for (unsigned i = 0; i < t->n; i++)
+			if (tg.dir == NSW_ACL_OUT && t->rules[i].mask.to_pf)
+				nsw_fail("acl: line %zu: to-pf, to-vf and to-uplink judge what a VF "
+					 "sends: dir in only", t->line[i]);
 	}
 	unsigned nr = t->n;
 	struct nsw_acl_maps m = {fd_active, fd_sets, fd_rules, fd_hits,

@@ -3,8 +3,11 @@
  *
  * Owns: which fields a rule can match (source and destination MAC with masks, so an OUI can be
  * matched; ethertype; outer VLAN ID and PCP; IPv4/IPv6 source and destination prefixes; L4
- * protocol and ports) and the semantics of a set: the matching rule with the lowest priority
- * number wins; no match (or no rules) allows.
+ * protocol and ports, found behind IPv6 extension headers; whether the L4 header was found;
+ * the target of the copy being judged) and the semantics of a set: the matching rule with the
+ * lowest priority number wins; no match (or no rules) allows; a frame whose L4 header is not
+ * there to judge matches no L4 rule and is denied when an L4 rule could have decided it (see
+ * nsw_acl_eval: fail closed).
  * The BPF data path classifies with a tuple-space search (one hash lookup per distinct mask,
  * as Open vSwitch's classifier, skipped when the mask's filter says no rule can match);
  * nsw_acl_eval() below is the linear definition it must agree with, used by the tests and the
@@ -28,6 +31,31 @@ enum nsw_acl_dir { NSW_ACL_IN = 0, NSW_ACL_OUT = 1 }; /* from the VF / to the VF
 
 #define NSW_ACL_TAGGED 0x8000 /* in key.vid: the frame had a tag */
 
+/* key.l4: what became of the search for the L4 header. An IP frame whose L4 header is not
+ * there to judge (FRAG, LOST) matches no L4 rule, that is no rule that matches proto, sport or
+ * dport (nsw_acl_mask_l4), and a set in which such a rule could have decided it denies it
+ * (nsw_acl_eval). A rule may match these states by name (`l4 fragment`, `l4 unknown`): that
+ * is how a set lets them through on purpose. */
+enum nsw_acl_l4 {
+	NSW_ACL_L4_NONE = 0,  /* not IP: no L4 header to look for */
+	NSW_ACL_L4_FOUND = 1, /* proto is the upper-layer protocol; ports when it has them */
+	NSW_ACL_L4_FRAG = 2,  /* a fragment past the first: proto named, no L4 header in it */
+	NSW_ACL_L4_LOST = 3,  /* not found within the bound, or the frame ends before it */
+};
+
+/* The bound of the search: the L4 header's first 4 octets (the ports) must lie in the L3
+ * window (NSW_L3_WINDOW octets after the L2 header). For IPv6 that leaves 20 octets of
+ * extension headers, two of the usual 8 (hop-by-hop and a fragment header, say); the walk
+ * visits at most NSW_ACL_EXT_MAX headers (8 octets each at least: past that the window ends),
+ * a constant loop for the verifier. */
+#define NSW_IPV6_HLEN 40
+#define NSW_ACL_EXT_MAX ((NSW_L3_WINDOW - NSW_IPV6_HLEN) / 8 + 1)
+
+/* key.to_pf: the target of the copy being judged, for the sender's rules (set by the data path
+ * per delivered copy: nsw_acl_key_target); 0 where not known (a flood before its copies). */
+#define NSW_ACL_TO_VF 0x80   /* | pf: a copy to VF (pf, key.to_vf) */
+#define NSW_ACL_TO_PORT 0x40 /* | pf: the copy that leaves by PF pf's port (the uplink) */
+
 /* The words view (w) is how masks are applied: a union, so reading fields written one way
  * through the other is defined C and not an aliasing violation. */
 struct nsw_acl_key {
@@ -40,7 +68,10 @@ struct nsw_acl_key {
 			uint8_t pcp;
 			uint8_t proto;
 			uint16_t sport, dport;
-			uint8_t pad[6];
+			uint8_t l4;     /* enum nsw_acl_l4 */
+			uint8_t to_pf;  /* NSW_ACL_TO_VF or NSW_ACL_TO_PORT | pf, or 0 */
+			uint16_t to_vf; /* with NSW_ACL_TO_VF */
+			uint8_t pad[2];
 		};
 		uint64_t w[8];
 	};
@@ -81,8 +112,73 @@ NSW_INLINE uint32_t nsw_l3_be32(const uint64_t *lw, uint32_t off)
 	return (uint32_t)(off % 8 ? w : w >> 32);
 }
 
+/* IPv6 extension headers the key's walk follows (RFC 8200 section 4, and AH): hop-by-hop,
+ * routing, fragment, destination options, authentication. Any other next header is the
+ * upper-layer protocol (ESP, no next header and unknown values included: a receiver cannot
+ * find a TCP header behind them either). */
+NSW_INLINE bool nsw_ipv6_ext(uint32_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 60 || nh == 51;
+}
+
+/* Does an L4 header of protocol proto carry ports at its start (TCP, UDP, SCTP)? */
+NSW_INLINE bool nsw_l4_has_ports(uint32_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132;
+}
+
+/* The IPv6 part of the key: addresses, then the walk along the extension headers to the
+ * upper-layer header (at most NSW_ACL_EXT_MAX headers, all within the window). Returns the L4
+ * header's offset in the window with k->l4 = FOUND, or 0 with k->l4 = FRAG (a fragment past
+ * the first: k->proto is the protocol it carries) or LOST (the chain goes past the window or
+ * the frame). A first fragment, or an atomic one (offset 0, no more fragments), is followed. */
+NSW_INLINE uint32_t nsw_acl_key_ipv6(const uint64_t *lw, uint32_t l3len, struct nsw_acl_key *k)
+{
+	NSW_UNROLL
+	for (int i = 0; i < 2; i++) {
+		k->sip[2 * i] = (uint32_t)(lw[1 + i] >> 32);
+		k->sip[2 * i + 1] = (uint32_t)lw[1 + i];
+		k->dip[2 * i] = (uint32_t)(lw[3 + i] >> 32);
+		k->dip[2 * i + 1] = (uint32_t)lw[3 + i];
+	}
+	uint32_t nh = (uint32_t)(lw[0] >> 8) & 0xff, off = NSW_IPV6_HLEN, state = NSW_ACL_L4_LOST;
+	NSW_UNROLL
+	for (int i = 0; i < NSW_ACL_EXT_MAX; i++) {
+		if (state != NSW_ACL_L4_LOST)
+			break;
+		if (!nsw_ipv6_ext(nh)) {
+			state = NSW_ACL_L4_FOUND;
+			break;
+		}
+		/* The header's first 4 octets: next header, length, (fragment) offset. */
+		if (off + 4 > l3len || off + 4 > NSW_L3_WINDOW)
+			break;
+		uint32_t h = nsw_l3_be32(lw, off), len;
+		if (nh == 44) {
+			if (h & 0xfff8) {
+				state = NSW_ACL_L4_FRAG;
+				nh = h >> 24;
+				break;
+			}
+			len = 8;
+		} else if (nh == 51) {
+			len = ((h >> 16 & 0xff) + 2) * 4;
+		} else {
+			len = ((h >> 16 & 0xff) + 1) * 8;
+		}
+		nh = h >> 24;
+		off += len;
+	}
+	k->proto = (uint8_t)nh;
+	k->l4 = (uint8_t)state;
+	return state == NSW_ACL_L4_FOUND ? off : 0;
+}
+
 /* lw is the window of min(l3len, NSW_L3_WINDOW) octets that follow the L2 header of frame f.
- * Fields the frame does not have (no IP, a fragment, no room for the ports) stay zero. */
+ * Fields the frame does not have (no IP, no room for the ports) stay zero; k->l4 says whether
+ * the L4 header was found (enum nsw_acl_l4). An IP frame (by its ethertype) whose IP header
+ * is cut short or malformed, or whose TCP, UDP or SCTP ports lie past the window or the
+ * frame's end, is LOST: never judged as if it had no L4 header. */
 NSW_INLINE void nsw_acl_key_build(const struct nsw_frame *f, const uint64_t *lw, uint32_t l3len,
 				  struct nsw_acl_key *k)
 {
@@ -95,31 +191,47 @@ NSW_INLINE void nsw_acl_key_build(const struct nsw_frame *f, const uint64_t *lw,
 		k->pcp = f->pcp;
 	}
 	uint32_t l4 = 0, version = (uint32_t)(lw[0] >> 60);
-	if (f->ethertype == 0x0800 && l3len >= 20 && version == 4) {
+	if (f->ethertype == 0x0800) {
+		k->l4 = NSW_ACL_L4_LOST;
+		if (l3len < 20 || version != 4)
+			return;
 		uint32_t ihl = (uint32_t)(lw[0] >> 56 & 15) * 4;
 		k->proto = (uint8_t)(lw[1] >> 48);
 		k->sip[0] = (uint32_t)lw[1];
 		k->dip[0] = (uint32_t)(lw[2] >> 32);
-		/* Ports only in the first fragment. */
-		if (ihl >= 20 && (lw[0] & 0x1fff) == 0)
-			l4 = ihl;
-	} else if (f->ethertype == 0x86dd && l3len >= 40 && version == 6) {
-		k->proto = (uint8_t)(lw[0] >> 8);
-		NSW_UNROLL
-		for (int i = 0; i < 2; i++) {
-			k->sip[2 * i] = (uint32_t)(lw[1 + i] >> 32);
-			k->sip[2 * i + 1] = (uint32_t)lw[1 + i];
-			k->dip[2 * i] = (uint32_t)(lw[3 + i] >> 32);
-			k->dip[2 * i + 1] = (uint32_t)lw[3 + i];
+		if (ihl < 20)
+			return;
+		/* The L4 header only in the first fragment. */
+		if (lw[0] & 0x1fff) {
+			k->l4 = NSW_ACL_L4_FRAG;
+			return;
 		}
-		l4 = 40;
+		k->l4 = NSW_ACL_L4_FOUND;
+		l4 = ihl;
+	} else if (f->ethertype == 0x86dd) {
+		k->l4 = NSW_ACL_L4_LOST;
+		if (l3len < NSW_IPV6_HLEN || version != 6)
+			return;
+		l4 = nsw_acl_key_ipv6(lw, l3len, k);
 	}
-	if (l4 && (k->proto == 6 || k->proto == 17 || k->proto == 132) && l4 + 4 <= l3len &&
-	    l4 + 4 <= NSW_L3_WINDOW) {
+	if (l4 && nsw_l4_has_ports(k->proto)) {
+		if (l4 + 4 > l3len || l4 + 4 > NSW_L3_WINDOW) {
+			k->l4 = NSW_ACL_L4_LOST;
+			return;
+		}
 		uint32_t ports = nsw_l3_be32(lw, l4);
 		k->sport = (uint16_t)(ports >> 16);
 		k->dport = (uint16_t)ports;
 	}
+}
+
+/* The target of the copy the sender's rules judge (see NSW_ACL_TO_VF): kind is NSW_PORT_VF for
+ * a copy to VF (pf, vf), else the copy leaves by PF pf's port. */
+NSW_INLINE void nsw_acl_key_target(struct nsw_acl_key *k, uint8_t kind, uint32_t pf, uint32_t vf)
+{
+	k->to_pf = (uint8_t)((kind == NSW_PORT_VF ? NSW_ACL_TO_VF : NSW_ACL_TO_PORT) |
+			     (pf & (NSW_MAX_PFS - 1)));
+	k->to_vf = (uint16_t)(kind == NSW_PORT_VF ? vf : 0);
 }
 
 /* The same from a byte buffer holding min(l3len, NSW_L3_WINDOW) octets of the window. */
@@ -131,8 +243,22 @@ NSW_INLINE void nsw_acl_key_build_bytes(const struct nsw_frame *f, const uint8_t
 	nsw_acl_key_build(f, lw, l3len, k);
 }
 
+/* Is a rule with this mask an L4 rule (one that matches proto, sport or dport)? */
+NSW_INLINE bool nsw_acl_mask_l4(const struct nsw_acl_key *m)
+{
+	return m->proto || m->sport || m->dport;
+}
+
+/* Is the key's L4 header missing where it should be (a later fragment, or not found)? */
+NSW_INLINE bool nsw_acl_key_l4_missing(const struct nsw_acl_key *k)
+{
+	return k->l4 >= NSW_ACL_L4_FRAG;
+}
+
 NSW_INLINE bool nsw_acl_rule_matches(const struct nsw_acl_rule *r, const struct nsw_acl_key *k)
 {
+	if (nsw_acl_key_l4_missing(k) && nsw_acl_mask_l4(&r->mask))
+		return false;
 	for (int i = 0; i < 8; i++)
 		if ((k->w[i] & r->mask.w[i]) != r->val.w[i])
 			return false;
@@ -155,11 +281,16 @@ struct nsw_acl_tuple {
 };
 _Static_assert(sizeof(struct nsw_acl_tuple) == 128, "acl tuple: two lines");
 
+#define NSW_ACL_NO_PRIO 0xffffffffu /* l4_prio of a set without L4 rules (prio < 2^28) */
+
 struct nsw_acl_set {
 	uint32_t gen;
 	uint32_t ntuples;
 	uint32_t best_prio[NSW_ACL_MASKS];
-	uint8_t pad[24];
+	uint32_t l4_prio;  /* the best priority of the L4 rules, or NSW_ACL_NO_PRIO */
+	uint8_t l4_tuples; /* bit t: tuple t is of L4 rules (skipped for keys missing L4) */
+	uint8_t per_copy;  /* a rule matches the copy's target: judge each copy of a flood */
+	uint8_t pad[18];
 	struct nsw_acl_tuple t[NSW_ACL_MASKS];
 };
 _Static_assert(sizeof(struct nsw_acl_set) == 64 + 128 * NSW_ACL_MASKS, "acl set layout");
@@ -256,15 +387,30 @@ NSW_INLINE bool nsw_acl_key_match(const struct nsw_acl_key *k, const struct nsw_
 int nsw_acl_compile(const struct nsw_acl_rule *rules, unsigned n, uint32_t gen,
 		    struct nsw_acl_set *set, uint8_t *tuple, unsigned *bad);
 
-/* The definition: index of the winning rule (lowest prio among matches), or -1 (allow). */
+/* The definition: index of the winning rule (lowest prio among matches), -1 (allow), or
+ * NSW_ACL_L4_DENY. A key whose L4 header is missing (a fragment past the first, or a header
+ * chain past the bound) matches no L4 rule; such a rule might have matched had the header been
+ * there, so when one has a better priority than the winner (or nothing matches), the frame is
+ * denied, fail closed, and counted by its own drop reason (acl_l4_unknown) rather than by a
+ * rule. A rule ahead of every L4 rule that matches the frame (`l4 fragment action allow`,
+ * a source prefix) decides it as usual. */
+#define NSW_ACL_L4_DENY (-2)
+
 static inline int nsw_acl_eval(const struct nsw_acl_rule *rules, unsigned n,
 			       const struct nsw_acl_key *k)
 {
 	int best = -1;
-	for (unsigned i = 0; i < n; i++)
+	uint32_t l4_prio = NSW_ACL_NO_PRIO;
+	for (unsigned i = 0; i < n; i++) {
+		if (nsw_acl_mask_l4(&rules[i].mask) && rules[i].prio < l4_prio)
+			l4_prio = rules[i].prio;
 		if (nsw_acl_rule_matches(&rules[i], k) &&
 		    (best < 0 || rules[i].prio < rules[best].prio))
 			best = (int)i;
+	}
+	if (nsw_acl_key_l4_missing(k) && l4_prio != NSW_ACL_NO_PRIO &&
+	    (best < 0 || l4_prio < rules[best].prio))
+		return NSW_ACL_L4_DENY;
 	return best;
 }
 

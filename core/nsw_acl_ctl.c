@@ -57,6 +57,19 @@ int nsw_acl_compile(const struct nsw_acl_rule *rules, unsigned n, uint32_t gen,
 	}
 	for (unsigned i = 0; i < n; i++)
 		tuple[i] = where[tuple[i]];
+	/* What the data path needs of the definition beyond the search (nsw_acl_eval): which
+	 * tuples a key missing its L4 header cannot match, the best priority among them, and
+	 * whether any rule looks at the copy's target. */
+	sorted.l4_prio = NSW_ACL_NO_PRIO;
+	for (unsigned t = 0; t < nt; t++) {
+		if (nsw_acl_mask_l4(&sorted.t[t].mask)) {
+			sorted.l4_tuples |= (uint8_t)(1u << t);
+			if (sorted.best_prio[t] < sorted.l4_prio)
+				sorted.l4_prio = sorted.best_prio[t];
+		}
+		if (sorted.t[t].mask.to_pf || sorted.t[t].mask.to_vf)
+			sorted.per_copy = 1;
+	}
 	*set = sorted;
 	return NSW_OK;
 }

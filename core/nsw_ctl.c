@@ -366,6 +366,7 @@ const char *nsw_drop_name(unsigned reason)
 		[NSW_DROP_VF_LINK] = "vf_link_down",
 		[NSW_DROP_VF_MTU] = "vf_mtu_exceeded",
 		[NSW_DROP_VF_RX] = "vf_rx_dropped",
+		[NSW_DROP_ACL_L4] = "acl_l4_unknown",
 	};
 	return reason < NSW_DROP_MAX && names[reason] ? names[reason] : "unknown";
 }

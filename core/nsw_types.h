@@ -170,6 +170,7 @@ enum nsw_drop {
 	NSW_DROP_VF_LINK,     /* environment: the receiving VF's link (the VM's end) is down */
 	NSW_DROP_VF_MTU,      /* environment: longer than the receiving VM's MTU allows */
 	NSW_DROP_VF_RX,       /* environment: the receiving VF's device dropped it otherwise */
+	NSW_DROP_ACL_L4,      /* environment: an ACL could not find the L4 header to judge */
 	NSW_DROP_MAX
 };
 

@@ -296,7 +296,7 @@ NSW_TEST(dp_acl_matches_the_definition)
 			CHECK_EQ(nsw_parse(buf, len, &fr), 0);
 			nsw_acl_key_build_bytes(&fr, buf + fr.l3_off, len - fr.l3_off, &key);
 			int w = nsw_acl_eval(rs, n, &key);
-			bool drop = w >= 0 && rs[w].action == NSW_ACL_DROP;
+			bool drop = w == NSW_ACL_L4_DENY || (w >= 0 && rs[w].action == NSW_ACL_DROP);
 			int rc = run(buf, len, &out);
 			if (rc != (drop ? TC_ACT_SHOT : TC_ACT_REDIRECT))
 				fprintf(stderr,

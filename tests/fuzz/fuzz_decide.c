@@ -2,11 +2,14 @@
  * Input: byte 0 picks the ingress (bit 7: a port, else a VF; bits 0..2 the PF), byte 1 the VF,
  * the rest is the frame. The NIC is fixed: 3 PFs, PF 0 and PF 2 with ports, a dozen VFs, one
  * with a foreign MAC and one with spoof check off. Every verdict must keep the invariants of
- * tests/unit/nsw_invariants.h; ASan and UBSan watch every read. */
+ * tests/unit/nsw_invariants.h; ASan and UBSan watch every read. The ACL key of every frame that
+ * parses is built from exactly its octets (the walk along IPv6 extension headers included)
+ * and must be coherent: ports only with a found L4 header, an L4 state only for IP. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/nsw_acl.h"
 #include "../../core/nsw_ctl.h"
 #include "../unit/nsw_invariants.h"
 
@@ -48,6 +51,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nsw_verdict v;
 	nsw_process(&nic, in, frame, (uint32_t)size, &f, &v);
 	const char *broken = nsw_verdict_broken(&nic, in, &f, &v);
+	struct nsw_frame pf;
+	if (!broken && nsw_parse(frame, (uint32_t)size, &pf) == 0) {
+		uint32_t l3 = (uint32_t)size - pf.l3_off;
+		struct nsw_acl_key k;
+		nsw_acl_key_build_bytes(&pf, frame + pf.l3_off, l3 < NSW_L3_WINDOW ? l3 : NSW_L3_WINDOW,
+					&k);
+		bool ip = pf.ethertype == 0x0800 || pf.ethertype == 0x86dd;
+		if (k.l4 > NSW_ACL_L4_LOST || (k.l4 == NSW_ACL_L4_NONE) == ip)
+			broken = "ACL key: L4 state and ethertype disagree";
+		else if (k.l4 != NSW_ACL_L4_FOUND && (k.sport || k.dport))
+			broken = "ACL key: ports without an L4 header";
+		/* A set with an L4 rule never lets a frame missing its L4 header through. */
+		struct nsw_acl_rule r = {.prio = 1, .action = NSW_ACL_DROP};
+		r.val.proto = 6, r.mask.proto = 0xff;
+		if (!broken && nsw_acl_key_l4_missing(&k) && nsw_acl_eval(&r, 1, &k) != NSW_ACL_L4_DENY)
+			broken = "ACL: a frame missing its L4 header not denied";
+	}
 	free(frame);
 	if (broken) {
 		fprintf(stderr, "invariant broken: %s\n", broken);
