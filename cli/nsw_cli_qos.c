@@ -782,6 +782,14 @@ static void nsw_qos_del(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 		nsw_fail("qos: %s", err);
 }
 
+void nsw_qos_dev_release(uint32_t ifindex)
+{
+	char err[512];
+	if (nsw_rate_remove(ifindex, err, sizeof err))
+		fprintf(stderr, "nswitch: warning: %s\n", err);
+	nsw_qos_nl_close();
+}
+
 void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf)
 {
 	char err[512];

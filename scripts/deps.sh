@@ -3,7 +3,7 @@
 # and mounts bpffs. Installs only what is missing (apt-get update first); safe to run again.
 set -euo pipefail
 pkgs=(make gcc clang llvm libclang-rt-14-dev pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
-	libpcap-dev libmnl-dev iproute2 iputils-ping iperf3 tshark gnuplot-nox openvswitch-switch ethtool jq
+	libpcap-dev libmnl-dev iproute2 iputils-ping iputils-arping iperf3 tshark gnuplot-nox openvswitch-switch ethtool jq
 	procps psmisc kmod strace)
 missing=()
 for p in "${pkgs[@]}"; do

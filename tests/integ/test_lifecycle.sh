@@ -232,7 +232,7 @@ test_drops_at_the_receiving_vf_counted_by_reason() {
 	n=$(stat '.vfs[] | select(.pf == 0 and .vf == 2) | .to_pkts')
 	(( n - to0 >= 5 && n - to0 < 20 )) ||
 		fail "vm2's to_pkts rose by $(( n - to0 )): 5 (+ its own chatter), not the 27 dropped"
-	"$NSW" stats show "$NIC" | grep -q 'vf_mtu_exceeded 7' || fail "stats show text lacks the reason"
+	grep -q 'vf_mtu_exceeded 7' <<<"$("$NSW" stats show "$NIC")" || fail "stats show text lacks the reason"
 	# A tap no VM has open.
 	hv ip tuntap add dev xd-tap1 mode tap
 	hv ip link set xd-tap1 up

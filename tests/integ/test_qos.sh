@@ -4,7 +4,8 @@
 # served in strict priority; the packet-rate policer drops lower classes first; a root qdisc
 # nswitch did not make is refused and survives; a set that fails at any step leaves the
 # device exactly as it was; del removes nswitch's qdisc and nothing else; bad input changes
-# nothing. The device is inspected with tc, which the test (not nswitch) may use.
+# nothing; nic del takes the rate with it. The device is inspected with tc, which the test (not
+# nswitch) may use.
 source "$(dirname "$0")/lib.sh"
 trap lab_cleanup EXIT
 lab_cleanup
@@ -208,9 +209,20 @@ test_qos_bad_input() {
 	"$NSW" qos del "$NIC" pf 0 vf 1
 }
 
+# Last: the NIC goes, and the rate with it.
+test_qos_gone_with_the_nic() {
+	"$NSW" qos set "$NIC" pf 0 vf 1 rate 10mbit
+	"$NSW" qos set "$NIC" pf 1 vf 2 rate 10mbit
+	has_nsw_qdisc vm1 || fail "no htb 4e53: on vm1"
+	"$NSW" nic del "$NIC" >/dev/null
+	! has_nsw_qdisc vm1 || fail "nic del left the rate qdisc on vm1"
+	! has_nsw_qdisc vm4 || fail "nic del left the rate qdisc on vm4"
+}
+
 for t in qos_rate_holds_for_tcp qos_strict_priority_under_a_flood \
 	qos_packet_rate_drops_low_classes_first qos_admin_qdisc_survives \
-	qos_failed_set_restores_state qos_del_removes_only_nswitch_qdisc qos_bad_input; do
+	qos_failed_set_restores_state qos_del_removes_only_nswitch_qdisc qos_bad_input \
+	qos_gone_with_the_nic; do
 	if [[ $t == qos_failed_set_restores_state ]] && ! command -v strace >/dev/null; then
 		echo "skip $t: strace not installed (apt-get install strace)"
 		continue
