@@ -75,29 +75,8 @@ enum skb_drop_reason {
 #define NSW_IF_OPER_UP 6
 #define NSW_VLAN_TAG 4u
 
-/* The NIC's maps (reused from their pins before load): same definitions as nsw_tc's. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct nsw_stats_blk);
-} nsw_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, NSW_NDEV);
-	__type(key, __u32);
-	__type(value, struct nsw_dev_stats);
-} nsw_dev_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NSW_NVF_SLOTS);
-	__type(key, __u32);
-	__type(value, __u32);
-} nsw_vf_dev SEC(".maps");
+/* The NIC's maps, reused from their pins before load. */
+#include "nsw_dev_maps.bpf.h"
 
 /* reason is the kernel's r (when this kernel has r at all). */
 #define NSW_IS_REASON(reason, r)                                                             \

@@ -59,37 +59,12 @@ static __always_inline struct nsw_port_info *nsw_port_of(__u32 ifindex)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NSW_NVF_SLOTS);
-	__type(key, __u32);
-	__type(value, __u32);
-} nsw_vf_dev SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, NSW_MAX_PFS);
 	__type(key, __u32);
 	__type(value, __u32);
 } nsw_pf_dev SEC(".maps");
 
-/* Counters: plain arrays with one block per CPU (index cpu * size + k), sized at load time by
- * nsw_size_maps(). A frame touches only its CPU's block, so the increments need no atomics, and
- * plain array reads are inlined by the verifier where per-CPU map reads are calls. Mmap-able
- * for the page-aligned values it brings: a record never straddles two cache lines. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct nsw_stats_blk);
-} nsw_stats SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, NSW_NDEV);
-	__type(key, __u32);
-	__type(value, struct nsw_dev_stats);
-} nsw_dev_stats SEC(".maps");
+#include "nsw_dev_maps.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

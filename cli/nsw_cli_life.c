@@ -111,11 +111,14 @@ static void nsw_vf_acl_mirror_targets_clear(struct nsw_cli_nic *n, unsigned pf, 
 /* SPAN sessions of the slot (as source) and to it (as monitor). */
 static void nsw_vf_mirror_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *why)
 {
+	static uint32_t words[NSW_NVF_SLOTS + NSW_MAX_PFS];
 	int fd = nsw_nic_map(n, "nsw_mirror");
 	uint32_t slot = pf * NSW_MAX_VFS + vf, zero = 0;
+	if (nsw_array_read(fd, NSW_NVF_SLOTS + NSW_MAX_PFS, sizeof *words, words))
+		nsw_fail("%s: cannot read the mirror sessions: %s", why, strerror(errno));
 	for (uint32_t k = 0; k < NSW_NVF_SLOTS + NSW_MAX_PFS; k++) {
-		uint32_t w = 0;
-		if (bpf_map_lookup_elem(fd, &k, &w) || !w)
+		uint32_t w = words[k];
+		if (!w)
 			continue;
 		uint32_t target = (w & 0xffff) - 1;
 		if (k != slot && target != slot)

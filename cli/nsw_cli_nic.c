@@ -254,7 +254,7 @@ int nsw_nic_map(struct nsw_cli_nic *n, const char *name)
 /* Reads elements 0..n-1 of an array map into vals: one batched call where the kernel has them
  * (a command's system calls are what its crash tests kill one by one), else one per element.
  * Returns 0 or -errno. */
-static int nsw_array_read(int fd, uint32_t n, size_t vsize, void *vals)
+int nsw_array_read(int fd, uint32_t n, size_t vsize, void *vals)
 {
 	uint32_t *keys = calloc(n, sizeof *keys), out = 0, count = n;
 	if (!keys)

@@ -41,6 +41,7 @@
 #include <linux/rtnetlink.h>
 
 #include "nsw_cli.h"
+#include "nsw_cli_tc.h"
 #include "nsw_cli_words.h"
 #include "../bpf/nsw_qos.h"
 #include "nsw_qos_cls.skel.h"
@@ -150,21 +151,6 @@ static int nsw_tc_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data, char *err,
 	if (ret)
 		snprintf(err, errlen, "%s", e.msg[0] ? e.msg : strerror(-ret));
 	return ret;
-}
-
-static struct nlmsghdr *nsw_tc_msg(char *buf, uint16_t type, uint16_t flags, uint32_t ifi,
-				   uint32_t parent, uint32_t handle, uint32_t info)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	struct tcmsg *t = mnl_nlmsg_put_extra_header(nlh, sizeof *t);
-	t->tcm_family = AF_UNSPEC;
-	t->tcm_ifindex = (int)ifi;
-	t->tcm_parent = parent;
-	t->tcm_handle = handle;
-	t->tcm_info = info;
-	return nlh;
 }
 
 /* ---- what is on a device ---- */

@@ -12,6 +12,10 @@
 /* One netlink request on a fresh socket; cb sees each answer. 0 or -errno. */
 int nsw_nl_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data);
 
+/* A tc request (tcmsg header filled) at the start of buf, which holds MNL_SOCKET_BUFFER_SIZE. */
+struct nlmsghdr *nsw_tc_msg(char *buf, uint16_t type, uint16_t flags, uint32_t ifindex,
+			    uint32_t parent, uint32_t handle, uint32_t info);
+
 struct nsw_tc_view {
 	bool clsact;         /* the device has a clsact qdisc */
 	unsigned filters;    /* filters on its ingress and egress, whoever made them */
