@@ -95,9 +95,10 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 		nsw_fail("usage: nswitch acl replace NIC pf P vf V dir in|out [file FILE]");
 	/* The rules are read before the NIC is locked: a slow writer on stdin (or `acl show`
 	 * piped in) must not hold every other command of the NIC. */
-	for (int i = 2; !flush && i + 1 < argc; i += 2)
-		if (nsw_matches(argv[i], "file"))
-			file = argv[i + 1];
+	struct nsw_arg_val w[NSW_W_ACL_N];
+	nsw_args_cli(nsw_words_acl, NSW_W_ACL_N, argc - 2, argv + 2, w, "acl"); /* words first */
+	if (!flush && w[NSW_W_ACL_FILE].set)
+		file = w[NSW_W_ACL_FILE].str;
 	size_t len = 0;
 	char *text = flush ? NULL : nsw_acl_read(file, &len);
 	nsw_nic_open(&n, argv[1]);

@@ -96,6 +96,12 @@ test_json_error_without_object() {
 	jq -e .error <<<"$err" >/dev/null || fail "no JSON error: $err"
 }
 
+test_acl_bad_words_refused_before_reading_rules() { # not after waiting for stdin
+	local rc=0
+	sleep 30 | timeout 10 "$NSW" acl replace "$NIC" pf 0 vf 999 dir in 2>/dev/null || rc=$?
+	((rc == 1)) || fail "exit $rc (124: it waited for its rules first)"
+}
+
 test_vf_add_stderr_quiet() { # libbpf's warnings are not nswitch's output
 	local err
 	err=$("$NSW" vf add "$NIC" pf 0 vf 9 dev spare0 2>&1 >/dev/null)
@@ -130,7 +136,8 @@ test_pf_set_oui_when_empty() {
 	[[ $(mac_of ${LABP}vm3) == f4:f4:f4:01:00:01 ]] || fail "vm3 did not get f4:f4:f4:01:00:01"
 }
 
-for t in json_error_without_object vf_add_stderr_quiet prefixes_and_json \
+for t in json_error_without_object acl_bad_words_refused_before_reading_rules vf_add_stderr_quiet \
+	prefixes_and_json \
 	vf_set_changes_mac_and_qos pf_set_oui_when_empty; do
 	run_test "$t"
 done
