@@ -115,6 +115,10 @@ void nsw_netns_enter(const char *name);
 /* ---- argument parsing, iproute2 style ---- */
 /* Numbers are plain decimal (nsw_decimal): iproute2's base 0 would read "010" as 8. */
 unsigned nsw_arg_uint(const char *what, const char *s, unsigned max);
+/* Replaces *arg, a unique prefix of one of words (NULL-terminated), by that word; fails when
+ * the prefix fits more than one (the user meant one of them, nswitch cannot guess which); leaves
+ * an unknown word for the caller to refuse. obj names the object in the error. */
+void nsw_verb(char **arg, const char *const *words, const char *obj);
 /* nsw_args_parse, failing with "CMD: reason" (one line, exit 1) on a refusal. */
 void nsw_args_cli(const struct nsw_arg_spec *spec, unsigned n, int argc, char **argv,
 		  struct nsw_arg_val *out, const char *cmd);

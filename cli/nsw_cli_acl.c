@@ -217,6 +217,8 @@ int nsw_cmd_acl(int argc, char **argv)
 {
 	if (argc < 1)
 		nsw_fail("acl: missing command: replace, flush or show");
+	static const char *const verbs[] = {"replace", "flush", "show", NULL};
+	nsw_verb(&argv[0], verbs, "acl");
 	if (nsw_matches(argv[0], "replace"))
 		nsw_acl_replace(argc, argv, false);
 	else if (nsw_matches(argv[0], "flush"))
@@ -235,6 +237,8 @@ int nsw_cmd_mirror(int argc, char **argv)
 	struct nsw_cli_nic n;
 	if (argc < 2)
 		nsw_fail("usage: nswitch mirror add|del|show NIC ...");
+	static const char *const verbs[] = {"add", "del", "show", NULL};
+	nsw_verb(&argv[0], verbs, "mirror");
 	bool add = nsw_matches(argv[0], "add"), del = nsw_matches(argv[0], "del");
 	bool show = nsw_matches(argv[0], "show");
 	if (!add && !del && !show)

@@ -26,6 +26,7 @@
 #include <pcap/pcap.h>
 
 #include "nsw_cli.h"
+#include "nsw_cli_words.h"
 
 /* ---- capture ---- */
 
@@ -176,50 +177,28 @@ int nsw_cmd_capture(int argc, char **argv)
 		nsw_fail("usage: nswitch capture NIC [pf P] [vf V] [oui XX:XX:XX] [case 0|1|2] "
 			 "[dir in|out] [snaplen N] [count N] [duration S] -w FILE");
 	nsw_nic_open(&n, argv[0]);
-	static const char *const words[] = {"-w", "pf", "vf", "oui", "case", "dir", "snaplen",
-					    "count", "duration"};
-	unsigned seen = 0;
-	for (int i = 1; i < argc; i += 2) {
-		const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!v)
-			nsw_fail("capture: \"%s\" needs a value", k);
-		for (unsigned w = 0; w < sizeof words / sizeof *words; w++)
-			if (w ? nsw_matches(k, words[w]) : !strcmp(k, words[w]))
-				nsw_arg_once(&seen, w, "capture", words[w]);
-		if (!strcmp(k, "-w"))
-			file = v;
-		else if (nsw_matches(k, "pf"))
-			cfg.pf = (uint8_t)nsw_arg_uint("PF number", v, NSW_MAX_PFS - 1);
-		else if (nsw_matches(k, "vf"))
-			cfg.vf = (uint16_t)nsw_arg_uint("VF number", v, NSW_MAX_VFS - 1);
-		else if (nsw_matches(k, "oui")) {
-			uint32_t o;
-			if (nsw_oui_parse(v, &o))
-				nsw_fail("invalid OUI \"%s\": expected xx:xx:xx", v);
-			cfg.oui = o;
-		} else if (nsw_matches(k, "case"))
-			cfg.ncase = (uint8_t)nsw_arg_uint("case", v, 2);
-		else if (nsw_matches(k, "dir")) {
-			cfg.dir = !strcmp(v, "in") ? 1 : !strcmp(v, "out") ? 2 : !strcmp(v, "both") ? 3 : 0;
-			if (!cfg.dir)
-				nsw_fail("capture: invalid dir \"%s\": in, out or both", v);
-		} else if (nsw_matches(k, "snaplen")) {
-			cfg.snaplen = nsw_arg_uint("snaplen", v, 262144);
-			if (cfg.snaplen < 14)
-				nsw_fail("capture: snaplen must be at least 14");
-		} else if (nsw_matches(k, "count")) {
-			want = nsw_arg_uint("count", v, 0x7fffffff);
-		} else if (nsw_matches(k, "duration")) {
-			/* Finite seconds only: strtod also reads "nan", "inf" and hex floats,
-			 * and a NaN deadline never passes. */
-			char *end;
-			duration = strtod(v, &end);
-			if (*end || !(v[0] >= '0' && v[0] <= '9') || strpbrk(v, "xXpPnNiI") ||
-			    !(duration > 0 && duration <= 31536000))
-				nsw_fail("capture: invalid duration \"%s\": seconds, up to a year", v);
-		} else
-			nsw_fail("capture: unknown argument \"%s\"", k);
-	}
+	struct nsw_arg_val v[NSW_W_CAP_N];
+	nsw_args_cli(nsw_words_capture, NSW_W_CAP_N, argc - 1, argv + 1, v, "capture");
+	file = v[NSW_W_CAP_FILE].str;
+	if (v[NSW_W_CAP_PF].set)
+		cfg.pf = (uint8_t)v[NSW_W_CAP_PF].u;
+	if (v[NSW_W_CAP_VF].set)
+		cfg.vf = (uint16_t)v[NSW_W_CAP_VF].u;
+	if (v[NSW_W_CAP_OUI].set)
+		cfg.oui = (uint32_t)v[NSW_W_CAP_OUI].u;
+	if (v[NSW_W_CAP_CASE].set)
+		cfg.ncase = (uint8_t)v[NSW_W_CAP_CASE].u;
+	if (v[NSW_W_CAP_DIR].set)
+		cfg.dir = (uint8_t)(v[NSW_W_CAP_DIR].u + 1); /* in 1, out 2, both 3 */
+	if (v[NSW_W_CAP_SNAPLEN].set)
+		cfg.snaplen = (uint32_t)v[NSW_W_CAP_SNAPLEN].u;
+	if (cfg.snaplen < 14)
+		nsw_fail("capture: snaplen must be at least 14");
+	/* count 0 would be no limit at all, which is what leaving count out says. */
+	if (v[NSW_W_CAP_COUNT].set && !v[NSW_W_CAP_COUNT].u)
+		nsw_fail("capture: invalid count \"0\": at least 1 (leave it out for no limit)");
+	want = v[NSW_W_CAP_COUNT].u;
+	duration = v[NSW_W_CAP_DURATION].set ? v[NSW_W_CAP_DURATION].secs : 0;
 	if (!file)
 		nsw_fail("capture: missing \"-w FILE\" (- for standard output)");
 	if (cfg.vf != NSW_ANY16 && cfg.pf == NSW_ANY8)

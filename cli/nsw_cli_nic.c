@@ -805,6 +805,9 @@ static void nsw_nic_show(const char *only)
 
 int nsw_cmd_nic(int argc, char **argv)
 {
+	static const char *const verbs[] = {"show", "list", "add", "del", NULL};
+	if (argc >= 1)
+		nsw_verb(&argv[0], verbs, "nic");
 	if (argc < 1 || nsw_matches(argv[0], "show") || nsw_matches(argv[0], "list")) {
 		if (argc > 2)
 			nsw_fail("nic show: unknown argument \"%s\"", argv[2]);

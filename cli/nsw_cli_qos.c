@@ -790,6 +790,8 @@ int nsw_cmd_qos(int argc, char **argv)
 	struct nsw_qos_args a;
 	if (argc < 2)
 		nsw_fail("usage: nswitch qos set|del NIC pf P vf V [rate RATE] [pps N] [burst N] | qos show NIC");
+	static const char *const verbs[] = {"set", "del", "show", NULL};
+	nsw_verb(&argv[0], verbs, "qos");
 	bool set = nsw_matches(argv[0], "set"), del = nsw_matches(argv[0], "del");
 	bool show = nsw_matches(argv[0], "show");
 	if (!set && !del && !show)

@@ -170,6 +170,25 @@ unsigned nsw_arg_uint(const char *what, const char *s, unsigned max)
 	return (unsigned)v;
 }
 
+void nsw_verb(char **arg, const char *const *words, const char *obj)
+{
+	const char *found = NULL;
+	size_t n = strlen(*arg);
+	for (unsigned i = 0; words[i]; i++)
+		if (!strcmp(*arg, words[i]))
+			return;
+	for (unsigned i = 0; n && words[i]; i++) {
+		if (strncmp(*arg, words[i], n))
+			continue;
+		if (found)
+			nsw_fail("%s: ambiguous command \"%s\" (%s or %s ...)", obj, *arg, found,
+				 words[i]);
+		found = words[i];
+	}
+	if (found)
+		*arg = (char *)found;
+}
+
 void nsw_args_cli(const struct nsw_arg_spec *spec, unsigned n, int argc, char **argv,
 		  struct nsw_arg_val *out, const char *cmd)
 {

@@ -128,6 +128,9 @@ static void nsw_pf_set_cmd(int argc, char **argv)
 
 int nsw_cmd_pf(int argc, char **argv)
 {
+	static const char *const verbs[] = {"set", "show", NULL};
+	if (argc >= 1)
+		nsw_verb(&argv[0], verbs, "pf");
 	if (argc >= 1 && nsw_matches(argv[0], "set")) {
 		nsw_pf_set_cmd(argc, argv);
 		return 0;
@@ -344,6 +347,8 @@ int nsw_cmd_vf(int argc, char **argv)
 {
 	if (argc < 1)
 		nsw_fail("vf: missing command: add, set, del or show");
+	static const char *const verbs[] = {"add", "set", "del", "show", NULL};
+	nsw_verb(&argv[0], verbs, "vf");
 	if (nsw_matches(argv[0], "add"))
 		nsw_vf_add_cmd(argc, argv);
 	else if (nsw_matches(argv[0], "set"))

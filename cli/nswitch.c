@@ -148,6 +148,9 @@ int main(int argc, char **argv)
 		fputs(nsw_help, stderr);
 		return 1;
 	}
+	static const char *const objs[] = {"help", "lab", "nic", "pf", "vf", "fdb", "stats", "acl",
+					   "mirror", "capture", "qos", NULL};
+	nsw_verb(&argv[i], objs, "nswitch");
 	const char *obj = argv[i];
 	int sub_argc = argc - i - 1;
 	char **sub_argv = argv + i + 1;

@@ -88,6 +88,10 @@ expect_error capture_inf 'invalid duration' capture "$NIC" duration inf -w /dev/
 expect_error capture_twice 'given twice' capture "$NIC" count 1 count 2 -w /dev/null
 expect_error acl_pf_twice 'given twice' acl flush "$NIC" pf 0 pf 1 vf 1 dir in
 expect_error mirror_pf_twice 'given twice' mirror add "$NIC" pf 0 pf 1 to pf 1 vf 2
+expect_error vf_verb_ambiguous 'ambiguous command' vf s "$NIC" pf 0 vf 1 qos 0
+expect_error qos_verb_ambiguous 'ambiguous command' q s "$NIC"
+expect_error capture_word_ambiguous 'ambiguous argument' capture "$NIC" pf 0 vf 1 d 1 -w /dev/null
+expect_error capture_count_zero 'invalid count' capture "$NIC" count 0 -w /dev/null
 expect_error nic_name_newline 'invalid NIC name' nic add $'a\nb'
 
 test_json_error_without_object() {
