@@ -144,8 +144,8 @@ int nsw_cmd_qos(int argc, char **argv);
  * zeroed: the device of the rate is found through nsw_vf_dev, or, once the VF has lost its
  * device, through that record. */
 void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf);
-/* Removes nswitch's rate qdisc (htb 4e53:) from a device the NIC is letting go of, if it has
- * one: a VF's rate must not outlive the NIC. */
-void nsw_qos_dev_release(uint32_t ifindex);
+/* Removes nswitch's rate qdisc (htb 4e53:) from a device the NIC (pinned at nicdir) is letting
+ * go of, if a VF's record names that device: a VF's rate must not outlive the NIC. */
+void nsw_qos_dev_release(const char *nicdir, uint32_t ifindex);
 
 #endif

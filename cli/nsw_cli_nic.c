@@ -380,7 +380,7 @@ static void nsw_port_release(const struct nsw_cli_nic *n, uint32_t ifindex, uint
 		v.filters--;
 	if ((flags & NSW_PORTF_OWN_CLSACT) && v.clsact && !v.filters)
 		nsw_clsact_del(ifindex);
-	nsw_qos_dev_release(ifindex);
+	nsw_qos_dev_release(n->dir, ifindex);
 }
 
 int nsw_port_attach(struct nsw_cli_nic *n, uint32_t ifindex, struct nsw_port port, char *err,

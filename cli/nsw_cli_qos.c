@@ -485,9 +485,11 @@ static int nsw_undo_all(uint32_t ifi, struct nsw_undo_log *log, char *err, size_
 }
 
 /* Makes the device's root the VF rate of bps bytes/s, nswitch's qdisc made or changed in
- * place. On failure everything done is undone and the reason is in err. */
-static int nsw_rate_apply(uint32_t ifi, const char *dev, uint64_t bps, struct nsw_undo_log *log,
-			  char *err, size_t errlen)
+ * place. recorded: the VF's record names this device, so an htb 4e53: on it is the one
+ * nswitch made (the handle alone proves nothing: an admin may pick it too). On failure
+ * everything done is undone and the reason is in err. */
+static int nsw_rate_apply(uint32_t ifi, const char *dev, uint64_t bps, bool recorded,
+			  struct nsw_undo_log *log, char *err, size_t errlen)
 {
 	struct nsw_qdisc q;
 	struct nsw_htb_classes cs = {0};
@@ -498,7 +500,7 @@ static int nsw_rate_apply(uint32_t ifi, const char *dev, uint64_t bps, struct ns
 		snprintf(err, errlen, "cannot read the qdiscs of %s: %s", dev, e);
 		return r;
 	}
-	bool ours = nsw_qdisc_is_ours(&q);
+	bool ours = recorded && nsw_qdisc_is_ours(&q);
 	if (!ours && q.handle) {
 		snprintf(err, errlen, "%s has a root qdisc nswitch did not make (%s %x:), left as it "
 			 "is; remove it first", dev, q.kind, q.handle >> 16);
@@ -627,7 +629,8 @@ static void nsw_qos_show(struct nsw_cli_nic *n)
 		struct nsw_qdisc qd = {0};
 		struct nsw_htb_classes cs = {0};
 		if (ifi && (nsw_root_qdisc(ifi, &qd, e, sizeof e) ||
-			    (nsw_qdisc_is_ours(&qd) && nsw_our_classes(ifi, &cs, e, sizeof e))))
+			    (q.rate_ifindex == ifi && nsw_qdisc_is_ours(&qd) &&
+			     nsw_our_classes(ifi, &cs, e, sizeof e))))
 			nsw_fail("qos show: cannot read the qdiscs of %s: %s", dev, e);
 		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
 		if (!vc && !q.pps)
@@ -688,16 +691,26 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 		nsw_fail("qos: VF %u,%u has no device", a->pf, a->vf);
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
 	uint32_t slot = a->pf * NSW_MAX_VFS + a->vf;
-	struct nsw_qos q = {0};
+	struct nsw_qos q = {0}, old;
 	bpf_map_lookup_elem(fd_qos, &slot, &q);
+	old = q;
 	struct nsw_undo_log log = {0};
-	if (a->rate && nsw_rate_apply(ifi, dev, a->rate / 8, &log, err, sizeof err))
-		nsw_fail("qos: %s", err);
-	/* The policer's record also keeps the device that has the rate, so the rate can be
-	 * found and removed after the VF has lost its device (vf del). */
-	bool write = a->pps || (a->rate && q.rate_ifindex != ifi);
-	if (a->rate)
+	/* The policer's record also names the device nswitch gives a rate: written before the
+	 * qdisc is made, so a qdisc of nswitch's is always recorded (a set killed half-way
+	 * included), and one that is not recorded is someone else's. It also lets the rate be
+	 * found after the VF has lost its device (vf del). */
+	bool recorded = q.rate_ifindex == ifi;
+	if (a->rate && !recorded) {
 		q.rate_ifindex = ifi;
+		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
+			nsw_fail("qos: cannot record the rate's device: %s", strerror(errno));
+	}
+	if (a->rate && nsw_rate_apply(ifi, dev, a->rate / 8, recorded, &log, err, sizeof err)) {
+		if (!recorded)
+			bpf_map_update_elem(fd_qos, &slot, &old, BPF_F_LOCK);
+		nsw_fail("qos: %s", err);
+	}
+	bool write = a->pps != 0;
 	if (a->pps) {
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
@@ -718,7 +731,7 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 	nsw_features_refresh(n);
 }
 
-/* Removes nswitch's qdisc from device ifi, if it has it. */
+/* Removes nswitch's qdisc from device ifi (which a VF's record names), if it has it. */
 static int nsw_rate_remove(uint32_t ifi, char *err, size_t errlen)
 {
 	char dev[IF_NAMESIZE], e[256];
@@ -733,18 +746,16 @@ static int nsw_rate_remove(uint32_t ifi, char *err, size_t errlen)
 	return r;
 }
 
-/* Removes VF pf,vf's rate (nswitch's qdisc only, on the VF's device and on the one recorded
- * when the rate was set) and its packet rate. Returns 0, or fills err. */
+/* Removes VF pf,vf's rate (nswitch's qdisc, on the device recorded when the rate was set) and
+ * its packet rate. Returns 0, or fills err. */
 static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t errlen)
 {
-	uint32_t slot = pf * NSW_MAX_VFS + vf, ifi = 0;
+	uint32_t slot = pf * NSW_MAX_VFS + vf;
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
 	struct nsw_qos q = {0};
 	bpf_map_lookup_elem(fd_qos, &slot, &q);
-	bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi);
-	int r = nsw_rate_remove(ifi, err, errlen);
-	if (!r && q.rate_ifindex != ifi)
-		r = nsw_rate_remove(q.rate_ifindex, err, errlen);
+	/* Only the device the record names: an htb 4e53: anywhere else is not nswitch's. */
+	int r = nsw_rate_remove(q.rate_ifindex, err, errlen);
 	/* The record goes last: after a failure it still says where the qdisc is. */
 	if (!r && (q.pps || q.rate_ifindex)) {
 		memset(&q, 0, sizeof q);
@@ -768,10 +779,19 @@ static void nsw_qos_del(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 		nsw_fail("qos: %s", err);
 }
 
-void nsw_qos_dev_release(uint32_t ifindex)
+void nsw_qos_dev_release(const char *nicdir, uint32_t ifindex)
 {
-	char err[512];
-	if (nsw_rate_remove(ifindex, err, sizeof err))
+	static struct nsw_qos recs[NSW_NVF_SLOTS];
+	char path[192], err[512];
+	snprintf(path, sizeof path, "%s/nsw_qos", nicdir);
+	int fd = bpf_obj_get(path);
+	bool named = false;
+	if (fd >= 0 && !nsw_array_read(fd, NSW_NVF_SLOTS, sizeof *recs, recs))
+		for (uint32_t s = 0; s < NSW_NVF_SLOTS && !named; s++)
+			named = recs[s].rate_ifindex == ifindex;
+	if (fd >= 0)
+		close(fd);
+	if (named && nsw_rate_remove(ifindex, err, sizeof err))
 		fprintf(stderr, "nswitch: warning: %s\n", err);
 	nsw_qos_nl_close();
 }

@@ -208,10 +208,10 @@ txdrop() { # txdrop DEV: what the host end of a VF reports it dropped on its way
 }
 
 test_drops_at_the_receiving_vf_counted_by_reason() {
-	local link0 mtu0 vf0 to0 tx0 n
+	local link0 mtu0 vf0 to0 tx0 txe0 d n
 	link0=$(stat .drops.vf_link_down); mtu0=$(stat .drops.vf_mtu_exceeded)
 	[[ $link0 != null && $mtu0 != null ]] || fail "no vf_link_down / vf_mtu_exceeded drop reasons"
-	vf0=$(stat .actions.vf); tx0=$(txdrop vm2)
+	vf0=$(stat .actions.vf); tx0=$(txdrop vm2); txe0=$(stat .drops.tx_error)
 	to0=$(stat '.vfs[] | select(.pf == 0 and .vf == 2) | .to_pkts')
 	# The VM's link down: 20 unicast frames to it.
 	ip -n ${LABP}vm2 link set eth0 down
@@ -219,7 +219,11 @@ test_drops_at_the_receiving_vf_counted_by_reason() {
 	ip -n ${LABP}vm2 link set eth0 up
 	(( $(stat .drops.vf_link_down) - link0 == 20 )) ||
 		fail "vf_link_down rose by $(( $(stat .drops.vf_link_down) - link0 )), not 20"
-	(( $(txdrop vm2) - tx0 == 20 )) || fail "the veth dropped $(( $(txdrop vm2) - tx0 )), not 20"
+	# The veth also drops what others flooded meanwhile: those copies are counted as tx_error
+	# (a clone the kernel refused), so every drop of the veth has a reason.
+	d=$(( $(txdrop vm2) - tx0 ))
+	(( d >= 20 && d - 20 <= $(stat .drops.tx_error) - txe0 )) ||
+		fail "the veth dropped $d: 20 + $(( $(stat .drops.tx_error) - txe0 )) flood copies expected at most"
 	# A smaller MTU in the VM: 7 frames of 1200 octets dropped, 5 of 1000 delivered.
 	ip -n ${LABP}vm2 link set eth0 mtu 1000
 	vm 1 "$RAWSEND" eth0 "$M2" "$M1" count 7 len 1200 >/dev/null

@@ -209,6 +209,17 @@ test_qos_bad_input() {
 	"$NSW" qos del "$NIC" pf 0 vf 1
 }
 
+# An htb with nswitch's handle that nswitch did not make is still someone else's.
+test_qos_admin_qdisc_with_our_handle_survives() {
+	hv tc qdisc add dev vm2 root handle 4e53: htb default 10
+	local before
+	before=$(tc_state vm2)
+	"$NSW" qos set "$NIC" pf 0 vf 2 rate 20mbit 2>/dev/null && fail "qos set took over the admin's 4e53: htb"
+	"$NSW" qos del "$NIC" pf 0 vf 2 || fail "qos del failed"
+	[[ $(tc_state vm2) == "$before" ]] || fail "the admin's qdisc changed: $(tc_state vm2)"
+	hv tc qdisc del dev vm2 root
+}
+
 # Last: the NIC goes, and the rate with it.
 test_qos_gone_with_the_nic() {
 	"$NSW" qos set "$NIC" pf 0 vf 1 rate 10mbit
@@ -222,7 +233,7 @@ test_qos_gone_with_the_nic() {
 for t in qos_rate_holds_for_tcp qos_strict_priority_under_a_flood \
 	qos_packet_rate_drops_low_classes_first qos_admin_qdisc_survives \
 	qos_failed_set_restores_state qos_del_removes_only_nswitch_qdisc qos_bad_input \
-	qos_gone_with_the_nic; do
+	qos_admin_qdisc_with_our_handle_survives qos_gone_with_the_nic; do
 	if [[ $t == qos_failed_set_restores_state ]] && ! command -v strace >/dev/null; then
 		echo "skip $t: strace not installed (apt-get install strace)"
 		continue
