@@ -122,11 +122,9 @@ void nsw_verb(char **arg, const char *const *words, const char *obj);
 /* nsw_args_parse, failing with "CMD: reason" (one line, exit 1) on a refusal. */
 void nsw_args_cli(const struct nsw_arg_spec *spec, unsigned n, int argc, char **argv,
 		  struct nsw_arg_val *out, const char *cmd);
-/* A word given twice is an error, not "the last one wins": fails if bit is set in *seen. */
-void nsw_arg_once(unsigned *seen, unsigned bit, const char *cmd, const char *word);
-uint64_t nsw_arg_mac(const char *s);
 uint32_t nsw_arg_ifindex(const char *dev);
-bool nsw_matches(const char *arg, const char *word); /* unique-prefix match */
+bool nsw_matches(const char *arg, const char *word); /* arg is a prefix of word (nsw_verb
+						     * refuses one that fits two) */
 
 int nsw_cmd_nic(int argc, char **argv);
 int nsw_cmd_pf(int argc, char **argv);

@@ -98,25 +98,38 @@ static uint32_t nsw_netns_cookie32(void)
 	return (uint32_t)c;
 }
 
+/* Enters /run/netns/NAME; *self keeps the way back (nsw_netns_leave). False, and nothing
+ * entered, if it cannot. */
+static bool nsw_netns_visit(const char *name, int *self)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/run/netns/%s", name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	*self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	bool in = fd >= 0 && *self >= 0 && !setns(fd, CLONE_NEWNET);
+	if (fd >= 0)
+		close(fd);
+	return in;
+}
+
+/* Back from nsw_netns_visit (when back is set), and the way back closed. */
+static void nsw_netns_leave(int self, bool back)
+{
+	if (back && setns(self, CLONE_NEWNET))
+		nsw_fail("cannot return to my network namespace: %s", strerror(errno));
+	if (self >= 0)
+		close(self);
+}
+
 /* The cookie of /run/netns/NAME (of the current namespace for ""), 0 if unknown. */
 static uint32_t nsw_netns_cookie_of(const char *name)
 {
-	char path[128];
+	int self;
 	if (!name || !*name)
 		return nsw_netns_cookie32();
-	snprintf(path, sizeof path, "/run/netns/%s", name);
-	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint32_t c = 0;
-	if (self >= 0 && fd >= 0 && !setns(fd, CLONE_NEWNET)) {
-		c = nsw_netns_cookie32();
-		if (setns(self, CLONE_NEWNET))
-			nsw_fail("cannot return to my network namespace: %s", strerror(errno));
-	}
-	if (fd >= 0)
-		close(fd);
-	if (self >= 0)
-		close(self);
+	bool in = nsw_netns_visit(name, &self);
+	uint32_t c = in ? nsw_netns_cookie32() : 0;
+	nsw_netns_leave(self, in);
 	return c;
 }
 
@@ -125,25 +138,15 @@ static uint32_t nsw_netns_cookie_of(const char *name)
  * a namespace deleted (its devices went with it or left it) or made again under the name. */
 static bool nsw_enter_own_netns(const struct nsw_meta *m)
 {
-	char path[128];
+	int self;
 	if (!m->netns[0])
 		return !m->netns_id || nsw_netns_cookie32() == m->netns_id;
 	if (!nsw_netns_name_ok(m->netns))
 		return false;
-	snprintf(path, sizeof path, "/run/netns/%s", m->netns);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	bool ok = fd >= 0 && self >= 0 && !setns(fd, CLONE_NEWNET);
-	if (ok && m->netns_id && nsw_netns_cookie32() != m->netns_id) {
-		ok = false;
-		if (setns(self, CLONE_NEWNET))
-			nsw_fail("cannot return to my network namespace: %s", strerror(errno));
-	}
-	if (fd >= 0)
-		close(fd);
-	if (self >= 0)
-		close(self);
-	return ok;
+	bool ok = nsw_netns_visit(m->netns, &self);
+	bool wrong = ok && m->netns_id && nsw_netns_cookie32() != m->netns_id;
+	nsw_netns_leave(self, wrong);
+	return ok && !wrong;
 }
 
 int nsw_nic_list(char names[][16], int max)

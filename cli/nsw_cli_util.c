@@ -197,25 +197,6 @@ void nsw_args_cli(const struct nsw_arg_spec *spec, unsigned n, int argc, char **
 		nsw_fail("%s: %s", cmd, err);
 }
 
-void nsw_arg_once(unsigned *seen, unsigned bit, const char *cmd, const char *word)
-{
-	if (*seen & (1u << bit))
-		nsw_fail("%s: \"%s\" given twice", cmd, word);
-	*seen |= 1u << bit;
-}
-
-uint64_t nsw_arg_mac(const char *s)
-{
-	uint64_t mac;
-	if (nsw_mac_parse(s, &mac))
-		nsw_fail("invalid MAC address \"%s\": expected xx:xx:xx:xx:xx:xx", s);
-	if (mac & NSW_MAC_GROUP_BIT)
-		nsw_fail("invalid MAC address \"%s\": multicast or broadcast", s);
-	if (!mac)
-		nsw_fail("invalid MAC address \"%s\": all zero", s);
-	return mac;
-}
-
 uint32_t nsw_arg_ifindex(const char *dev)
 {
 	if (!dev || !*dev || strlen(dev) >= IFNAMSIZ)
