@@ -45,6 +45,15 @@ $(B)/libnswcore.a: $(CORE_SRC) $(CORE_H) | $(B)
 	$(Q)ar rcs $@ $(B)/nsw_ctl.o $(B)/nsw_acl_ctl.o
 core: $(B)/libnswcore.a
 
+# The user-space library (lib/): map access over the data path's key layouts, the ACL
+# installer. The CLI, the BPF tests and the benchmarks link it.
+LIB_SRC := $(wildcard lib/*.c)
+LIB_H   := $(wildcard lib/*.h)
+$(B)/libnsw.a: $(LIB_SRC) $(LIB_H) $(CORE_H) $(BPF_H) | $(B)
+	$(call msg,CC,$@)
+	$(Q)for f in $(LIB_SRC); do $(CC) $(CFLAGS) -c $$f -o $(B)/lib_$$(basename $$f .c).o || exit 1; done
+	$(Q)ar rcs $@ $(patsubst lib/%.c,$(B)/lib_%.o,$(LIB_SRC))
+
 # ... and for BPF: the decision compiled by clang -target bpf, checked by the verifier in the
 # BPF test tier (tests/bpf).
 $(B)/nsw_probe.bpf.o: tests/bpf/nsw_probe.bpf.c $(CORE_H) $(BPF_H) | $(B)
@@ -76,14 +85,14 @@ $(B)/test_bpf: tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/nsw_probe.skel.
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_probe.c tests/unit/nsw_test.c $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
-$(B)/test_bpf_datapath: tests/bpf/test_datapath.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
+$(B)/test_bpf_datapath: tests/bpf/test_datapath.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_datapath.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/libnswcore.a \
+	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_datapath.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
 
-$(B)/test_bpf_acl: tests/bpf/test_acl_dp.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
+$(B)/test_bpf_acl: tests/bpf/test_acl_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_acl_dp.c tests/unit/nsw_test.c cli/nsw_acl_maps.c $(B)/libnswcore.a \
+	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_acl_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
 
 # Unit tests: with $(CC), with the other compiler, and under ASan+UBSan.
@@ -122,9 +131,9 @@ fuzz: $(B)/fuzz_decide $(B)/fuzz_args $(B)/fuzz_acl_parse
 $(B)/bench_decide: bench/bench_decide.c $(CORE_SRC) $(CORE_H) | $(B)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -O3 -march=native bench/bench_decide.c $(CORE_SRC) -o $@
-$(B)/bench_features: bench/bench_features.c cli/nsw_acl_maps.c $(B)/nsw_tc.skel.h $(B)/nsw_bench.skel.h $(B)/libnswcore.a $(UNIT_H) $(BPF_H)
+$(B)/bench_features: bench/bench_features.c $(B)/libnsw.a $(B)/nsw_tc.skel.h $(B)/nsw_bench.skel.h $(B)/libnswcore.a $(UNIT_H) $(BPF_H)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(B) bench/bench_features.c cli/nsw_acl_maps.c \
+	$(Q)$(CC) $(CFLAGS) -I$(B) bench/bench_features.c $(B)/libnsw.a \
 		$(B)/libnswcore.a $(LIBBPF_LIBS) -o $@
 $(B)/nsw_lineprof: bench/nsw_lineprof.c | $(B)
 	$(call msg,CC,$@)
@@ -133,12 +142,12 @@ bench: $(B)/bench_decide $(B)/bench_features $(B)/nsw_lineprof
 
 # The CLI.
 CLI_SRC := cli/nswitch.c cli/nsw_args.c cli/nsw_cli_words.c cli/nsw_cli_util.c cli/nsw_cli_nic.c \
-	cli/nsw_cli_vf.c cli/nsw_cli_acl.c cli/nsw_cli_cap.c cli/nsw_acl_maps.c cli/nsw_acl_text.c \
+	cli/nsw_cli_vf.c cli/nsw_cli_acl.c cli/nsw_cli_cap.c cli/nsw_acl_text.c \
 	cli/nsw_cli_life.c cli/nsw_cli_rxdrop.c
-$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_maps.h cli/nsw_acl_text.h $(B)/nsw_tc.skel.h \
+$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_text.h $(B)/libnsw.a $(B)/nsw_tc.skel.h \
 		$(B)/nsw_rxdrop.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -lpcap -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnsw.a $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -lpcap -o $@
 $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)
 	$(Q)install -m 755 $< $@
 

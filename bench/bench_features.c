@@ -10,7 +10,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 
-#include "../cli/nsw_acl_maps.h"
+#include "../lib/nsw_acl_install.h"
 #include "../lib/nsw_dp_sandbox.h"
 #include "../lib/nsw_ipframes.h"
 #include "nsw_bench.skel.h" /* the bare redirect-only programs of bench/datapath: the floor */
@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	static struct nsw_acl_rule rs[100];
 	char err[256];
 	unsigned nt;
-	uint32_t in01 = (0 * NSW_MAX_VFS + 1) * 2 + NSW_ACL_IN, out02 = (0 * NSW_MAX_VFS + 2) * 2 + NSW_ACL_OUT;
+	uint32_t in01 = nsw_acl_set_id(nsw_vf_slot(0, 1), NSW_ACL_IN), out02 = nsw_acl_set_id(nsw_vf_slot(0, 2), NSW_ACL_OUT);
 
 	/* The floor: what BPF_PROG_TEST_RUN costs around a program that only redirects. */
 	struct nsw_bench *bare = nsw_bench__open();

@@ -1,6 +1,7 @@
 /* nsw_maps.h - the maps of the BPF data path and their value layouts.
- * Used by kernel and user space: the BPF program (bpf/nsw_tc.bpf.c) declares the maps with
- * these types; the CLI opens the same maps from their pins under /sys/fs/bpf/nswitch/NIC/.
+ * Used by kernel and user space: the BPF programs declare the maps with these types and key
+ * layouts; user space (lib/nsw_maps.h: reading and writing them) opens the same maps from their
+ * pins under /sys/fs/bpf/nswitch/NIC/.
  * Only fixed-width types; every value has a _Static_assert on its size.
  *
  * Maps of one NIC (pinned by name in its folder):
@@ -40,6 +41,33 @@
 
 #define NSW_NVF_SLOTS (NSW_MAX_PFS * NSW_MAX_VFS)
 #define NSW_NDEV (NSW_NVF_SLOTS + NSW_MAX_PFS) /* counter records per CPU: VFs, then ports */
+
+/* Key layouts, written here once for the data path and for user space. A VF's slot indexes
+ * every per-VF array (nsw_vf_dev, nsw_qos, nsw_mirror, a CPU block of nsw_dev_stats); a PF's
+ * port follows the VF slots where an array holds both (nsw_dev_stats, nsw_mirror of a whole
+ * PF). An ACL set is a VF slot and a direction; each set has two buffers (see NSW_ACL_BUF).
+ * Masked, so a key computed from any input stays inside its array. */
+static inline uint32_t nsw_vf_slot(uint32_t pf, uint32_t vf)
+{
+	return (pf & (NSW_MAX_PFS - 1)) * NSW_MAX_VFS + (vf & (NSW_MAX_VFS - 1));
+}
+static inline uint32_t nsw_port_rec(uint32_t pf)
+{
+	return NSW_NVF_SLOTS + (pf & (NSW_MAX_PFS - 1));
+}
+static inline uint32_t nsw_acl_set_id(uint32_t slot, uint32_t dir)
+{
+	return (slot & (NSW_NVF_SLOTS - 1)) * 2 + (dir & 1);
+}
+static inline uint32_t nsw_acl_buf_key(uint32_t set, uint32_t buf)
+{
+	return (set & (NSW_NVF_SLOTS * 2 - 1)) * 2 + (buf & 1);
+}
+/* Record k of CPU c in a counter array of per_cpu records per CPU. */
+static inline uint32_t nsw_pcpu_key(uint32_t cpu, uint32_t per_cpu, uint32_t k)
+{
+	return cpu * per_cpu + k;
+}
 
 struct nsw_port_info {
 	struct nsw_port port;
@@ -102,100 +130,6 @@ struct nsw_dev_stats {
 };
 _Static_assert(sizeof(struct nsw_dev_stats) == 64, "dev stats layout");
 
-#ifndef __bpf__
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-/* Before load: one block of counters per possible CPU. */
-static inline int nsw_size_maps(struct bpf_map *stats, struct bpf_map *dev_stats,
-				struct bpf_map *scratch, struct bpf_map *acl_hits)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	if (ncpu < 1)
-		return -EINVAL;
-	int r = bpf_map__set_max_entries(stats, (uint32_t)ncpu);
-	r = r ? r : bpf_map__set_max_entries(scratch, (uint32_t)ncpu);
-	r = r ? r : bpf_map__set_max_entries(acl_hits, (uint32_t)ncpu * NSW_ACL_IDS);
-	return r ? r : bpf_map__set_max_entries(dev_stats, (uint32_t)ncpu * NSW_NDEV);
-}
-
-/* Sums record k over the CPU blocks of a counter map of per_cpu records of nwords words. */
-static inline void nsw_counter_sum(int fd, uint32_t k, uint32_t per_cpu, uint64_t *out,
-				   size_t nwords)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *v = calloc(nwords, 8);
-	memset(out, 0, nwords * 8);
-	for (int c = 0; v && c < ncpu; c++) {
-		uint32_t key = (uint32_t)c * per_cpu + k;
-		if (bpf_map_lookup_elem(fd, &key, v))
-			continue;
-		for (size_t i = 0; i < nwords; i++)
-			out[i] += v[i];
-	}
-	free(v);
-}
-
-/* The NIC's totals: every CPU's block of nsw_stats (fd), summed and folded by class. */
-static inline int nsw_stats_read(int fd, struct nsw_stats *out)
-{
-	struct nsw_stats_blk *b = malloc(sizeof *b);
-	if (!b)
-		return -ENOMEM;
-	nsw_counter_sum(fd, 0, 1, (uint64_t *)b, sizeof *b / 8);
-	memset(out, 0, sizeof *out);
-	for (uint32_t c = 0; c < NSW_STAT_CLASSES; c++) {
-		uint32_t action = c >> 6 & 3, ncase = c >> 4 & 3, prio = c >> 1 & 7, inter = c & 1;
-		out->case_pkts[ncase] += b->cls[c].pkts;
-		out->case_bytes[ncase] += b->cls[c].bytes;
-		out->action_pkts[action] += b->cls[c].pkts;
-		out->prio_pkts[prio] += b->cls[c].pkts;
-		out->inter_pf_pkts += inter ? b->cls[c].pkts : 0;
-	}
-	memcpy(out->drop, b->drop, sizeof out->drop);
-	out->flood_copies = b->flood_copies;
-	out->mirror_copies = b->mirror_copies;
-	free(b);
-	return 0;
-}
-
-/* Zeroes record k in every CPU block (a fresh VF starts from zero). */
-static inline void nsw_counter_zero(int fd, uint32_t k, uint32_t per_cpu, size_t size)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	void *z = calloc(1, size);
-	for (int c = 0; z && c < ncpu; c++) {
-		uint32_t key = (uint32_t)c * per_cpu + k;
-		bpf_map_update_elem(fd, &key, z, 0);
-	}
-	free(z);
-}
-/* Sets (pi) or removes (NULL) the port entry of ifindex in both maps; 0 or -errno. */
-static inline int nsw_port_write(int fd_hash, int fd_ix, uint32_t ifindex,
-				 const struct nsw_port_info *pi)
-{
-	struct nsw_port_info ix = {0};
-	if (!pi) {
-		if (ifindex < NSW_PORT_IX)
-			bpf_map_update_elem(fd_ix, &ifindex, &ix, 0);
-		return bpf_map_delete_elem(fd_hash, &ifindex) ? -errno : 0;
-	}
-	if (bpf_map_update_elem(fd_hash, &ifindex, pi, 0))
-		return -errno;
-	ix = *pi;
-	ix.flags |= NSW_PORTF_VALID;
-	if (ifindex < NSW_PORT_IX && bpf_map_update_elem(fd_ix, &ifindex, &ix, 0)) {
-		int e = -errno;
-		bpf_map_delete_elem(fd_hash, &ifindex);
-		return e;
-	}
-	return 0;
-}
-#endif
 
 enum nsw_mode {
 	NSW_MODE_TC = 0,      /* clsact ingress, bpf_redirect to the destination's egress */
@@ -234,6 +168,14 @@ struct nsw_acl_hit {
 /* nsw_mirror word: 0 none; else the monitor's VF slot + 1 in bits 0..15, and which frames. */
 #define NSW_MIRROR_IN (1u << 16)  /* frames the VF (or PF group) sends */
 #define NSW_MIRROR_OUT (1u << 17) /* frames delivered to it */
+static inline uint32_t nsw_mirror_word(uint32_t monitor_slot, uint32_t dirs)
+{
+	return ((monitor_slot & (NSW_NVF_SLOTS - 1)) + 1) | dirs;
+}
+static inline uint32_t nsw_mirror_monitor(uint32_t word) /* the monitor's VF slot */
+{
+	return (word & 0xffff) - 1;
+}
 
 #define NSW_ANY8 0xffu
 #define NSW_ANY16 0xffffu

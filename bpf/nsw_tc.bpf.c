@@ -178,15 +178,10 @@ static __always_inline struct nsw_scratch *nsw_scratch_here(void)
 	return bpf_map_lookup_elem(&nsw_scratch, &k);
 }
 
-static __always_inline __u32 nsw_vf_slot(__u32 pf, __u32 vf)
-{
-	return (pf & (NSW_MAX_PFS - 1)) * NSW_MAX_VFS + (vf & (NSW_MAX_VFS - 1));
-}
-
 /* The record of a device (VF slot, or PF port) within a CPU's block of nsw_dev_stats. */
 static __always_inline __u32 nsw_dev_ix(__u8 kind, __u32 pf, __u32 vf)
 {
-	return kind == NSW_PORT_VF ? nsw_vf_slot(pf, vf) : NSW_NVF_SLOTS + (pf & (NSW_MAX_PFS - 1));
+	return kind == NSW_PORT_VF ? nsw_vf_slot(pf, vf) : nsw_port_rec(pf);
 }
 
 /* Counters of the device a frame came from or went to. */
@@ -434,7 +429,7 @@ nsw_acl_search(const struct nsw_acl_set *set, const struct nsw_acl_key *key,
  * some word on the way is live. */
 static __always_inline __u32 nsw_acl_word(__u32 slot, __u32 dir)
 {
-	__u32 k = (slot & (NSW_NVF_SLOTS - 1)) * 2 + (dir & 1);
+	__u32 k = nsw_acl_set_id(slot, dir);
 	__u32 *w = bpf_map_lookup_elem(&nsw_acl_active, &k);
 	return w ? *w : 0;
 }
@@ -477,10 +472,10 @@ static __always_inline __u32 nsw_aclv_mirror(__u32 a)
 __noinline __u32 nsw_acl_judge(__u32 slot, __u32 dir, __u32 word, struct nsw_scratch *sc,
 			       __u32 bytes)
 {
-	__u32 k = (slot & (NSW_NVF_SLOTS - 1)) * 2 + (dir & 1);
+	__u32 k = nsw_acl_set_id(slot, dir);
 	if (!sc || !(word & NSW_ACL_LIVE))
 		return 0;
-	__u32 sk = k * 2 + ((word & NSW_ACL_BUF) ? 1 : 0), gen = word & NSW_ACL_GEN_MASK;
+	__u32 sk = nsw_acl_buf_key(k, (word & NSW_ACL_BUF) ? 1 : 0), gen = word & NSW_ACL_GEN_MASK;
 	const struct nsw_acl_set *set = bpf_map_lookup_elem(&nsw_acl_sets, &sk);
 	if (!set || set->gen != gen)
 		return 0;
@@ -532,12 +527,12 @@ static __always_inline void nsw_span(struct __sk_buff *skb, __u32 pf, __u32 vf, 
 	__u32 k = nsw_vf_slot(pf, vf);
 	__u32 *w = bpf_map_lookup_elem(&nsw_mirror, &k);
 	if (!w || !*w) {
-		k = NSW_NVF_SLOTS + (pf & (NSW_MAX_PFS - 1));
+		k = nsw_port_rec(pf);
 		w = bpf_map_lookup_elem(&nsw_mirror, &k);
 	}
 	if (!w || !(*w & dir))
 		return;
-	__u32 target = (*w & 0xffff) - 1;
+	__u32 target = nsw_mirror_monitor(*w);
 	if (target == k || target == nsw_vf_slot(pf, vf))
 		return; /* never to itself */
 	nsw_mirror_to(skb, target & (NSW_NVF_SLOTS - 1), s);
@@ -922,8 +917,8 @@ static __always_inline bool nsw_needs_tc(const struct nsw_port *in, const struct
 	struct nsw_capture_cfg *c = bpf_map_lookup_elem(&nsw_capture_cfg, &zero);
 	if (c && c->enabled)
 		return true;
-	__u32 keys[4] = {nsw_vf_slot(in->pf, in->vf), NSW_NVF_SLOTS + (in->pf & 7),
-			 nsw_vf_slot(v->pf, v->vf), NSW_NVF_SLOTS + (v->pf & 7)};
+	__u32 keys[4] = {nsw_vf_slot(in->pf, in->vf), nsw_port_rec(in->pf),
+			 nsw_vf_slot(v->pf, v->vf), nsw_port_rec(v->pf)};
 	if (in->kind == NSW_PORT_VF && nsw_acl_live(keys[0], NSW_ACL_IN))
 		return true;
 	if (v->action == NSW_ACT_VF) {

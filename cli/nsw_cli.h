@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../bpf/nsw_maps.h"
+#include "../lib/nsw_maps.h"
 #include "nsw_args.h"
 #include "../core/nsw_ctl.h"
 
@@ -71,9 +71,6 @@ void nsw_rx_drop_watch(struct nsw_cli_nic *n);
 /* Finishes what a killed command left on an open NIC: attachments and port entries of VFs
  * and uplinks its registers no longer (or not yet) name. Called by nsw_nic_open. */
 void nsw_nic_repair(struct nsw_cli_nic *n);
-/* Reads elements 0..n-1 of an array map into vals (vsize each) in one batched call where the
- * kernel has it: a loop of lookups would be a system call per element. 0 or -errno. */
-int nsw_array_read(int fd, uint32_t n, size_t vsize, void *vals);
 /* Names of NICs, for show and for picking a free nic id. Returns the count. */
 int nsw_nic_list(char names[][16], int max);
 

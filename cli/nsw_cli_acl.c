@@ -15,14 +15,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "nsw_acl_maps.h"
+#include "../lib/nsw_acl_install.h"
 #include "nsw_acl_text.h"
 #include "nsw_cli.h"
 #include "nsw_cli_words.h"
 
 struct nsw_acl_target {
 	unsigned pf, vf, dir;
-	uint32_t set; /* slot * 2 + dir */
+	uint32_t set; /* nsw_acl_set_id(slot, dir) */
 };
 
 static void nsw_acl_target_args(struct nsw_cli_nic *n, int argc, char **argv, int i,
@@ -41,7 +41,7 @@ static void nsw_acl_target_args(struct nsw_cli_nic *n, int argc, char **argv, in
 		*file = v[NSW_W_ACL_FILE].str;
 	if (!(n->st->vf[t->pf][t->vf] & NSW_VF_EN))
 		nsw_fail("acl: no VF %u,%u", t->pf, t->vf);
-	t->set = (t->pf * NSW_MAX_VFS + t->vf) * 2 + t->dir;
+	t->set = nsw_acl_set_id(nsw_vf_slot(t->pf, t->vf), t->dir);
 }
 
 static struct nsw_acl_text nsw_text_rules;
@@ -154,7 +154,7 @@ static void nsw_acl_show(int argc, char **argv)
 		if (bpf_map_lookup_elem(fd_active, &set, &word) || !(word & NSW_ACL_LIVE))
 			continue;
 		struct nsw_acl_set s;
-		uint32_t sk = set * 2 + ((word & NSW_ACL_BUF) ? 1 : 0);
+		uint32_t sk = nsw_acl_buf_key(set, (word & NSW_ACL_BUF) ? 1 : 0);
 		if (bpf_map_lookup_elem(fd_sets, &sk, &s))
 			continue;
 		int nr = nsw_acl_collect(fd_rules, set, word & NSW_ACL_GEN_MASK, false, nsw_keys,
@@ -251,7 +251,7 @@ int nsw_cmd_mirror(int argc, char **argv)
 			uint32_t w = 0;
 			if (bpf_map_lookup_elem(fd, &k, &w) || !w)
 				continue;
-			uint32_t t = (w & 0xffff) - 1;
+			uint32_t t = nsw_mirror_monitor(w);
 			const char *dir = (w & NSW_MIRROR_IN) && (w & NSW_MIRROR_OUT) ? "both"
 					  : (w & NSW_MIRROR_IN) ? "in" : "out";
 			nsw_out_begin_obj(NULL);
@@ -316,7 +316,7 @@ int nsw_cmd_mirror(int argc, char **argv)
 		nsw_fail("mirror: no PF %u", pf);
 	if (have_vf && !(n.st->vf[pf][vf] & NSW_VF_EN))
 		nsw_fail("mirror: no VF %u,%u", pf, vf);
-	uint32_t k = have_vf ? pf * NSW_MAX_VFS + vf : NSW_NVF_SLOTS + pf, w = 0;
+	uint32_t k = have_vf ? nsw_vf_slot(pf, vf) : nsw_port_rec(pf), w = 0;
 	if (del) {
 		if (bpf_map_lookup_elem(fd, &k, &w) || !w)
 			nsw_fail("mirror: no session on %s %u%s%u", have_vf ? "vf" : "pf", pf,
@@ -333,7 +333,7 @@ int nsw_cmd_mirror(int argc, char **argv)
 		nsw_fail("mirror: no monitor VF %u,%u", tpf, tvf);
 	if (have_vf && tpf == pf && tvf == vf)
 		nsw_fail("mirror: the monitor VF cannot be the source of its own session");
-	w = (tpf * NSW_MAX_VFS + tvf + 1) | dir;
+	w = nsw_mirror_word(nsw_vf_slot(tpf, tvf), dir);
 	if (bpf_map_update_elem(fd, &k, &w, 0))
 		nsw_fail("mirror: %s", strerror(errno));
 	nsw_features_refresh(&n);

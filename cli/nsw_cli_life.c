@@ -36,7 +36,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "nsw_acl_maps.h"
+#include "../lib/nsw_acl_install.h"
 #include "nsw_cli.h"
 
 static struct nsw_acl_hkey nsw_life_keys[NSW_ACL_IDS];
@@ -56,7 +56,7 @@ static void nsw_vf_acl_clear(struct nsw_cli_nic *n, uint32_t slot)
 	if (!bpf_obj_get_info_by_fd(m.sets, &info, &ilen))
 		zero_set = calloc(1, info.value_size);
 	for (uint32_t dir = 0; dir < 2; dir++) {
-		uint32_t set = slot * 2 + dir, word = 0, off = 0;
+		uint32_t set = nsw_acl_set_id(slot, dir), word = 0, off = 0;
 		char err[160];
 		unsigned nt;
 		if (!bpf_map_lookup_elem(m.active, &set, &word) && (word & NSW_ACL_LIVE))
@@ -69,7 +69,7 @@ static void nsw_vf_acl_clear(struct nsw_cli_nic *n, uint32_t slot)
 		for (int i = 0; i < nr; i++)
 			bpf_map_delete_elem(m.rules, &nsw_life_keys[i]);
 		for (uint32_t b = 0; zero_set && b < 2; b++) {
-			uint32_t sk = set * 2 + b;
+			uint32_t sk = nsw_acl_buf_key(set, b);
 			bpf_map_update_elem(m.sets, &sk, zero_set, 0);
 		}
 	}
@@ -113,14 +113,14 @@ static void nsw_vf_mirror_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf,
 {
 	static uint32_t words[NSW_NVF_SLOTS + NSW_MAX_PFS];
 	int fd = nsw_nic_map(n, "nsw_mirror");
-	uint32_t slot = pf * NSW_MAX_VFS + vf, zero = 0;
+	uint32_t slot = nsw_vf_slot(pf, vf), zero = 0;
 	if (nsw_array_read(fd, NSW_NVF_SLOTS + NSW_MAX_PFS, sizeof *words, words))
 		nsw_fail("%s: cannot read the mirror sessions: %s", why, strerror(errno));
 	for (uint32_t k = 0; k < NSW_NVF_SLOTS + NSW_MAX_PFS; k++) {
 		uint32_t w = words[k];
 		if (!w)
 			continue;
-		uint32_t target = (w & 0xffff) - 1;
+		uint32_t target = nsw_mirror_monitor(w);
 		if (k != slot && target != slot)
 			continue;
 		if (bpf_map_update_elem(fd, &k, &zero, 0))
@@ -161,7 +161,7 @@ static void nsw_vf_capture_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf
 
 void nsw_vf_state_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *why)
 {
-	uint32_t slot = pf * NSW_MAX_VFS + vf, ifi = 0, zero = 0;
+	uint32_t slot = nsw_vf_slot(pf, vf), ifi = 0, zero = 0;
 	nsw_vf_capture_clear(n, pf, vf, why);
 	nsw_vf_mirror_clear(n, pf, vf, why);
 	nsw_vf_acl_mirror_targets_clear(n, pf, vf, why);

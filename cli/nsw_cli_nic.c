@@ -254,27 +254,6 @@ int nsw_nic_map(struct nsw_cli_nic *n, const char *name)
 	return fd;
 }
 
-/* Reads elements 0..n-1 of an array map into vals: one batched call where the kernel has them
- * (a command's system calls are what its crash tests kill one by one), else one per element.
- * Returns 0 or -errno. */
-int nsw_array_read(int fd, uint32_t n, size_t vsize, void *vals)
-{
-	uint32_t *keys = calloc(n, sizeof *keys), out = 0, count = n;
-	if (!keys)
-		return -ENOMEM;
-	int r = bpf_map_lookup_batch(fd, NULL, &out, keys, vals, &count, NULL);
-	if (r && errno == ENOENT && count == n)
-		r = 0; /* ENOENT: the batch reached the array's end */
-	if (r || count != n) {
-		r = 0;
-		for (uint32_t k = 0; k < n && !r; k++)
-			if (bpf_map_lookup_elem(fd, &k, (char *)vals + k * vsize))
-				r = -errno;
-	}
-	free(keys);
-	return r;
-}
-
 void nsw_features_refresh(struct nsw_cli_nic *n)
 {
 	int fa = nsw_nic_map(n, "nsw_acl_active"), fm = nsw_nic_map(n, "nsw_mirror");
@@ -499,7 +478,7 @@ void nsw_nic_repair(struct nsw_cli_nic *n)
 			continue;
 		bool live = pi.port.kind == NSW_PORT_VF
 				    ? pi.port.pf < NSW_MAX_PFS && pi.port.vf < NSW_MAX_VFS &&
-					      vfdev[pi.port.pf * NSW_MAX_VFS + pi.port.vf] == keys[i]
+					      vfdev[nsw_vf_slot(pi.port.pf, pi.port.vf)] == keys[i]
 				    : pi.port.pf < NSW_MAX_PFS && pfdev[pi.port.pf] == keys[i];
 		if (live)
 			continue;

@@ -605,7 +605,7 @@ static void nsw_qos_parse(int argc, char **argv, bool set, struct nsw_qos_args *
 /* The VF's host-end device, or 0 when it has none. */
 static uint32_t nsw_qos_vf_dev(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *dev)
 {
-	uint32_t slot = pf * NSW_MAX_VFS + vf, ifi = 0;
+	uint32_t slot = nsw_vf_slot(pf, vf), ifi = 0;
 	bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi);
 	if (!ifi || !if_indextoname(ifi, dev))
 		return 0;
@@ -690,7 +690,7 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 	if (!ifi)
 		nsw_fail("qos: VF %u,%u has no device", a->pf, a->vf);
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
-	uint32_t slot = a->pf * NSW_MAX_VFS + a->vf;
+	uint32_t slot = nsw_vf_slot(a->pf, a->vf);
 	struct nsw_qos q = {0}, old;
 	bpf_map_lookup_elem(fd_qos, &slot, &q);
 	old = q;
@@ -750,7 +750,7 @@ static int nsw_rate_remove(uint32_t ifi, char *err, size_t errlen)
  * its packet rate. Returns 0, or fills err. */
 static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t errlen)
 {
-	uint32_t slot = pf * NSW_MAX_VFS + vf;
+	uint32_t slot = nsw_vf_slot(pf, vf);
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
 	struct nsw_qos q = {0};
 	bpf_map_lookup_elem(fd_qos, &slot, &q);

@@ -195,7 +195,7 @@ static void nsw_vf_add_cmd(int argc, char **argv)
 	bool veth = !strcmp(link.kind, "veth");
 	/* 1. The device of the VF, then the port, then the registers; the VM's end gets its vMAC
 	 * last, so a failure anywhere leaves the guest's interface untouched. */
-	uint32_t slot = a.pf * NSW_MAX_VFS + a.vf, zero = 0;
+	uint32_t slot = nsw_vf_slot(a.pf, a.vf), zero = 0;
 	if (bpf_map_update_elem(n.fd_vf_dev, &slot, &ifi, 0))
 		nsw_fail("vf add: cannot bind the device: %s", strerror(errno));
 	struct nsw_port p = {NSW_PORT_VF, (uint8_t)a.pf, (uint16_t)a.vf};
@@ -262,7 +262,7 @@ static void nsw_vf_set_cmd(int argc, char **argv)
 	if (e)
 		nsw_core_fail(e, "vf set");
 	if (a.mac) {
-		uint32_t slot = a.pf * NSW_MAX_VFS + a.vf, ifi = 0;
+		uint32_t slot = nsw_vf_slot(a.pf, a.vf), ifi = 0;
 		struct nsw_link link;
 		bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
 		if (ifi && !nsw_link_get(ifi, &link) && !strcmp(link.kind, "veth")) {
@@ -317,7 +317,7 @@ static void nsw_vf_show_cmd(int argc, char **argv)
 			uint64_t w = n.st->vf[p][v];
 			if (!(w & NSW_VF_EN))
 				continue;
-			uint32_t slot = p * NSW_MAX_VFS + v, ifi = 0;
+			uint32_t slot = nsw_vf_slot(p, v), ifi = 0;
 			bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
 			nsw_ifname(ifi, dev);
 			nsw_mac_format(w & NSW_MAC_MASK, mac);
@@ -378,7 +378,7 @@ int nsw_cmd_fdb(int argc, char **argv)
 			if (!(e & NSW_FDB_VALID))
 				continue;
 			unsigned p = nsw_fdb_slot_pf(e), v = nsw_fdb_slot_vf(e);
-			uint32_t slot = p * NSW_MAX_VFS + v, ifi = 0;
+			uint32_t slot = nsw_vf_slot(p, v), ifi = 0;
 			bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
 			nsw_ifname(ifi, dev);
 			nsw_mac_format(e & NSW_MAC_MASK, mac);
@@ -482,7 +482,7 @@ int nsw_cmd_stats(int argc, char **argv)
 		for (unsigned v = 0; v < NSW_MAX_VFS; v++) {
 			if (!(n.st->vf[p][v] & NSW_VF_EN))
 				continue;
-			nsw_counter_sum(n.fd_dev_stats, p * NSW_MAX_VFS + v, NSW_NDEV, (uint64_t *)&d,
+			nsw_counter_sum(n.fd_dev_stats, nsw_vf_slot(p, v), NSW_NDEV, (uint64_t *)&d,
 					sizeof d / 8);
 			nsw_out_begin_obj(NULL);
 			nsw_out_u64("pf", p);

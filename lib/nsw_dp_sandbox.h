@@ -20,7 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "../bpf/nsw_maps.h"
+#include "nsw_maps.h"
 #include "nsw_fixture.h"
 #include "nsw_tc.skel.h"
 

@@ -17,8 +17,8 @@
 #include <bpf/libbpf.h>
 #include <linux/pkt_cls.h>
 
-#include "../../bpf/nsw_maps.h"
-#include "../../cli/nsw_acl_maps.h"
+#include "../../lib/nsw_maps.h"
+#include "../../lib/nsw_acl_install.h"
 #include "../../lib/nsw_fixture.h"
 #include "../../lib/nsw_ip6frames.h"
 #include "../../lib/nsw_ipframes.h"
@@ -73,7 +73,7 @@ static int install(uint32_t slot, uint32_t dir, const struct nsw_acl_rule *rs, u
 	struct nsw_acl_maps m = maps();
 	char err[256];
 	unsigned nt;
-	int r = nsw_acl_install(&m, slot * 2 + dir, rs, n, &nt, err, sizeof err);
+	int r = nsw_acl_install(&m, nsw_acl_set_id(slot, dir), rs, n, &nt, err, sizeof err);
 	if (r)
 		fprintf(stderr, "install: %s\n", err);
 	return r;
@@ -85,7 +85,7 @@ static uint64_t hits(uint32_t slot, uint32_t dir, uint32_t prio)
 	struct nsw_acl_maps m = maps();
 	struct nsw_acl_hkey keys[16];
 	struct nsw_acl_hval vals[16];
-	int n = nsw_acl_collect(m.rules, slot * 2 + dir, 0, true, keys, vals, 16);
+	int n = nsw_acl_collect(m.rules, nsw_acl_set_id(slot, dir), 0, true, keys, vals, 16);
 	for (int i = 0; i < n; i++)
 		if (vals[i].prio == prio) {
 			struct nsw_acl_hit h;
@@ -108,7 +108,7 @@ static uint64_t to_pkts(uint32_t devix)
 	return d.to_pkts;
 }
 
-#define SLOT(p, v) ((p) * NSW_MAX_VFS + (v))
+#define SLOT(p, v) nsw_vf_slot(p, v)
 static const uint8_t S6[16] = {0xfd, 0x77, [15] = 1}, D6[16] = {0xfd, 0x77, [15] = 2};
 
 NSW_TEST(dp_acl_loads_in_every_mode)

@@ -19,7 +19,7 @@
 #include <bpf/libbpf.h>
 #include <linux/pkt_cls.h>
 
-#include "../../bpf/nsw_maps.h"
+#include "../../lib/nsw_maps.h"
 #include "../../lib/nsw_fixture.h"
 #include "../../lib/nsw_frames.h"
 #include "../unit/nsw_test.h"
@@ -92,8 +92,8 @@ NSW_TEST(dp_case0_redirect_and_counters)
 	stats(&b);
 	CHECK_EQ(b.case_pkts[0] - a.case_pkts[0], 3);
 	CHECK_EQ(b.action_pkts[NSW_ACT_VF] - a.action_pkts[NSW_ACT_VF], 3);
-	dev_stats(0 * NSW_MAX_VFS + 1, &d1);
-	dev_stats(0 * NSW_MAX_VFS + 2, &d2);
+	dev_stats(nsw_vf_slot(0, 1), &d1);
+	dev_stats(nsw_vf_slot(0, 2), &d2);
 	CHECK(d1.from_pkts >= 3);
 	CHECK(d2.to_pkts >= 3);
 }
@@ -146,7 +146,7 @@ NSW_TEST(dp_no_device_is_a_counted_drop)
 {
 	NEED_BPF();
 	configure(VF01);
-	uint32_t slot = 0 * NSW_MAX_VFS + 2, zero = 0;
+	uint32_t slot = nsw_vf_slot(0, 2), zero = 0;
 	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_dev), &slot, &zero, 0);
 	uint8_t buf[128];
 	struct __sk_buff out;
@@ -215,7 +215,7 @@ NSW_TEST(dp_foreign_device_untouched)
 
 /* ---- ACLs: the kernel's tuple-space search against the core's definition ---- */
 
-#include "../../cli/nsw_acl_maps.h"
+#include "../../lib/nsw_acl_install.h"
 #include "../../lib/nsw_ipframes.h"
 
 static struct nsw_acl_maps acl_maps(void)
@@ -274,7 +274,7 @@ NSW_TEST(dp_acl_matches_the_definition)
 				rs[k++] = rs[i];
 		}
 		n = k;
-		CHECK_EQ(nsw_acl_install(&m, (0 * NSW_MAX_VFS + 1) * 2 + NSW_ACL_IN, rs, n, &ntuples,
+		CHECK_EQ(nsw_acl_install(&m, nsw_acl_set_id(nsw_vf_slot(0, 1), NSW_ACL_IN), rs, n, &ntuples,
 					 err, sizeof err), 0);
 		for (int f = 0; f < 300; f++) {
 			struct nsw_tag_spec tag = acl_rnd() % 3 ? NSW_NOTAG
@@ -308,7 +308,7 @@ NSW_TEST(dp_acl_matches_the_definition)
 			dropped += drop;
 		}
 	}
-	CHECK_EQ(nsw_acl_install(&m, (0 * NSW_MAX_VFS + 1) * 2 + NSW_ACL_IN, rs, 0, &ntuples, err,
+	CHECK_EQ(nsw_acl_install(&m, nsw_acl_set_id(nsw_vf_slot(0, 1), NSW_ACL_IN), rs, 0, &ntuples, err,
 				 sizeof err), 0);
 	CHECK(dropped > checked / 10 && dropped < checked - checked / 10); /* both outcomes seen */
 }
@@ -325,7 +325,7 @@ NSW_TEST(dp_acl_rule_counters_exact)
 	r.val.proto = 17;
 	char err[256];
 	unsigned nt;
-	uint32_t set = (0 * NSW_MAX_VFS + 2) * 2 + NSW_ACL_OUT;
+	uint32_t set = nsw_acl_set_id(nsw_vf_slot(0, 2), NSW_ACL_OUT);
 	CHECK_EQ(nsw_acl_install(&m, set, &r, 1, &nt, err, sizeof err), 0);
 	uint8_t buf[256];
 	struct __sk_buff out;
@@ -367,8 +367,8 @@ NSW_TEST(dp_acl_actions_counted_once_on_both_paths)
 	other.val.proto = 6;
 	char err[256];
 	unsigned nt;
-	uint32_t in_set = (0 * NSW_MAX_VFS + 1) * 2 + NSW_ACL_IN;
-	uint32_t out_set = (0 * NSW_MAX_VFS + 2) * 2 + NSW_ACL_OUT;
+	uint32_t in_set = nsw_acl_set_id(nsw_vf_slot(0, 1), NSW_ACL_IN);
+	uint32_t out_set = nsw_acl_set_id(nsw_vf_slot(0, 2), NSW_ACL_OUT);
 	CHECK_EQ(nsw_acl_install(&m, in_set, rs, 3, &nt, err, sizeof err), 0);
 	uint8_t buf[256];
 	struct __sk_buff out;

@@ -1,4 +1,4 @@
-/* nsw_acl_maps.c - the one way an ACL rule set enters a NIC's maps: compile it (core), remove
+/* nsw_acl_install.c - the one way an ACL rule set enters a NIC's maps: compile it (core), remove
  * what a killed replace left (recovery), stage the new generation beside the live one, flip
  * the set's active word with one store, then remove every rule of the set the word does not
  * make live (collection). A frame reads the active word once, so it is judged by the old set
@@ -17,7 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "../core/nsw_ctl.h"
-#include "nsw_acl_maps.h"
+#include "nsw_acl_install.h"
 
 static struct nsw_acl_hkey nsw_keys[NSW_ACL_IDS];
 
@@ -150,7 +150,7 @@ int nsw_acl_install(const struct nsw_acl_maps *m, uint32_t set, const struct nsw
 		}
 		done++;
 	}
-	uint32_t sk = set * 2 + buf;
+	uint32_t sk = nsw_acl_buf_key(set, buf);
 	if (n && bpf_map_update_elem(m->sets, &sk, &nset, 0)) {
 		int se = errno;
 		for (unsigned j = 0; j < done; j++)

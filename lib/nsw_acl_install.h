@@ -1,19 +1,19 @@
-/* nsw_acl_maps.h - installing an ACL rule set in a NIC's maps, atomically (see nsw_acl_maps.c).
+/* nsw_acl_install.h - installing an ACL rule set in a NIC's maps, atomically (see nsw_acl_install.c).
  * Used by the CLI, and by the BPF tests and benchmarks that need rule sets without a CLI. */
-#ifndef NSW_ACL_MAPS_H
-#define NSW_ACL_MAPS_H
+#ifndef NSW_ACL_INSTALL_H
+#define NSW_ACL_INSTALL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../bpf/nsw_maps.h"
+#include "nsw_maps.h"
 
 struct nsw_acl_maps {
 	int active, sets, rules, hits; /* fds of nsw_acl_active, _sets, _rules, _hits */
 	int features;                  /* fd of nsw_features: a live set turns NSW_FEAT_ACL on */
 };
 
-/* Makes rules[0..n) the live set of `set` (VF slot * 2 + direction); n == 0 removes it.
+/* Makes rules[0..n) the live set of `set` (nsw_acl_set_id: a VF slot and a direction); n == 0 removes it.
  * Returns 0, or -1 with err set and the live set unchanged. Crash-safe: killed at any point,
  * the live set is the old one or the new one, and the next install (a flush too) removes
  * whatever the killed one left. */
