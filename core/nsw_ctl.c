@@ -79,6 +79,17 @@ int nsw_pf_set(struct nsw_nic *nic, unsigned pf, long oui, int uplink)
 	return NSW_OK;
 }
 
+int nsw_pf_set_miss_drop(struct nsw_nic *nic, unsigned pf, bool drop)
+{
+	if (pf >= NSW_MAX_PFS)
+		return NSW_E_RANGE;
+	uint64_t w = nic->pf[pf];
+	if (!(w & NSW_PF_EN))
+		return NSW_E_PF_DOWN;
+	nsw_store(&nic->pf[pf], drop ? (w | NSW_PF_MISS_DROP) : (w & ~NSW_PF_MISS_DROP));
+	return NSW_OK;
+}
+
 /* Finds the slot an insert of mac would use; no write. */
 static int nsw_fdb_free_slot(const struct nsw_fdb *t, uint64_t mac, uint64_t **slot)
 {

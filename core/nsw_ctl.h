@@ -28,6 +28,10 @@ unsigned nsw_pf_num_vfs(const struct nsw_nic *nic, unsigned pf);
  * is refused (their vMACs carry the old one). */
 int nsw_pf_set(struct nsw_nic *nic, unsigned pf, long oui, int uplink);
 
+/* What PF pf does with a Table A miss in an OUI of this NIC: drop it (FDB_MISS), or (the
+ * default) send it out of the port like any unknown unicast. */
+int nsw_pf_set_miss_drop(struct nsw_nic *nic, unsigned pf, bool drop);
+
 /* Enables VF (pf, vf) with vMAC mac (0: the automatic vMAC), default priority qos (0..7) and
  * spoof check, and enters the vMAC in Table A. */
 int nsw_vf_add(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsigned qos,

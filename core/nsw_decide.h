@@ -7,12 +7,14 @@
  *  - From a VF: the VF must be enabled and, with spoof check on, send with its own vMAC.
  *    Priority is the outer tag's PCP, else the VF's default 802.1p priority.
  *      Case 0 (source OUI == destination OUI): look the destination up in Table A and deliver
- *        to its VF. A miss in an OUI this NIC owns is dropped (FDB_MISS): no VF has it, and the
- *        port would not bring it back. A miss in a foreign OUI (a VM that chose a vendor MAC)
- *        leaves through the port: the destination may be outside.
+ *        to its VF.
  *      Case 1 (OUIs differ): a destination in Table A is delivered inside the NIC, through the
- *        inter-PF path when it sits on another PF (Fig. 4, paths 1 and 2); a miss in an OUI a
- *        PF of this NIC owns is dropped; any other destination leaves through the port.
+ *        inter-PF path when it sits on another PF (Fig. 4, paths 1 and 2).
+ *      A miss leaves through the port, as a VEB sends unknown unicast to its uplink: hosts
+ *        share the paper's OUIs, so a vMAC of our OUI that no VF here has may be a VM of
+ *        another host. The sending PF's policy NSW_PF_MISS_DROP instead drops a miss in an OUI
+ *        this NIC owns (FDB_MISS), as does a NIC with no port at all; a miss in a foreign OUI
+ *        (a VM that chose a vendor MAC) always leaves through the port.
  *      The port is the VF's PF's own, or, for a PF without one, the first PF that has one
  *      (Fig. 4, path 3 leaves through PF 0).
  *      Broadcast and multicast go to every enabled VF of the NIC except the sender, and once
@@ -152,7 +154,8 @@ NSW_UNROLL
 	uint64_t e = nsw_fdb_find(&nic->fdb, f->dst);
 	if (NSW_LIKELY(e))
 		return nsw_to_vf(nic, v, e, in);
-	if (nsw_oui_is_ours(nic, dst_oui))
+	if (nsw_oui_is_ours(nic, dst_oui) &&
+	    ((nsw_pf_word(nic, in.pf) & NSW_PF_MISS_DROP) || nsw_egress_port(nic, in.pf) == NSW_NONE))
 		return nsw_drop(v, NSW_DROP_FDB_MISS);
 	nsw_to_port(nic, v, in.pf);
 }

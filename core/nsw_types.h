@@ -67,10 +67,13 @@
 #define NSW_MAC_GROUP_BIT (1ull << 40) /* I/G bit of the first octet */
 #define NSW_MAC_LOCAL_BIT (1ull << 41) /* U/L bit of the first octet */
 
-/* PF word: bits 0..23 OUI, bit 24 has an OUI, bit 25 has an uplink port, bit 63 enabled. */
+/* PF word: bits 0..23 OUI, bit 24 has an OUI, bit 25 has an uplink port, bit 26 a Table A miss
+ * in an OUI of this NIC is dropped (else it leaves by the port, as a VEB's unknown unicast),
+ * bit 63 enabled. */
 #define NSW_PF_OUI_MASK 0xffffffull
 #define NSW_PF_HAS_OUI (1ull << 24)
 #define NSW_PF_UPLINK (1ull << 25)
+#define NSW_PF_MISS_DROP (1ull << 26)
 #define NSW_PF_EN (1ull << 63)
 
 /* VF word: bits 0..47 vMAC, 48..50 default 802.1p priority, bit 51 spoof check, bit 63 enabled. */

@@ -81,6 +81,7 @@ struct nsw_sim_params {
 	/* NIC */
 	double nic_frame_ns, nic_lat_ns;
 	unsigned buf_nic;
+	unsigned miss_drop; /* every PF drops a Table A miss in its NIC's OUIs (else: the port) */
 	/* port, cable, external switch, port extender */
 	double port_gbps, cable_m, prop_ns_m, sw_lat_ns, pe_lat_ns, etag_bytes;
 	unsigned buf_port;

@@ -63,6 +63,8 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 	int rc = nsw_nic_init(&s->nic, 0, P);
 	for (unsigned q = 0; !rc && q < P; q++)
 		rc = nsw_pf_set(&s->nic, q, -1, arch == NSW_SIM_VSWITCH ? q == 0 : 1);
+	for (unsigned q = 0; !rc && q < P; q++)
+		rc = nsw_pf_set_miss_drop(&s->nic, q, p->miss_drop != 0);
 	if (rc) {
 		fprintf(err, "nswitch-sim: NIC setup: %s\n", nsw_strerror(rc));
 		return -1;

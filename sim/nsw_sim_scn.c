@@ -60,6 +60,7 @@ static const struct nsw_sim_key nsw_sim_keys[] = {
 	{"nic_frame_ns", K_DBL, PO(nic_frame_ns), 0, 1e6},
 	{"nic_lat_ns", K_DBL, PO(nic_lat_ns), 0, 1e6},
 	{"buf_nic", K_UNS, PO(buf_nic), 1, 1 << 24},
+	{"miss_drop", K_UNS, PO(miss_drop), 0, 1},
 	{"port_gbps", K_DBL, PO(port_gbps), 0.001, 1600},
 	{"cable_m", K_DBL, PO(cable_m), 0, 1e5},
 	{"prop_ns_m", K_DBL, PO(prop_ns_m), 0, 100},

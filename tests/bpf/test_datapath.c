@@ -127,7 +127,9 @@ NSW_TEST(dp_drops_counted_by_reason)
 	CHECK_EQ(run(buf, len, &out), TC_ACT_SHOT); /* spoofed */
 	len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 9), nsw_fix_vmac(0, 1), NSW_NOTAG,
 			      NSW_NOTAG, 0x0800, 46);
-	CHECK_EQ(run(buf, len, &out), TC_ACT_SHOT); /* unknown vMAC */
+	nsw_pf_set_miss_drop(nic, 0, true);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_SHOT); /* unknown vMAC, PF 0 drops misses */
+	nsw_pf_set_miss_drop(nic, 0, false);
 	len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1),
 			      NSW_CTAG(1, 4095), NSW_NOTAG, 0x0800, 46);
 	CHECK_EQ(run(buf, len, &out), TC_ACT_SHOT); /* VID 4095 */
@@ -140,6 +142,25 @@ NSW_TEST(dp_drops_counted_by_reason)
 	CHECK_EQ(b.drop[NSW_DROP_BAD_TAG] - a.drop[NSW_DROP_BAD_TAG], 1);
 	CHECK_EQ(b.drop[NSW_DROP_TRUNC_TAG] - a.drop[NSW_DROP_TRUNC_TAG], 1);
 	CHECK_EQ(b.action_pkts[NSW_ACT_DROP] - a.action_pkts[NSW_ACT_DROP], 4);
+}
+
+/* A miss in our own OUI leaves by the uplink by default (a VM of another host sharing the
+ * OUI may have it), as the core decides. */
+NSW_TEST(dp_miss_leaves_by_the_uplink)
+{
+	NEED_BPF();
+	configure(VF01);
+	uint8_t buf[128];
+	struct __sk_buff out;
+	struct nsw_stats a, b;
+	unsigned len = nsw_frame_build(buf, sizeof buf, nsw_fix_vmac(0, 9), nsw_fix_vmac(0, 1),
+				       NSW_NOTAG, NSW_NOTAG, 0x0800, 46);
+	stats(&a);
+	CHECK_EQ(run(buf, len, &out), TC_ACT_REDIRECT);
+	stats(&b);
+	CHECK_EQ(b.action_pkts[NSW_ACT_UPLINK] - a.action_pkts[NSW_ACT_UPLINK], 1);
+	CHECK_EQ(b.case_pkts[0] - a.case_pkts[0], 1);
+	CHECK_EQ(b.drop[NSW_DROP_FDB_MISS] - a.drop[NSW_DROP_FDB_MISS], 0);
 }
 
 NSW_TEST(dp_no_device_is_a_counted_drop)

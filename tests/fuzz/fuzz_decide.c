@@ -1,7 +1,8 @@
 /* fuzz_decide.c - libFuzzer target over the parser and the decision.
  * Input: byte 0 picks the ingress (bit 7: a port, else a VF; bits 0..2 the PF), byte 1 the VF,
- * the rest is the frame. The NIC is fixed: 3 PFs, PF 0 and PF 2 with ports, a dozen VFs, one
- * with a foreign MAC and one with spoof check off. Every verdict must keep the invariants of
+ * the rest is the frame. The NIC is fixed: 3 PFs, PF 0 and PF 2 with ports (PF 2 drops a Table A
+ * miss, the others send it out), a dozen VFs, one with a foreign MAC and one with spoof check
+ * off. Every verdict must keep the invariants of
  * tests/unit/nsw_invariants.h; ASan and UBSan watch every read. The ACL key of every frame that
  * parses is built from exactly its octets (the walk along IPv6 extension headers included)
  * and must be coherent: ports only with a found L4 header, an L4 state only for IP. */
@@ -29,6 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		for (unsigned v = 0; v < 4; v++)
 			nsw_vf_add(&nic, p, v, 0, v, v != 2);
 	nsw_vf_add(&nic, 1, 9, 0x001b21000009ull, 0, true);
+	nsw_pf_set_miss_drop(&nic, 2, true); /* both miss policies under the fuzzer */
 	return 0;
 }
 

@@ -240,12 +240,31 @@ NSW_TEST(nswitch_zero_load_latency_is_t1_tp_t4)
 	CHECK_EQ(mx, hi);
 }
 
+/* By default a miss in the NIC's own OUI leaves by the port (a VM of another host may have
+ * it): the core decides, the model follows; in a model of one host, the external switch then
+ * knows no such station either, so the miss costs the port and dies there. */
+NSW_TEST(core_miss_leaves_by_port)
+{
+	struct nsw_sim_scenario s;
+	CHECK(!load(&s, mixed));
+	s.p.arch = NSW_SIM_NSWITCH;
+	s.p.port_gbps = 100;
+	struct nsw_sim_result r;
+	CHECK(!nsw_sim_run(&s, &r, stderr));
+	uint64_t miss = r.drops[NSW_DROP_FDB_MISS], egen = r.group[4].gen;
+	uint64_t at_switch = r.drops[NSW_SIM_DROP_SW_UNKNOWN];
+	nsw_sim_result_free(&r);
+	CHECK_EQ(miss, 0);
+	CHECK(egen > 0 && at_switch == egen);
+}
+
 NSW_TEST(core_decision_in_the_loop)
 {
 	struct nsw_sim_scenario s;
 	CHECK(!load(&s, mixed));
 	s.p.arch = NSW_SIM_NSWITCH;
 	s.p.port_gbps = 100;
+	s.p.miss_drop = 1;
 	struct nsw_sim_result r;
 	CHECK(!nsw_sim_run(&s, &r, stderr));
 	uint64_t miss = r.drops[NSW_DROP_FDB_MISS], spoof = r.drops[NSW_DROP_SPOOF];

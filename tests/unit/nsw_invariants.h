@@ -46,6 +46,19 @@ static inline const char *nsw_verdict_broken(const struct nsw_nic *nic, struct n
 		if (in.kind == NSW_PORT_UPLINK && v->pf != NSW_NONE)
 			return "flood from the wire sent back to the wire";
 	}
+	/* A unicast miss from a VM: the sending PF's policy drops it when its OUI is one of this
+	 * NIC's (and a NIC without a port must); otherwise it leaves by the port. */
+	if (in.kind == NSW_PORT_VF && in.pf < NSW_MAX_PFS &&
+	    (v->ncase == NSW_CASE_SAME_OUI || v->ncase == NSW_CASE_DIFF_OUI) &&
+	    !nsw_mac_is_group(f->dst) && !nsw_fdb_find(&nic->fdb, f->dst)) {
+		bool port = nsw_egress_port(nic, in.pf) != NSW_NONE;
+		bool drop = nsw_oui_is_ours(nic, nsw_mac_oui(f->dst)) &&
+			    ((nic->pf[in.pf] & NSW_PF_MISS_DROP) || !port);
+		if (drop && v->reason != NSW_DROP_FDB_MISS)
+			return "a miss the policy drops not dropped as unknown_vmac";
+		if (!drop && port && v->action != NSW_ACT_UPLINK)
+			return "a miss that may be on another host kept from the port";
+	}
 	return NULL;
 }
 

@@ -392,13 +392,46 @@ NSW_TEST(case0_same_oui_delivers)
 	CHECK_EQ(v.inter_pf, 0);
 }
 
-NSW_TEST(case0_unknown_vmac_dropped)
+/* A vMAC of our OUI that no VF here has may be a VM of another host sharing the OUI: it
+ * leaves by the port, as a VEB's unknown unicast; PF 1 has no port and leaves by PF 0's. */
+NSW_TEST(case0_miss_leaves_by_port)
 {
 	lab();
+	struct nsw_verdict v = run(vf_port(0, 1), vmac(0, 9), vmac(0, 1));
+	CHECK_EQ(v.action, NSW_ACT_UPLINK);
+	CHECK_EQ(v.ncase, 0);
+	CHECK_EQ(v.pf, 0);
+	CHECK_EQ(v.inter_pf, 0);
+	v = run(vf_port(1, 1), vmac(1, 9), vmac(1, 1));
+	CHECK_EQ(v.action, NSW_ACT_UPLINK);
+	CHECK_EQ(v.ncase, 0);
+	CHECK_EQ(v.pf, 0);
+	CHECK_EQ(v.inter_pf, 1);
+}
+
+/* The sending PF's policy decides; a NIC with no port drops a miss whatever the policy. */
+NSW_TEST(case0_miss_dropped_by_policy_or_without_port)
+{
+	lab();
+	CHECK_EQ(nsw_pf_set_miss_drop(&nic, 0, true), NSW_OK);
 	struct nsw_verdict v = run(vf_port(0, 1), vmac(0, 9), vmac(0, 1));
 	CHECK_EQ(v.action, NSW_ACT_DROP);
 	CHECK_EQ(v.reason, NSW_DROP_FDB_MISS);
 	CHECK_EQ(v.ncase, 0);
+	v = run(vf_port(0, 1), FOREIGN_VM + 1, vmac(0, 1)); /* a foreign OUI still leaves */
+	CHECK_EQ(v.action, NSW_ACT_UPLINK);
+	v = run(vf_port(1, 1), vmac(1, 9), vmac(1, 1)); /* PF 1 keeps the default */
+	CHECK_EQ(v.action, NSW_ACT_UPLINK);
+	CHECK_EQ(nsw_pf_set_miss_drop(&nic, 0, false), NSW_OK);
+	v = run(vf_port(0, 1), vmac(0, 9), vmac(0, 1));
+	CHECK_EQ(v.action, NSW_ACT_UPLINK);
+	CHECK_EQ(nsw_pf_set(&nic, 0, -1, 0), NSW_OK); /* no port left on the NIC */
+	v = run(vf_port(0, 1), vmac(0, 9), vmac(0, 1));
+	CHECK_EQ(v.action, NSW_ACT_DROP);
+	CHECK_EQ(v.reason, NSW_DROP_FDB_MISS);
+	v = run(vf_port(0, 1), FOREIGN_VM + 1, vmac(0, 1));
+	CHECK_EQ(v.reason, NSW_DROP_NO_UPLINK);
+	CHECK_EQ(nsw_pf_set_miss_drop(&nic, 9, true), NSW_E_RANGE);
 }
 
 NSW_TEST(case1_inter_pf_path)
@@ -415,7 +448,11 @@ NSW_TEST(case1_inter_pf_path)
 	CHECK_EQ(v.pf, 0);
 	CHECK_EQ(v.inter_pf, 1);
 	v = run(vf_port(0, 1), vmac(1, 7), vmac(0, 1));
-	CHECK_EQ(v.reason, NSW_DROP_FDB_MISS); /* PF1's OUI, no such VF */
+	CHECK_EQ(v.action, NSW_ACT_UPLINK); /* PF1's OUI, no such VF here: maybe on another host */
+	CHECK_EQ(v.ncase, 1);
+	nsw_pf_set_miss_drop(&nic, 0, true);
+	v = run(vf_port(0, 1), vmac(1, 7), vmac(0, 1));
+	CHECK_EQ(v.reason, NSW_DROP_FDB_MISS);
 }
 
 NSW_TEST(case1_external_leaves_by_the_port)
@@ -583,6 +620,7 @@ NSW_TEST(random_walk_invariants)
 #define RND() rnd()
 	nsw_nic_init(&nic, 1, 4);
 	nsw_pf_set(&nic, 2, -1, 1);
+	nsw_pf_set_miss_drop(&nic, 1, true);
 	uint64_t macs[64];
 	unsigned n = 0;
 	for (unsigned i = 0; i < 60; i++) {
