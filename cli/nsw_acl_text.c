@@ -135,13 +135,16 @@ static int nsw_hexval(char c)
 	       : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* The ethertype: one to four hex digits, "0x" allowed (it is hex either way). */
+/* The ethertype, hex: four digits as acl show prints it ("0800"), or "0x" and one to four.
+ * A shorter form without "0x" ("800") is refused: it reads as a decimal number would. */
 static int nsw_ethertype(const char *s, uint16_t *out)
 {
 	unsigned v = 0;
 	size_t n = 0;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
+	else if (strlen(s) != 4)
+		return -1;
 	for (; *s; s++, n++) {
 		int d = nsw_hexval(*s);
 		if (d < 0 || n == 4)
@@ -168,8 +171,7 @@ static int nsw_mac_mask(const char *s, uint64_t *val, uint64_t *mask)
 		return -1;
 	if (nsw_mac_parse(a, val))
 		return -1;
-	*val &= *mask;
-	return 0;
+	return (*val & ~*mask) ? -2 : 0; /* bits the mask ignores: the rule says more than it does */
 }
 
 /* ADDR[/LEN] into the rule's source or destination prefix; *family (0, 0x0800 or 0x86dd) is
@@ -208,7 +210,11 @@ static int nsw_prefix(const char *k, const char *s, struct nsw_acl_rule *r, bool
 	for (unsigned i = 0; i < bits / 32; i++) {
 		long left = (long)plen - 32 * (long)i;
 		m[i] = left >= 32 ? ~0u : left <= 0 ? 0 : ~0u << (32 - left);
-		v[i] = nsw_be32(b + 4 * i) & m[i];
+		v[i] = nsw_be32(b + 4 * i);
+		if (v[i] & ~m[i])
+			return nsw_err(err, errlen, line,
+				       "%s %s has host bits set: the prefix of /%lu is shorter", k,
+				       nsw_acl_quote(s, q), plen);
 	}
 	return 0;
 }
@@ -294,7 +300,12 @@ int nsw_rule_parse(char **w, size_t nw, size_t line, struct nsw_acl_rule *r,
 			r->prio = (uint32_t)n;
 		} else if (!strcmp(k, "src") || !strcmp(k, "dst")) {
 			uint64_t val, mask;
-			if (nsw_mac_mask(v, &val, &mask))
+			int mr = nsw_mac_mask(v, &val, &mask);
+			if (mr == -2)
+				return nsw_err(err, errlen, line,
+					       "%s %s sets bits outside its mask", k,
+					       nsw_acl_quote(v, q));
+			if (mr)
 				return nsw_err(err, errlen, line, "invalid MAC in %s %s: MAC[/MASK]",
 					       k, nsw_acl_quote(v, q));
 			*(f == NSW_F_SRC ? &r->val.src : &r->val.dst) = val;
@@ -309,7 +320,7 @@ int nsw_rule_parse(char **w, size_t nw, size_t line, struct nsw_acl_rule *r,
 		} else if (f == NSW_F_ETHERTYPE) {
 			if (nsw_ethertype(v, &r->val.ethertype))
 				return nsw_err(err, errlen, line,
-					       "invalid ethertype %s: hex 0600..ffff",
+					       "invalid ethertype %s: four hex digits 0600..ffff, or 0x and hex",
 					       nsw_acl_quote(v, q));
 			r->mask.ethertype = 0xffff;
 		} else if (f == NSW_F_VLAN) {
@@ -439,6 +450,11 @@ int nsw_rule_parse(char **w, size_t nw, size_t line, struct nsw_acl_rule *r,
 				       "%s %s needs a proto with ports (tcp, udp or sctp), not %s",
 				       w[at[f]], nsw_acl_quote(w[at[f] + 1], q),
 				       nsw_acl_quote(w[at[NSW_F_PROTO] + 1], q2));
+	}
+	if ((seen & 1u << NSW_F_L4) && (seen & (1u << NSW_F_SPORT | 1u << NSW_F_DPORT))) {
+		int fp = (seen & 1u << NSW_F_SPORT) ? NSW_F_SPORT : NSW_F_DPORT;
+		return nsw_err(err, errlen, line, "l4 %s with %s matches nothing: such a frame has no ports",
+			       nsw_acl_quote(w[at[NSW_F_L4] + 1], q), w[at[fp]]);
 	}
 	if (family) {
 		r->val.ethertype = family;

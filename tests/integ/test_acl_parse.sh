@@ -99,6 +99,23 @@ test_prefix_length_decimal_present_in_range() {
 	bad pfx_mixed 1 '"fe80::1"' 'prio 5 src-ip 10.0.0.1 dst-ip fe80::1 action drop\n'
 }
 
+# A rule that says more than it does: an address with bits past its prefix (or a MAC past its
+# mask) would be silently cut; a short ethertype reads like a decimal number; ports on a frame
+# whose L4 header is missing never match.
+test_rules_that_say_more_than_they_do_refused() {
+	bad pfx_host 4 '"10\.0\.0\.1/8" has host bits set' "${GOOD}prio 5 src-ip 10.0.0.1/8 action drop\n"
+	bad pfx6_host 1 '"fe80::1/64" has host bits set' 'prio 5 dst-ip fe80::1/64 action drop\n'
+	bad mac_mask 1 'src "f0:f0:f0:00:00:01/ff:ff:ff:00:00.*" sets bits outside its mask' \
+		'prio 5 src f0:f0:f0:00:00:01/ff:ff:ff:00:00:00 action drop\n'
+	bad etype_short 1 'invalid ethertype "800"' 'prio 5 ethertype 800 action drop\n'
+	bad l4_port 1 'l4 "fragment" with dport matches nothing' \
+		'prio 5 proto udp dport 53 l4 fragment action drop\n'
+	printf 'prio 5 src-ip 10.0.0.0/8 ethertype 0x800 action drop\nprio 6 proto udp l4 fragment action drop\n' >"$TMP/ok_exact"
+	"$NSW" acl replace "$NIC" pf 0 vf 2 dir in file "$TMP/ok_exact" >/dev/null ||
+		fail "exact prefixes, 0x800 and a fragment rule without ports were refused"
+	"$NSW" acl flush "$NIC" pf 0 vf 2 dir in >/dev/null
+}
+
 test_directory_as_file_refused() {
 	local before err rc=0
 	before=$(rules_now)
@@ -195,10 +212,10 @@ test_good_rules_read_back_from_show() {
 	local CR=$'\r'
 	cat >"$TMP/all" <<-EOF
 	# every field once
-	prio 1 src 02:4e:00:00:00:01/ff:ff:ff:ff:ff:00 dst-oui 02:4e:01 action drop
+	prio 1 src 02:4e:00:00:00:00/ff:ff:ff:ff:ff:00 dst-oui 02:4e:01 action drop
 	prio 2 ethertype 0806 vlan 10 pcp 5 action mirror to 1,2${CR}
 	prio 3 src-ip 10.77.0.0/24 dst-ip 10.77.0.2 proto udp sport 53 dport 5555 action allow # tail
-	prio 4 src-ip fe80::1/64 proto icmpv6 action drop
+	prio 4 src-ip fe80::/64 proto icmpv6 action drop
 	prio 5 ethertype 0x86DD proto 0 action drop
 	prio 268435455 dst 02:4e:00:00:00:02 proto sctp dport 0 action allow
 	prio 0 pcp 0 action allow
@@ -221,6 +238,7 @@ test_good_rules_read_back_from_show() {
 for t in long_comment_is_a_comment long_line_is_one_rule prefix_length_decimal_present_in_range \
 	directory_as_file_refused words_past_64_are_read repeated_fields_refused \
 	contradictions_refused nul_byte_refused numbers_strict_decimal_in_range \
-	other_errors_name_line_and_word good_rules_read_back_from_show; do
+	other_errors_name_line_and_word good_rules_read_back_from_show \
+	rules_that_say_more_than_they_do_refused; do
 	run_test "$t"
 done
