@@ -22,24 +22,9 @@
 
 #include "nsw_cli.h"
 #include "nsw_cli_tc.h"
+#include "nsw_print.h"
 
-bool nsw_json, nsw_pretty;
 const char *nsw_netns_opt;
-
-static void nsw_json_escape(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
-	}
-	fputc('"', fp);
-}
 
 void nsw_fail(const char *fmt, ...)
 {
