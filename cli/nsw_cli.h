@@ -51,11 +51,15 @@ void nsw_nic_name_check(const char *name);
  * and enters its network namespace. */
 void nsw_nic_open(struct nsw_cli_nic *n, const char *name);
 void nsw_nic_close(struct nsw_cli_nic *n);
+/* Makes NIC name (npfs PFs, devices in netns, mode NSW_MODE_*) out of sight and renames it
+ * into place; removes NIC name with everything it made. Both fail with a one-line error. */
+void nsw_nic_create(const char *name, unsigned npfs, const char *netns, unsigned mode);
+void nsw_nic_destroy(const char *name);
 /* Recomputes the NIC's nsw_features word from its ACL, mirror, capture and QoS maps: call
  * after changing any of them. */
 void nsw_features_refresh(struct nsw_cli_nic *n);
 /* Clears the capture state a capture left when it died (kill -9): called whenever a NIC is
- * opened; true when there was such state (cli/nsw_cli_cap.c). */
+ * opened; true when there was such state (cli/nsw_cmd_capture.c). */
 bool nsw_capture_stale_clear(struct nsw_cli_nic *n);
 /* Lets other nswitch commands run while this one waits (a long capture), and back. */
 void nsw_nic_unlock(struct nsw_cli_nic *n);

@@ -21,7 +21,7 @@
  *   nsw_capture_cfg a running capture filtered to this VF: stopped (the capture notices and
  *                  ends; it must not go on with the next VM's frames)
  *   nsw_qos        the slot's packet-rate policer and the bit-rate qdisc on its device:
- *                  removed by nsw_qos_vf_remove (nsw_cli_qos.c)
+ *                  removed by nsw_qos_vf_remove (nsw_qos_nl.c)
  *   nsw_features   recomputed at the end
  * Not keyed by a VF: nsw_pf_dev, nsw_stats (NIC totals), nsw_meta, nsw_capture_events and
  * _stats, nsw_scratch.
@@ -138,7 +138,7 @@ static void nsw_vf_mirror_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf,
 }
 
 /* QoS of the slot: the packet-rate policer's record and the bit-rate qdisc on the device the
- * record names (nsw_cli_qos.c owns both; it reads the record first, so nothing zeroes it
+ * record names (nsw_qos_nl.c owns both; it reads the record first, so nothing zeroes it
  * before this call). */
 static void nsw_vf_qos_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf)
 {

@@ -1,4 +1,4 @@
-/* nsw_cli_cap.c - the `capture` command.
+/* nsw_cmd_capture.c - the `capture` command, and the capture state a dead capture leaves.
  * The data path hands matching frames, with a small header (struct nsw_capture_meta),
  * to a perf buffer while a capture runs (one at a time per NIC; with none, the data path reads
  * one word and moves on). This command writes them as pcap through libpcap, putting back the
@@ -6,8 +6,7 @@
  * A running capture holds an exclusive flock on the NIC's pin folder from before it turns the
  * data path's capture on until after it turns it off: the kernel drops the lock when the
  * process dies, however it dies, so capture state with the lock free is a dead capture's, and
- * the next command that opens the NIC clears it (nsw_capture_stale_clear).
- * (QoS lives in nsw_cli_qos.c.) */
+ * the next command that opens the NIC clears it (nsw_capture_stale_clear). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
