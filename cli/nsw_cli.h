@@ -10,30 +10,17 @@
 
 #include "../lib/nsw_maps.h"
 #include "nsw_args.h"
+#include "nsw_print.h" /* output: one print path for text and JSON */
 #include "../core/nsw_ctl.h"
 
 #define NSW_PIN_ROOT "/sys/fs/bpf/nswitch"
 #define NSW_TC_HANDLE 0x4e53 /* 'NS' */
 #define NSW_TC_PRIO 1
 
-extern bool nsw_json;   /* -j */
-extern bool nsw_pretty; /* -p */
 extern const char *nsw_netns_opt; /* -n */
 
 /* Prints one line "nswitch: ..." (or {"error": "..."} under -j) and exits 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void nsw_fail(const char *fmt, ...);
-
-/* ---- output: one print path for text and JSON ---- */
-void nsw_out_begin_obj(const char *key);   /* key NULL in arrays and at top level */
-void nsw_out_end_obj(void);
-void nsw_out_begin_arr(const char *key);
-void nsw_out_end_arr(void);
-void nsw_out_str(const char *key, const char *val);
-void nsw_out_u64(const char *key, uint64_t val);
-void nsw_out_bool(const char *key, bool val);
-void nsw_out_finish(void); /* newline after the JSON document */
-/* Text output goes through printf; these are no-ops under -j. */
-__attribute__((format(printf, 1, 2))) void nsw_text(const char *fmt, ...);
 
 /* ---- an open NIC ---- */
 struct nsw_cli_nic {

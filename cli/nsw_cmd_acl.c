@@ -128,9 +128,16 @@ static void nsw_acl_write(int argc, char **argv, bool flush)
 	if (nsw_acl_install(&m, tg.set, t->rules, nr, &ntuples, err, sizeof err))
 		nsw_fail("acl: %s", err);
 	nsw_features_refresh(&n);
-	nsw_text("acl vf %u,%u %s: %u rule%s in %u tuple%s\n", tg.pf, tg.vf,
-		 tg.dir == NSW_ACL_IN ? "in" : "out", nr, nr == 1 ? "" : "s", ntuples,
-		 ntuples == 1 ? "" : "s");
+	nsw_print_obj_open(NULL);
+	nsw_print_uint(NSW_PR_ANY, "pf", "acl vf %llu", tg.pf);
+	nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", tg.vf);
+	nsw_print_str(NSW_PR_ANY, "dir", " %s:", tg.dir == NSW_ACL_IN ? "in" : "out");
+	nsw_print_uint(NSW_PR_ANY, "rules", " %llu rule", nr);
+	nsw_print_text("%s", nr == 1 ? "" : "s");
+	nsw_print_uint(NSW_PR_ANY, "tuples", " in %llu tuple", ntuples);
+	nsw_print_text("%s\n", ntuples == 1 ? "" : "s");
+	nsw_print_obj_close();
+	nsw_print_end();
 	nsw_nic_close(&n);
 }
 
@@ -156,7 +163,7 @@ static void nsw_acl_show_cmd(int argc, char **argv)
 	bool filter = argc > 2;
 	if (filter)
 		nsw_acl_target_args(&n, argc, argv, 2, &only, false, NULL);
-	nsw_out_begin_arr(NULL);
+	nsw_print_arr_open(NULL);
 	for (uint32_t set = 0; set < NSW_NVF_SLOTS * 2; set++) {
 		uint32_t word = 0, slot = set / 2;
 		if (filter && set / 2 != only.set / 2)
@@ -180,46 +187,50 @@ static void nsw_acl_show_cmd(int argc, char **argv)
 				nsw_vals[j - 1] = tv;
 			}
 		const char *dir = set % 2 ? "out" : "in";
-		nsw_out_begin_obj(NULL);
-		nsw_out_u64("pf", slot / NSW_MAX_VFS);
-		nsw_out_u64("vf", slot % NSW_MAX_VFS);
-		nsw_out_str("dir", dir);
-		nsw_out_u64("generation", word & NSW_ACL_GEN_MASK);
-		nsw_out_u64("tuples", s.ntuples);
-		nsw_text("acl vf %u,%u %s: %d rules, %u tuples, generation %u\n", slot / NSW_MAX_VFS,
-			 slot % NSW_MAX_VFS, dir, nr, s.ntuples, word & NSW_ACL_GEN_MASK);
-		nsw_out_begin_arr("rules");
+		nsw_print_obj_open(NULL);
+		nsw_print_uint(NSW_PR_ANY, "pf", "acl vf %llu", slot / NSW_MAX_VFS);
+		nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", slot % NSW_MAX_VFS);
+		nsw_print_str(NSW_PR_ANY, "dir", " %s:", dir);
+		/* The count of the rules array below. */
+		nsw_print_text(" %d rules,", nr);
+		nsw_print_uint(NSW_PR_ANY, "tuples", " %llu tuples", s.ntuples);
+		nsw_print_uint(NSW_PR_ANY, "generation", ", generation %llu\n",
+			       word & NSW_ACL_GEN_MASK);
+		nsw_print_arr_open("rules");
 		for (int i = 0; i < nr; i++) {
-			char match[NSW_ACL_LINE_LEN], line[NSW_ACL_LINE_LEN];
+			char match[NSW_ACL_LINE_LEN];
 			struct nsw_acl_hit hit;
 			nsw_counter_sum(fd_hits, nsw_vals[i].id, NSW_ACL_IDS, (uint64_t *)&hit,
 					sizeof hit / 8);
-			uint64_t pk = hit.pkts, by = hit.bytes;
 			unsigned t = (nsw_keys[i].tgen & 15) % NSW_ACL_MASKS;
 			const struct nsw_acl_rule r = {
 				.val = nsw_vals[i].val, .mask = s.t[t].mask, .prio = nsw_vals[i].prio,
 				.action = nsw_vals[i].action, .mirror_pf = nsw_vals[i].mirror_pf,
 				.mirror_vf = nsw_vals[i].mirror_vf};
-			/* The line a rule file would hold: acl show's rules can be fed back. */
-			nsw_acl_match_format(&r.val, &r.mask, match, sizeof match);
-			nsw_acl_rule_format(&r, line, sizeof line);
 			const char *act = r.action == NSW_ACL_DROP     ? "drop"
 					  : r.action == NSW_ACL_MIRROR ? "mirror" : "allow";
-			nsw_out_begin_obj(NULL);
-			nsw_out_u64("prio", r.prio);
-			nsw_out_str("match", match[0] ? match + 1 : "");
-			nsw_out_str("action", act);
-			nsw_out_u64("pkts", pk);
-			nsw_out_u64("bytes", by);
-			nsw_out_end_obj();
-			nsw_text("    %s  (%llu pkts, %llu bytes)\n", line, (unsigned long long)pk,
-				 (unsigned long long)by);
+			/* The text is the line a rule file holds, as nsw_acl_rule_format writes it:
+			 * acl show's rules can be fed back (test_acl_parse does). */
+			nsw_acl_match_format(&r.val, &r.mask, match, sizeof match);
+			nsw_print_obj_open(NULL);
+			nsw_print_text("    ");
+			nsw_print_uint(NSW_PR_ANY, "prio", "prio %llu", r.prio);
+			if (match[0]) /* a match-all rule has none */
+				nsw_print_str(NSW_PR_ANY, "match", " %s", match + 1);
+			nsw_print_str(NSW_PR_ANY, "action", " action %s", act);
+			if (r.action == NSW_ACL_MIRROR) {
+				nsw_print_uint(NSW_PR_ANY, "mirror_pf", " to %llu", r.mirror_pf);
+				nsw_print_uint(NSW_PR_ANY, "mirror_vf", ",%llu", r.mirror_vf);
+			}
+			nsw_print_uint(NSW_PR_ANY, "pkts", "  (%llu pkts", hit.pkts);
+			nsw_print_uint(NSW_PR_ANY, "bytes", ", %llu bytes)\n", hit.bytes);
+			nsw_print_obj_close();
 		}
-		nsw_out_end_arr();
-		nsw_out_end_obj();
+		nsw_print_arr_close();
+		nsw_print_obj_close();
 	}
-	nsw_out_end_arr();
-	nsw_out_finish();
+	nsw_print_arr_close();
+	nsw_print_end();
 	nsw_nic_close(&n);
 }
 

@@ -276,10 +276,19 @@ int nsw_cmd_capture(int argc, char **argv)
 	pcap_dump_close(c.out);
 	pcap_close(p);
 	close(lock); /* after the data path's capture is off */
-	if (ended)
-		fprintf(stderr, "nswitch: capture: ended: its VF %u,%u was deleted\n", cfg.pf, cfg.vf);
-	fprintf(stderr, "nswitch: capture: %llu frames written, %llu lost (buffer full), %llu not handed over\n",
-		(unsigned long long)c.count, (unsigned long long)c.lost, (unsigned long long)failed);
+	/* The report goes to stderr: stdout may be the pcap itself (-w -). */
+	nsw_print_to(stderr);
+	nsw_print_obj_open(NULL);
+	if (ended) {
+		nsw_print_uint(NSW_PR_ANY, "deleted_pf", "nswitch: capture: ended: its VF %llu", cfg.pf);
+		nsw_print_uint(NSW_PR_ANY, "deleted_vf", ",%llu was deleted\n", cfg.vf);
+	}
+	nsw_print_uint(NSW_PR_ANY, "frames_written", "nswitch: capture: %llu frames written,", c.count);
+	nsw_print_uint(NSW_PR_ANY, "lost", " %llu lost (buffer full),", c.lost);
+	nsw_print_uint(NSW_PR_ANY, "not_handed_over", " %llu not handed over\n", failed);
+	nsw_print_obj_close();
+	nsw_print_end();
+	nsw_print_to(NULL);
 	nsw_nic_close(&n);
 	return 0;
 }

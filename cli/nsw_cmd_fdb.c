@@ -19,7 +19,7 @@ int nsw_cmd_fdb(int argc, char **argv)
 	if (argc != 2 || !nsw_matches(argv[0], "show"))
 		nsw_fail("usage: nswitch fdb show NIC");
 	nsw_nic_open(&n, argv[1]);
-	nsw_out_begin_arr(NULL);
+	nsw_print_arr_open(NULL);
 	for (unsigned b = 0; b < NSW_FDB_BUCKETS; b++)
 		for (unsigned w = 0; w < NSW_FDB_WAYS; w++) {
 			uint64_t e = n.st->fdb.slot[b][w];
@@ -30,17 +30,16 @@ int nsw_cmd_fdb(int argc, char **argv)
 			bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
 			nsw_ifname(ifi, dev);
 			nsw_mac_format(e & NSW_MAC_MASK, mac);
-			nsw_out_begin_obj(NULL);
-			nsw_out_str("mac", mac);
-			nsw_out_u64("pf", p);
-			nsw_out_u64("vf", v);
-			nsw_out_str("dev", dev);
-			nsw_out_u64("bucket", b);
-			nsw_out_end_obj();
-			nsw_text("%s vf %u,%u dev %s\n", mac, p, v, dev[0] ? dev : "none");
+			nsw_print_obj_open(NULL);
+			nsw_print_str(NSW_PR_ANY, "mac", "%s", mac);
+			nsw_print_uint(NSW_PR_ANY, "pf", " vf %llu", p);
+			nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", v);
+			nsw_print_str(NSW_PR_ANY, "dev", " dev %s", dev[0] ? dev : NULL);
+			nsw_print_uint(NSW_PR_ANY, "bucket", " bucket %llu\n", b);
+			nsw_print_obj_close();
 		}
-	nsw_out_end_arr();
-	nsw_out_finish();
+	nsw_print_arr_close();
+	nsw_print_end();
 	nsw_nic_close(&n);
 	return 0;
 }

@@ -14,7 +14,7 @@
 
 static void nsw_mirror_show_cmd(struct nsw_cli_nic *n, int fd)
 {
-	nsw_out_begin_arr(NULL);
+	nsw_print_arr_open(NULL);
 	for (uint32_t k = 0; k < NSW_NVF_SLOTS + NSW_MAX_PFS; k++) {
 		uint32_t w = 0;
 		if (bpf_map_lookup_elem(fd, &k, &w) || !w)
@@ -22,24 +22,20 @@ static void nsw_mirror_show_cmd(struct nsw_cli_nic *n, int fd)
 		uint32_t t = nsw_mirror_monitor(w);
 		const char *dir = (w & NSW_MIRROR_IN) && (w & NSW_MIRROR_OUT) ? "both"
 				  : (w & NSW_MIRROR_IN) ? "in" : "out";
-		nsw_out_begin_obj(NULL);
+		nsw_print_obj_open(NULL);
 		if (k < NSW_NVF_SLOTS) {
-			nsw_out_u64("pf", k / NSW_MAX_VFS);
-			nsw_out_u64("vf", k % NSW_MAX_VFS);
-			nsw_text("vf %u,%u", k / NSW_MAX_VFS, k % NSW_MAX_VFS);
-		} else {
-			nsw_out_u64("pf", k - NSW_NVF_SLOTS);
-			nsw_text("pf %u (all its VFs)", k - NSW_NVF_SLOTS);
+			nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", k / NSW_MAX_VFS);
+			nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", k % NSW_MAX_VFS);
+		} else { /* no "vf": the session takes every VF of the PF */
+			nsw_print_uint(NSW_PR_ANY, "pf", "pf %llu (all its VFs)", k - NSW_NVF_SLOTS);
 		}
-		nsw_out_str("to", "");
-		nsw_out_u64("to_pf", t / NSW_MAX_VFS);
-		nsw_out_u64("to_vf", t % NSW_MAX_VFS);
-		nsw_out_str("dir", dir);
-		nsw_out_end_obj();
-		nsw_text(" -> vf %u,%u dir %s\n", t / NSW_MAX_VFS, t % NSW_MAX_VFS, dir);
+		nsw_print_uint(NSW_PR_ANY, "to_pf", " -> vf %llu", t / NSW_MAX_VFS);
+		nsw_print_uint(NSW_PR_ANY, "to_vf", ",%llu", t % NSW_MAX_VFS);
+		nsw_print_str(NSW_PR_ANY, "dir", " dir %s\n", dir);
+		nsw_print_obj_close();
 	}
-	nsw_out_end_arr();
-	nsw_out_finish();
+	nsw_print_arr_close();
+	nsw_print_end();
 	(void)n;
 }
 

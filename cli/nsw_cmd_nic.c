@@ -22,40 +22,38 @@ static void nsw_nic_show_one(const char *name)
 	const char *mode = n.meta.mode == NSW_MODE_TC ? "tc"
 			   : n.meta.mode == NSW_MODE_TC_PEER ? "tc-peer" : "xdp";
 	unsigned npfs = nsw_nic_num_pfs(n.st);
-	nsw_out_begin_obj(NULL);
-	nsw_out_str("nic", n.name);
-	nsw_out_u64("id", n.meta.nic_id);
-	nsw_out_str("mode", mode);
-	nsw_out_str("netns", n.meta.netns);
-	nsw_out_u64("fdb_entries", n.st->fdb.count);
-	nsw_text("nic %s id %u mode %s%s%s fdb %u/%u\n", n.name, n.meta.nic_id, mode,
-		 n.meta.netns[0] ? " netns " : "", n.meta.netns, n.st->fdb.count, NSW_FDB_MAX);
-	nsw_out_begin_arr("pfs");
+	nsw_print_obj_open(NULL);
+	nsw_print_str(NSW_PR_ANY, "nic", "nic %s", n.name);
+	nsw_print_uint(NSW_PR_ANY, "id", " id %llu", n.meta.nic_id);
+	nsw_print_str(NSW_PR_ANY, "mode", " mode %s", mode);
+	if (n.meta.netns[0])
+		nsw_print_str(NSW_PR_ANY, "netns", " netns %s", n.meta.netns);
+	nsw_print_uint(NSW_PR_ANY, "fdb_entries", " fdb %llu", n.st->fdb.count);
+	nsw_print_uint(NSW_PR_ANY, "fdb_max", "/%llu\n", NSW_FDB_MAX);
+	nsw_print_arr_open("pfs");
 	for (unsigned p = 0; p < npfs; p++) {
 		uint64_t w = n.st->pf[p];
 		uint32_t k = p, ifi = 0;
 		bpf_map_lookup_elem(n.fd_pf_dev, &k, &ifi);
 		dev[0] = 0;
 		if (ifi && !if_indextoname(ifi, dev))
-			snprintf(dev, sizeof dev, "ifindex %u", ifi);
+			snprintf(dev, sizeof dev, "#%u", ifi); /* gone since: its index */
 		nsw_oui_format((uint32_t)(w & NSW_PF_OUI_MASK), oui);
 		nsw_rid_format(nsw_pf_rid(p), rid);
 		bool has_oui = w & NSW_PF_HAS_OUI;
-		nsw_out_begin_obj(NULL);
-		nsw_out_u64("pf", p);
-		nsw_out_str("rid", rid);
-		nsw_out_str("oui", has_oui ? oui : "");
-		nsw_out_str("uplink", dev);
-		nsw_out_u64("num_vfs", nsw_pf_num_vfs(n.st, p));
-		nsw_out_u64("first_vf_offset", nsw_vf_offset(p, npfs));
-		nsw_out_u64("vf_stride", nsw_vf_stride(npfs));
-		nsw_out_end_obj();
-		nsw_text("    pf %u rid %s oui %s uplink %s vfs %u (first VF offset 0x%x, stride %u)\n",
-			 p, rid, has_oui ? oui : "none", dev[0] ? dev : "none",
-			 nsw_pf_num_vfs(n.st, p), nsw_vf_offset(p, npfs), nsw_vf_stride(npfs));
+		nsw_print_obj_open(NULL);
+		nsw_print_uint(NSW_PR_ANY, "pf", "    pf %llu", p);
+		nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
+		nsw_print_str(NSW_PR_ANY, "oui", " oui %s", has_oui ? oui : NULL);
+		nsw_print_str(NSW_PR_ANY, "uplink", " uplink %s", dev[0] ? dev : NULL);
+		nsw_print_uint(NSW_PR_ANY, "num_vfs", " vfs %llu", nsw_pf_num_vfs(n.st, p));
+		nsw_print_uint(NSW_PR_ANY, "first_vf_offset", " (first VF offset 0x%llx",
+			       nsw_vf_offset(p, npfs));
+		nsw_print_uint(NSW_PR_ANY, "vf_stride", ", stride %llu)\n", nsw_vf_stride(npfs));
+		nsw_print_obj_close();
 	}
-	nsw_out_end_arr();
-	nsw_out_end_obj();
+	nsw_print_arr_close();
+	nsw_print_obj_close();
 	nsw_nic_close(&n);
 }
 
@@ -65,15 +63,17 @@ static void nsw_nic_show(const char *only)
 	int nn = nsw_nic_list(names, 64);
 	if (only) {
 		nsw_nic_name_check(only);
-		nsw_out_begin_arr(NULL);
+		nsw_print_arr_open(NULL);
 		nsw_nic_show_one(only);
-		nsw_out_end_arr();
-		nsw_out_finish();
+		nsw_print_arr_close();
+		nsw_print_end();
 		return;
 	}
-	nsw_out_begin_arr(NULL);
+	nsw_print_arr_open(NULL);
 	for (int i = 0; i < nn; i++) {
-		/* Each NIC may live in another netns: show each from a fresh process state. */
+		/* Each NIC may live in another netns: show each from a fresh process state. The
+		 * child writes its NIC as a member of this array; one that fails (a damaged NIC)
+		 * wrote nothing but its error. */
 		fflush(stdout);
 		pid_t pid = fork();
 		if (pid < 0)
@@ -86,11 +86,11 @@ static void nsw_nic_show(const char *only)
 		int st;
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
-		if (nsw_json && i + 1 < nn)
-			putchar(','), fflush(stdout);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			nsw_print_member_written();
 	}
-	nsw_out_end_arr();
-	nsw_out_finish();
+	nsw_print_arr_close();
+	nsw_print_end();
 }
 
 static void nsw_nic_show_cmd(int argc, char **argv)
@@ -113,6 +113,21 @@ static void nsw_nic_add_cmd(int argc, char **argv)
 	if (npfs < 1)
 		nsw_fail("nic add: invalid number of PFs \"0\": 1..%d", NSW_MAX_PFS);
 	nsw_nic_create(argv[1], npfs, netns, mode);
+	nsw_print_obj_open(NULL);
+	nsw_print_str(NSW_PR_ANY, "nic", "nic %s:", argv[1]);
+	nsw_print_uint(NSW_PR_ANY, "pfs", " %llu PF", npfs);
+	nsw_print_text("%s", npfs > 1 ? "s" : "");
+	nsw_print_str(NSW_PR_ANY, "mode", ", mode %s",
+		      mode == NSW_MODE_TC ? "tc" : mode == NSW_MODE_TC_PEER ? "tc-peer" : "xdp");
+	if (netns && *netns)
+		nsw_print_str(NSW_PR_ANY, "netns", ", netns %s", netns);
+	nsw_print_text("\n");
+	nsw_print_obj_close();
+	if (mode == NSW_MODE_XDP)
+		nsw_print_text("note: mode xdp needs, in every VM, tx checksum offload off and GRO (or "
+			       "an XDP program) on its interface, set while the link is up: ethtool "
+			       "-K eth0 tx off gro on\n");
+	nsw_print_end();
 }
 
 static void nsw_nic_del_cmd(int argc, char **argv)

@@ -87,7 +87,7 @@ static void nsw_qos_show(struct nsw_cli_nic *n)
 {
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
 	char dev[IF_NAMESIZE], e[256], rate[32];
-	nsw_out_begin_arr(NULL);
+	nsw_print_arr_open(NULL);
 	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
 		unsigned pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
 		if (!(n->st->vf[pf][vf] & NSW_VF_EN))
@@ -104,46 +104,47 @@ static void nsw_qos_show(struct nsw_cli_nic *n)
 		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
 		if (!vc && !q.pps)
 			continue;
+		/* A limit not set is absent: no rate without nswitch's htb class, no pps without
+		 * the policer, and no scheduler (drops, classes) without a rate. */
 		uint64_t bits = vc ? nsw_class_rate(vc) * 8 : 0;
 		if (vc)
 			nsw_rate_fmt(bits, rate, sizeof rate);
+		nsw_print_obj_open(NULL);
+		nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", pf);
+		nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", vf);
+		nsw_print_str(NSW_PR_ANY, "dev", " dev %s", ifi ? dev : NULL);
+		if (vc)
+			nsw_print_str(NSW_PR_ANY, "rate", " rate %s", rate);
 		else
-			snprintf(rate, sizeof rate, "none");
-		nsw_out_begin_obj(NULL);
-		nsw_out_u64("pf", pf);
-		nsw_out_u64("vf", vf);
-		nsw_out_str("dev", ifi ? dev : "");
-		nsw_out_str("rate", rate);
-		nsw_out_u64("rate_bps", bits);
-		nsw_out_u64("pps", q.pps);
-		nsw_out_u64("qdisc_drops", vc ? qd.st.drops : 0);
-		nsw_out_begin_arr("classes");
+			nsw_print_absent(NSW_PR_ANY, "rate", " rate %s");
+		if (vc)
+			nsw_print_uint(NSW_PR_ANY, "rate_bps", " (%llu bit/s, 802.1p strict priority)",
+				       bits);
+		if (q.pps)
+			nsw_print_uint(NSW_PR_ANY, "pps", " pps %llu", q.pps);
+		else
+			nsw_print_absent(NSW_PR_ANY, "pps", " pps %s");
+		if (vc)
+			nsw_print_uint(NSW_PR_ANY, "qdisc_drops", "; dropped by the scheduler %llu",
+				       qd.st.drops);
+		nsw_print_text("\n");
+		nsw_print_arr_open("classes");
 		for (int p = 7; vc && p >= 0; p--) {
 			const struct nsw_htb_class *c = nsw_class_find(&cs, NSW_QOS_CLASSID((unsigned)p));
 			if (!c)
 				continue;
-			nsw_out_begin_obj(NULL);
-			nsw_out_u64("pcp", (unsigned)p);
-			nsw_out_u64("pkts", c->st.pkts);
-			nsw_out_u64("bytes", c->st.bytes);
-			nsw_out_u64("drops", c->st.drops);
-			nsw_out_end_obj();
+			nsw_print_obj_open(NULL);
+			nsw_print_uint(NSW_PR_ANY, "pcp", "    pcp %llu:", (unsigned)p);
+			nsw_print_uint(NSW_PR_ANY, "pkts", " %llu frames,", c->st.pkts);
+			nsw_print_uint(NSW_PR_ANY, "bytes", " %llu bytes sent,", c->st.bytes);
+			nsw_print_uint(NSW_PR_ANY, "drops", " %llu dropped\n", c->st.drops);
+			nsw_print_obj_close();
 		}
-		nsw_out_end_arr();
-		nsw_out_end_obj();
-		nsw_text("vf %u,%u dev %s rate %s pps %llu (802.1p strict priority); "
-			 "dropped by the scheduler %llu\n", pf, vf, ifi ? dev : "none", rate,
-			 (unsigned long long)q.pps, (unsigned long long)(vc ? qd.st.drops : 0));
-		for (int p = 7; vc && p >= 0; p--) {
-			const struct nsw_htb_class *c = nsw_class_find(&cs, NSW_QOS_CLASSID((unsigned)p));
-			if (c && c->st.pkts)
-				nsw_text("    pcp %d: %llu frames, %llu bytes sent, %llu dropped\n", p,
-					 (unsigned long long)c->st.pkts, (unsigned long long)c->st.bytes,
-					 (unsigned long long)c->st.drops);
-		}
+		nsw_print_arr_close();
+		nsw_print_obj_close();
 	}
-	nsw_out_end_arr();
-	nsw_out_finish();
+	nsw_print_arr_close();
+	nsw_print_end();
 	close(fd_qos);
 }
 

@@ -11,17 +11,14 @@
 #include "nsw_cli.h"
 #include "nsw_cmd.h"
 
-static void nsw_dev_stats_out(const char *what, const struct nsw_dev_stats *d)
+/* One device's counters: "from" is what it hands to the NIC, "to" what the NIC gives it. */
+static void nsw_dev_stats_print(const struct nsw_dev_stats *d)
 {
-	nsw_out_u64("from_pkts", d->from_pkts);
-	nsw_out_u64("from_bytes", d->from_bytes);
-	nsw_out_u64("to_pkts", d->to_pkts);
-	nsw_out_u64("to_bytes", d->to_bytes);
-	nsw_out_u64("drops", d->drops);
-	nsw_text("    %-10s from %llu pkts %llu bytes, to %llu pkts %llu bytes, dropped %llu\n",
-		 what, (unsigned long long)d->from_pkts, (unsigned long long)d->from_bytes,
-		 (unsigned long long)d->to_pkts, (unsigned long long)d->to_bytes,
-		 (unsigned long long)d->drops);
+	nsw_print_uint(NSW_PR_ANY, "from_pkts", " from %llu pkts", d->from_pkts);
+	nsw_print_uint(NSW_PR_ANY, "from_bytes", " %llu bytes,", d->from_bytes);
+	nsw_print_uint(NSW_PR_ANY, "to_pkts", " to %llu pkts", d->to_pkts);
+	nsw_print_uint(NSW_PR_ANY, "to_bytes", " %llu bytes,", d->to_bytes);
+	nsw_print_uint(NSW_PR_ANY, "drops", " dropped %llu\n", d->drops);
 }
 
 int nsw_cmd_stats(int argc, char **argv)
@@ -29,83 +26,75 @@ int nsw_cmd_stats(int argc, char **argv)
 	struct nsw_cli_nic n;
 	struct nsw_stats s;
 	struct nsw_dev_stats d;
-	char what[32];
 	if (argc != 2 || !nsw_matches(argv[0], "show"))
 		nsw_fail("usage: nswitch stats show NIC");
 	nsw_nic_open(&n, argv[1]);
 	if (nsw_stats_read(n.fd_stats, &s))
 		nsw_fail("cannot read the counters of %s: out of memory", n.name);
-	nsw_out_begin_obj(NULL);
-	nsw_out_str("nic", n.name);
-	nsw_text("nic %s\n  cases:", n.name);
-	nsw_out_begin_obj("cases");
+	nsw_print_obj_open(NULL);
+	nsw_print_str(NSW_PR_ANY, "nic", "nic %s\n", n.name);
+	nsw_print_text("  cases:");
+	nsw_print_obj_open("cases");
 	for (unsigned c = 0; c < NSW_CASE_MAX; c++) {
-		nsw_out_begin_obj(nsw_case_name(c));
-		nsw_out_u64("pkts", s.case_pkts[c]);
-		nsw_out_u64("bytes", s.case_bytes[c]);
-		nsw_out_end_obj();
-		nsw_text(" %s %llu pkts %llu bytes%s", nsw_case_name(c),
-			 (unsigned long long)s.case_pkts[c], (unsigned long long)s.case_bytes[c],
-			 c + 1 < NSW_CASE_MAX ? ";" : "\n");
+		nsw_print_text(" %s", nsw_case_name(c));
+		nsw_print_obj_open(nsw_case_name(c));
+		nsw_print_uint(NSW_PR_ANY, "pkts", " %llu pkts", s.case_pkts[c]);
+		nsw_print_uint(NSW_PR_ANY, "bytes", " %llu bytes", s.case_bytes[c]);
+		nsw_print_obj_close();
+		nsw_print_text("%s", c + 1 < NSW_CASE_MAX ? ";" : "\n");
 	}
-	nsw_out_end_obj();
-	nsw_text("  actions:");
-	nsw_out_begin_obj("actions");
+	nsw_print_obj_close();
+	nsw_print_text("  actions:");
+	nsw_print_obj_open("actions");
 	for (unsigned a = 0; a < 4; a++) {
-		nsw_out_u64(nsw_action_name(a), s.action_pkts[a]);
-		nsw_text(" %s %llu", nsw_action_name(a), (unsigned long long)s.action_pkts[a]);
+		nsw_print_text(" %s", nsw_action_name(a));
+		nsw_print_uint(NSW_PR_ANY, nsw_action_name(a), " %llu", s.action_pkts[a]);
 	}
-	nsw_out_end_obj();
-	nsw_out_u64("inter_pf_pkts", s.inter_pf_pkts);
-	nsw_out_u64("flood_copies", s.flood_copies);
-	nsw_text("; inter-PF %llu; flood copies %llu\n  drops:",
-		 (unsigned long long)s.inter_pf_pkts, (unsigned long long)s.flood_copies);
-	nsw_out_begin_obj("drops");
-	unsigned shown = 0;
+	nsw_print_obj_close();
+	nsw_print_uint(NSW_PR_ANY, "inter_pf_pkts", "; inter-PF %llu", s.inter_pf_pkts);
+	nsw_print_uint(NSW_PR_ANY, "flood_copies", "; flood copies %llu\n", s.flood_copies);
+	/* Every reason, zero or not: a script reads .drops.REASON, a person greps REASON N. */
+	nsw_print_text("  drops:");
+	nsw_print_obj_open("drops");
 	for (unsigned r = 1; r < NSW_DROP_MAX; r++) {
-		nsw_out_u64(nsw_drop_name(r), s.drop[r]);
-		if (s.drop[r]) {
-			nsw_text(" %s %llu", nsw_drop_name(r), (unsigned long long)s.drop[r]);
-			shown++;
-		}
+		nsw_print_text(" %s", nsw_drop_name(r));
+		nsw_print_uint(NSW_PR_ANY, nsw_drop_name(r), " %llu", s.drop[r]);
 	}
-	nsw_text("%s\n  priority:", shown ? "" : " none");
-	nsw_out_end_obj();
-	nsw_out_begin_arr("prio_pkts");
+	nsw_print_obj_close();
+	nsw_print_text("\n  priority:");
+	nsw_print_arr_open("prio_pkts");
 	for (unsigned p = 0; p < 8; p++) {
-		nsw_out_u64(NULL, s.prio_pkts[p]);
-		nsw_text(" %u:%llu", p, (unsigned long long)s.prio_pkts[p]);
+		nsw_print_text(" %u:", p);
+		nsw_print_uint(NSW_PR_ANY, NULL, "%llu", s.prio_pkts[p]);
 	}
-	nsw_out_end_arr();
-	nsw_text("\n");
+	nsw_print_arr_close();
+	nsw_print_text("\n");
 	unsigned npfs = nsw_nic_num_pfs(n.st);
-	nsw_out_begin_arr("pfs");
+	nsw_print_arr_open("pfs");
 	for (unsigned p = 0; p < npfs; p++) {
 		nsw_counter_sum(n.fd_dev_stats, NSW_NVF_SLOTS + p, NSW_NDEV, (uint64_t *)&d, sizeof d / 8);
-		nsw_out_begin_obj(NULL);
-		nsw_out_u64("pf", p);
-		snprintf(what, sizeof what, "port %u", p);
-		nsw_dev_stats_out(what, &d);
-		nsw_out_end_obj();
+		nsw_print_obj_open(NULL);
+		nsw_print_uint(NSW_PR_ANY, "pf", "    port %-3llu", p);
+		nsw_dev_stats_print(&d);
+		nsw_print_obj_close();
 	}
-	nsw_out_end_arr();
-	nsw_out_begin_arr("vfs");
+	nsw_print_arr_close();
+	nsw_print_arr_open("vfs");
 	for (unsigned p = 0; p < npfs; p++)
 		for (unsigned v = 0; v < NSW_MAX_VFS; v++) {
 			if (!(n.st->vf[p][v] & NSW_VF_EN))
 				continue;
 			nsw_counter_sum(n.fd_dev_stats, nsw_vf_slot(p, v), NSW_NDEV, (uint64_t *)&d,
 					sizeof d / 8);
-			nsw_out_begin_obj(NULL);
-			nsw_out_u64("pf", p);
-			nsw_out_u64("vf", v);
-			snprintf(what, sizeof what, "vf %u,%u", p, v);
-			nsw_dev_stats_out(what, &d);
-			nsw_out_end_obj();
+			nsw_print_obj_open(NULL);
+			nsw_print_uint(NSW_PR_ANY, "pf", "    vf %llu", p);
+			nsw_print_uint(NSW_PR_ANY, "vf", ",%-3llu", v);
+			nsw_dev_stats_print(&d);
+			nsw_print_obj_close();
 		}
-	nsw_out_end_arr();
-	nsw_out_end_obj();
-	nsw_out_finish();
+	nsw_print_arr_close();
+	nsw_print_obj_close();
+	nsw_print_end();
 	nsw_nic_close(&n);
 	return 0;
 }

@@ -98,20 +98,20 @@ static void nsw_vf_add_cmd(int argc, char **argv)
 	nsw_rx_drop_watch(&n);
 	char rid[8];
 	nsw_rid_format(nsw_vf_rid(a.pf, a.vf, nsw_nic_num_pfs(n.st)), rid);
-	nsw_out_begin_obj(NULL);
-	nsw_out_u64("pf", a.pf);
-	nsw_out_u64("vf", a.vf);
-	nsw_out_str("mac", macs);
-	nsw_out_str("rid", rid);
-	nsw_out_str("dev", a.dev);
-	nsw_out_str("kind", link.kind);
-	nsw_out_end_obj();
-	nsw_out_finish();
+	nsw_print_obj_open(NULL);
+	nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", a.pf);
+	nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", a.vf);
+	nsw_print_str(NSW_PR_ANY, "mac", " mac %s", macs);
+	nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
+	nsw_print_str(NSW_PR_ANY, "dev", " dev %s", a.dev);
+	nsw_print_str(NSW_PR_ANY, "kind", " kind %s\n", link.kind);
+	nsw_print_obj_close();
+	/* A hint for the person starting the VM, not a result: the values above, as QEMU
+	 * takes them. */
 	if (!strcmp(link.kind, "tun"))
-		nsw_text("vf %u,%u mac %s rid %s on tap %s: start the VM with "
-			 "-netdev tap,id=n0,ifname=%s,script=no,downscript=no "
-			 "-device virtio-net-pci,netdev=n0,mac=%s\n",
-			 a.pf, a.vf, macs, rid, a.dev, a.dev, macs);
+		nsw_print_text("note: start the VM with -netdev tap,id=n0,ifname=%s,script=no,"
+			       "downscript=no -device virtio-net-pci,netdev=n0,mac=%s\n", a.dev, macs);
+	nsw_print_end();
 	nsw_nic_close(&n);
 }
 
@@ -175,7 +175,7 @@ static void nsw_vf_show_cmd(int argc, char **argv)
 		nsw_fail("usage: nswitch vf show NIC");
 	nsw_nic_open(&n, argv[1]);
 	unsigned npfs = nsw_nic_num_pfs(n.st);
-	nsw_out_begin_arr(NULL);
+	nsw_print_arr_open(NULL);
 	for (unsigned p = 0; p < npfs; p++)
 		for (unsigned v = 0; v < NSW_MAX_VFS; v++) {
 			uint64_t w = n.st->vf[p][v];
@@ -189,21 +189,19 @@ static void nsw_vf_show_cmd(int argc, char **argv)
 			nsw_rid_format(nsw_vf_rid(p, v, npfs), rid);
 			unsigned qos = (unsigned)((w & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
 			bool spoof = w & NSW_VF_SPOOFCHK;
-			nsw_out_begin_obj(NULL);
-			nsw_out_u64("pf", p);
-			nsw_out_u64("vf", v);
-			nsw_out_str("rid", rid);
-			nsw_out_str("mac", mac);
-			nsw_out_str("group_oui", oui);
-			nsw_out_str("dev", dev);
-			nsw_out_u64("qos", qos);
-			nsw_out_bool("spoofchk", spoof);
-			nsw_out_end_obj();
-			nsw_text("vf %u,%u rid %s mac %s dev %s qos %u spoofchk %s\n", p, v, rid,
-				 mac, dev[0] ? dev : "none", qos, spoof ? "on" : "off");
+			nsw_print_obj_open(NULL);
+			nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", p);
+			nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", v);
+			nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
+			nsw_print_str(NSW_PR_ANY, "mac", " mac %s", mac);
+			nsw_print_str(NSW_PR_ANY, "group_oui", " oui %s", oui);
+			nsw_print_str(NSW_PR_ANY, "dev", " dev %s", dev[0] ? dev : NULL);
+			nsw_print_uint(NSW_PR_ANY, "qos", " qos %llu", qos);
+			nsw_print_onoff(NSW_PR_ANY, "spoofchk", " spoofchk %s\n", spoof);
+			nsw_print_obj_close();
 		}
-	nsw_out_end_arr();
-	nsw_out_finish();
+	nsw_print_arr_close();
+	nsw_print_end();
 	nsw_nic_close(&n);
 }
 

@@ -672,12 +672,6 @@ void nsw_nic_create(const char *name, unsigned npfs, const char *netns, unsigned
 		nsw_fail("cannot create NIC \"%s\": %s", name, strerror(se));
 	}
 	close(lock);
-	nsw_text("nic %s: %u PF%s, mode %s%s%s\n", name, npfs, npfs > 1 ? "s" : "",
-		 mode == NSW_MODE_TC ? "tc" : mode == NSW_MODE_TC_PEER ? "tc-peer" : "xdp",
-		 netns && *netns ? ", netns " : "", netns && *netns ? netns : "");
-	if (mode == NSW_MODE_XDP)
-		nsw_text("note: mode xdp needs, in every VM, tx checksum offload off and GRO (or an "
-			 "XDP program) on its interface, set while the link is up: ethtool -K eth0 tx off gro on\n");
 }
 
 void nsw_nic_destroy(const char *name)
@@ -701,7 +695,7 @@ void nsw_nic_destroy(const char *name)
 	rmdir(NSW_PIN_ROOT); /* the last NIC takes the folder with it; fails while others remain */
 	close(lock);
 	if (!devices)
-		nsw_text("note: namespace \"%s\" of NIC %s is gone or not the one it was made in: "
-			 "no device touched\n", meta ? m.netns : "", name);
-	nsw_text("nic %s deleted\n", name);
+		nsw_print_text("note: namespace \"%s\" of NIC %s is gone or not the one it was made "
+			       "in: no device touched\n", meta ? m.netns : "", name);
+	nsw_print_text("nic %s deleted\n", name);
 }

@@ -113,12 +113,8 @@ void nsw_print_uint_(enum nsw_pr_to to, const char *key, const char *fmt, ...)
 	va_end(ap);
 }
 
-void nsw_print_str_(enum nsw_pr_to to, const char *key, const char *fmt, ...)
+void nsw_print_str_(enum nsw_pr_to to, const char *key, const char *fmt, const char *v)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	const char *v = va_arg(ap, const char *);
-	va_end(ap);
 	if (nsw_pr_text(to)) {
 		fprintf(nsw_pr_out(), fmt, v ? v : "none");
 	} else if (nsw_pr_json(to) && v) {
@@ -127,7 +123,14 @@ void nsw_print_str_(enum nsw_pr_to to, const char *key, const char *fmt, ...)
 	}
 }
 
-void nsw_print_onoff(enum nsw_pr_to to, const char *key, const char *fmt, bool v)
+void nsw_print_absent_(enum nsw_pr_to to, const char *key, const char *fmt)
+{
+	(void)key;
+	if (nsw_pr_text(to))
+		fprintf(nsw_pr_out(), fmt, "none");
+}
+
+void nsw_print_onoff_(enum nsw_pr_to to, const char *key, const char *fmt, bool v)
 {
 	if (nsw_pr_text(to)) {
 		fprintf(nsw_pr_out(), fmt, v ? "on" : "off");

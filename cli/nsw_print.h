@@ -37,14 +37,26 @@ void nsw_print_arr_close(void);
 /* One field. fmt is the text's (printf, one conversion for the value); the compiler checks
  * it against the value's type: %llu/%llx for numbers, %s for strings. */
 #define nsw_print_uint(to, key, fmt, v) nsw_print_uint_((to), (key), (fmt), (unsigned long long)(v))
-#define nsw_print_str(to, key, fmt, v) nsw_print_str_((to), (key), (fmt), (const char *)(v))
+#define nsw_print_str(to, key, fmt, v)                                                     \
+	(nsw_print_fmt_str((fmt), ""), nsw_print_str_((to), (key), (fmt), (const char *)(v)))
 __attribute__((format(printf, 3, 4))) void nsw_print_uint_(enum nsw_pr_to to, const char *key,
 							 const char *fmt, ...);
 /* A NULL value is absent: no key in the JSON, "none" in the text. */
-__attribute__((format(printf, 3, 4))) void nsw_print_str_(enum nsw_pr_to to, const char *key,
-							const char *fmt, ...);
+void nsw_print_str_(enum nsw_pr_to to, const char *key, const char *fmt, const char *v);
+/* Only lets the compiler check a string field's format (a NULL value would upset its check of
+ * %s, although nsw_print_str_ never passes one on). */
+__attribute__((format(printf, 1, 2))) static inline void nsw_print_fmt_str(const char *fmt, ...)
+{
+	(void)fmt;
+}
+/* A field known to be absent (a number that is not set): "none" in the text (fmt has one %s),
+ * nothing in the JSON. */
+#define nsw_print_absent(to, key, fmt) (nsw_print_fmt_str((fmt), ""), nsw_print_absent_((to), (key), (fmt)))
+void nsw_print_absent_(enum nsw_pr_to to, const char *key, const char *fmt);
 /* true/false in the JSON, on/off in the text (fmt has one %s). */
-void nsw_print_onoff(enum nsw_pr_to to, const char *key, const char *fmt, bool v);
+#define nsw_print_onoff(to, key, fmt, v)                                                   \
+	(nsw_print_fmt_str((fmt), ""), nsw_print_onoff_((to), (key), (fmt), (v)))
+void nsw_print_onoff_(enum nsw_pr_to to, const char *key, const char *fmt, bool v);
 
 /* Text only: labels, separators, newlines; nothing under -j. */
 __attribute__((format(printf, 1, 2))) void nsw_print_text(const char *fmt, ...);
