@@ -5,9 +5,12 @@
  * (a NULL string) is left out of the JSON and printed as "none" in the text, never as "".
  * Objects and arrays shape the JSON only; the text's layout (labels, separators, newlines)
  * comes from the formats and from nsw_print_text. Text conventions that the field test
- * (tests/integ/nsw_show_fields.py) reads back: a value is one word; "none" means absent; a
- * boolean is on/off. Used by every CLI command that prints results; nothing else writes a
- * command's results to stdout. */
+ * (tests/integ/nsw_show_fields.py) reads back: a value is one word (an ACL rule's match,
+ * the rule file's words, is the one exception); "none" means absent; a boolean is on/off; a
+ * field may also be left out of both (an optional label such as netns). A new field needs
+ * its label in that test's line pattern. Used by every CLI command that prints results;
+ * nothing else writes a command's results. Notes and hints for a person (nsw_print_text) are
+ * not results and have no JSON. */
 #ifndef NSW_PRINT_H
 #define NSW_PRINT_H
 
