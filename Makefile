@@ -141,10 +141,11 @@ $(B)/nsw_lineprof: bench/nsw_lineprof.c | $(B)
 bench: $(B)/bench_decide $(B)/bench_features $(B)/nsw_lineprof
 
 # The CLI.
-CLI_SRC := cli/nswitch.c cli/nsw_args.c cli/nsw_cli_words.c cli/nsw_cli_util.c cli/nsw_cli_nic.c \
-	cli/nsw_cli_vf.c cli/nsw_cli_acl.c cli/nsw_cli_cap.c cli/nsw_acl_text.c \
-	cli/nsw_cli_life.c cli/nsw_cli_rxdrop.c
-$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_acl_text.h $(B)/libnsw.a $(B)/nsw_tc.skel.h \
+CLI_SRC := cli/nswitch.c cli/nsw_args.c cli/nsw_cli_words.c cli/nsw_cli_util.c cli/nsw_nic.c \
+	cli/nsw_cmd.c cli/nsw_cmd_nic.c cli/nsw_cmd_pf.c cli/nsw_cmd_vf.c cli/nsw_cmd_fdb.c \
+	cli/nsw_cmd_stats.c cli/nsw_cmd_acl.c cli/nsw_cmd_mirror.c cli/nsw_cmd_capture.c \
+	cli/nsw_cmd_lab.c cli/nsw_acl_text.c cli/nsw_cli_life.c cli/nsw_cli_rxdrop.c
+$(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_cmd.h cli/nsw_acl_text.h $(B)/libnsw.a $(B)/nsw_tc.skel.h \
 		$(B)/nsw_rxdrop.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(B) $(CLI_SRC) $(B)/libnsw.a $(B)/libnswcore.a $(LIBBPF_LIBS) -lmnl -lpcap -o $@
@@ -153,8 +154,8 @@ $(B)/nswitch-lab: cli/nswitch-lab.sh | $(B)
 
 # QoS: its module (CLI_SRC, read by the nswitch recipe when it runs) and the classifier of a
 # VF's rate, which `qos set` loads.
-CLI_SRC += cli/nsw_cli_qos.c
-$(B)/nswitch: cli/nsw_cli_qos.c $(B)/nsw_qos_cls.skel.h
+CLI_SRC += cli/nsw_cmd_qos.c cli/nsw_qos_nl.c
+$(B)/nswitch: cli/nsw_cmd_qos.c cli/nsw_qos_nl.c cli/nsw_qos_nl.h $(B)/nsw_qos_cls.skel.h
 $(B)/nsw_qos.bpf.o: bpf/nsw_qos.bpf.c bpf/nsw_qos.h | $(B)
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -c $< -o $@

@@ -4,3 +4,10 @@
 # CLI_SRC when it runs.
 CLI_SRC += cli/nsw_cli_tc.c
 $(B)/nswitch: cli/nsw_cli_tc.c cli/nsw_cli_tc.h
+
+# The one print path of every command's results (text and -j JSON from one call per field),
+# and its unit test.
+CLI_SRC += cli/nsw_print.c
+$(B)/nswitch: cli/nsw_print.c cli/nsw_print.h
+UNIT_SRC += tests/unit/test_print.c cli/nsw_print.c
+$(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san: tests/unit/test_print.c cli/nsw_print.c cli/nsw_print.h

@@ -10,30 +10,17 @@
 
 #include "../lib/nsw_maps.h"
 #include "nsw_args.h"
+#include "nsw_print.h" /* output: one print path for text and JSON */
 #include "../core/nsw_ctl.h"
 
 #define NSW_PIN_ROOT "/sys/fs/bpf/nswitch"
 #define NSW_TC_HANDLE 0x4e53 /* 'NS' */
 #define NSW_TC_PRIO 1
 
-extern bool nsw_json;   /* -j */
-extern bool nsw_pretty; /* -p */
 extern const char *nsw_netns_opt; /* -n */
 
 /* Prints one line "nswitch: ..." (or {"error": "..."} under -j) and exits 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void nsw_fail(const char *fmt, ...);
-
-/* ---- output: one print path for text and JSON ---- */
-void nsw_out_begin_obj(const char *key);   /* key NULL in arrays and at top level */
-void nsw_out_end_obj(void);
-void nsw_out_begin_arr(const char *key);
-void nsw_out_end_arr(void);
-void nsw_out_str(const char *key, const char *val);
-void nsw_out_u64(const char *key, uint64_t val);
-void nsw_out_bool(const char *key, bool val);
-void nsw_out_finish(void); /* newline after the JSON document */
-/* Text output goes through printf; these are no-ops under -j. */
-__attribute__((format(printf, 1, 2))) void nsw_text(const char *fmt, ...);
 
 /* ---- an open NIC ---- */
 struct nsw_cli_nic {
@@ -51,11 +38,15 @@ void nsw_nic_name_check(const char *name);
  * and enters its network namespace. */
 void nsw_nic_open(struct nsw_cli_nic *n, const char *name);
 void nsw_nic_close(struct nsw_cli_nic *n);
+/* Makes NIC name (npfs PFs, devices in netns, mode NSW_MODE_*) out of sight and renames it
+ * into place; removes NIC name with everything it made. Both fail with a one-line error. */
+void nsw_nic_create(const char *name, unsigned npfs, const char *netns, unsigned mode);
+void nsw_nic_destroy(const char *name);
 /* Recomputes the NIC's nsw_features word from its ACL, mirror, capture and QoS maps: call
  * after changing any of them. */
 void nsw_features_refresh(struct nsw_cli_nic *n);
 /* Clears the capture state a capture left when it died (kill -9): called whenever a NIC is
- * opened; true when there was such state (cli/nsw_cli_cap.c). */
+ * opened; true when there was such state (cli/nsw_cmd_capture.c). */
 bool nsw_capture_stale_clear(struct nsw_cli_nic *n);
 /* Lets other nswitch commands run while this one waits (a long capture), and back. */
 void nsw_nic_unlock(struct nsw_cli_nic *n);

@@ -21,7 +21,7 @@
  *   nsw_capture_cfg a running capture filtered to this VF: stopped (the capture notices and
  *                  ends; it must not go on with the next VM's frames)
  *   nsw_qos        the slot's packet-rate policer and the bit-rate qdisc on its device:
- *                  removed by nsw_qos_vf_remove (nsw_cli_qos.c)
+ *                  removed by nsw_qos_vf_remove (nsw_qos_nl.c)
  *   nsw_features   recomputed at the end
  * Not keyed by a VF: nsw_pf_dev, nsw_stats (NIC totals), nsw_meta, nsw_capture_events and
  * _stats, nsw_scratch.
@@ -101,9 +101,9 @@ static void nsw_vf_acl_mirror_targets_clear(struct nsw_cli_nic *n, unsigned pf, 
 		if (bpf_map_update_elem(fd, &k, &v, BPF_EXIST))
 			continue;
 		unsigned s = k.set / 2;
-		nsw_text("%s: ACL rule prio %u of vf %u,%u dir %s mirrored to vf %u,%u: now allow\n",
-			 why, v.prio, s / NSW_MAX_VFS, s % NSW_MAX_VFS, k.set % 2 ? "out" : "in", pf,
-			 vf);
+		nsw_print_text("%s: ACL rule prio %u of vf %u,%u dir %s mirrored to vf %u,%u: now "
+			       "allow\n", why, v.prio, s / NSW_MAX_VFS, s % NSW_MAX_VFS,
+			       k.set % 2 ? "out" : "in", pf, vf);
 	}
 	close(fd);
 }
@@ -126,19 +126,19 @@ static void nsw_vf_mirror_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf,
 		if (bpf_map_update_elem(fd, &k, &zero, 0))
 			continue;
 		if (k == slot)
-			nsw_text("%s: mirror session of vf %u,%u removed\n", why, pf, vf);
+			nsw_print_text("%s: mirror session of vf %u,%u removed\n", why, pf, vf);
 		else if (k < NSW_NVF_SLOTS)
-			nsw_text("%s: mirror session vf %u,%u -> vf %u,%u removed\n", why,
-				 k / NSW_MAX_VFS, k % NSW_MAX_VFS, pf, vf);
+			nsw_print_text("%s: mirror session vf %u,%u -> vf %u,%u removed\n", why,
+				       k / NSW_MAX_VFS, k % NSW_MAX_VFS, pf, vf);
 		else
-			nsw_text("%s: mirror session pf %u -> vf %u,%u removed\n", why,
-				 k - NSW_NVF_SLOTS, pf, vf);
+			nsw_print_text("%s: mirror session pf %u -> vf %u,%u removed\n", why,
+				       k - NSW_NVF_SLOTS, pf, vf);
 	}
 	close(fd);
 }
 
 /* QoS of the slot: the packet-rate policer's record and the bit-rate qdisc on the device the
- * record names (nsw_cli_qos.c owns both; it reads the record first, so nothing zeroes it
+ * record names (nsw_qos_nl.c owns both; it reads the record first, so nothing zeroes it
  * before this call). */
 static void nsw_vf_qos_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf)
 {
@@ -154,7 +154,7 @@ static void nsw_vf_capture_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf
 	if (!bpf_map_lookup_elem(fd, &zero, &c) && c.enabled && c.pf == pf && c.vf == vf) {
 		c.enabled = 0;
 		if (!bpf_map_update_elem(fd, &zero, &c, 0))
-			nsw_text("%s: the capture of vf %u,%u stopped\n", why, pf, vf);
+			nsw_print_text("%s: the capture of vf %u,%u stopped\n", why, pf, vf);
 	}
 	close(fd);
 }

@@ -2,7 +2,7 @@
  * whether it has a clsact qdisc, how many filters sit on it (anyone's), and which program the
  * filter at nswitch's handle and priority runs. Removal is by exact handle, priority, protocol
  * and kind, so a request never takes another filter with it.
- * Invariant: nothing here decides ownership; callers (nsw_cli_nic.c) remove nswitch's filter
+ * Invariant: nothing here decides ownership; callers (nsw_nic.c) remove nswitch's filter
  * only after matching its program id with the NIC's pinned program, and a clsact only when the
  * NIC recorded that it made it and no filter is left on it. Owner: the NIC life cycle. */
 #define _GNU_SOURCE

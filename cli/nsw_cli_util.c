@@ -1,4 +1,4 @@
-/* nsw_cli_util.c - errors, the text/JSON print path, argument parsing, network namespaces and
+/* nsw_cli_util.c - errors, argument parsing, network namespaces and
  * netlink link queries (libmnl) for the nswitch CLI. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -22,24 +22,9 @@
 
 #include "nsw_cli.h"
 #include "nsw_cli_tc.h"
+#include "nsw_print.h"
 
-bool nsw_json, nsw_pretty;
 const char *nsw_netns_opt;
-
-static void nsw_json_escape(FILE *fp, const char *s)
-{
-	fputc('"', fp);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(fp, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(fp, "\\u%04x", c);
-		else
-			fputc(c, fp);
-	}
-	fputc('"', fp);
-}
 
 void nsw_fail(const char *fmt, ...)
 {
@@ -62,97 +47,6 @@ void nsw_fail(const char *fmt, ...)
 		fprintf(stderr, "nswitch: %s\n", msg);
 	}
 	exit(1);
-}
-
-/* JSON writer state: a stack of "is the next member the first". */
-static int depth;
-static bool first[32] = {true};
-
-static void nsw_out_sep(const char *key)
-{
-	if (depth > 0 && !first[depth])
-		putchar(',');
-	if (depth > 0)
-		first[depth] = false;
-	if (nsw_pretty && depth > 0) {
-		putchar('\n');
-		for (int i = 0; i < depth; i++)
-			fputs("  ", stdout);
-	}
-	if (key) {
-		nsw_json_escape(stdout, key);
-		fputs(nsw_pretty ? ": " : ":", stdout);
-	}
-}
-
-static void nsw_out_open(const char *key, char c)
-{
-	if (!nsw_json)
-		return;
-	nsw_out_sep(key);
-	putchar(c);
-	if (depth < 31)
-		depth++;
-	first[depth] = true;
-}
-
-static void nsw_out_close(char c)
-{
-	if (!nsw_json)
-		return;
-	bool empty = first[depth];
-	depth--;
-	if (nsw_pretty && !empty) {
-		putchar('\n');
-		for (int i = 0; i < depth; i++)
-			fputs("  ", stdout);
-	}
-	putchar(c);
-}
-
-void nsw_out_begin_obj(const char *key) { nsw_out_open(key, '{'); }
-void nsw_out_end_obj(void) { nsw_out_close('}'); }
-void nsw_out_begin_arr(const char *key) { nsw_out_open(key, '['); }
-void nsw_out_end_arr(void) { nsw_out_close(']'); }
-
-void nsw_out_str(const char *key, const char *val)
-{
-	if (!nsw_json)
-		return;
-	nsw_out_sep(key);
-	nsw_json_escape(stdout, val);
-}
-
-void nsw_out_u64(const char *key, uint64_t val)
-{
-	if (!nsw_json)
-		return;
-	nsw_out_sep(key);
-	printf("%llu", (unsigned long long)val);
-}
-
-void nsw_out_bool(const char *key, bool val)
-{
-	if (!nsw_json)
-		return;
-	nsw_out_sep(key);
-	fputs(val ? "true" : "false", stdout);
-}
-
-void nsw_out_finish(void)
-{
-	if (nsw_json)
-		putchar('\n');
-}
-
-void nsw_text(const char *fmt, ...)
-{
-	va_list ap;
-	if (nsw_json)
-		return;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
 }
 
 bool nsw_matches(const char *arg, const char *word)

@@ -1,14 +1,10 @@
 /* nswitch.c - the nswitch CLI: object then verb, like ip and bpftool. Owns option parsing, the
  * dispatch table and the help text; each object's commands live in their own module. */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -92,26 +88,6 @@ static const char nsw_help[] =
 	"Words may be shortened to a unique prefix (nswitch v sh lab0). Errors: one line on stderr,\n"
 	"exit status 1, nothing changed. State lives under " NSW_PIN_ROOT "/NIC/ (bpftool map\n"
 	"show pinned ...).\n";
-
-int nsw_cmd_lab(int argc, char **argv, const char *argv0)
-{
-	char self[PATH_MAX], script[PATH_MAX + 32];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	(void)argv0;
-	if (n <= 0)
-		nsw_fail("lab: cannot find my own path");
-	self[n] = 0;
-	snprintf(script, sizeof script, "%s/nswitch-lab", dirname(self));
-	if (access(script, X_OK))
-		nsw_fail("lab: %s missing (run make)", script);
-	char *av[16] = {"nswitch-lab"};
-	int k = 1;
-	for (int i = 0; i < argc && k < 15; i++)
-		av[k++] = argv[i];
-	av[k] = NULL;
-	execv(script, av);
-	nsw_fail("lab: cannot run %s: %s", script, strerror(errno));
-}
 
 /* libbpf's own warnings ("Exclusivity flag on" when a clsact exists, ...) are not errors of
  * ours: a failure reaches the user as nswitch's one line. NSW_DEBUG=1 shows them. */

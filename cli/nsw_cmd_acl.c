@@ -1,5 +1,4 @@
-/* nsw_cli_acl.c - the `acl` and `mirror` commands: per-VF rule sets, replaced atomically, and
- * SPAN sessions.
+/* nsw_cmd_acl.c - the `acl` command: per-VF rule sets, replaced atomically, flushed, shown.
  * A replace parses (cli/nsw_acl_text.c) and compiles (core/nsw_acl_ctl.c) the whole new set
  * first, writes it beside the live one under a new generation, flips the VF's active word with
  * one store, then removes the old generation: a frame is judged by the old set or by the new one, never by a mix, and
@@ -86,7 +85,8 @@ static char *nsw_acl_read(const char *file, size_t *len)
 static struct nsw_acl_hkey nsw_keys[NSW_ACL_IDS];
 static struct nsw_acl_hval nsw_vals[NSW_ACL_IDS];
 
-static void nsw_acl_replace(int argc, char **argv, bool flush)
+/* replace and flush: flush installs the empty set the same way. */
+static void nsw_acl_write(int argc, char **argv, bool flush)
 {
 	struct nsw_cli_nic n;
 	struct nsw_acl_target tg = {0};
@@ -128,13 +128,30 @@ static void nsw_acl_replace(int argc, char **argv, bool flush)
 	if (nsw_acl_install(&m, tg.set, t->rules, nr, &ntuples, err, sizeof err))
 		nsw_fail("acl: %s", err);
 	nsw_features_refresh(&n);
-	nsw_text("acl vf %u,%u %s: %u rule%s in %u tuple%s\n", tg.pf, tg.vf,
-		 tg.dir == NSW_ACL_IN ? "in" : "out", nr, nr == 1 ? "" : "s", ntuples,
-		 ntuples == 1 ? "" : "s");
+	nsw_print_obj_open(NULL);
+	nsw_print_uint(NSW_PR_ANY, "pf", "acl vf %llu", tg.pf);
+	nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", tg.vf);
+	nsw_print_str(NSW_PR_ANY, "dir", " %s:", tg.dir == NSW_ACL_IN ? "in" : "out");
+	nsw_print_uint(NSW_PR_ANY, "rules", " %llu rule", nr);
+	nsw_print_text("%s", nr == 1 ? "" : "s");
+	nsw_print_uint(NSW_PR_ANY, "tuples", " in %llu tuple", ntuples);
+	nsw_print_text("%s\n", ntuples == 1 ? "" : "s");
+	nsw_print_obj_close();
+	nsw_print_end();
 	nsw_nic_close(&n);
 }
 
-static void nsw_acl_show(int argc, char **argv)
+static void nsw_acl_replace_cmd(int argc, char **argv)
+{
+	nsw_acl_write(argc, argv, false);
+}
+
+static void nsw_acl_flush_cmd(int argc, char **argv)
+{
+	nsw_acl_write(argc, argv, true);
+}
+
+static void nsw_acl_show_cmd(int argc, char **argv)
 {
 	struct nsw_cli_nic n;
 	if (argc < 2)
@@ -146,7 +163,7 @@ static void nsw_acl_show(int argc, char **argv)
 	bool filter = argc > 2;
 	if (filter)
 		nsw_acl_target_args(&n, argc, argv, 2, &only, false, NULL);
-	nsw_out_begin_arr(NULL);
+	nsw_print_arr_open(NULL);
 	for (uint32_t set = 0; set < NSW_NVF_SLOTS * 2; set++) {
 		uint32_t word = 0, slot = set / 2;
 		if (filter && set / 2 != only.set / 2)
@@ -170,46 +187,50 @@ static void nsw_acl_show(int argc, char **argv)
 				nsw_vals[j - 1] = tv;
 			}
 		const char *dir = set % 2 ? "out" : "in";
-		nsw_out_begin_obj(NULL);
-		nsw_out_u64("pf", slot / NSW_MAX_VFS);
-		nsw_out_u64("vf", slot % NSW_MAX_VFS);
-		nsw_out_str("dir", dir);
-		nsw_out_u64("generation", word & NSW_ACL_GEN_MASK);
-		nsw_out_u64("tuples", s.ntuples);
-		nsw_text("acl vf %u,%u %s: %d rules, %u tuples, generation %u\n", slot / NSW_MAX_VFS,
-			 slot % NSW_MAX_VFS, dir, nr, s.ntuples, word & NSW_ACL_GEN_MASK);
-		nsw_out_begin_arr("rules");
+		nsw_print_obj_open(NULL);
+		nsw_print_uint(NSW_PR_ANY, "pf", "acl vf %llu", slot / NSW_MAX_VFS);
+		nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", slot % NSW_MAX_VFS);
+		nsw_print_str(NSW_PR_ANY, "dir", " %s:", dir);
+		/* The count of the rules array below. */
+		nsw_print_text(" %d rules,", nr);
+		nsw_print_uint(NSW_PR_ANY, "tuples", " %llu tuples", s.ntuples);
+		nsw_print_uint(NSW_PR_ANY, "generation", ", generation %llu\n",
+			       word & NSW_ACL_GEN_MASK);
+		nsw_print_arr_open("rules");
 		for (int i = 0; i < nr; i++) {
-			char match[NSW_ACL_LINE_LEN], line[NSW_ACL_LINE_LEN];
+			char match[NSW_ACL_LINE_LEN];
 			struct nsw_acl_hit hit;
 			nsw_counter_sum(fd_hits, nsw_vals[i].id, NSW_ACL_IDS, (uint64_t *)&hit,
 					sizeof hit / 8);
-			uint64_t pk = hit.pkts, by = hit.bytes;
 			unsigned t = (nsw_keys[i].tgen & 15) % NSW_ACL_MASKS;
 			const struct nsw_acl_rule r = {
 				.val = nsw_vals[i].val, .mask = s.t[t].mask, .prio = nsw_vals[i].prio,
 				.action = nsw_vals[i].action, .mirror_pf = nsw_vals[i].mirror_pf,
 				.mirror_vf = nsw_vals[i].mirror_vf};
-			/* The line a rule file would hold: acl show's rules can be fed back. */
-			nsw_acl_match_format(&r.val, &r.mask, match, sizeof match);
-			nsw_acl_rule_format(&r, line, sizeof line);
 			const char *act = r.action == NSW_ACL_DROP     ? "drop"
 					  : r.action == NSW_ACL_MIRROR ? "mirror" : "allow";
-			nsw_out_begin_obj(NULL);
-			nsw_out_u64("prio", r.prio);
-			nsw_out_str("match", match[0] ? match + 1 : "");
-			nsw_out_str("action", act);
-			nsw_out_u64("pkts", pk);
-			nsw_out_u64("bytes", by);
-			nsw_out_end_obj();
-			nsw_text("    %s  (%llu pkts, %llu bytes)\n", line, (unsigned long long)pk,
-				 (unsigned long long)by);
+			/* The text is the line a rule file holds, as nsw_acl_rule_format writes it:
+			 * acl show's rules can be fed back (test_acl_parse does). */
+			nsw_acl_match_format(&r.val, &r.mask, match, sizeof match);
+			nsw_print_obj_open(NULL);
+			nsw_print_text("    ");
+			nsw_print_uint(NSW_PR_ANY, "prio", "prio %llu", r.prio);
+			if (match[0]) /* a match-all rule has none */
+				nsw_print_str(NSW_PR_ANY, "match", " %s", match + 1);
+			nsw_print_str(NSW_PR_ANY, "action", " action %s", act);
+			if (r.action == NSW_ACL_MIRROR) {
+				nsw_print_uint(NSW_PR_ANY, "mirror_pf", " to %llu", r.mirror_pf);
+				nsw_print_uint(NSW_PR_ANY, "mirror_vf", ",%llu", r.mirror_vf);
+			}
+			nsw_print_uint(NSW_PR_ANY, "pkts", "  (%llu pkts", hit.pkts);
+			nsw_print_uint(NSW_PR_ANY, "bytes", ", %llu bytes)\n", hit.bytes);
+			nsw_print_obj_close();
 		}
-		nsw_out_end_arr();
-		nsw_out_end_obj();
+		nsw_print_arr_close();
+		nsw_print_obj_close();
 	}
-	nsw_out_end_arr();
-	nsw_out_finish();
+	nsw_print_arr_close();
+	nsw_print_end();
 	nsw_nic_close(&n);
 }
 
@@ -220,123 +241,12 @@ int nsw_cmd_acl(int argc, char **argv)
 	static const char *const verbs[] = {"replace", "flush", "show", NULL};
 	nsw_verb(&argv[0], verbs, "acl");
 	if (nsw_matches(argv[0], "replace"))
-		nsw_acl_replace(argc, argv, false);
+		nsw_acl_replace_cmd(argc, argv);
 	else if (nsw_matches(argv[0], "flush"))
-		nsw_acl_replace(argc, argv, true);
+		nsw_acl_flush_cmd(argc, argv);
 	else if (nsw_matches(argv[0], "show"))
-		nsw_acl_show(argc, argv);
+		nsw_acl_show_cmd(argc, argv);
 	else
 		nsw_fail("acl: unknown command \"%s\": replace, flush or show", argv[0]);
-	return 0;
-}
-
-/* ---- mirror ---- */
-
-int nsw_cmd_mirror(int argc, char **argv)
-{
-	struct nsw_cli_nic n;
-	if (argc < 2)
-		nsw_fail("usage: nswitch mirror add|del|show NIC ...");
-	static const char *const verbs[] = {"add", "del", "show", NULL};
-	nsw_verb(&argv[0], verbs, "mirror");
-	bool add = nsw_matches(argv[0], "add"), del = nsw_matches(argv[0], "del");
-	bool show = nsw_matches(argv[0], "show");
-	if (!add && !del && !show)
-		nsw_fail("mirror: unknown command \"%s\": add, del or show", argv[0]);
-	nsw_nic_open(&n, argv[1]);
-	int fd = nsw_nic_map(&n, "nsw_mirror");
-	if (show) {
-		nsw_out_begin_arr(NULL);
-		for (uint32_t k = 0; k < NSW_NVF_SLOTS + NSW_MAX_PFS; k++) {
-			uint32_t w = 0;
-			if (bpf_map_lookup_elem(fd, &k, &w) || !w)
-				continue;
-			uint32_t t = nsw_mirror_monitor(w);
-			const char *dir = (w & NSW_MIRROR_IN) && (w & NSW_MIRROR_OUT) ? "both"
-					  : (w & NSW_MIRROR_IN) ? "in" : "out";
-			nsw_out_begin_obj(NULL);
-			if (k < NSW_NVF_SLOTS) {
-				nsw_out_u64("pf", k / NSW_MAX_VFS);
-				nsw_out_u64("vf", k % NSW_MAX_VFS);
-				nsw_text("vf %u,%u", k / NSW_MAX_VFS, k % NSW_MAX_VFS);
-			} else {
-				nsw_out_u64("pf", k - NSW_NVF_SLOTS);
-				nsw_text("pf %u (all its VFs)", k - NSW_NVF_SLOTS);
-			}
-			nsw_out_str("to", "");
-			nsw_out_u64("to_pf", t / NSW_MAX_VFS);
-			nsw_out_u64("to_vf", t % NSW_MAX_VFS);
-			nsw_out_str("dir", dir);
-			nsw_out_end_obj();
-			nsw_text(" -> vf %u,%u dir %s\n", t / NSW_MAX_VFS, t % NSW_MAX_VFS, dir);
-		}
-		nsw_out_end_arr();
-		nsw_out_finish();
-		nsw_nic_close(&n);
-		return 0;
-	}
-	unsigned pf = 0, vf = 0, tpf = 0, tvf = 0, dir = NSW_MIRROR_IN | NSW_MIRROR_OUT;
-	bool have_pf = false, have_vf = false, have_to = false, have_dir = false;
-	for (int i = 2; i < argc; i++) {
-		if ((nsw_matches(argv[i], "to") && have_to) || (nsw_matches(argv[i], "pf") && have_pf) ||
-		    (nsw_matches(argv[i], "vf") && have_vf) || (nsw_matches(argv[i], "dir") && have_dir))
-			nsw_fail("mirror: \"%s\" given twice", argv[i]);
-		if (nsw_matches(argv[i], "to")) {
-			if (i + 4 >= argc || strcmp(argv[i + 1], "pf") || strcmp(argv[i + 3], "vf"))
-				nsw_fail("mirror: \"to\" needs \"pf P vf V\"");
-			tpf = nsw_arg_uint("PF number", argv[i + 2], NSW_MAX_PFS - 1);
-			tvf = nsw_arg_uint("VF number", argv[i + 4], NSW_MAX_VFS - 1);
-			have_to = true;
-			i += 4;
-			continue;
-		}
-		if (i + 1 >= argc)
-			nsw_fail("mirror: \"%s\" needs a value", argv[i]);
-		if (nsw_matches(argv[i], "pf")) {
-			pf = nsw_arg_uint("PF number", argv[i + 1], NSW_MAX_PFS - 1);
-			have_pf = true;
-		} else if (nsw_matches(argv[i], "vf")) {
-			vf = nsw_arg_uint("VF number", argv[i + 1], NSW_MAX_VFS - 1);
-			have_vf = true;
-		} else if (nsw_matches(argv[i], "dir")) {
-			const char *d = argv[i + 1];
-			dir = !strcmp(d, "in") ? NSW_MIRROR_IN : !strcmp(d, "out") ? NSW_MIRROR_OUT
-				: !strcmp(d, "both") ? NSW_MIRROR_IN | NSW_MIRROR_OUT : 0;
-			if (!dir)
-				nsw_fail("mirror: invalid dir \"%s\": in, out or both", d);
-			have_dir = true;
-		} else {
-			nsw_fail("mirror: unknown argument \"%s\"", argv[i]);
-		}
-		i++;
-	}
-	if (!have_pf)
-		nsw_fail("mirror: missing \"pf P\"");
-	if (!(n.st->pf[pf] & NSW_PF_EN))
-		nsw_fail("mirror: no PF %u", pf);
-	if (have_vf && !(n.st->vf[pf][vf] & NSW_VF_EN))
-		nsw_fail("mirror: no VF %u,%u", pf, vf);
-	uint32_t k = have_vf ? nsw_vf_slot(pf, vf) : nsw_port_rec(pf), w = 0;
-	if (del) {
-		if (bpf_map_lookup_elem(fd, &k, &w) || !w)
-			nsw_fail("mirror: no session on %s %u%s%u", have_vf ? "vf" : "pf", pf,
-				 have_vf ? "," : "", have_vf ? vf : 0);
-		w = 0;
-		bpf_map_update_elem(fd, &k, &w, 0);
-		nsw_features_refresh(&n);
-		nsw_nic_close(&n);
-		return 0;
-	}
-	if (!have_to)
-		nsw_fail("mirror add: missing \"to pf P vf V\"");
-	if (!(n.st->vf[tpf][tvf] & NSW_VF_EN))
-		nsw_fail("mirror: no monitor VF %u,%u", tpf, tvf);
-	if (have_vf && tpf == pf && tvf == vf)
-		nsw_fail("mirror: the monitor VF cannot be the source of its own session");
-	w = nsw_mirror_word(nsw_vf_slot(tpf, tvf), dir);
-	if (bpf_map_update_elem(fd, &k, &w, 0))
-		nsw_fail("mirror: %s", strerror(errno));
-	nsw_features_refresh(&n);
-	nsw_nic_close(&n);
 	return 0;
 }

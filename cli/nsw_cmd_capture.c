@@ -1,4 +1,4 @@
-/* nsw_cli_cap.c - the `capture` command.
+/* nsw_cmd_capture.c - the `capture` command, and the capture state a dead capture leaves.
  * The data path hands matching frames, with a small header (struct nsw_capture_meta),
  * to a perf buffer while a capture runs (one at a time per NIC; with none, the data path reads
  * one word and moves on). This command writes them as pcap through libpcap, putting back the
@@ -6,8 +6,7 @@
  * A running capture holds an exclusive flock on the NIC's pin folder from before it turns the
  * data path's capture on until after it turns it off: the kernel drops the lock when the
  * process dies, however it dies, so capture state with the lock free is a dead capture's, and
- * the next command that opens the NIC clears it (nsw_capture_stale_clear).
- * (QoS lives in nsw_cli_qos.c.) */
+ * the next command that opens the NIC clears it (nsw_capture_stale_clear). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -277,10 +276,19 @@ int nsw_cmd_capture(int argc, char **argv)
 	pcap_dump_close(c.out);
 	pcap_close(p);
 	close(lock); /* after the data path's capture is off */
-	if (ended)
-		fprintf(stderr, "nswitch: capture: ended: its VF %u,%u was deleted\n", cfg.pf, cfg.vf);
-	fprintf(stderr, "nswitch: capture: %llu frames written, %llu lost (buffer full), %llu not handed over\n",
-		(unsigned long long)c.count, (unsigned long long)c.lost, (unsigned long long)failed);
+	/* The report goes to stderr: stdout may be the pcap itself (-w -). */
+	nsw_print_to(stderr);
+	nsw_print_obj_open(NULL);
+	if (ended) {
+		nsw_print_uint(NSW_PR_ANY, "deleted_pf", "nswitch: capture: ended: its VF %llu", cfg.pf);
+		nsw_print_uint(NSW_PR_ANY, "deleted_vf", ",%llu was deleted\n", cfg.vf);
+	}
+	nsw_print_uint(NSW_PR_ANY, "frames_written", "nswitch: capture: %llu frames written,", c.count);
+	nsw_print_uint(NSW_PR_ANY, "lost", " %llu lost (buffer full),", c.lost);
+	nsw_print_uint(NSW_PR_ANY, "not_handed_over", " %llu not handed over\n", failed);
+	nsw_print_obj_close();
+	nsw_print_end();
+	nsw_print_to(NULL);
 	nsw_nic_close(&n);
 	return 0;
 }

@@ -1,6 +1,7 @@
-/* nsw_cli_nic.c - a NIC's life: creating it (loading the data path and pinning its maps and
+/* nsw_nic.c - a NIC's life: creating it (loading the data path and pinning its maps and
  * programs under /sys/fs/bpf/nswitch/NIC/), opening it, attaching its programs to devices,
- * deleting it with everything it made, and `nic` commands.
+ * deleting it with everything it made. The `nic` command (cli/nsw_cmd_nic.c) and every other
+ * command reach a NIC only through here.
  * Invariants: all CLIs serialize on a lock of the pin root, so two commands never interleave
  * their changes. A NIC appears and disappears with one rename: nic add builds it in
  * ~add-NIC and renames it into place; nic del renames it to ~del-NIC, then removes its
@@ -34,7 +35,6 @@
 
 #include "nsw_cli_tc.h"
 #include "nsw_cli.h"
-#include "nsw_cli_words.h"
 #include "nsw_tc.skel.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -587,7 +587,7 @@ static void nsw_unpin_all(const char *dir)
 	rmdir(dir);
 }
 
-static void nsw_nic_add(const char *name, unsigned npfs, const char *netns, unsigned mode)
+void nsw_nic_create(const char *name, unsigned npfs, const char *netns, unsigned mode)
 {
 	char dir[128], final[128], path[192], names[64][16];
 	struct stat sb;
@@ -672,15 +672,9 @@ static void nsw_nic_add(const char *name, unsigned npfs, const char *netns, unsi
 		nsw_fail("cannot create NIC \"%s\": %s", name, strerror(se));
 	}
 	close(lock);
-	nsw_text("nic %s: %u PF%s, mode %s%s%s\n", name, npfs, npfs > 1 ? "s" : "",
-		 mode == NSW_MODE_TC ? "tc" : mode == NSW_MODE_TC_PEER ? "tc-peer" : "xdp",
-		 netns && *netns ? ", netns " : "", netns && *netns ? netns : "");
-	if (mode == NSW_MODE_XDP)
-		nsw_text("note: mode xdp needs, in every VM, tx checksum offload off and GRO (or an "
-			 "XDP program) on its interface, set while the link is up: ethtool -K eth0 tx off gro on\n");
 }
 
-static void nsw_nic_del(const char *name)
+void nsw_nic_destroy(const char *name)
 {
 	char dir[128], gone[128];
 	struct stat sb;
@@ -701,120 +695,7 @@ static void nsw_nic_del(const char *name)
 	rmdir(NSW_PIN_ROOT); /* the last NIC takes the folder with it; fails while others remain */
 	close(lock);
 	if (!devices)
-		nsw_text("note: namespace \"%s\" of NIC %s is gone or not the one it was made in: "
-			 "no device touched\n", meta ? m.netns : "", name);
-	nsw_text("nic %s deleted\n", name);
-}
-
-static void nsw_nic_show_one(const char *name)
-{
-	struct nsw_cli_nic n;
-	char oui[9], rid[8], dev[IF_NAMESIZE];
-	nsw_nic_open(&n, name);
-	const char *mode = n.meta.mode == NSW_MODE_TC ? "tc"
-			   : n.meta.mode == NSW_MODE_TC_PEER ? "tc-peer" : "xdp";
-	unsigned npfs = nsw_nic_num_pfs(n.st);
-	nsw_out_begin_obj(NULL);
-	nsw_out_str("nic", n.name);
-	nsw_out_u64("id", n.meta.nic_id);
-	nsw_out_str("mode", mode);
-	nsw_out_str("netns", n.meta.netns);
-	nsw_out_u64("fdb_entries", n.st->fdb.count);
-	nsw_text("nic %s id %u mode %s%s%s fdb %u/%u\n", n.name, n.meta.nic_id, mode,
-		 n.meta.netns[0] ? " netns " : "", n.meta.netns, n.st->fdb.count, NSW_FDB_MAX);
-	nsw_out_begin_arr("pfs");
-	for (unsigned p = 0; p < npfs; p++) {
-		uint64_t w = n.st->pf[p];
-		uint32_t k = p, ifi = 0;
-		bpf_map_lookup_elem(n.fd_pf_dev, &k, &ifi);
-		dev[0] = 0;
-		if (ifi && !if_indextoname(ifi, dev))
-			snprintf(dev, sizeof dev, "ifindex %u", ifi);
-		nsw_oui_format((uint32_t)(w & NSW_PF_OUI_MASK), oui);
-		nsw_rid_format(nsw_pf_rid(p), rid);
-		bool has_oui = w & NSW_PF_HAS_OUI;
-		nsw_out_begin_obj(NULL);
-		nsw_out_u64("pf", p);
-		nsw_out_str("rid", rid);
-		nsw_out_str("oui", has_oui ? oui : "");
-		nsw_out_str("uplink", dev);
-		nsw_out_u64("num_vfs", nsw_pf_num_vfs(n.st, p));
-		nsw_out_u64("first_vf_offset", nsw_vf_offset(p, npfs));
-		nsw_out_u64("vf_stride", nsw_vf_stride(npfs));
-		nsw_out_end_obj();
-		nsw_text("    pf %u rid %s oui %s uplink %s vfs %u (first VF offset 0x%x, stride %u)\n",
-			 p, rid, has_oui ? oui : "none", dev[0] ? dev : "none",
-			 nsw_pf_num_vfs(n.st, p), nsw_vf_offset(p, npfs), nsw_vf_stride(npfs));
-	}
-	nsw_out_end_arr();
-	nsw_out_end_obj();
-	nsw_nic_close(&n);
-}
-
-static void nsw_nic_show(const char *only)
-{
-	char names[64][16];
-	int nn = nsw_nic_list(names, 64);
-	if (only) {
-		nsw_nic_name_check(only);
-		nsw_out_begin_arr(NULL);
-		nsw_nic_show_one(only);
-		nsw_out_end_arr();
-		nsw_out_finish();
-		return;
-	}
-	nsw_out_begin_arr(NULL);
-	for (int i = 0; i < nn; i++) {
-		/* Each NIC may live in another netns: show each from a fresh process state. */
-		fflush(stdout);
-		pid_t pid = fork();
-		if (pid < 0)
-			nsw_fail("fork: %s", strerror(errno));
-		if (pid == 0) {
-			nsw_nic_show_one(names[i]);
-			fflush(stdout);
-			_exit(0);
-		}
-		int st;
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-		if (nsw_json && i + 1 < nn)
-			putchar(','), fflush(stdout);
-	}
-	nsw_out_end_arr();
-	nsw_out_finish();
-}
-
-int nsw_cmd_nic(int argc, char **argv)
-{
-	static const char *const verbs[] = {"show", "list", "add", "del", NULL};
-	if (argc >= 1)
-		nsw_verb(&argv[0], verbs, "nic");
-	if (argc < 1 || nsw_matches(argv[0], "show") || nsw_matches(argv[0], "list")) {
-		if (argc > 2)
-			nsw_fail("nic show: unknown argument \"%s\"", argv[2]);
-		nsw_nic_show(argc > 1 ? argv[1] : NULL);
-		return 0;
-	}
-	if (nsw_matches(argv[0], "add")) {
-		if (argc < 2)
-			nsw_fail("nic add: missing NIC name");
-		struct nsw_arg_val v[NSW_W_NIC_N];
-		nsw_args_cli(nsw_words_nic_add, NSW_W_NIC_N, argc - 2, argv + 2, v, "nic add");
-		static const unsigned modes[] = {NSW_MODE_TC, NSW_MODE_TC_PEER, NSW_MODE_XDP};
-		unsigned npfs = v[NSW_W_NIC_PFS].set ? (unsigned)v[NSW_W_NIC_PFS].u : 1;
-		unsigned mode = modes[v[NSW_W_NIC_MODE].u]; /* tc when unset */
-		const char *netns = v[NSW_W_NIC_NETNS].set ? v[NSW_W_NIC_NETNS].str : nsw_netns_opt;
-		if (npfs < 1)
-			nsw_fail("nic add: invalid number of PFs \"0\": 1..%d", NSW_MAX_PFS);
-		nsw_nic_add(argv[1], npfs, netns, mode);
-		return 0;
-	}
-	if (nsw_matches(argv[0], "del")) {
-		if (argc != 2)
-			nsw_fail("usage: nswitch nic del NIC");
-		nsw_nic_del(argv[1]);
-		return 0;
-	}
-	nsw_fail("nic: unknown command \"%s\": add, del or show", argv[0]);
+		nsw_print_text("note: namespace \"%s\" of NIC %s is gone or not the one it was made "
+			       "in: no device touched\n", meta ? m.netns : "", name);
+	nsw_print_text("nic %s deleted\n", name);
 }

@@ -1,5 +1,6 @@
-/* nsw_cli_qos.c - the `qos` command: what a VF is given, limited in bit/s with its 802.1p
- * classes in strict priority under the limit, and in packets/s.
+/* nsw_qos_nl.c - a VF's QoS on its device, over rtnetlink: what a VF is given, limited in
+ * bit/s with its 802.1p classes in strict priority under the limit, and in packets/s. The `qos`
+ * command (cli/nsw_cmd_qos.c) and the VF and NIC life cycle call it.
  *
  * Which traffic: a VF's rate limits what the VF is given, i.e. the frames the NIC delivers to
  * the VM (from other VFs, from the uplink, floods), as a NIC's per-VF scheduler would. In mode
@@ -42,19 +43,16 @@
 
 #include "nsw_cli.h"
 #include "nsw_cli_tc.h"
-#include "nsw_cli_words.h"
+#include "nsw_qos_nl.h"
 #include "../bpf/nsw_qos.h"
 #include "nsw_qos_cls.skel.h"
 
 _Static_assert(NSW_QOS_MAJOR == NSW_TC_HANDLE, "nswitch marks its qdisc as it marks its filters");
 
-#define NSW_QOS_MIN_BPS 1000ull           /* 8kbit: below it one frame takes seconds */
-#define NSW_QOS_MAX_BPS 1250000000000ull  /* 10tbit */
 #define NSW_PSCHED_SHIFT 6                /* the kernel's tick: 64 ns (PSCHED_TICKS2NS) */
 #define NSW_QOS_QUANTUM 65536             /* one GSO frame per round; each prio has one leaf */
 #define NSW_QOS_FILTER_PRIO 1
 #define NSW_QOS_FILTER_HANDLE 1
-#define NSW_QOS_NLEAVES 8
 
 /* ---- rtnetlink, with the kernel's reason on failure ---- */
 
@@ -62,7 +60,7 @@ static struct mnl_socket *nsw_qos_nl; /* opened in the NIC's namespace, on first
 static unsigned nsw_qos_seq;
 
 /* Closed after each use: the next caller may be in another NIC's namespace. */
-static void nsw_qos_nl_close(void)
+void nsw_qos_nl_close(void)
 {
 	if (nsw_qos_nl)
 		mnl_socket_close(nsw_qos_nl);
@@ -155,10 +153,6 @@ static int nsw_tc_talk(struct nlmsghdr *req, mnl_cb_t cb, void *data, char *err,
 
 /* ---- what is on a device ---- */
 
-struct nsw_tc_stats {
-	uint64_t bytes, pkts, drops;
-};
-
 static void nsw_tc_stats_parse(const struct nlattr *stats2, struct nsw_tc_stats *s)
 {
 	const struct nlattr *a;
@@ -184,14 +178,6 @@ static void nsw_tc_stats_parse(const struct nlattr *stats2, struct nsw_tc_stats 
 	}
 }
 
-struct nsw_qdisc {
-	uint32_t ifindex; /* the device asked about */
-	bool found;
-	char kind[16];
-	uint32_t handle;
-	struct nsw_tc_stats st;
-};
-
 static int nsw_qdisc_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct nsw_qdisc *q = data;
@@ -214,7 +200,7 @@ static int nsw_qdisc_cb(const struct nlmsghdr *nlh, void *data)
 /* The root qdisc of the device. The kernel's default root (noqueue, pfifo_fast, mq...) has
  * handle 0, or is not reported at all (found false): nothing anyone made. A dump, filtered
  * here: a plain get answers only with NLM_F_ECHO, and not at all for a hidden default. */
-static int nsw_root_qdisc(uint32_t ifi, struct nsw_qdisc *q, char *err, size_t errlen)
+int nsw_root_qdisc(uint32_t ifi, struct nsw_qdisc *q, char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	memset(q, 0, sizeof *q);
@@ -223,23 +209,10 @@ static int nsw_root_qdisc(uint32_t ifi, struct nsw_qdisc *q, char *err, size_t e
 	return nsw_tc_talk(nlh, nsw_qdisc_cb, q, err, errlen);
 }
 
-static bool nsw_qdisc_is_ours(const struct nsw_qdisc *q)
+bool nsw_qdisc_is_ours(const struct nsw_qdisc *q)
 {
 	return q->found && q->handle == NSW_QOS_HANDLE && !strcmp(q->kind, "htb");
 }
-
-/* An htb class: what the kernel reports, and what we write back. */
-struct nsw_htb_class {
-	uint32_t classid, parent;
-	struct tc_htb_opt opt;
-	uint64_t rate64, ceil64; /* bytes/s */
-	struct nsw_tc_stats st;
-};
-
-struct nsw_htb_classes {
-	int n;
-	struct nsw_htb_class c[16];
-};
 
 static int nsw_class_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -284,7 +257,7 @@ static int nsw_class_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* nswitch's classes on the device (those of qdisc 4e53:). */
-static int nsw_our_classes(uint32_t ifi, struct nsw_htb_classes *cs, char *err, size_t errlen)
+int nsw_our_classes(uint32_t ifi, struct nsw_htb_classes *cs, char *err, size_t errlen)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	cs->n = 0;
@@ -292,7 +265,7 @@ static int nsw_our_classes(uint32_t ifi, struct nsw_htb_classes *cs, char *err, 
 	return nsw_tc_talk(nlh, nsw_class_cb, cs, err, errlen);
 }
 
-static const struct nsw_htb_class *nsw_class_find(const struct nsw_htb_classes *cs, uint32_t id)
+const struct nsw_htb_class *nsw_class_find(const struct nsw_htb_classes *cs, uint32_t id)
 {
 	for (int i = 0; i < cs->n; i++)
 		if (cs->c[i].classid == id)
@@ -300,7 +273,7 @@ static const struct nsw_htb_class *nsw_class_find(const struct nsw_htb_classes *
 	return NULL;
 }
 
-static uint64_t nsw_class_rate(const struct nsw_htb_class *c)
+uint64_t nsw_class_rate(const struct nsw_htb_class *c)
 {
 	return c->rate64 ? c->rate64 : c->opt.rate.rate;
 }
@@ -435,19 +408,8 @@ static struct nsw_htb_class nsw_class_plan(uint64_t bps, int pcp)
 	return c;
 }
 
-/* One step of a `qos set` and how to take it back. */
-enum nsw_undo_kind { NSW_UNDO_QDISC, NSW_UNDO_CLASS_DEL, NSW_UNDO_CLASS_PUT, NSW_UNDO_FILTER };
-struct nsw_undo {
-	enum nsw_undo_kind kind;
-	struct nsw_htb_class old; /* NSW_UNDO_CLASS_PUT: as it was; _DEL: its id */
-};
-struct nsw_undo_log {
-	int n;
-	struct nsw_undo u[2 + 1 + NSW_QOS_NLEAVES];
-};
-
 /* Takes back every step, last first. Returns 0, or the first failure (in err). */
-static int nsw_undo_all(uint32_t ifi, struct nsw_undo_log *log, char *err, size_t errlen)
+int nsw_undo_all(uint32_t ifi, struct nsw_undo_log *log, char *err, size_t errlen)
 {
 	int first = 0;
 	char e[256];
@@ -488,7 +450,7 @@ static int nsw_undo_all(uint32_t ifi, struct nsw_undo_log *log, char *err, size_
  * place. recorded: the VF's record names this device, so an htb 4e53: on it is the one
  * nswitch made (the handle alone proves nothing: an admin may pick it too). On failure
  * everything done is undone and the reason is in err. */
-static int nsw_rate_apply(uint32_t ifi, const char *dev, uint64_t bps, bool recorded,
+int nsw_rate_apply(uint32_t ifi, const char *dev, uint64_t bps, bool recorded,
 			  struct nsw_undo_log *log, char *err, size_t errlen)
 {
 	struct nsw_qdisc q;
@@ -550,188 +512,6 @@ undo:;
 	return r;
 }
 
-/* ---- arguments and output ---- */
-
-static void nsw_rate_fmt(uint64_t bits, char *out, size_t len)
-{
-	static const struct {
-		const char *u;
-		uint64_t m;
-	} units[] = {{"tbit", 1000000000000ull}, {"gbit", 1000000000ull}, {"mbit", 1000000ull},
-		     {"kbit", 1000ull}};
-	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-		if (bits >= units[i].m) {
-			if (bits % units[i].m == 0)
-				snprintf(out, len, "%llu%s", (unsigned long long)(bits / units[i].m), units[i].u);
-			else
-				snprintf(out, len, "%.6g%s", (double)bits / (double)units[i].m, units[i].u);
-			return;
-		}
-	snprintf(out, len, "%llubit", (unsigned long long)bits);
-}
-
-struct nsw_qos_args {
-	unsigned pf, vf;
-	uint64_t rate, pps, burst; /* rate in bit/s */
-};
-
-static void nsw_qos_parse(int argc, char **argv, bool set, struct nsw_qos_args *a)
-{
-	struct nsw_arg_val v[NSW_W_QOS_N];
-	nsw_args_cli(nsw_words_qos, NSW_W_QOS_N, argc - 2, argv + 2, v, set ? "qos set" : "qos");
-	if (!set)
-		for (unsigned w = NSW_W_QOS_RATE; w < NSW_W_QOS_N; w++)
-			if (v[w].set)
-				nsw_fail("qos: unknown argument \"%s\"", nsw_words_qos[w].word);
-	memset(a, 0, sizeof *a);
-	a->pf = (unsigned)v[NSW_W_QOS_PF].u;
-	a->vf = (unsigned)v[NSW_W_QOS_VF].u;
-	a->rate = v[NSW_W_QOS_RATE].u;
-	a->pps = v[NSW_W_QOS_PPS].u;
-	a->burst = v[NSW_W_QOS_BURST].u;
-	if (a->rate && (a->rate / 8 < NSW_QOS_MIN_BPS || a->rate / 8 > NSW_QOS_MAX_BPS))
-		nsw_fail("qos: rate \"%llubit\" out of range: 8kbit to 10tbit",
-			 (unsigned long long)a->rate);
-	if (v[NSW_W_QOS_PPS].set && !a->pps)
-		nsw_fail("qos: invalid pps \"0\": a rate of zero");
-	if (v[NSW_W_QOS_BURST].set && !a->burst)
-		nsw_fail("qos: invalid burst \"0\"");
-	if (set && !a->rate && !a->pps)
-		nsw_fail("qos set: give a rate, a pps, or both");
-	if (set && a->burst && !a->pps)
-		nsw_fail("qos set: burst is the packet-rate policer's: give pps too");
-}
-
-/* The VF's host-end device, or 0 when it has none. */
-static uint32_t nsw_qos_vf_dev(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *dev)
-{
-	uint32_t slot = nsw_vf_slot(pf, vf), ifi = 0;
-	bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi);
-	if (!ifi || !if_indextoname(ifi, dev))
-		return 0;
-	return ifi;
-}
-
-/* ---- the verbs ---- */
-
-static void nsw_qos_show(struct nsw_cli_nic *n)
-{
-	int fd_qos = nsw_nic_map(n, "nsw_qos");
-	char dev[IF_NAMESIZE], e[256], rate[32];
-	nsw_out_begin_arr(NULL);
-	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
-		unsigned pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
-		if (!(n->st->vf[pf][vf] & NSW_VF_EN))
-			continue;
-		struct nsw_qos q = {0};
-		bpf_map_lookup_elem(fd_qos, &slot, &q);
-		uint32_t ifi = nsw_qos_vf_dev(n, pf, vf, dev);
-		struct nsw_qdisc qd = {0};
-		struct nsw_htb_classes cs = {0};
-		if (ifi && (nsw_root_qdisc(ifi, &qd, e, sizeof e) ||
-			    (q.rate_ifindex == ifi && nsw_qdisc_is_ours(&qd) &&
-			     nsw_our_classes(ifi, &cs, e, sizeof e))))
-			nsw_fail("qos show: cannot read the qdiscs of %s: %s", dev, e);
-		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
-		if (!vc && !q.pps)
-			continue;
-		uint64_t bits = vc ? nsw_class_rate(vc) * 8 : 0;
-		if (vc)
-			nsw_rate_fmt(bits, rate, sizeof rate);
-		else
-			snprintf(rate, sizeof rate, "none");
-		nsw_out_begin_obj(NULL);
-		nsw_out_u64("pf", pf);
-		nsw_out_u64("vf", vf);
-		nsw_out_str("dev", ifi ? dev : "");
-		nsw_out_str("rate", rate);
-		nsw_out_u64("rate_bps", bits);
-		nsw_out_u64("pps", q.pps);
-		nsw_out_u64("qdisc_drops", vc ? qd.st.drops : 0);
-		nsw_out_begin_arr("classes");
-		for (int p = 7; vc && p >= 0; p--) {
-			const struct nsw_htb_class *c = nsw_class_find(&cs, NSW_QOS_CLASSID((unsigned)p));
-			if (!c)
-				continue;
-			nsw_out_begin_obj(NULL);
-			nsw_out_u64("pcp", (unsigned)p);
-			nsw_out_u64("pkts", c->st.pkts);
-			nsw_out_u64("bytes", c->st.bytes);
-			nsw_out_u64("drops", c->st.drops);
-			nsw_out_end_obj();
-		}
-		nsw_out_end_arr();
-		nsw_out_end_obj();
-		nsw_text("vf %u,%u dev %s rate %s pps %llu (802.1p strict priority); "
-			 "dropped by the scheduler %llu\n", pf, vf, ifi ? dev : "none", rate,
-			 (unsigned long long)q.pps, (unsigned long long)(vc ? qd.st.drops : 0));
-		for (int p = 7; vc && p >= 0; p--) {
-			const struct nsw_htb_class *c = nsw_class_find(&cs, NSW_QOS_CLASSID((unsigned)p));
-			if (c && c->st.pkts)
-				nsw_text("    pcp %d: %llu frames, %llu bytes sent, %llu dropped\n", p,
-					 (unsigned long long)c->st.pkts, (unsigned long long)c->st.bytes,
-					 (unsigned long long)c->st.drops);
-		}
-	}
-	nsw_out_end_arr();
-	nsw_out_finish();
-	close(fd_qos);
-}
-
-static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
-{
-	char dev[IF_NAMESIZE], err[512];
-	if (!(n->st->vf[a->pf][a->vf] & NSW_VF_EN))
-		nsw_fail("qos: no VF %u,%u", a->pf, a->vf);
-	if (n->meta.mode != NSW_MODE_TC)
-		nsw_fail("qos: NIC %s is in mode %s, which bypasses the host-side scheduler; "
-			 "use mode tc", n->name, n->meta.mode == NSW_MODE_XDP ? "xdp" : "tc-peer");
-	uint32_t ifi = nsw_qos_vf_dev(n, a->pf, a->vf, dev);
-	if (!ifi)
-		nsw_fail("qos: VF %u,%u has no device", a->pf, a->vf);
-	int fd_qos = nsw_nic_map(n, "nsw_qos");
-	uint32_t slot = nsw_vf_slot(a->pf, a->vf);
-	struct nsw_qos q = {0}, old;
-	bpf_map_lookup_elem(fd_qos, &slot, &q);
-	old = q;
-	struct nsw_undo_log log = {0};
-	/* The policer's record also names the device nswitch gives a rate: written before the
-	 * qdisc is made, so a qdisc of nswitch's is always recorded (a set killed half-way
-	 * included), and one that is not recorded is someone else's. It also lets the rate be
-	 * found after the VF has lost its device (vf del). */
-	bool recorded = q.rate_ifindex == ifi;
-	if (a->rate && !recorded) {
-		q.rate_ifindex = ifi;
-		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
-			nsw_fail("qos: cannot record the rate's device: %s", strerror(errno));
-	}
-	if (a->rate && nsw_rate_apply(ifi, dev, a->rate / 8, recorded, &log, err, sizeof err)) {
-		if (!recorded)
-			bpf_map_update_elem(fd_qos, &slot, &old, BPF_F_LOCK);
-		nsw_fail("qos: %s", err);
-	}
-	bool write = a->pps != 0;
-	if (a->pps) {
-		struct timespec now;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		q.pps = a->pps;
-		q.burst = a->burst ? a->burst : a->pps / 100 > 8 ? a->pps / 100 : 8;
-		q.tokens = q.burst * 1000000000ull;
-		q.last_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
-	}
-	if (write && bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
-		int e = errno;
-		char ue[256] = "";
-		if (nsw_undo_all(ifi, &log, ue, sizeof ue))
-			nsw_fail("qos: cannot record the limits: %s; and undoing the rate failed: %s",
-				 strerror(e), ue);
-		nsw_fail("qos: cannot record the limits: %s", strerror(e));
-	}
-	close(fd_qos);
-	nsw_features_refresh(n);
-}
-
-/* Removes nswitch's qdisc from device ifi (which a VF's record names), if it has it. */
 static int nsw_rate_remove(uint32_t ifi, char *err, size_t errlen)
 {
 	char dev[IF_NAMESIZE], e[256];
@@ -748,7 +528,7 @@ static int nsw_rate_remove(uint32_t ifi, char *err, size_t errlen)
 
 /* Removes VF pf,vf's rate (nswitch's qdisc, on the device recorded when the rate was set) and
  * its packet rate. Returns 0, or fills err. */
-static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t errlen)
+int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t errlen)
 {
 	uint32_t slot = nsw_vf_slot(pf, vf);
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
@@ -768,15 +548,6 @@ static int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char 
 	}
 	close(fd_qos);
 	return r;
-}
-
-static void nsw_qos_del(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
-{
-	char err[512];
-	if (!(n->st->vf[a->pf][a->vf] & NSW_VF_EN))
-		nsw_fail("qos: no VF %u,%u", a->pf, a->vf);
-	if (nsw_qos_remove(n, a->pf, a->vf, err, sizeof err))
-		nsw_fail("qos: %s", err);
 }
 
 void nsw_qos_dev_release(const char *nicdir, uint32_t ifindex)
@@ -802,33 +573,4 @@ void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf)
 	if (pf < NSW_MAX_PFS && vf < NSW_MAX_VFS && nsw_qos_remove(n, pf, vf, err, sizeof err))
 		fprintf(stderr, "nswitch: warning: qos of VF %u,%u: %s\n", pf, vf, err);
 	nsw_qos_nl_close();
-}
-
-int nsw_cmd_qos(int argc, char **argv)
-{
-	struct nsw_cli_nic n;
-	struct nsw_qos_args a;
-	if (argc < 2)
-		nsw_fail("usage: nswitch qos set|del NIC pf P vf V [rate RATE] [pps N] [burst N] | qos show NIC");
-	static const char *const verbs[] = {"set", "del", "show", NULL};
-	nsw_verb(&argv[0], verbs, "qos");
-	bool set = nsw_matches(argv[0], "set"), del = nsw_matches(argv[0], "del");
-	bool show = nsw_matches(argv[0], "show");
-	if (!set && !del && !show)
-		nsw_fail("qos: unknown command \"%s\": set, del or show", argv[0]);
-	nsw_nic_open(&n, argv[1]);
-	if (show) {
-		if (argc > 2)
-			nsw_fail("qos show: unknown argument \"%s\"", argv[2]);
-		nsw_qos_show(&n);
-	} else {
-		nsw_qos_parse(argc, argv, set, &a);
-		if (set)
-			nsw_qos_set(&n, &a);
-		else
-			nsw_qos_del(&n, &a);
-	}
-	nsw_qos_nl_close();
-	nsw_nic_close(&n);
-	return 0;
 }

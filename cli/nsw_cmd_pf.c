@@ -1,0 +1,86 @@
+/* nsw_cmd_pf.c - the `pf` command: a PF's OUI and its uplink (set), and `pf show` (the NIC's
+ * PFs, as nic show lists them). A change is validated on a copy of the NIC's registers with the
+ * core's own control function before anything is touched; the uplink is attached before the
+ * registers change and detached again if binding it fails. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "nsw_cli.h"
+#include "nsw_cmd.h"
+
+static void nsw_pf_set_cmd(int argc, char **argv)
+{
+	struct nsw_cli_nic n;
+	struct nsw_vf_args a;
+	char err[160];
+	if (argc < 2)
+		nsw_fail("usage: nswitch pf set NIC pf P [oui XX:XX:XX] [uplink DEV|none]");
+	nsw_nic_open(&n, argv[1]);
+	nsw_parse_args(argc, argv, 2, &a, "pf set", "pf oui uplink");
+	nsw_need_pf(&n, &a, "pf set");
+	uint32_t k = a.pf, old_ifi = 0, ifi = 0;
+	bpf_map_lookup_elem(n.fd_pf_dev, &k, &old_ifi);
+	bool none = a.uplink && !strcmp(a.uplink, "none");
+	if (a.uplink && !none) {
+		ifi = nsw_arg_ifindex(a.uplink);
+		struct nsw_port owner;
+		const char *who = nsw_port_owner(n.meta.netns, ifi, &owner);
+		if (who && !(owner.kind == NSW_PORT_UPLINK && owner.pf == a.pf && !strcmp(who, n.name)))
+			nsw_fail("interface \"%s\" is already a port of NIC %s", a.uplink, who);
+		struct nsw_link link;
+		if (nsw_link_get(ifi, &link))
+			nsw_fail("interface \"%s\": cannot read it over netlink", a.uplink);
+		const char *why = nsw_link_not_uplink(&link);
+		if (why)
+			nsw_fail("pf set: \"%s\" is %s: an uplink is an Ethernet port (physical, veth, "
+				 "tap, vxlan, bond, ...)", a.uplink, why);
+	}
+	/* Validate on a copy. */
+	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
+	int e = nsw_pf_set(&nsw_scratch, a.pf, a.oui, a.uplink ? !none : -1);
+	if (e == NSW_E_BUSY)
+		nsw_fail("pf set: PF %u has VFs whose vMACs carry its OUI; delete them first", a.pf);
+	if (e)
+		nsw_core_fail(e, "pf set");
+	if (a.uplink && ifi != old_ifi) {
+		if (ifi) {
+			struct nsw_port p = {NSW_PORT_UPLINK, (uint8_t)a.pf, 0};
+			if (nsw_port_attach(&n, ifi, p, err, sizeof err))
+				nsw_fail("uplink %s: %s", a.uplink, err);
+		}
+		if (bpf_map_update_elem(n.fd_pf_dev, &k, &ifi, 0)) {
+			int se = errno;
+			if (ifi)
+				nsw_port_detach(&n, ifi);
+			nsw_fail("pf set: cannot bind the uplink: %s", strerror(se));
+		}
+	}
+	e = nsw_pf_set(n.st, a.pf, a.oui, a.uplink ? !none : -1);
+	if (a.uplink && old_ifi && old_ifi != ifi)
+		nsw_port_detach(&n, old_ifi);
+	(void)e; /* validated above on the same state under the lock */
+	nsw_nic_close(&n);
+}
+
+int nsw_cmd_pf(int argc, char **argv)
+{
+	static const char *const verbs[] = {"set", "show", NULL};
+	if (argc >= 1)
+		nsw_verb(&argv[0], verbs, "pf");
+	if (argc >= 1 && nsw_matches(argv[0], "set")) {
+		nsw_pf_set_cmd(argc, argv);
+		return 0;
+	}
+	if (argc >= 1 && nsw_matches(argv[0], "show")) {
+		char *av[] = {"show", argc > 1 ? argv[1] : NULL};
+		return nsw_cmd_nic(argc > 1 ? 2 : 1, av);
+	}
+	nsw_fail("pf: unknown command \"%s\": set or show", argc ? argv[0] : "");
+}

@@ -1,0 +1,241 @@
+/* nsw_cmd_qos.c - the `qos` command: set, del and show a VF's limits (what the VF is given, in
+ * bit/s with its 802.1p classes in strict priority under the rate, and in packets/s). The
+ * kernel side (qdisc, classes, filter, undo) is cli/nsw_qos_nl.c's; this file parses, checks
+ * the NIC and the VF, and records the policer's state in the NIC's nsw_qos map. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "nsw_cli.h"
+#include "nsw_cli_words.h"
+#include "nsw_qos_nl.h"
+#include "../bpf/nsw_qos.h"
+
+/* ---- arguments and output ---- */
+
+static void nsw_rate_fmt(uint64_t bits, char *out, size_t len)
+{
+	static const struct {
+		const char *u;
+		uint64_t m;
+	} units[] = {{"tbit", 1000000000000ull}, {"gbit", 1000000000ull}, {"mbit", 1000000ull},
+		     {"kbit", 1000ull}};
+	for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+		if (bits >= units[i].m) {
+			if (bits % units[i].m == 0)
+				snprintf(out, len, "%llu%s", (unsigned long long)(bits / units[i].m), units[i].u);
+			else
+				snprintf(out, len, "%.6g%s", (double)bits / (double)units[i].m, units[i].u);
+			return;
+		}
+	snprintf(out, len, "%llubit", (unsigned long long)bits);
+}
+
+struct nsw_qos_args {
+	unsigned pf, vf;
+	uint64_t rate, pps, burst; /* rate in bit/s */
+};
+
+static void nsw_qos_parse(int argc, char **argv, bool set, struct nsw_qos_args *a)
+{
+	struct nsw_arg_val v[NSW_W_QOS_N];
+	nsw_args_cli(nsw_words_qos, NSW_W_QOS_N, argc - 2, argv + 2, v, set ? "qos set" : "qos");
+	if (!set)
+		for (unsigned w = NSW_W_QOS_RATE; w < NSW_W_QOS_N; w++)
+			if (v[w].set)
+				nsw_fail("qos: unknown argument \"%s\"", nsw_words_qos[w].word);
+	memset(a, 0, sizeof *a);
+	a->pf = (unsigned)v[NSW_W_QOS_PF].u;
+	a->vf = (unsigned)v[NSW_W_QOS_VF].u;
+	a->rate = v[NSW_W_QOS_RATE].u;
+	a->pps = v[NSW_W_QOS_PPS].u;
+	a->burst = v[NSW_W_QOS_BURST].u;
+	if (a->rate && (a->rate / 8 < NSW_QOS_MIN_BPS || a->rate / 8 > NSW_QOS_MAX_BPS))
+		nsw_fail("qos: rate \"%llubit\" out of range: 8kbit to 10tbit",
+			 (unsigned long long)a->rate);
+	if (v[NSW_W_QOS_PPS].set && !a->pps)
+		nsw_fail("qos: invalid pps \"0\": a rate of zero");
+	if (v[NSW_W_QOS_BURST].set && !a->burst)
+		nsw_fail("qos: invalid burst \"0\"");
+	if (set && !a->rate && !a->pps)
+		nsw_fail("qos set: give a rate, a pps, or both");
+	if (set && a->burst && !a->pps)
+		nsw_fail("qos set: burst is the packet-rate policer's: give pps too");
+}
+
+/* The VF's host-end device, or 0 when it has none. */
+static uint32_t nsw_qos_vf_dev(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *dev)
+{
+	uint32_t slot = nsw_vf_slot(pf, vf), ifi = 0;
+	bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi);
+	if (!ifi || !if_indextoname(ifi, dev))
+		return 0;
+	return ifi;
+}
+
+/* ---- the verbs ---- */
+
+static void nsw_qos_show(struct nsw_cli_nic *n)
+{
+	int fd_qos = nsw_nic_map(n, "nsw_qos");
+	char dev[IF_NAMESIZE], e[256], rate[32];
+	nsw_print_arr_open(NULL);
+	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
+		unsigned pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
+		if (!(n->st->vf[pf][vf] & NSW_VF_EN))
+			continue;
+		struct nsw_qos q = {0};
+		bpf_map_lookup_elem(fd_qos, &slot, &q);
+		uint32_t ifi = nsw_qos_vf_dev(n, pf, vf, dev);
+		struct nsw_qdisc qd = {0};
+		struct nsw_htb_classes cs = {0};
+		if (ifi && (nsw_root_qdisc(ifi, &qd, e, sizeof e) ||
+			    (q.rate_ifindex == ifi && nsw_qdisc_is_ours(&qd) &&
+			     nsw_our_classes(ifi, &cs, e, sizeof e))))
+			nsw_fail("qos show: cannot read the qdiscs of %s: %s", dev, e);
+		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
+		if (!vc && !q.pps)
+			continue;
+		/* A limit not set is absent: no rate without nswitch's htb class, no pps without
+		 * the policer, and no scheduler (drops, classes) without a rate. */
+		uint64_t bits = vc ? nsw_class_rate(vc) * 8 : 0;
+		if (vc)
+			nsw_rate_fmt(bits, rate, sizeof rate);
+		nsw_print_obj_open(NULL);
+		nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", pf);
+		nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", vf);
+		nsw_print_str(NSW_PR_ANY, "dev", " dev %s", ifi ? dev : NULL);
+		if (vc)
+			nsw_print_str(NSW_PR_ANY, "rate", " rate %s", rate);
+		else
+			nsw_print_absent(NSW_PR_ANY, "rate", " rate %s");
+		if (vc)
+			nsw_print_uint(NSW_PR_ANY, "rate_bps", " (%llu bit/s, 802.1p strict priority)",
+				       bits);
+		if (q.pps)
+			nsw_print_uint(NSW_PR_ANY, "pps", " pps %llu", q.pps);
+		else
+			nsw_print_absent(NSW_PR_ANY, "pps", " pps %s");
+		if (vc)
+			nsw_print_uint(NSW_PR_ANY, "qdisc_drops", "; dropped by the scheduler %llu",
+				       qd.st.drops);
+		nsw_print_text("\n");
+		nsw_print_arr_open("classes");
+		for (int p = 7; vc && p >= 0; p--) {
+			const struct nsw_htb_class *c = nsw_class_find(&cs, NSW_QOS_CLASSID((unsigned)p));
+			if (!c)
+				continue;
+			nsw_print_obj_open(NULL);
+			nsw_print_uint(NSW_PR_ANY, "pcp", "    pcp %llu:", (unsigned)p);
+			nsw_print_uint(NSW_PR_ANY, "pkts", " %llu frames,", c->st.pkts);
+			nsw_print_uint(NSW_PR_ANY, "bytes", " %llu bytes sent,", c->st.bytes);
+			nsw_print_uint(NSW_PR_ANY, "drops", " %llu dropped\n", c->st.drops);
+			nsw_print_obj_close();
+		}
+		nsw_print_arr_close();
+		nsw_print_obj_close();
+	}
+	nsw_print_arr_close();
+	nsw_print_end();
+	close(fd_qos);
+}
+
+static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
+{
+	char dev[IF_NAMESIZE], err[512];
+	if (!(n->st->vf[a->pf][a->vf] & NSW_VF_EN))
+		nsw_fail("qos: no VF %u,%u", a->pf, a->vf);
+	if (n->meta.mode != NSW_MODE_TC)
+		nsw_fail("qos: NIC %s is in mode %s, which bypasses the host-side scheduler; "
+			 "use mode tc", n->name, n->meta.mode == NSW_MODE_XDP ? "xdp" : "tc-peer");
+	uint32_t ifi = nsw_qos_vf_dev(n, a->pf, a->vf, dev);
+	if (!ifi)
+		nsw_fail("qos: VF %u,%u has no device", a->pf, a->vf);
+	int fd_qos = nsw_nic_map(n, "nsw_qos");
+	uint32_t slot = nsw_vf_slot(a->pf, a->vf);
+	struct nsw_qos q = {0}, old;
+	bpf_map_lookup_elem(fd_qos, &slot, &q);
+	old = q;
+	struct nsw_undo_log log = {0};
+	/* The policer's record also names the device nswitch gives a rate: written before the
+	 * qdisc is made, so a qdisc of nswitch's is always recorded (a set killed half-way
+	 * included), and one that is not recorded is someone else's. It also lets the rate be
+	 * found after the VF has lost its device (vf del). */
+	bool recorded = q.rate_ifindex == ifi;
+	if (a->rate && !recorded) {
+		q.rate_ifindex = ifi;
+		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
+			nsw_fail("qos: cannot record the rate's device: %s", strerror(errno));
+	}
+	if (a->rate && nsw_rate_apply(ifi, dev, a->rate / 8, recorded, &log, err, sizeof err)) {
+		if (!recorded)
+			bpf_map_update_elem(fd_qos, &slot, &old, BPF_F_LOCK);
+		nsw_fail("qos: %s", err);
+	}
+	bool write = a->pps != 0;
+	if (a->pps) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		q.pps = a->pps;
+		q.burst = a->burst ? a->burst : a->pps / 100 > 8 ? a->pps / 100 : 8;
+		q.tokens = q.burst * 1000000000ull;
+		q.last_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	}
+	if (write && bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
+		int e = errno;
+		char ue[256] = "";
+		if (nsw_undo_all(ifi, &log, ue, sizeof ue))
+			nsw_fail("qos: cannot record the limits: %s; and undoing the rate failed: %s",
+				 strerror(e), ue);
+		nsw_fail("qos: cannot record the limits: %s", strerror(e));
+	}
+	close(fd_qos);
+	nsw_features_refresh(n);
+}
+
+/* Removes nswitch's qdisc from device ifi (which a VF's record names), if it has it. */
+static void nsw_qos_del(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
+{
+	char err[512];
+	if (!(n->st->vf[a->pf][a->vf] & NSW_VF_EN))
+		nsw_fail("qos: no VF %u,%u", a->pf, a->vf);
+	if (nsw_qos_remove(n, a->pf, a->vf, err, sizeof err))
+		nsw_fail("qos: %s", err);
+}
+
+int nsw_cmd_qos(int argc, char **argv)
+{
+	struct nsw_cli_nic n;
+	struct nsw_qos_args a;
+	if (argc < 2)
+		nsw_fail("usage: nswitch qos set|del NIC pf P vf V [rate RATE] [pps N] [burst N] | qos show NIC");
+	static const char *const verbs[] = {"set", "del", "show", NULL};
+	nsw_verb(&argv[0], verbs, "qos");
+	bool set = nsw_matches(argv[0], "set"), del = nsw_matches(argv[0], "del");
+	bool show = nsw_matches(argv[0], "show");
+	if (!set && !del && !show)
+		nsw_fail("qos: unknown command \"%s\": set, del or show", argv[0]);
+	nsw_nic_open(&n, argv[1]);
+	if (show) {
+		if (argc > 2)
+			nsw_fail("qos show: unknown argument \"%s\"", argv[2]);
+		nsw_qos_show(&n);
+	} else {
+		nsw_qos_parse(argc, argv, set, &a);
+		if (set)
+			nsw_qos_set(&n, &a);
+		else
+			nsw_qos_del(&n, &a);
+	}
+	nsw_qos_nl_close();
+	nsw_nic_close(&n);
+	return 0;
+}

@@ -1,0 +1,225 @@
+/* nsw_cmd_vf.c - the `vf` command: add, set, del and show VFs, the way `ip link set dev PF vf N
+ * ...` configures an SR-IOV NIC. Every change is validated on a copy of the NIC's registers with
+ * the core's own control functions before anything is touched; the steps that follow (maps,
+ * attachment, registers, MAC of the VM's end) are undone in reverse if one fails. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "nsw_cli.h"
+#include "nsw_cmd.h"
+
+static void nsw_vf_add_cmd(int argc, char **argv)
+{
+	struct nsw_cli_nic n;
+	struct nsw_vf_args a;
+	struct nsw_link link;
+	char err[160], macs[18];
+	const char *usage = "usage: nswitch vf add NIC pf P vf V dev DEV [mac MAC] [qos PCP] "
+			    "[spoofchk on|off]";
+	if (argc < 2)
+		nsw_fail("%s", usage);
+	nsw_nic_open(&n, argv[1]);
+	nsw_parse_args(argc, argv, 2, &a, "vf add", "pf vf dev mac qos spoofchk");
+	nsw_need_pf(&n, &a, "vf add");
+	if (!a.have_vf)
+		nsw_fail("vf add: missing \"vf V\"");
+	if (!a.dev)
+		nsw_fail("vf add: missing \"dev DEV\"");
+	uint32_t ifi = nsw_arg_ifindex(a.dev);
+	struct nsw_port owner;
+	const char *who = nsw_port_owner(n.meta.netns, ifi, &owner);
+	if (who)
+		nsw_fail("interface \"%s\" is already a port of NIC %s", a.dev, who);
+	if (nsw_link_get(ifi, &link))
+		nsw_fail("interface \"%s\": cannot read it over netlink", a.dev);
+	const char *why = nsw_link_not_vf(&link);
+	if (why)
+		nsw_fail("vf add: \"%s\" is %s: a VF needs a veth or a tap (tun in TAP mode)", a.dev,
+			 why);
+	if (n.meta.mode == NSW_MODE_TC_PEER && strcmp(link.kind, "veth"))
+		nsw_fail("vf add: mode tc-peer needs a veth, \"%s\" is %s", a.dev,
+			 link.kind[0] ? link.kind : "not one");
+	/* Validate on a copy: range, PF OUI, VF free, MAC unique, Table A room. */
+	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
+	int e = nsw_vf_add(&nsw_scratch, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos,
+			   a.spoofchk != 0);
+	if (e == NSW_E_BUSY)
+		nsw_fail("vf add: VF %u,%u exists", a.pf, a.vf);
+	if (e == NSW_E_EXISTS) {
+		nsw_mac_format(a.mac, macs);
+		nsw_fail("vf add: MAC %s is already in Table A", macs);
+	}
+	if (e)
+		nsw_core_fail(e, "vf add");
+	uint64_t vmac = nsw_scratch.vf[a.pf][a.vf] & NSW_MAC_MASK;
+	nsw_mac_format(vmac, macs);
+	/* The new VF starts clean, whatever an earlier one (or a crash) left on the slot. */
+	nsw_vf_state_clear(&n, a.pf, a.vf, "vf add: stale state");
+
+	bool veth = !strcmp(link.kind, "veth");
+	/* 1. The device of the VF, then the port, then the registers; the VM's end gets its vMAC
+	 * last, so a failure anywhere leaves the guest's interface untouched. */
+	uint32_t slot = nsw_vf_slot(a.pf, a.vf), zero = 0;
+	if (bpf_map_update_elem(n.fd_vf_dev, &slot, &ifi, 0))
+		nsw_fail("vf add: cannot bind the device: %s", strerror(errno));
+	struct nsw_port p = {NSW_PORT_VF, (uint8_t)a.pf, (uint16_t)a.vf};
+	if (nsw_port_attach(&n, ifi, p, err, sizeof err)) {
+		bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
+		nsw_fail("vf add: %s: %s", a.dev, err);
+	}
+	/* Fresh counters for a fresh VF. */
+	nsw_counter_zero(n.fd_dev_stats, slot, NSW_NDEV, sizeof(struct nsw_dev_stats));
+	e = nsw_vf_add(n.st, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos, a.spoofchk != 0);
+	if (e) { /* cannot happen: validated under the same lock */
+		nsw_port_detach(&n, ifi);
+		bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
+		nsw_core_fail(e, "vf add");
+	}
+	/* 2. The VM's end presents the vMAC, as a VF presents its assigned MAC to the guest. */
+	if (veth) {
+		int r = nsw_link_set_mac(link.peer_ifindex, link.peer_netnsid, vmac);
+		if (r) {
+			nsw_vf_del(n.st, a.pf, a.vf);
+			nsw_port_detach(&n, ifi);
+			bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
+			nsw_fail("vf add: cannot give %s's peer the vMAC %s: %s", a.dev, macs,
+				 r == -ENOENT ? "its namespace has no name under /run/netns"
+					      : strerror(-r));
+		}
+	}
+	/* Drops at the VF's device from now on are counted by reason. */
+	nsw_rx_drop_watch(&n);
+	char rid[8];
+	nsw_rid_format(nsw_vf_rid(a.pf, a.vf, nsw_nic_num_pfs(n.st)), rid);
+	nsw_print_obj_open(NULL);
+	nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", a.pf);
+	nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", a.vf);
+	nsw_print_str(NSW_PR_ANY, "mac", " mac %s", macs);
+	nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
+	nsw_print_str(NSW_PR_ANY, "dev", " dev %s", a.dev);
+	nsw_print_str(NSW_PR_ANY, "kind", " kind %s\n", link.kind);
+	nsw_print_obj_close();
+	/* A hint for the person starting the VM, not a result: the values above, as QEMU
+	 * takes them. */
+	if (!strcmp(link.kind, "tun"))
+		nsw_print_text("note: start the VM with -netdev tap,id=n0,ifname=%s,script=no,"
+			       "downscript=no -device virtio-net-pci,netdev=n0,mac=%s\n", a.dev, macs);
+	nsw_print_end();
+	nsw_nic_close(&n);
+}
+
+static void nsw_vf_set_cmd(int argc, char **argv)
+{
+	struct nsw_cli_nic n;
+	struct nsw_vf_args a;
+	if (argc < 2)
+		nsw_fail("usage: nswitch vf set NIC pf P vf V [mac MAC] [qos PCP] [spoofchk on|off]");
+	nsw_nic_open(&n, argv[1]);
+	nsw_parse_args(argc, argv, 2, &a, "vf set", "pf vf mac qos spoofchk");
+	nsw_need_pf(&n, &a, "vf set");
+	if (!a.have_vf)
+		nsw_fail("vf set: missing \"vf V\"");
+	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
+	int e = nsw_vf_set(&nsw_scratch, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
+	if (e == NSW_E_NOENT)
+		nsw_fail("vf set: no VF %u,%u", a.pf, a.vf);
+	if (e)
+		nsw_core_fail(e, "vf set");
+	if (a.mac) {
+		uint32_t slot = nsw_vf_slot(a.pf, a.vf), ifi = 0;
+		struct nsw_link link;
+		bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
+		if (ifi && !nsw_link_get(ifi, &link) && !strcmp(link.kind, "veth")) {
+			int r = nsw_link_set_mac(link.peer_ifindex, link.peer_netnsid, a.mac);
+			if (r)
+				nsw_fail("vf set: cannot give the VM's end the new MAC: %s",
+					 strerror(-r));
+		}
+	}
+	nsw_vf_set(n.st, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
+	nsw_nic_close(&n);
+}
+
+static void nsw_vf_del_cmd(int argc, char **argv)
+{
+	struct nsw_cli_nic n;
+	struct nsw_vf_args a;
+	if (argc < 2)
+		nsw_fail("usage: nswitch vf del NIC pf P vf V");
+	nsw_nic_open(&n, argv[1]);
+	nsw_parse_args(argc, argv, 2, &a, "vf del", "pf vf");
+	nsw_need_pf(&n, &a, "vf del");
+	if (!a.have_vf)
+		nsw_fail("vf del: missing \"vf V\"");
+	if (!(n.st->vf[a.pf][a.vf] & NSW_VF_EN))
+		nsw_fail("vf del: no VF %u,%u", a.pf, a.vf);
+	/* Unreachable first (registers); then everything else the VF had, so the next VM on the
+	 * slot inherits nothing, and its device last (nsw_vf_state_clear). */
+	nsw_vf_del(n.st, a.pf, a.vf);
+	nsw_vf_state_clear(&n, a.pf, a.vf, "vf del");
+	nsw_nic_close(&n);
+}
+
+static void nsw_vf_show_cmd(int argc, char **argv)
+{
+	struct nsw_cli_nic n;
+	char mac[18], oui[9], rid[8], dev[IF_NAMESIZE];
+	if (argc != 2)
+		nsw_fail("usage: nswitch vf show NIC");
+	nsw_nic_open(&n, argv[1]);
+	unsigned npfs = nsw_nic_num_pfs(n.st);
+	nsw_print_arr_open(NULL);
+	for (unsigned p = 0; p < npfs; p++)
+		for (unsigned v = 0; v < NSW_MAX_VFS; v++) {
+			uint64_t w = n.st->vf[p][v];
+			if (!(w & NSW_VF_EN))
+				continue;
+			uint32_t slot = nsw_vf_slot(p, v), ifi = 0;
+			bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
+			nsw_ifname(ifi, dev);
+			nsw_mac_format(w & NSW_MAC_MASK, mac);
+			nsw_oui_format((uint32_t)((w & NSW_MAC_MASK) >> 24), oui);
+			nsw_rid_format(nsw_vf_rid(p, v, npfs), rid);
+			unsigned qos = (unsigned)((w & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
+			bool spoof = w & NSW_VF_SPOOFCHK;
+			nsw_print_obj_open(NULL);
+			nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", p);
+			nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", v);
+			nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
+			nsw_print_str(NSW_PR_ANY, "mac", " mac %s", mac);
+			nsw_print_str(NSW_PR_ANY, "group_oui", " oui %s", oui);
+			nsw_print_str(NSW_PR_ANY, "dev", " dev %s", dev[0] ? dev : NULL);
+			nsw_print_uint(NSW_PR_ANY, "qos", " qos %llu", qos);
+			nsw_print_onoff(NSW_PR_ANY, "spoofchk", " spoofchk %s\n", spoof);
+			nsw_print_obj_close();
+		}
+	nsw_print_arr_close();
+	nsw_print_end();
+	nsw_nic_close(&n);
+}
+
+int nsw_cmd_vf(int argc, char **argv)
+{
+	if (argc < 1)
+		nsw_fail("vf: missing command: add, set, del or show");
+	static const char *const verbs[] = {"add", "set", "del", "show", NULL};
+	nsw_verb(&argv[0], verbs, "vf");
+	if (nsw_matches(argv[0], "add"))
+		nsw_vf_add_cmd(argc, argv);
+	else if (nsw_matches(argv[0], "set"))
+		nsw_vf_set_cmd(argc, argv);
+	else if (nsw_matches(argv[0], "del"))
+		nsw_vf_del_cmd(argc, argv);
+	else if (nsw_matches(argv[0], "show"))
+		nsw_vf_show_cmd(argc, argv);
+	else
+		nsw_fail("vf: unknown command \"%s\": add, set, del or show", argv[0]);
+	return 0;
+}
