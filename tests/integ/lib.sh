@@ -38,6 +38,25 @@ lab_cleanup() {
 	"$NSW" lab down >/dev/null 2>&1 || true
 }
 
+# Ends the captures started so far (tshark writes its file out on SIGINT) and waits for them.
+captures_end() {
+	sleep 0.5
+	local p
+	for p in "${BG_PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+	wait
+}
+
+captures_ready() { # captures_ready FILE...
+	local f i
+	for ((i = 0; i < 100; i++)); do
+		sleep 0.3
+		for f in "$@"; do [[ -s $f ]] || continue 2; done
+		sleep 0.5
+		return 0
+	done
+	fail "captures did not start: $*"
+}
+
 vm() { local n=$1; shift; ip netns exec "${LABP}vm$n" "$@"; }
 hv() { ip netns exec "${LABP}hv" "$@"; }
 ext() { ip netns exec "${LABP}ext" "$@"; }

@@ -51,14 +51,14 @@ test_arp_broadcast_once() {
 	local dir n
 	dir=$(mktemp -d)
 	for n in 2 3 4; do
-		vm "$n" timeout 9 tshark -q -i eth0 -f "arp and ether src $(mac_of ${LABP}vm1)" -w "$dir/vm$n.pcap" 2>/dev/null &
+		vm "$n" timeout 30 tshark -q -i eth0 -f "arp and ether src $(mac_of ${LABP}vm1)" -a duration:25 -w "$dir/vm$n.pcap" 2>/dev/null &
 		BG_PIDS+=($!)
 	done
-	ext timeout 9 tshark -q -i eth0 -f "arp and ether src $(mac_of ${LABP}vm1)" -w "$dir/ext.pcap" 2>/dev/null &
+	ext timeout 30 tshark -q -i eth0 -f "arp and ether src $(mac_of ${LABP}vm1)" -a duration:25 -w "$dir/ext.pcap" 2>/dev/null &
 	BG_PIDS+=($!)
-	vm 1 timeout 9 tshark -q -i eth0 -f "arp" -Q -w "$dir/vm1.pcap" 2>/dev/null &
+	vm 1 timeout 30 tshark -q -i eth0 -f "arp" -Q -a duration:25 -w "$dir/vm1.pcap" 2>/dev/null &
 	BG_PIDS+=($!)
-	sleep 2.5
+	captures_ready "$dir"/{vm1,vm2,vm3,vm4,ext}.pcap
 	vm 1 ip neigh flush dev eth0
 	# Exactly three requests, well inside every capture's window (no one answers them).
 	if command -v arping >/dev/null; then
@@ -66,7 +66,7 @@ test_arp_broadcast_once() {
 	else
 		vm 1 ping -c 3 -i 1 -W 1 10.77.0.77 >/dev/null 2>&1 || true
 	fi
-	wait
+	captures_end
 	local sent
 	sent=$(tshark -r "$dir/vm1.pcap" -Y "arp.opcode == 1 && arp.dst.proto_ipv4 == 10.77.0.77" 2>/dev/null | wc -l)
 	(( sent >= 3 )) || fail "vm1 sent only $sent ARP requests"

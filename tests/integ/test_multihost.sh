@@ -14,25 +14,6 @@ hstat() { "$NSW" -j stats show "$NIC-h$1" | jq -r "$2"; }
 tor() { ip netns exec "${LABP}tor" "$@"; }
 
 # Waits until every capture named has opened its file (tshark starts slowly on a busy machine).
-# Ends the captures started so far (tshark writes its file out on SIGINT) and waits for them.
-captures_end() {
-	sleep 0.5
-	local p
-	for p in "${BG_PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done
-	wait
-}
-
-captures_ready() { # captures_ready FILE...
-	local f i
-	for ((i = 0; i < 100; i++)); do
-		sleep 0.3
-		for f in "$@"; do [[ -s $f ]] || continue 2; done
-		sleep 0.5
-		return 0
-	done
-	fail "captures did not start: $*"
-}
-
 rack_up() { # rack_up FABRIC
 	lab_cleanup
 	"$NSW" lab up hosts 3 fabric "$1" >/dev/null || fail "lab up hosts 3 fabric $1 failed"
