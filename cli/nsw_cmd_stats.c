@@ -24,15 +24,14 @@ static void nsw_dev_stats_out(const char *what, const struct nsw_dev_stats *d)
 		 (unsigned long long)d->drops);
 }
 
-int nsw_cmd_stats(int argc, char **argv)
+static void nsw_stats_show_cmd(const char *nic, const struct nsw_arg_val *args)
 {
 	struct nsw_cli_nic n;
 	struct nsw_stats s;
 	struct nsw_dev_stats d;
 	char what[32];
-	if (argc != 2 || !nsw_matches(argv[0], "show"))
-		nsw_fail("usage: nswitch stats show NIC");
-	nsw_nic_open(&n, argv[1]);
+	(void)args;
+	nsw_nic_open(&n, nic);
 	if (nsw_stats_read(n.fd_stats, &s))
 		nsw_fail("cannot read the counters of %s: out of memory", n.name);
 	nsw_out_begin_obj(NULL);
@@ -107,5 +106,10 @@ int nsw_cmd_stats(int argc, char **argv)
 	nsw_out_end_obj();
 	nsw_out_finish();
 	nsw_nic_close(&n);
-	return 0;
 }
+
+const struct nsw_cmd nsw_cmds_stats[] = {
+	{"show", NULL, nsw_stats_show_cmd, NSW_POS_NIC, NULL, 0,
+	 "Counters per case, action, drop reason, priority, PF, VF."},
+	{0},
+};
