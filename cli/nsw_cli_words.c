@@ -150,9 +150,21 @@ const struct nsw_arg_spec nsw_words_mirror_del[NSW_W_MIR_N] = {
 	[NSW_W_MIR_VF] = W_VF(0),
 };
 
+#define NSW_LAB_HOSTS_MAX 8 /* nswitch-lab's MAX_HOSTS; it refuses 0 */
+static const char *const nsw_fabrics[] = {"bridge", "vxlan", NULL};
+
 const struct nsw_arg_spec nsw_words_lab_up[NSW_W_LAB_N] = {
+	[NSW_W_LAB_HOSTS] = {.word = "hosts", .kind = NSW_ARG_UINT, .max = NSW_LAB_HOSTS_MAX,
+			     .meta = "N", .what = "hosts"},
+	[NSW_W_LAB_FABRIC] = {.word = "fabric", .kind = NSW_ARG_ENUM, .choices = nsw_fabrics,
+			      .meta = "bridge|vxlan", .what = "fabric"},
 	[NSW_W_LAB_MODE] = {.word = "mode", .kind = NSW_ARG_ENUM, .choices = nsw_modes,
 			    .meta = "tc|tc-peer|xdp", .what = "mode"},
+};
+
+const struct nsw_arg_spec nsw_words_lab_move[NSW_W_LAB_N] = {
+	[NSW_W_LAB_HOST] = {.word = "host", .kind = NSW_ARG_UINT, .max = NSW_LAB_HOSTS_MAX,
+			    .meta = "H", .what = "host", .required = 1},
 };
 
 const struct nsw_words_table nsw_words_all[] = {
@@ -179,5 +191,6 @@ const struct nsw_words_table nsw_words_cmds[] = {
 	{"qos set", nsw_words_qos, NSW_W_QOS_N},
 	{"qos del", nsw_words_qos_del, NSW_W_QOS_N},
 	{"lab up", nsw_words_lab_up, NSW_W_LAB_N},
+	{"lab move", nsw_words_lab_move, NSW_W_LAB_N},
 };
 const unsigned nsw_words_cmds_n = sizeof nsw_words_cmds / sizeof *nsw_words_cmds;

@@ -42,8 +42,10 @@ enum { NSW_W_MIR_PF, NSW_W_MIR_VF, NSW_W_MIR_TO, NSW_W_MIR_DIR, NSW_W_MIR_N };
 extern const struct nsw_arg_spec nsw_words_mirror_add[NSW_W_MIR_N];
 extern const struct nsw_arg_spec nsw_words_mirror_del[NSW_W_MIR_N];
 
-enum { NSW_W_LAB_MODE, NSW_W_LAB_N };
+/* lab up, lab move. */
+enum { NSW_W_LAB_HOSTS, NSW_W_LAB_FABRIC, NSW_W_LAB_MODE, NSW_W_LAB_HOST, NSW_W_LAB_N };
 extern const struct nsw_arg_spec nsw_words_lab_up[NSW_W_LAB_N];
+extern const struct nsw_arg_spec nsw_words_lab_move[NSW_W_LAB_N];
 
 /* A list of tables, for the fuzzer and the tests. */
 struct nsw_words_table {

@@ -44,11 +44,14 @@ static const char nsw_help_tail[] =
 	"Errors: one line on stderr, exit status 1, nothing changed. State lives under\n"
 	NSW_PIN_ROOT "/NIC/ (bpftool map show pinned ...).\n";
 
+/* The positional word's name in the usage, by enum nsw_cmd_pos. */
+static const char *const nsw_pos_names[] = {"", "NIC", "[NIC]", "VM"};
+
 void nsw_cmd_usage(const struct nsw_obj *o, const struct nsw_cmd *c, char *buf, size_t len)
 {
 	char words[512];
 	nsw_args_usage(c->args, c->args ? c->nargs : 0, words, sizeof words);
-	const char *pos = c->pos == NSW_POS_NIC ? "NIC" : c->pos == NSW_POS_NIC_OPT ? "[NIC]" : "";
+	const char *pos = nsw_pos_names[c->pos];
 	snprintf(buf, len, "%s%s%s%s%s%s%s", o->name, c->name ? " " : "", c->name ? c->name : "",
 		 *pos ? " " : "", pos, *words ? " " : "", words);
 }
@@ -98,7 +101,7 @@ static void nsw_help_json(const struct nsw_obj *only)
 				if (c->args[i].word)
 					nsw_out_str(NULL, c->args[i].word);
 			nsw_out_end_arr();
-			nsw_out_bool("nic", c->pos != NSW_POS_NONE);
+			nsw_out_str("pos", nsw_pos_names[c->pos]);
 			nsw_out_str("help", c->help);
 			nsw_out_end_obj();
 		}
@@ -144,15 +147,16 @@ static int nsw_cmd_exec(const struct nsw_obj *o, const struct nsw_cmd *c, int ar
 	const char *nic = NULL;
 	snprintf(what, sizeof what, "%s%s%s", o->name, c->name ? " " : "", c->name ? c->name : "");
 	if (c->pos != NSW_POS_NONE && argc >= 1) {
-		/* A first word the table names is a forgotten NIC, not a NIC's name. */
+		/* A first word the table names is a forgotten NIC (or VM), not its name. */
 		for (unsigned i = 0; c->args && i < c->nargs; i++)
 			if (c->args[i].word && !strcmp(c->args[i].word, argv[0])) {
 				nsw_cmd_usage(o, c, u, sizeof u);
-				nsw_fail("%s: missing NIC (usage: nswitch %s)", what, u);
+				nsw_fail("%s: missing %s (usage: nswitch %s)", what,
+					 c->pos == NSW_POS_VM ? "VM" : "NIC", u);
 			}
 		nic = argv[0];
 		argc--, argv++;
-	} else if (c->pos == NSW_POS_NIC) {
+	} else if (c->pos == NSW_POS_NIC || c->pos == NSW_POS_VM) {
 		nsw_cmd_usage(o, c, u, sizeof u);
 		nsw_fail("usage: nswitch %s", u);
 	}

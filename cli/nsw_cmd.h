@@ -1,6 +1,6 @@
 /* nsw_cmd.h - the command tables and what the command modules (cli/nsw_cmd_*.c) share beyond
  * nsw_cli.h. Each object's module defines its table of commands (struct nsw_cmd: the verb, the
- * function, the positional NIC, the word table, what it does); cli/nsw_cmd.c selects the
+ * function, the positional word (a NIC), the word table, what it does); cli/nsw_cmd.c selects the
  * command from it (a verb may be shortened to a unique prefix), parses the words through the
  * table before the command runs (unknown, ambiguous, repeated and missing words are refused
  * naming the word), and writes the help from the same tables. A command therefore never sees a
@@ -20,12 +20,14 @@ enum nsw_cmd_pos {
 	NSW_POS_NONE,    /* nothing: words only */
 	NSW_POS_NIC,     /* NIC, required */
 	NSW_POS_NIC_OPT, /* [NIC] */
+	NSW_POS_VM,      /* VM (a lab's VM), required */
 };
 
 struct nsw_cmd {
 	const char *name;  /* the verb; NULL: the object itself is the command (capture) */
 	const char *alias; /* another verb for it, or NULL */
-	/* Runs the command: nic is the positional NIC (NULL if none), v the values of args. */
+	/* Runs the command: nic is the positional word, a NIC or a VM (NULL if none), v the
+	 * values of args. */
 	void (*func)(const char *nic, const struct nsw_arg_val *v);
 	enum nsw_cmd_pos pos;
 	const struct nsw_arg_spec *args; /* NULL: no words */

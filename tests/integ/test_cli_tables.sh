@@ -22,19 +22,22 @@ ip netns add "$TNS" || { echo "FAIL tables_setup: cannot add namespace $TNS"; ex
 
 TABLES=$("${NSW_TABLES_BIN:-$NSW}" -j help) || { echo "FAIL tables_setup: -j help failed"; exit 1; }
 
-# cmd_argv I: the words that name command I of the tables and its NIC: "vf set NIC", "capture
-# NIC", "lab up". nic add gets a NIC name of its own (a regression must not make the test's).
+# cmd_argv I: the words that name command I of the tables and its positional word: "vf set
+# NIC", "capture NIC", "lab up", "lab move VM". nic add gets a NIC name of its own (a regression
+# must not make the test's); a VM is one no lab has.
 cmd_argv() {
-	local obj cmd nic
+	local obj cmd pos
 	obj=$(jq -r ".[$1].object" <<<"$TABLES")
 	cmd=$(jq -r ".[$1].command" <<<"$TABLES")
-	nic=$(jq -r ".[$1].nic" <<<"$TABLES")
+	pos=$(jq -r ".[$1].pos" <<<"$TABLES")
 	printf '%s\n' "$obj"
 	[[ -n $cmd ]] && printf '%s\n' "$cmd"
-	if [[ $nic == true ]]; then
-		if [[ "$obj $cmd" == "nic add" ]]; then printf '%s\n' "${TNIC}x"; else printf '%s\n' "$TNIC"; fi
-	fi
-	return 0
+	case $pos in
+	NIC | "[NIC]") if [[ "$obj $cmd" == "nic add" ]]; then printf '%s\n' "${TNIC}x"; else printf '%s\n' "$TNIC"; fi ;;
+	VM) printf '%s\n' h8vm4 ;;
+	"") ;;
+	*) fail "unknown positional \"$pos\" of $obj $cmd" ;;
+	esac
 }
 
 # expect_refusal WORD WHY ARGS...: nswitch ARGS fails with exit 1 and one line naming "WORD"
