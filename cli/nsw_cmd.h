@@ -1,10 +1,10 @@
 /* nsw_cmd.h - the command tables and what the command modules (cli/nsw_cmd_*.c) share beyond
- * nsw_cli.h. Each object's module defines its table of commands (struct nsw_cmd: the verb, the
- * function, the positional word (a NIC), the word table, what it does); cli/nsw_cmd.c selects the
- * command from it (a verb may be shortened to a unique prefix), parses the words through the
- * table before the command runs (unknown, ambiguous, repeated and missing words are refused
- * naming the word), and writes the help from the same tables. A command therefore never sees a
- * word its table does not name. Used by cli/ only. */
+ * nsw_cli.h. Each object's module defines its table of commands (struct nsw_cmd: the verb,
+ * the function, the positional word (a NIC, or a lab's VM), the word table, what it does);
+ * cli/nsw_cmd.c selects the command from it (a verb may be shortened to a unique prefix),
+ * parses the words through the table before the command runs (unknown, ambiguous, repeated and
+ * missing words are refused naming the word), and writes the help from the same tables. A
+ * command therefore never sees a word its table does not name. Used by cli/ only. */
 #ifndef NSW_CMD_H
 #define NSW_CMD_H
 
