@@ -119,12 +119,12 @@ static int nsw_args_word(const struct nsw_arg_spec *spec, unsigned n, const char
 	size_t kl = strlen(k);
 	*ambig = false;
 	for (unsigned i = 0; i < n; i++)
-		if (!strcmp(k, spec[i].word))
+		if (spec[i].word && !strcmp(k, spec[i].word))
 			return (int)i;
 	if (!kl)
 		return -1;
 	for (unsigned i = 0; i < n; i++) {
-		if (spec[i].exact || strncmp(k, spec[i].word, kl))
+		if (!spec[i].word || spec[i].exact || strncmp(k, spec[i].word, kl))
 			continue;
 		if (found >= 0) {
 			*ambig = true;
@@ -198,6 +198,8 @@ static int nsw_args_value(const struct nsw_arg_spec *a, const char *v, struct ns
 		snprintf(err, errlen, "invalid %s \"%s\": seconds, more than 0 and at most %llu",
 			 what, v, a->max);
 		return -1;
+	case NSW_ARG_VFREF:
+		break; /* four words: nsw_args_vfref */
 	case NSW_ARG_RATE:
 		if (nsw_rate(v, &o->u))
 			return 0;
@@ -211,11 +213,40 @@ static int nsw_args_value(const struct nsw_arg_spec *a, const char *v, struct ns
 	return -1;
 }
 
+/* "pf P vf V" at v[0..4): both numbers in the CLI's whole range (the NIC's check is the
+ * command's). */
+static int nsw_args_vfref(const struct nsw_arg_spec *a, char *const *v, struct nsw_arg_val *o,
+			  char *err, size_t errlen)
+{
+	unsigned long long pf, vf;
+	if (strcmp(v[0], "pf") || strcmp(v[2], "vf")) {
+		snprintf(err, errlen, "\"%s\" needs \"pf P vf V\"", a->word);
+		return -1;
+	}
+	if (!nsw_decimal(v[1], NSW_MAX_PFS - 1, &pf)) {
+		snprintf(err, errlen, "invalid PF number \"%s\": expected a decimal number 0..%u",
+			 v[1], NSW_MAX_PFS - 1);
+		return -1;
+	}
+	if (!nsw_decimal(v[3], NSW_MAX_VFS - 1, &vf)) {
+		snprintf(err, errlen, "invalid VF number \"%s\": expected a decimal number 0..%u",
+			 v[3], NSW_MAX_VFS - 1);
+		return -1;
+	}
+	o->u = pf << 16 | vf;
+	return 0;
+}
+
+static int nsw_args_nvals(const struct nsw_arg_spec *a)
+{
+	return a->kind == NSW_ARG_VFREF ? 4 : 1;
+}
+
 int nsw_args_parse(const struct nsw_arg_spec *spec, unsigned n, int argc, char *const *argv,
 		   struct nsw_arg_val *out, char *err, size_t errlen)
 {
 	memset(out, 0, n * sizeof *out);
-	for (int i = 0; i < argc; i += 2) {
+	for (int i = 0; i < argc;) {
 		const char *k = argv[i];
 		bool ambig;
 		int w = nsw_args_word(spec, n, k, &ambig);
@@ -223,24 +254,39 @@ int nsw_args_parse(const struct nsw_arg_spec *spec, unsigned n, int argc, char *
 			snprintf(err, errlen, "%s argument \"%s\"", ambig ? "ambiguous" : "unknown", k);
 			return -1;
 		}
-		if (i + 1 >= argc) {
-			snprintf(err, errlen, "\"%s\" needs a value", spec[w].word);
+		int nv = nsw_args_nvals(&spec[w]);
+		if (i + nv >= argc) {
+			if (nv > 1)
+				snprintf(err, errlen, "\"%s\" needs \"%s\"", spec[w].word,
+					 spec[w].meta ? spec[w].meta : "VALUE");
+			else
+				snprintf(err, errlen, "\"%s\" needs a value", spec[w].word);
 			return -1;
 		}
 		if (out[w].set) {
 			snprintf(err, errlen, "\"%s\" given twice", spec[w].word);
 			return -1;
 		}
-		if (nsw_args_value(&spec[w], argv[i + 1], &out[w], err, errlen))
+		if (spec[w].kind == NSW_ARG_VFREF
+			    ? nsw_args_vfref(&spec[w], argv + i + 1, &out[w], err, errlen)
+			    : nsw_args_value(&spec[w], argv[i + 1], &out[w], err, errlen))
 			return -1;
 		out[w].set = true;
+		i += 1 + nv;
 	}
-	for (unsigned i = 0; i < n; i++)
-		if (spec[i].required && !out[i].set) {
+	for (unsigned i = 0; i < n; i++) {
+		if (!spec[i].word)
+			continue;
+		/* A pair given together: the one left out is missing. */
+		bool need = spec[i].required ||
+			    (spec[i].with_prev && i > 0 && out[i - 1].set) ||
+			    (i + 1 < n && spec[i + 1].with_prev && out[i + 1].set);
+		if (need && !out[i].set) {
 			snprintf(err, errlen, "missing \"%s %s\"", spec[i].word,
 				 spec[i].meta ? spec[i].meta : "VALUE");
 			return -1;
 		}
+	}
 	return 0;
 }
 
@@ -249,13 +295,30 @@ void nsw_args_usage(const struct nsw_arg_spec *spec, unsigned n, char *buf, size
 	size_t w = 0;
 	buf[0] = 0;
 	for (unsigned i = 0; i < n && w < len; i++) {
-		int k = snprintf(buf + w, len - w, "%s%s%s %s%s", i ? " " : "",
-				 spec[i].required ? "" : "[", spec[i].word,
-				 spec[i].meta ? spec[i].meta : "VALUE", spec[i].required ? "" : "]");
+		if (!spec[i].word)
+			continue;
+		/* A with_prev word shares the brackets of the word before it. */
+		bool open = !spec[i].required && !spec[i].with_prev;
+		bool close = !spec[i].required && !(i + 1 < n && spec[i + 1].with_prev);
+		int k = snprintf(buf + w, len - w, "%s%s%s %s%s", w ? " " : "", open ? "[" : "",
+				 spec[i].word, spec[i].meta ? spec[i].meta : "VALUE",
+				 close ? "]" : "");
 		if (k < 0)
 			return;
 		w += (size_t)k;
 	}
+}
+
+/* Appends s to strbuf and argv; false when either is full. */
+static bool nsw_args_put(const char *s, char **argv, int *c, int maxargv, char *strbuf,
+			 size_t *used, size_t len)
+{
+	size_t sl = strlen(s) + 1;
+	if (*c >= maxargv || *used + sl > len)
+		return false;
+	argv[(*c)++] = memcpy(strbuf + *used, s, sl);
+	*used += sl;
+	return true;
 }
 
 int nsw_args_format(const struct nsw_arg_spec *spec, unsigned n, const struct nsw_arg_val *v,
@@ -264,12 +327,11 @@ int nsw_args_format(const struct nsw_arg_spec *spec, unsigned n, const struct ns
 	int c = 0;
 	size_t used = 0;
 	for (unsigned i = 0; i < n; i++) {
-		if (!v[i].set)
+		if (!v[i].set || !spec[i].word)
 			continue;
-		if (c + 2 > maxargv)
-			return -1;
-		char val[64];
+		char val[64], vf[16];
 		const char *s = val;
+		bool ok = nsw_args_put(spec[i].word, argv, &c, maxargv, strbuf, &used, len);
 		switch (spec[i].kind) {
 		case NSW_ARG_UINT:
 			snprintf(val, sizeof val, "%llu", v[i].u);
@@ -293,14 +355,17 @@ int nsw_args_format(const struct nsw_arg_spec *spec, unsigned n, const struct ns
 		case NSW_ARG_RATE:
 			snprintf(val, sizeof val, "%llubit", v[i].u);
 			break;
+		case NSW_ARG_VFREF: /* "pf P vf": the last number goes out below */
+			snprintf(val, sizeof val, "%llu", v[i].u >> 16);
+			snprintf(vf, sizeof vf, "%llu", v[i].u & 0xffff);
+			ok = ok && nsw_args_put("pf", argv, &c, maxargv, strbuf, &used, len) &&
+			     nsw_args_put(val, argv, &c, maxargv, strbuf, &used, len) &&
+			     nsw_args_put("vf", argv, &c, maxargv, strbuf, &used, len);
+			s = vf;
+			break;
 		}
-		size_t wl = strlen(spec[i].word) + 1, sl = strlen(s) + 1;
-		if (used + wl + sl > len)
+		if (!ok || !nsw_args_put(s, argv, &c, maxargv, strbuf, &used, len))
 			return -1;
-		argv[c++] = memcpy(strbuf + used, spec[i].word, wl);
-		used += wl;
-		argv[c++] = memcpy(strbuf + used, s, sl);
-		used += sl;
 	}
 	return c;
 }

@@ -6,7 +6,9 @@
  * accepted only when it is exactly what the table says (decimal numbers without sign, base
  * prefix or leading zero; a finite number of seconds; a rate with a known unit), a word given
  * twice, an unknown or ambiguous word, a missing value or a missing required word is an error
- * naming the word. nsw_args_format writes back words that parse to the same values (the
+ * naming the word. An entry whose word is NULL is a hole: a command's table may leave out
+ * words of a shared index (NSW_W_*), so that one decoder reads every command of an object.
+ * nsw_args_format writes back words that parse to the same values (the
  * fuzzer's round-trip property). Used by cli/ and tests/fuzz only. */
 #ifndef NSW_ARGS_H
 #define NSW_ARGS_H
@@ -24,6 +26,7 @@ enum nsw_arg_kind {
 	NSW_ARG_SECONDS, /* decimal seconds, fraction allowed, 0 < s <= max */
 	NSW_ARG_RATE,    /* bit/s, at most 10 Tbit/s: decimal, bare or with bit, kbit, mbit, gbit,
 			  * tbit, bps, kbps, mbps, gbps */
+	NSW_ARG_VFREF,   /* a VF, as four words "pf P vf V" (exact): u = P << 16 | V */
 };
 
 struct nsw_arg_spec {
@@ -35,6 +38,8 @@ struct nsw_arg_spec {
 	const char *what;           /* the value's name in errors: "PF number" */
 	bool required;
 	bool exact;                 /* no prefix match (e.g. "-w") */
+	bool with_prev;             /* optional, given exactly when the word before it is: the
+				     * usage says "[pf P vf V]" */
 };
 
 struct nsw_arg_val {
@@ -51,7 +56,7 @@ struct nsw_arg_val {
 int nsw_args_parse(const struct nsw_arg_spec *spec, unsigned n, int argc, char *const *argv,
 		   struct nsw_arg_val *out, char *err, size_t errlen);
 
-/* Writes "pf P vf V [dev DEV]" for spec into buf. */
+/* Writes "pf P vf V [dev DEV]" for spec into buf ("" for a table without words). */
 void nsw_args_usage(const struct nsw_arg_spec *spec, unsigned n, char *buf, size_t len);
 
 /* Writes the values back as words: argv[] receives pointers into strbuf. Returns the count of

@@ -101,8 +101,6 @@ bool nsw_netns_name_ok(const char *name);
 void nsw_netns_enter(const char *name);
 
 /* ---- argument parsing, iproute2 style ---- */
-/* Numbers are plain decimal (nsw_decimal): iproute2's base 0 would read "010" as 8. */
-unsigned nsw_arg_uint(const char *what, const char *s, unsigned max);
 /* Replaces *arg, a unique prefix of one of words (NULL-terminated), by that word; fails when
  * the prefix fits more than one (the user meant one of them, nswitch cannot guess which); leaves
  * an unknown word for the caller to refuse. obj names the object in the error. */
@@ -111,19 +109,7 @@ void nsw_verb(char **arg, const char *const *words, const char *obj);
 void nsw_args_cli(const struct nsw_arg_spec *spec, unsigned n, int argc, char **argv,
 		  struct nsw_arg_val *out, const char *cmd);
 uint32_t nsw_arg_ifindex(const char *dev);
-bool nsw_matches(const char *arg, const char *word); /* arg is a prefix of word (nsw_verb
-						     * refuses one that fits two) */
 
-int nsw_cmd_nic(int argc, char **argv);
-int nsw_cmd_pf(int argc, char **argv);
-int nsw_cmd_vf(int argc, char **argv);
-int nsw_cmd_fdb(int argc, char **argv);
-int nsw_cmd_stats(int argc, char **argv);
-int nsw_cmd_lab(int argc, char **argv, const char *argv0);
-int nsw_cmd_acl(int argc, char **argv);
-int nsw_cmd_mirror(int argc, char **argv);
-int nsw_cmd_capture(int argc, char **argv);
-int nsw_cmd_qos(int argc, char **argv);
 /* Removes all QoS state of VF pf,vf: nswitch's qdisc on its device (never another's) and its
  * packet-rate policer; does nothing when there is none. Best effort (a warning on stderr), for
  * `vf del`. Call with the NIC open (in its namespace), before the slot's nsw_qos record is

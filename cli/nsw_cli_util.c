@@ -49,21 +49,6 @@ void nsw_fail(const char *fmt, ...)
 	exit(1);
 }
 
-bool nsw_matches(const char *arg, const char *word)
-{
-	size_t n = strlen(arg);
-	return n > 0 && n <= strlen(word) && strncmp(arg, word, n) == 0;
-}
-
-unsigned nsw_arg_uint(const char *what, const char *s, unsigned max)
-{
-	unsigned long long v;
-	if (!nsw_decimal(s, max, &v))
-		nsw_fail("invalid %s \"%s\": expected a decimal number 0..%u", what, s ? s : "",
-			 max);
-	return (unsigned)v;
-}
-
 void nsw_verb(char **arg, const char *const *words, const char *obj)
 {
 	const char *found = NULL;

@@ -13,49 +13,158 @@ static const char *const nsw_cases[] = {"0", "1", "2", NULL};
 static const char *const nsw_dir3[] = {"in", "out", "both", NULL};
 static const char *const nsw_dir2[] = {"in", "out", NULL};
 
+/* The words several commands take; REQ: whether the command needs it. */
+#define W_PF(REQ) {.word = "pf", .kind = NSW_ARG_UINT, .max = NSW_MAX_PFS - 1, .meta = "P", \
+		   .what = "PF number", .required = REQ}
+#define W_VF(REQ) {.word = "vf", .kind = NSW_ARG_UINT, .max = NSW_MAX_VFS - 1, .meta = "V", \
+		   .what = "VF number", .required = REQ}
+#define W_DEV(WORD, META, REQ) {.word = WORD, .kind = NSW_ARG_STR, .max = NSW_IFNAMSIZ, \
+				.meta = META, .what = "interface name", .required = REQ}
+#define W_MAC {.word = "mac", .kind = NSW_ARG_MAC, .meta = "MAC", .what = "MAC address"}
+#define W_QOS {.word = "qos", .kind = NSW_ARG_UINT, .max = 7, .meta = "PCP", \
+	       .what = "priority (qos)"}
+#define W_SPOOFCHK {.word = "spoofchk", .kind = NSW_ARG_ENUM, .choices = nsw_onoff, \
+		    .meta = "on|off", .what = "spoofchk"}
+#define W_OUI {.word = "oui", .kind = NSW_ARG_OUI, .meta = "XX:XX:XX", .what = "OUI"}
+#define W_DIR(CHOICES, META, REQ) {.word = "dir", .kind = NSW_ARG_ENUM, .choices = CHOICES, \
+				   .meta = META, .what = "dir", .required = REQ}
+#define W_FILE {.word = "file", .kind = NSW_ARG_STR, .max = 4095, .meta = "FILE", .what = "file"}
+
 const struct nsw_arg_spec nsw_words_vf[NSW_W_VF_N] = {
-	[NSW_W_PF] = {"pf", NSW_ARG_UINT, NSW_MAX_PFS - 1, 0, "P", "PF number", 0, 0},
-	[NSW_W_VF] = {"vf", NSW_ARG_UINT, NSW_MAX_VFS - 1, 0, "V", "VF number", 0, 0},
-	[NSW_W_DEV] = {"dev", NSW_ARG_STR, NSW_IFNAMSIZ, 0, "DEV", "interface name", 0, 0},
-	[NSW_W_MAC] = {"mac", NSW_ARG_MAC, 0, 0, "MAC", "MAC address", 0, 0},
-	[NSW_W_QOS] = {"qos", NSW_ARG_UINT, 7, 0, "PCP", "priority (qos)", 0, 0},
-	[NSW_W_SPOOFCHK] = {"spoofchk", NSW_ARG_ENUM, 0, nsw_onoff, "on|off", "spoofchk", 0, 0},
-	[NSW_W_OUI] = {"oui", NSW_ARG_OUI, 0, 0, "XX:XX:XX", "OUI", 0, 0},
-	[NSW_W_UPLINK] = {"uplink", NSW_ARG_STR, NSW_IFNAMSIZ, 0, "DEV", "interface name", 0, 0},
+	[NSW_W_PF] = W_PF(0),
+	[NSW_W_VF] = W_VF(0),
+	[NSW_W_DEV] = W_DEV("dev", "DEV", 0),
+	[NSW_W_MAC] = W_MAC,
+	[NSW_W_QOS] = W_QOS,
+	[NSW_W_SPOOFCHK] = W_SPOOFCHK,
+	[NSW_W_OUI] = W_OUI,
+	[NSW_W_UPLINK] = W_DEV("uplink", "DEV", 0),
+};
+
+const struct nsw_arg_spec nsw_words_pf_set[NSW_W_VF_N] = {
+	[NSW_W_PF] = W_PF(1),
+	[NSW_W_OUI] = W_OUI,
+	[NSW_W_UPLINK] = W_DEV("uplink", "DEV|none", 0),
+};
+
+const struct nsw_arg_spec nsw_words_vf_add[NSW_W_VF_N] = {
+	[NSW_W_PF] = W_PF(1),
+	[NSW_W_VF] = W_VF(1),
+	[NSW_W_DEV] = W_DEV("dev", "DEV", 1),
+	[NSW_W_MAC] = W_MAC,
+	[NSW_W_QOS] = W_QOS,
+	[NSW_W_SPOOFCHK] = W_SPOOFCHK,
+};
+
+const struct nsw_arg_spec nsw_words_vf_set[NSW_W_VF_N] = {
+	[NSW_W_PF] = W_PF(1),
+	[NSW_W_VF] = W_VF(1),
+	[NSW_W_MAC] = W_MAC,
+	[NSW_W_QOS] = W_QOS,
+	[NSW_W_SPOOFCHK] = W_SPOOFCHK,
+};
+
+const struct nsw_arg_spec nsw_words_vf_del[NSW_W_VF_N] = {
+	[NSW_W_PF] = W_PF(1),
+	[NSW_W_VF] = W_VF(1),
 };
 
 const struct nsw_arg_spec nsw_words_nic_add[NSW_W_NIC_N] = {
-	[NSW_W_NIC_PFS] = {"pfs", NSW_ARG_UINT, NSW_MAX_PFS, 0, "N", "number of PFs", 0, 0},
-	[NSW_W_NIC_NETNS] = {"netns", NSW_ARG_STR, 255, 0, "NETNS", "network namespace", 0, 0},
-	[NSW_W_NIC_MODE] = {"mode", NSW_ARG_ENUM, 0, nsw_modes, "tc|tc-peer|xdp", "mode", 0, 0},
+	[NSW_W_NIC_PFS] = {.word = "pfs", .kind = NSW_ARG_UINT, .max = NSW_MAX_PFS, .meta = "N",
+			   .what = "number of PFs"},
+	[NSW_W_NIC_NETNS] = {.word = "netns", .kind = NSW_ARG_STR, .max = 255, .meta = "NETNS",
+			     .what = "network namespace"},
+	[NSW_W_NIC_MODE] = {.word = "mode", .kind = NSW_ARG_ENUM, .choices = nsw_modes,
+			    .meta = "tc|tc-peer|xdp", .what = "mode"},
 };
 
 const struct nsw_arg_spec nsw_words_capture[NSW_W_CAP_N] = {
-	[NSW_W_CAP_FILE] = {"-w", NSW_ARG_STR, 4095, 0, "FILE", "file", 1, 1},
-	[NSW_W_CAP_PF] = {"pf", NSW_ARG_UINT, NSW_MAX_PFS - 1, 0, "P", "PF number", 0, 0},
-	[NSW_W_CAP_VF] = {"vf", NSW_ARG_UINT, NSW_MAX_VFS - 1, 0, "V", "VF number", 0, 0},
-	[NSW_W_CAP_OUI] = {"oui", NSW_ARG_OUI, 0, 0, "XX:XX:XX", "OUI", 0, 0},
-	[NSW_W_CAP_CASE] = {"case", NSW_ARG_ENUM, 0, nsw_cases, "0|1|2", "case", 0, 0},
-	[NSW_W_CAP_DIR] = {"dir", NSW_ARG_ENUM, 0, nsw_dir3, "in|out|both", "dir", 0, 0},
-	[NSW_W_CAP_SNAPLEN] = {"snaplen", NSW_ARG_UINT, 262144, 0, "N", "snaplen", 0, 0},
-	[NSW_W_CAP_COUNT] = {"count", NSW_ARG_UINT, 0x7fffffff, 0, "N", "count", 0, 0},
-	[NSW_W_CAP_DURATION] = {"duration", NSW_ARG_SECONDS, NSW_SECONDS_MAX, 0, "S", "duration",
-				0, 0},
+	[NSW_W_CAP_PF] = W_PF(0),
+	[NSW_W_CAP_VF] = W_VF(0),
+	[NSW_W_CAP_OUI] = W_OUI,
+	[NSW_W_CAP_CASE] = {.word = "case", .kind = NSW_ARG_ENUM, .choices = nsw_cases,
+			    .meta = "0|1|2", .what = "case"},
+	[NSW_W_CAP_DIR] = W_DIR(nsw_dir3, "in|out|both", 0),
+	[NSW_W_CAP_SNAPLEN] = {.word = "snaplen", .kind = NSW_ARG_UINT, .max = 262144, .meta = "N",
+			       .what = "snaplen"},
+	[NSW_W_CAP_COUNT] = {.word = "count", .kind = NSW_ARG_UINT, .max = 0x7fffffff, .meta = "N",
+			     .what = "count"},
+	[NSW_W_CAP_DURATION] = {.word = "duration", .kind = NSW_ARG_SECONDS,
+				.max = NSW_SECONDS_MAX, .meta = "S", .what = "duration"},
+	[NSW_W_CAP_FILE] = {.word = "-w", .kind = NSW_ARG_STR, .max = 4095, .meta = "FILE",
+			    .what = "file", .required = 1, .exact = 1},
 };
 
 const struct nsw_arg_spec nsw_words_qos[NSW_W_QOS_N] = {
-	[NSW_W_QOS_PF] = {"pf", NSW_ARG_UINT, NSW_MAX_PFS - 1, 0, "P", "PF number", 1, 0},
-	[NSW_W_QOS_VF] = {"vf", NSW_ARG_UINT, NSW_MAX_VFS - 1, 0, "V", "VF number", 1, 0},
-	[NSW_W_QOS_RATE] = {"rate", NSW_ARG_RATE, 0, 0, "RATE", "rate", 0, 0},
-	[NSW_W_QOS_PPS] = {"pps", NSW_ARG_UINT, 100000000, 0, "N", "pps", 0, 0},
-	[NSW_W_QOS_BURST] = {"burst", NSW_ARG_UINT, 1000000, 0, "N", "burst (packets)", 0, 0},
+	[NSW_W_QOS_PF] = W_PF(1),
+	[NSW_W_QOS_VF] = W_VF(1),
+	[NSW_W_QOS_RATE] = {.word = "rate", .kind = NSW_ARG_RATE, .meta = "RATE", .what = "rate"},
+	[NSW_W_QOS_PPS] = {.word = "pps", .kind = NSW_ARG_UINT, .max = 100000000, .meta = "N",
+			   .what = "pps"},
+	[NSW_W_QOS_BURST] = {.word = "burst", .kind = NSW_ARG_UINT, .max = 1000000, .meta = "N",
+			     .what = "burst (packets)"},
+};
+
+const struct nsw_arg_spec nsw_words_qos_del[NSW_W_QOS_N] = {
+	[NSW_W_QOS_PF] = W_PF(1),
+	[NSW_W_QOS_VF] = W_VF(1),
 };
 
 const struct nsw_arg_spec nsw_words_acl[NSW_W_ACL_N] = {
-	[NSW_W_ACL_PF] = {"pf", NSW_ARG_UINT, NSW_MAX_PFS - 1, 0, "P", "PF number", 1, 0},
-	[NSW_W_ACL_VF] = {"vf", NSW_ARG_UINT, NSW_MAX_VFS - 1, 0, "V", "VF number", 1, 0},
-	[NSW_W_ACL_DIR] = {"dir", NSW_ARG_ENUM, 0, nsw_dir2, "in|out", "dir", 0, 0},
-	[NSW_W_ACL_FILE] = {"file", NSW_ARG_STR, 4095, 0, "FILE", "file", 0, 0},
+	[NSW_W_ACL_PF] = W_PF(1),
+	[NSW_W_ACL_VF] = W_VF(1),
+	[NSW_W_ACL_DIR] = W_DIR(nsw_dir2, "in|out", 0),
+	[NSW_W_ACL_FILE] = W_FILE,
+};
+
+const struct nsw_arg_spec nsw_words_acl_replace[NSW_W_ACL_N] = {
+	[NSW_W_ACL_PF] = W_PF(1),
+	[NSW_W_ACL_VF] = W_VF(1),
+	[NSW_W_ACL_DIR] = W_DIR(nsw_dir2, "in|out", 1),
+	[NSW_W_ACL_FILE] = W_FILE,
+};
+
+const struct nsw_arg_spec nsw_words_acl_flush[NSW_W_ACL_N] = {
+	[NSW_W_ACL_PF] = W_PF(1),
+	[NSW_W_ACL_VF] = W_VF(1),
+	[NSW_W_ACL_DIR] = W_DIR(nsw_dir2, "in|out", 1),
+};
+
+/* One VF's rules, or every VF's: pf and vf together or not at all. */
+const struct nsw_arg_spec nsw_words_acl_show[NSW_W_ACL_N] = {
+	[NSW_W_ACL_PF] = W_PF(0),
+	[NSW_W_ACL_VF] = {.word = "vf", .kind = NSW_ARG_UINT, .max = NSW_MAX_VFS - 1, .meta = "V",
+			  .what = "VF number", .with_prev = 1},
+};
+
+const struct nsw_arg_spec nsw_words_mirror_add[NSW_W_MIR_N] = {
+	[NSW_W_MIR_PF] = W_PF(1),
+	[NSW_W_MIR_VF] = W_VF(0),
+	[NSW_W_MIR_TO] = {.word = "to", .kind = NSW_ARG_VFREF, .meta = "pf P2 vf V2",
+			  .what = "monitor VF", .required = 1},
+	[NSW_W_MIR_DIR] = W_DIR(nsw_dir3, "in|out|both", 0),
+};
+
+const struct nsw_arg_spec nsw_words_mirror_del[NSW_W_MIR_N] = {
+	[NSW_W_MIR_PF] = W_PF(1),
+	[NSW_W_MIR_VF] = W_VF(0),
+};
+
+#define NSW_LAB_HOSTS_MAX 8 /* nswitch-lab's MAX_HOSTS; it refuses 0 */
+static const char *const nsw_fabrics[] = {"bridge", "vxlan", NULL};
+
+const struct nsw_arg_spec nsw_words_lab_up[NSW_W_LAB_N] = {
+	[NSW_W_LAB_HOSTS] = {.word = "hosts", .kind = NSW_ARG_UINT, .max = NSW_LAB_HOSTS_MAX,
+			     .meta = "N", .what = "hosts"},
+	[NSW_W_LAB_FABRIC] = {.word = "fabric", .kind = NSW_ARG_ENUM, .choices = nsw_fabrics,
+			      .meta = "bridge|vxlan", .what = "fabric"},
+	[NSW_W_LAB_MODE] = {.word = "mode", .kind = NSW_ARG_ENUM, .choices = nsw_modes,
+			    .meta = "tc|tc-peer|xdp", .what = "mode"},
+};
+
+const struct nsw_arg_spec nsw_words_lab_move[NSW_W_LAB_N] = {
+	[NSW_W_LAB_HOST] = {.word = "host", .kind = NSW_ARG_UINT, .max = NSW_LAB_HOSTS_MAX,
+			    .meta = "H", .what = "host", .required = 1},
 };
 
 const struct nsw_words_table nsw_words_all[] = {
@@ -66,3 +175,22 @@ const struct nsw_words_table nsw_words_all[] = {
 	{"acl", nsw_words_acl, NSW_W_ACL_N},
 };
 const unsigned nsw_words_all_n = sizeof nsw_words_all / sizeof *nsw_words_all;
+
+const struct nsw_words_table nsw_words_cmds[] = {
+	{"nic add", nsw_words_nic_add, NSW_W_NIC_N},
+	{"pf set", nsw_words_pf_set, NSW_W_VF_N},
+	{"vf add", nsw_words_vf_add, NSW_W_VF_N},
+	{"vf set", nsw_words_vf_set, NSW_W_VF_N},
+	{"vf del", nsw_words_vf_del, NSW_W_VF_N},
+	{"acl replace", nsw_words_acl_replace, NSW_W_ACL_N},
+	{"acl flush", nsw_words_acl_flush, NSW_W_ACL_N},
+	{"acl show", nsw_words_acl_show, NSW_W_ACL_N},
+	{"mirror add", nsw_words_mirror_add, NSW_W_MIR_N},
+	{"mirror del", nsw_words_mirror_del, NSW_W_MIR_N},
+	{"capture", nsw_words_capture, NSW_W_CAP_N},
+	{"qos set", nsw_words_qos, NSW_W_QOS_N},
+	{"qos del", nsw_words_qos_del, NSW_W_QOS_N},
+	{"lab up", nsw_words_lab_up, NSW_W_LAB_N},
+	{"lab move", nsw_words_lab_move, NSW_W_LAB_N},
+};
+const unsigned nsw_words_cmds_n = sizeof nsw_words_cmds / sizeof *nsw_words_cmds;

@@ -1,15 +1,65 @@
-/* nsw_cmd.h - what the command modules (cli/nsw_cmd_*.c) share beyond nsw_cli.h: the words of
- * the pf and vf commands decoded into one struct, the checks they repeat, and the copy of the
- * registers a change is validated on. Used by cli/nsw_cmd_*.c only. */
+/* nsw_cmd.h - the command tables and what the command modules (cli/nsw_cmd_*.c) share beyond
+ * nsw_cli.h. Each object's module defines its table of commands (struct nsw_cmd: the verb,
+ * the function, the positional word (a NIC, or a lab's VM), the word table, what it does);
+ * cli/nsw_cmd.c selects the command from it (a verb may be shortened to a unique prefix),
+ * parses the words through the table before the command runs (unknown, ambiguous, repeated and
+ * missing words are refused naming the word), and writes the help from the same tables. A
+ * command therefore never sees a word its table does not name. Used by cli/ only. */
 #ifndef NSW_CMD_H
 #define NSW_CMD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "nsw_cli.h"
 
-/* The values of nsw_words_vf (pf set, vf add/set/del); -1: not given. */
+/* What precedes a command's words. */
+enum nsw_cmd_pos {
+	NSW_POS_NONE,    /* nothing: words only */
+	NSW_POS_NIC,     /* NIC, required */
+	NSW_POS_NIC_OPT, /* [NIC] */
+	NSW_POS_VM,      /* VM (a lab's VM), required */
+};
+
+struct nsw_cmd {
+	const char *name;  /* the verb; NULL: the object itself is the command (capture) */
+	const char *alias; /* another verb for it, or NULL */
+	/* Runs the command: nic is the positional word, a NIC or a VM (NULL if none), v the
+	 * values of args. */
+	void (*func)(const char *nic, const struct nsw_arg_val *v);
+	enum nsw_cmd_pos pos;
+	const struct nsw_arg_spec *args; /* NULL: no words */
+	unsigned nargs;
+	const char *help; /* what it does: lines of at most 88 columns, '\n' between them */
+};
+
+/* A table ends with an entry whose func is NULL. */
+struct nsw_obj {
+	const char *name;
+	const struct nsw_cmd *cmds;
+	bool in_netns; /* -n applies: entered before the command runs */
+	const char *dflt; /* the verb run when none is given, or NULL */
+};
+
+extern const struct nsw_cmd nsw_cmds_nic[], nsw_cmds_pf[], nsw_cmds_vf[], nsw_cmds_fdb[],
+	nsw_cmds_stats[], nsw_cmds_acl[], nsw_cmds_mirror[], nsw_cmds_capture[], nsw_cmds_qos[],
+	nsw_cmds_lab[];
+/* nic show, which pf show is too. */
+void nsw_nic_show_cmd(const char *nic, const struct nsw_arg_val *args);
+/* Every object, in the help's order; ends with name NULL. */
+extern const struct nsw_obj nsw_objs[];
+
+/* Selects OBJECT's command from argv[0] (the verb) and runs it on the rest. */
+int nsw_obj_run(const struct nsw_obj *o, int argc, char **argv);
+/* The help of every object (o NULL) or of one, generated from the tables; under -j, the
+ * tables themselves as JSON. */
+void nsw_help(FILE *fp, const struct nsw_obj *o);
+/* "OBJ VERB NIC WORDS..." of a command, into buf. */
+void nsw_cmd_usage(const struct nsw_obj *o, const struct nsw_cmd *c, char *buf, size_t len);
+
+/* The values of nsw_words_vf's index (pf set, vf add/set/del); -1: not given. */
 struct nsw_vf_args {
 	unsigned pf, vf;
 	bool have_pf, have_vf;
@@ -20,10 +70,9 @@ struct nsw_vf_args {
 	const char *uplink;
 };
 
-/* Parses argv[i..argc) against nsw_words_vf; a word not in allowed (space-separated) is
- * refused as unknown. Fails with "cmd: ..." on any refusal. */
-void nsw_parse_args(int argc, char **argv, int i, struct nsw_vf_args *a, const char *cmd,
-		    const char *allowed);
+/* Decodes values parsed against one of the tables of nsw_words_vf's index; fails on an OUI
+ * that is zero or multicast. */
+void nsw_vf_args_get(const struct nsw_arg_val *v, struct nsw_vf_args *a);
 /* Fails unless pf was given and the NIC has that PF. */
 void nsw_need_pf(const struct nsw_cli_nic *n, const struct nsw_vf_args *a, const char *cmd);
 /* Fails with "what: " and the core's reason for err. */

@@ -18,26 +18,20 @@
 #include "nsw_acl_text.h"
 #include "nsw_cli.h"
 #include "nsw_cli_words.h"
+#include "nsw_cmd.h"
 
 struct nsw_acl_target {
 	unsigned pf, vf, dir;
 	uint32_t set; /* nsw_acl_set_id(slot, dir) */
 };
 
-static void nsw_acl_target_args(struct nsw_cli_nic *n, int argc, char **argv, int i,
-				struct nsw_acl_target *t, bool need_dir, const char **file)
+/* The VF of pf and vf (both given: the tables say so), which the NIC must have. */
+static void nsw_acl_target(struct nsw_cli_nic *n, const struct nsw_arg_val *v,
+			   struct nsw_acl_target *t)
 {
-	struct nsw_arg_val v[NSW_W_ACL_N];
-	nsw_args_cli(nsw_words_acl, NSW_W_ACL_N, argc - i, argv + i, v, "acl");
-	if (v[NSW_W_ACL_FILE].set && !file)
-		nsw_fail("acl: unknown argument \"file\"");
-	if (need_dir && !v[NSW_W_ACL_DIR].set)
-		nsw_fail("acl: missing \"dir in|out\"");
 	t->pf = (unsigned)v[NSW_W_ACL_PF].u;
 	t->vf = (unsigned)v[NSW_W_ACL_VF].u;
 	t->dir = v[NSW_W_ACL_DIR].u == 1 ? NSW_ACL_OUT : NSW_ACL_IN;
-	if (file && v[NSW_W_ACL_FILE].set)
-		*file = v[NSW_W_ACL_FILE].str;
 	if (!(n->st->vf[t->pf][t->vf] & NSW_VF_EN))
 		nsw_fail("acl: no VF %u,%u", t->pf, t->vf);
 	t->set = nsw_acl_set_id(nsw_vf_slot(t->pf, t->vf), t->dir);
@@ -86,23 +80,18 @@ static struct nsw_acl_hkey nsw_keys[NSW_ACL_IDS];
 static struct nsw_acl_hval nsw_vals[NSW_ACL_IDS];
 
 /* replace and flush: flush installs the empty set the same way. */
-static void nsw_acl_write(int argc, char **argv, bool flush)
+static void nsw_acl_write(const char *nic, const struct nsw_arg_val *v, bool flush)
 {
 	struct nsw_cli_nic n;
 	struct nsw_acl_target tg = {0};
-	const char *file = NULL;
-	if (argc < 2)
-		nsw_fail("usage: nswitch acl replace NIC pf P vf V dir in|out [file FILE]");
-	/* The rules are read before the NIC is locked: a slow writer on stdin (or `acl show`
-	 * piped in) must not hold every other command of the NIC. */
-	struct nsw_arg_val w[NSW_W_ACL_N];
-	nsw_args_cli(nsw_words_acl, NSW_W_ACL_N, argc - 2, argv + 2, w, "acl"); /* words first */
-	if (!flush && w[NSW_W_ACL_FILE].set)
-		file = w[NSW_W_ACL_FILE].str;
+	const char *file = v[NSW_W_ACL_FILE].set ? v[NSW_W_ACL_FILE].str : NULL;
+	/* The rules are read before the NIC is locked (the words were parsed before the command
+	 * ran): a slow writer on stdin (or `acl show` piped in) must not hold every other command
+	 * of the NIC. */
 	size_t len = 0;
 	char *text = flush ? NULL : nsw_acl_read(file, &len);
-	nsw_nic_open(&n, argv[1]);
-	nsw_acl_target_args(&n, argc, argv, 2, &tg, true, flush ? NULL : &file);
+	nsw_nic_open(&n, nic);
+	nsw_acl_target(&n, v, &tg);
 	int fd_active = nsw_nic_map(&n, "nsw_acl_active"), fd_sets = nsw_nic_map(&n, "nsw_acl_sets");
 	int fd_rules = nsw_nic_map(&n, "nsw_acl_rules"), fd_hits = nsw_nic_map(&n, "nsw_acl_hits");
 
@@ -141,28 +130,26 @@ static void nsw_acl_write(int argc, char **argv, bool flush)
 	nsw_nic_close(&n);
 }
 
-static void nsw_acl_replace_cmd(int argc, char **argv)
+static void nsw_acl_replace_cmd(const char *nic, const struct nsw_arg_val *v)
 {
-	nsw_acl_write(argc, argv, false);
+	nsw_acl_write(nic, v, false);
 }
 
-static void nsw_acl_flush_cmd(int argc, char **argv)
+static void nsw_acl_flush_cmd(const char *nic, const struct nsw_arg_val *v)
 {
-	nsw_acl_write(argc, argv, true);
+	nsw_acl_write(nic, v, true);
 }
 
-static void nsw_acl_show_cmd(int argc, char **argv)
+static void nsw_acl_show_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
-	if (argc < 2)
-		nsw_fail("usage: nswitch acl show NIC [pf P vf V]");
-	nsw_nic_open(&n, argv[1]);
+	nsw_nic_open(&n, nic);
 	int fd_active = nsw_nic_map(&n, "nsw_acl_active"), fd_sets = nsw_nic_map(&n, "nsw_acl_sets");
 	int fd_rules = nsw_nic_map(&n, "nsw_acl_rules"), fd_hits = nsw_nic_map(&n, "nsw_acl_hits");
 	struct nsw_acl_target only = {0};
-	bool filter = argc > 2;
+	bool filter = v[NSW_W_ACL_PF].set; /* and vf: the table pairs them */
 	if (filter)
-		nsw_acl_target_args(&n, argc, argv, 2, &only, false, NULL);
+		nsw_acl_target(&n, v, &only);
 	nsw_print_arr_open(NULL);
 	for (uint32_t set = 0; set < NSW_NVF_SLOTS * 2; set++) {
 		uint32_t word = 0, slot = set / 2;
@@ -234,19 +221,28 @@ static void nsw_acl_show_cmd(int argc, char **argv)
 	nsw_nic_close(&n);
 }
 
-int nsw_cmd_acl(int argc, char **argv)
-{
-	if (argc < 1)
-		nsw_fail("acl: missing command: replace, flush or show");
-	static const char *const verbs[] = {"replace", "flush", "show", NULL};
-	nsw_verb(&argv[0], verbs, "acl");
-	if (nsw_matches(argv[0], "replace"))
-		nsw_acl_replace_cmd(argc, argv);
-	else if (nsw_matches(argv[0], "flush"))
-		nsw_acl_flush_cmd(argc, argv);
-	else if (nsw_matches(argv[0], "show"))
-		nsw_acl_show_cmd(argc, argv);
-	else
-		nsw_fail("acl: unknown command \"%s\": replace, flush or show", argv[0]);
-	return 0;
-}
+const struct nsw_cmd nsw_cmds_acl[] = {
+	{"replace", NULL, nsw_acl_replace_cmd, NSW_POS_NIC, nsw_words_acl_replace, NSW_W_ACL_N,
+	 "Replace VF P,V's rule set for frames it sends (in) or is given (out), atomically:\n"
+	 "no frame is judged by half of an update. One rule per line (FILE or stdin; #\n"
+	 "comments): prio N [src MAC[/MASK]] [dst MAC[/MASK]] [src-oui O] [dst-oui O]\n"
+	 "[ethertype HEX] [vlan VID] [pcp N] [src-ip PREFIX] [dst-ip PREFIX]\n"
+	 "[proto tcp|udp|icmp|icmpv6|sctp|N] [sport N] [dport N] [l4 fragment|unknown]\n"
+	 "[to-pf P | to-vf P,V | to-uplink P|any]\n"
+	 "action allow|drop|mirror [to P,V]. The lowest prio number that matches wins;\n"
+	 "no match allows. Priorities unique; at most 256 rules and 8 distinct masks.\n"
+	 "proto and ports are found behind IPv6 extension headers (hop-by-hop, routing,\n"
+	 "destination options, fragment, AH) when the ports lie within 64 octets of the\n"
+	 "IP header's start. A frame without them there (a fragment past the first, a\n"
+	 "longer chain: \"l4 fragment\", \"l4 unknown\") matches no proto/port rule, and\n"
+	 "is dropped (drop reason acl_l4_unknown) when such a rule comes before any rule\n"
+	 "that matches it: put \"prio 1 l4 fragment action allow\" first to let\n"
+	 "fragments through. to-pf P: the copy the NIC delivers to a VF of PF P (every\n"
+	 "copy of a flood is judged alone); to-vf P,V: to that VF; to-uplink: the copy\n"
+	 "that leaves by PF P's (any) port, which to-pf P does not match. dir in only."},
+	{"flush", NULL, nsw_acl_flush_cmd, NSW_POS_NIC, nsw_words_acl_flush, NSW_W_ACL_N,
+	 "Remove VF P,V's rule set of that direction, atomically (no rules: all allowed)."},
+	{"show", NULL, nsw_acl_show_cmd, NSW_POS_NIC, nsw_words_acl_show, NSW_W_ACL_N,
+	 "Rules with a counter each. Without pf and vf: of every VF."},
+	{0},
+};

@@ -26,6 +26,7 @@
 
 #include "nsw_cli.h"
 #include "nsw_cli_words.h"
+#include "nsw_cmd.h"
 
 /* ---- capture ---- */
 
@@ -164,7 +165,7 @@ static uint64_t nsw_cap_failed(int fd)
 	return f;
 }
 
-int nsw_cmd_capture(int argc, char **argv)
+static void nsw_capture_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
 	struct nsw_capture_cfg cfg = {.enabled = 1, .snaplen = 262144, .oui = NSW_ANY32,
@@ -172,12 +173,7 @@ int nsw_cmd_capture(int argc, char **argv)
 	const char *file = NULL;
 	uint64_t want = 0;
 	double duration = 0;
-	if (argc < 1)
-		nsw_fail("usage: nswitch capture NIC [pf P] [vf V] [oui XX:XX:XX] [case 0|1|2] "
-			 "[dir in|out] [snaplen N] [count N] [duration S] -w FILE");
-	nsw_nic_open(&n, argv[0]);
-	struct nsw_arg_val v[NSW_W_CAP_N];
-	nsw_args_cli(nsw_words_capture, NSW_W_CAP_N, argc - 1, argv + 1, v, "capture");
+	nsw_nic_open(&n, nic);
 	file = v[NSW_W_CAP_FILE].str;
 	if (v[NSW_W_CAP_PF].set)
 		cfg.pf = (uint8_t)v[NSW_W_CAP_PF].u;
@@ -290,5 +286,15 @@ int nsw_cmd_capture(int argc, char **argv)
 	nsw_print_end();
 	nsw_print_to(NULL);
 	nsw_nic_close(&n);
-	return 0;
 }
+
+/* No verb: the object is the command. */
+const struct nsw_cmd nsw_cmds_capture[] = {
+	{NULL, NULL, nsw_capture_cmd, NSW_POS_NIC, nsw_words_capture, NSW_W_CAP_N,
+	 "Write matching frames as pcap (FILE - for standard output: | tshark -r -), VLAN\n"
+	 "tags and PCP intact. dir in: frames the VF (or port) hands to the NIC; out: frames\n"
+	 "delivered to it. Ends on count, duration, Ctrl-C, SIGTERM or SIGHUP, or when its\n"
+	 "VF is deleted; reports frames lost. A killed capture is cleaned up by the next\n"
+	 "command on the NIC."},
+	{0},
+};

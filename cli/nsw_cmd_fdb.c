@@ -12,13 +12,12 @@
 #include "nsw_cli.h"
 #include "nsw_cmd.h"
 
-int nsw_cmd_fdb(int argc, char **argv)
+static void nsw_fdb_show_cmd(const char *nic, const struct nsw_arg_val *args)
 {
 	struct nsw_cli_nic n;
 	char mac[18], dev[IF_NAMESIZE];
-	if (argc != 2 || !nsw_matches(argv[0], "show"))
-		nsw_fail("usage: nswitch fdb show NIC");
-	nsw_nic_open(&n, argv[1]);
+	(void)args;
+	nsw_nic_open(&n, nic);
 	nsw_print_arr_open(NULL);
 	for (unsigned b = 0; b < NSW_FDB_BUCKETS; b++)
 		for (unsigned w = 0; w < NSW_FDB_WAYS; w++) {
@@ -41,5 +40,9 @@ int nsw_cmd_fdb(int argc, char **argv)
 	nsw_print_arr_close();
 	nsw_print_end();
 	nsw_nic_close(&n);
-	return 0;
 }
+
+const struct nsw_cmd nsw_cmds_fdb[] = {
+	{"show", NULL, nsw_fdb_show_cmd, NSW_POS_NIC, NULL, 0, "Table A: vMAC -> VF."},
+	{0},
+};

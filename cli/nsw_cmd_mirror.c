@@ -7,13 +7,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
 #include "nsw_cli.h"
+#include "nsw_cli_words.h"
+#include "nsw_cmd.h"
 
-static void nsw_mirror_show_cmd(struct nsw_cli_nic *n, int fd)
+static void nsw_mirror_show_cmd(const char *nic, const struct nsw_arg_val *args)
 {
+	struct nsw_cli_nic n;
+	(void)args;
+	nsw_nic_open(&n, nic);
+	int fd = nsw_nic_map(&n, "nsw_mirror");
 	nsw_print_arr_open(NULL);
 	for (uint32_t k = 0; k < NSW_NVF_SLOTS + NSW_MAX_PFS; k++) {
 		uint32_t w = 0;
@@ -36,117 +43,71 @@ static void nsw_mirror_show_cmd(struct nsw_cli_nic *n, int fd)
 	}
 	nsw_print_arr_close();
 	nsw_print_end();
-	(void)n;
+	close(fd);
+	nsw_nic_close(&n);
 }
 
-struct nsw_mirror_args {
-	unsigned pf, vf, tpf, tvf, dir;
-	bool have_pf, have_vf, have_to;
-};
-
-static void nsw_mirror_parse(struct nsw_cli_nic *n, int argc, char **argv,
-			     struct nsw_mirror_args *a)
+/* The session's source: VF pf,vf, or every VF of pf. The NIC must have it. Returns the key:
+ * the VF's slot, or the PF's record. */
+static uint32_t nsw_mirror_source(const struct nsw_cli_nic *n, const struct nsw_arg_val *v)
 {
-	bool have_dir = false;
-	*a = (struct nsw_mirror_args){.dir = NSW_MIRROR_IN | NSW_MIRROR_OUT};
-	for (int i = 2; i < argc; i++) {
-		if ((nsw_matches(argv[i], "to") && a->have_to) ||
-		    (nsw_matches(argv[i], "pf") && a->have_pf) ||
-		    (nsw_matches(argv[i], "vf") && a->have_vf) ||
-		    (nsw_matches(argv[i], "dir") && have_dir))
-			nsw_fail("mirror: \"%s\" given twice", argv[i]);
-		if (nsw_matches(argv[i], "to")) {
-			if (i + 4 >= argc || strcmp(argv[i + 1], "pf") || strcmp(argv[i + 3], "vf"))
-				nsw_fail("mirror: \"to\" needs \"pf P vf V\"");
-			a->tpf = nsw_arg_uint("PF number", argv[i + 2], NSW_MAX_PFS - 1);
-			a->tvf = nsw_arg_uint("VF number", argv[i + 4], NSW_MAX_VFS - 1);
-			a->have_to = true;
-			i += 4;
-			continue;
-		}
-		if (i + 1 >= argc)
-			nsw_fail("mirror: \"%s\" needs a value", argv[i]);
-		if (nsw_matches(argv[i], "pf")) {
-			a->pf = nsw_arg_uint("PF number", argv[i + 1], NSW_MAX_PFS - 1);
-			a->have_pf = true;
-		} else if (nsw_matches(argv[i], "vf")) {
-			a->vf = nsw_arg_uint("VF number", argv[i + 1], NSW_MAX_VFS - 1);
-			a->have_vf = true;
-		} else if (nsw_matches(argv[i], "dir")) {
-			const char *d = argv[i + 1];
-			a->dir = !strcmp(d, "in") ? NSW_MIRROR_IN : !strcmp(d, "out") ? NSW_MIRROR_OUT
-				: !strcmp(d, "both") ? NSW_MIRROR_IN | NSW_MIRROR_OUT : 0;
-			if (!a->dir)
-				nsw_fail("mirror: invalid dir \"%s\": in, out or both", d);
-			have_dir = true;
-		} else {
-			nsw_fail("mirror: unknown argument \"%s\"", argv[i]);
-		}
-		i++;
-	}
-	if (!a->have_pf)
-		nsw_fail("mirror: missing \"pf P\"");
-	if (!(n->st->pf[a->pf] & NSW_PF_EN))
-		nsw_fail("mirror: no PF %u", a->pf);
-	if (a->have_vf && !(n->st->vf[a->pf][a->vf] & NSW_VF_EN))
-		nsw_fail("mirror: no VF %u,%u", a->pf, a->vf);
+	unsigned pf = (unsigned)v[NSW_W_MIR_PF].u, vf = (unsigned)v[NSW_W_MIR_VF].u;
+	bool have_vf = v[NSW_W_MIR_VF].set;
+	if (!(n->st->pf[pf] & NSW_PF_EN))
+		nsw_fail("mirror: no PF %u", pf);
+	if (have_vf && !(n->st->vf[pf][vf] & NSW_VF_EN))
+		nsw_fail("mirror: no VF %u,%u", pf, vf);
+	return have_vf ? nsw_vf_slot(pf, vf) : nsw_port_rec(pf);
 }
 
-/* The session's key: the VF's slot, or the PF's record for every VF of the PF. */
-static uint32_t nsw_mirror_key(const struct nsw_mirror_args *a)
-{
-	return a->have_vf ? nsw_vf_slot(a->pf, a->vf) : nsw_port_rec(a->pf);
-}
-
-static void nsw_mirror_del_cmd(struct nsw_cli_nic *n, int fd, int argc, char **argv)
-{
-	struct nsw_mirror_args a;
-	nsw_mirror_parse(n, argc, argv, &a);
-	uint32_t k = nsw_mirror_key(&a), w = 0;
-	if (bpf_map_lookup_elem(fd, &k, &w) || !w)
-		nsw_fail("mirror: no session on %s %u%s%u", a.have_vf ? "vf" : "pf", a.pf,
-			 a.have_vf ? "," : "", a.have_vf ? a.vf : 0);
-	w = 0;
-	bpf_map_update_elem(fd, &k, &w, 0);
-	nsw_features_refresh(n);
-}
-
-static void nsw_mirror_add_cmd(struct nsw_cli_nic *n, int fd, int argc, char **argv)
-{
-	struct nsw_mirror_args a;
-	nsw_mirror_parse(n, argc, argv, &a);
-	uint32_t k = nsw_mirror_key(&a), w;
-	if (!a.have_to)
-		nsw_fail("mirror add: missing \"to pf P vf V\"");
-	if (!(n->st->vf[a.tpf][a.tvf] & NSW_VF_EN))
-		nsw_fail("mirror: no monitor VF %u,%u", a.tpf, a.tvf);
-	if (a.have_vf && a.tpf == a.pf && a.tvf == a.vf)
-		nsw_fail("mirror: the monitor VF cannot be the source of its own session");
-	w = nsw_mirror_word(nsw_vf_slot(a.tpf, a.tvf), a.dir);
-	if (bpf_map_update_elem(fd, &k, &w, 0))
-		nsw_fail("mirror: %s", strerror(errno));
-	nsw_features_refresh(n);
-}
-
-int nsw_cmd_mirror(int argc, char **argv)
+static void nsw_mirror_del_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
-	if (argc < 2)
-		nsw_fail("usage: nswitch mirror add|del|show NIC ...");
-	static const char *const verbs[] = {"add", "del", "show", NULL};
-	nsw_verb(&argv[0], verbs, "mirror");
-	bool add = nsw_matches(argv[0], "add"), del = nsw_matches(argv[0], "del");
-	bool show = nsw_matches(argv[0], "show");
-	if (!add && !del && !show)
-		nsw_fail("mirror: unknown command \"%s\": add, del or show", argv[0]);
-	nsw_nic_open(&n, argv[1]);
+	nsw_nic_open(&n, nic);
 	int fd = nsw_nic_map(&n, "nsw_mirror");
-	if (show)
-		nsw_mirror_show_cmd(&n, fd);
-	else if (del)
-		nsw_mirror_del_cmd(&n, fd, argc, argv);
-	else
-		nsw_mirror_add_cmd(&n, fd, argc, argv);
+	uint32_t k = nsw_mirror_source(&n, v), w = 0;
+	bool have_vf = v[NSW_W_MIR_VF].set;
+	if (bpf_map_lookup_elem(fd, &k, &w) || !w)
+		nsw_fail("mirror: no session on %s %u%s%u", have_vf ? "vf" : "pf",
+			 (unsigned)v[NSW_W_MIR_PF].u, have_vf ? "," : "",
+			 have_vf ? (unsigned)v[NSW_W_MIR_VF].u : 0);
+	w = 0;
+	bpf_map_update_elem(fd, &k, &w, 0);
+	nsw_features_refresh(&n);
+	close(fd);
 	nsw_nic_close(&n);
-	return 0;
 }
+
+static void nsw_mirror_add_cmd(const char *nic, const struct nsw_arg_val *v)
+{
+	static const unsigned dirs[] = {NSW_MIRROR_IN, NSW_MIRROR_OUT,
+					NSW_MIRROR_IN | NSW_MIRROR_OUT};
+	struct nsw_cli_nic n;
+	unsigned pf = (unsigned)v[NSW_W_MIR_PF].u, vf = (unsigned)v[NSW_W_MIR_VF].u;
+	unsigned tpf = (unsigned)(v[NSW_W_MIR_TO].u >> 16), tvf = (unsigned)(v[NSW_W_MIR_TO].u & 0xffff);
+	unsigned dir = v[NSW_W_MIR_DIR].set ? dirs[v[NSW_W_MIR_DIR].u] : dirs[2];
+	nsw_nic_open(&n, nic);
+	int fd = nsw_nic_map(&n, "nsw_mirror");
+	uint32_t k = nsw_mirror_source(&n, v), w;
+	if (!(n.st->vf[tpf][tvf] & NSW_VF_EN))
+		nsw_fail("mirror: no monitor VF %u,%u", tpf, tvf);
+	if (v[NSW_W_MIR_VF].set && tpf == pf && tvf == vf)
+		nsw_fail("mirror: the monitor VF cannot be the source of its own session");
+	w = nsw_mirror_word(nsw_vf_slot(tpf, tvf), dir);
+	if (bpf_map_update_elem(fd, &k, &w, 0))
+		nsw_fail("mirror: %s", strerror(errno));
+	nsw_features_refresh(&n);
+	close(fd);
+	nsw_nic_close(&n);
+}
+
+const struct nsw_cmd nsw_cmds_mirror[] = {
+	{"add", NULL, nsw_mirror_add_cmd, NSW_POS_NIC, nsw_words_mirror_add, NSW_W_MIR_N,
+	 "SPAN: copy what VF P,V (or every VF of PF P) sends and/or is given to the\n"
+	 "monitor VF P2,V2; the originals are delivered unchanged."},
+	{"del", NULL, nsw_mirror_del_cmd, NSW_POS_NIC, nsw_words_mirror_del, NSW_W_MIR_N,
+	 "End the session of VF P,V (or of PF P's VFs)."},
+	{"show", NULL, nsw_mirror_show_cmd, NSW_POS_NIC, NULL, 0,
+	 "SPAN sessions: source, monitor VF, directions."},
+	{0},
+};

@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 
 #include "nsw_cli.h"
+#include "nsw_cmd.h"
 #include "nsw_cli_words.h"
 
 static void nsw_nic_show_one(const char *name)
@@ -93,28 +94,23 @@ static void nsw_nic_show(const char *only)
 	nsw_print_end();
 }
 
-static void nsw_nic_show_cmd(int argc, char **argv)
+void nsw_nic_show_cmd(const char *nic, const struct nsw_arg_val *args)
 {
-	if (argc > 2)
-		nsw_fail("nic show: unknown argument \"%s\"", argv[2]);
-	nsw_nic_show(argc > 1 ? argv[1] : NULL);
+	(void)args;
+	nsw_nic_show(nic);
 }
 
-static void nsw_nic_add_cmd(int argc, char **argv)
+static void nsw_nic_add_cmd(const char *nic, const struct nsw_arg_val *v)
 {
-	if (argc < 2)
-		nsw_fail("nic add: missing NIC name");
-	struct nsw_arg_val v[NSW_W_NIC_N];
-	nsw_args_cli(nsw_words_nic_add, NSW_W_NIC_N, argc - 2, argv + 2, v, "nic add");
 	static const unsigned modes[] = {NSW_MODE_TC, NSW_MODE_TC_PEER, NSW_MODE_XDP};
 	unsigned npfs = v[NSW_W_NIC_PFS].set ? (unsigned)v[NSW_W_NIC_PFS].u : 1;
 	unsigned mode = modes[v[NSW_W_NIC_MODE].u]; /* tc when unset */
 	const char *netns = v[NSW_W_NIC_NETNS].set ? v[NSW_W_NIC_NETNS].str : nsw_netns_opt;
 	if (npfs < 1)
 		nsw_fail("nic add: invalid number of PFs \"0\": 1..%d", NSW_MAX_PFS);
-	nsw_nic_create(argv[1], npfs, netns, mode);
+	nsw_nic_create(nic, npfs, netns, mode);
 	nsw_print_obj_open(NULL);
-	nsw_print_str(NSW_PR_ANY, "nic", "nic %s:", argv[1]);
+	nsw_print_str(NSW_PR_ANY, "nic", "nic %s:", nic);
 	nsw_print_uint(NSW_PR_ANY, "pfs", " %llu PF", npfs);
 	nsw_print_text("%s", npfs > 1 ? "s" : "");
 	nsw_print_str(NSW_PR_ANY, "mode", ", mode %s",
@@ -130,30 +126,24 @@ static void nsw_nic_add_cmd(int argc, char **argv)
 	nsw_print_end();
 }
 
-static void nsw_nic_del_cmd(int argc, char **argv)
+static void nsw_nic_del_cmd(const char *nic, const struct nsw_arg_val *args)
 {
-	if (argc != 2)
-		nsw_fail("usage: nswitch nic del NIC");
-	nsw_nic_destroy(argv[1]);
+	(void)args;
+	nsw_nic_destroy(nic);
 }
 
-int nsw_cmd_nic(int argc, char **argv)
-{
-	static const char *const verbs[] = {"show", "list", "add", "del", NULL};
-	if (argc >= 1)
-		nsw_verb(&argv[0], verbs, "nic");
-	if (argc < 1 || nsw_matches(argv[0], "show") || nsw_matches(argv[0], "list")) {
-		char *none[] = {"show"};
-		nsw_nic_show_cmd(argc < 1 ? 1 : argc, argc < 1 ? none : argv);
-		return 0;
-	}
-	if (nsw_matches(argv[0], "add")) {
-		nsw_nic_add_cmd(argc, argv);
-		return 0;
-	}
-	if (nsw_matches(argv[0], "del")) {
-		nsw_nic_del_cmd(argc, argv);
-		return 0;
-	}
-	nsw_fail("nic: unknown command \"%s\": add, del or show", argv[0]);
-}
+const struct nsw_cmd nsw_cmds_nic[] = {
+	{"add", NULL, nsw_nic_add_cmd, NSW_POS_NIC, nsw_words_nic_add, NSW_W_NIC_N,
+	 "Create NIC with N PFs (1..8, default 1), each with a distinct locally administered\n"
+	 "OUI. Its host-side devices live in NETNS (default: -n, else the current one).\n"
+	 "Modes: tc (default; clsact + bpf_redirect: works with the VMs' default offloads,\n"
+	 "the egress qdisc sees the 802.1p priority), tc-peer (bpf_redirect_peer straight into\n"
+	 "the VM: faster, veth only, bypasses the host-side egress qdisc), xdp (fastest;\n"
+	 "needs tx checksum offload off and GRO on, set while the link is up, inside every\n"
+	 "VM; a redirect the kernel refuses shows in its xdp tracepoints, not in stats)."},
+	{"del", NULL, nsw_nic_del_cmd, NSW_POS_NIC, NULL, 0,
+	 "Remove NIC: every program, attachment, map and pin it made."},
+	{"show", "list", nsw_nic_show_cmd, NSW_POS_NIC_OPT, NULL, 0,
+	 "NICs, their PFs (RID, OUI, uplink, VFs). The default command of nic."},
+	{0},
+};

@@ -14,16 +14,15 @@
 
 #include "nsw_cli.h"
 #include "nsw_cmd.h"
+#include "nsw_cli_words.h"
 
-static void nsw_pf_set_cmd(int argc, char **argv)
+static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
 	struct nsw_vf_args a;
 	char err[160];
-	if (argc < 2)
-		nsw_fail("usage: nswitch pf set NIC pf P [oui XX:XX:XX] [uplink DEV|none]");
-	nsw_nic_open(&n, argv[1]);
-	nsw_parse_args(argc, argv, 2, &a, "pf set", "pf oui uplink");
+	nsw_vf_args_get(v, &a);
+	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "pf set");
 	uint32_t k = a.pf, old_ifi = 0, ifi = 0;
 	bpf_map_lookup_elem(n.fd_pf_dev, &k, &old_ifi);
@@ -69,18 +68,11 @@ static void nsw_pf_set_cmd(int argc, char **argv)
 	nsw_nic_close(&n);
 }
 
-int nsw_cmd_pf(int argc, char **argv)
-{
-	static const char *const verbs[] = {"set", "show", NULL};
-	if (argc >= 1)
-		nsw_verb(&argv[0], verbs, "pf");
-	if (argc >= 1 && nsw_matches(argv[0], "set")) {
-		nsw_pf_set_cmd(argc, argv);
-		return 0;
-	}
-	if (argc >= 1 && nsw_matches(argv[0], "show")) {
-		char *av[] = {"show", argc > 1 ? argv[1] : NULL};
-		return nsw_cmd_nic(argc > 1 ? 2 : 1, av);
-	}
-	nsw_fail("pf: unknown command \"%s\": set or show", argc ? argv[0] : "");
-}
+const struct nsw_cmd nsw_cmds_pf[] = {
+	{"set", NULL, nsw_pf_set_cmd, NSW_POS_NIC, nsw_words_pf_set, NSW_W_VF_N,
+	 "Give PF P an OUI (refused while it has VFs) or bind/unbind its physical port\n"
+	 "(an Ethernet port: physical, veth, tap, vxlan, bond; not lo, a bridge, L3 tun)."},
+	{"show", NULL, nsw_nic_show_cmd, NSW_POS_NIC_OPT, NULL, 0,
+	 "The PFs of NIC (or of every NIC), as nic show lists them."},
+	{0},
+};

@@ -17,6 +17,7 @@
 #include "nsw_cli.h"
 #include "nsw_cli_words.h"
 #include "nsw_qos_nl.h"
+#include "nsw_cmd.h"
 #include "../bpf/nsw_qos.h"
 
 /* ---- arguments and output ---- */
@@ -44,14 +45,9 @@ struct nsw_qos_args {
 	uint64_t rate, pps, burst; /* rate in bit/s */
 };
 
-static void nsw_qos_parse(int argc, char **argv, bool set, struct nsw_qos_args *a)
+/* The values of qos set's or qos del's words (the tables say which each takes). */
+static void nsw_qos_args_get(const struct nsw_arg_val *v, bool set, struct nsw_qos_args *a)
 {
-	struct nsw_arg_val v[NSW_W_QOS_N];
-	nsw_args_cli(nsw_words_qos, NSW_W_QOS_N, argc - 2, argv + 2, v, set ? "qos set" : "qos");
-	if (!set)
-		for (unsigned w = NSW_W_QOS_RATE; w < NSW_W_QOS_N; w++)
-			if (v[w].set)
-				nsw_fail("qos: unknown argument \"%s\"", nsw_words_qos[w].word);
 	memset(a, 0, sizeof *a);
 	a->pf = (unsigned)v[NSW_W_QOS_PF].u;
 	a->vf = (unsigned)v[NSW_W_QOS_VF].u;
@@ -211,31 +207,47 @@ static void nsw_qos_del(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 		nsw_fail("qos: %s", err);
 }
 
-int nsw_cmd_qos(int argc, char **argv)
+static void nsw_qos_show_cmd(const char *nic, const struct nsw_arg_val *args)
+{
+	struct nsw_cli_nic n;
+	(void)args;
+	nsw_nic_open(&n, nic);
+	nsw_qos_show(&n);
+	nsw_qos_nl_close();
+	nsw_nic_close(&n);
+}
+
+static void nsw_qos_set_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
 	struct nsw_qos_args a;
-	if (argc < 2)
-		nsw_fail("usage: nswitch qos set|del NIC pf P vf V [rate RATE] [pps N] [burst N] | qos show NIC");
-	static const char *const verbs[] = {"set", "del", "show", NULL};
-	nsw_verb(&argv[0], verbs, "qos");
-	bool set = nsw_matches(argv[0], "set"), del = nsw_matches(argv[0], "del");
-	bool show = nsw_matches(argv[0], "show");
-	if (!set && !del && !show)
-		nsw_fail("qos: unknown command \"%s\": set, del or show", argv[0]);
-	nsw_nic_open(&n, argv[1]);
-	if (show) {
-		if (argc > 2)
-			nsw_fail("qos show: unknown argument \"%s\"", argv[2]);
-		nsw_qos_show(&n);
-	} else {
-		nsw_qos_parse(argc, argv, set, &a);
-		if (set)
-			nsw_qos_set(&n, &a);
-		else
-			nsw_qos_del(&n, &a);
-	}
+	nsw_qos_args_get(v, true, &a);
+	nsw_nic_open(&n, nic);
+	nsw_qos_set(&n, &a);
 	nsw_qos_nl_close();
 	nsw_nic_close(&n);
-	return 0;
 }
+
+static void nsw_qos_del_cmd(const char *nic, const struct nsw_arg_val *v)
+{
+	struct nsw_cli_nic n;
+	struct nsw_qos_args a;
+	nsw_qos_args_get(v, false, &a);
+	nsw_nic_open(&n, nic);
+	nsw_qos_del(&n, &a);
+	nsw_qos_nl_close();
+	nsw_nic_close(&n);
+}
+
+const struct nsw_cmd nsw_cmds_qos[] = {
+	{"set", NULL, nsw_qos_set_cmd, NSW_POS_NIC, nsw_words_qos, NSW_W_QOS_N,
+	 "Limit what VF P,V is given to RATE (8kbit..10tbit, e.g. 100mbit: an htb root qdisc\n"
+	 "4e53: on its device, the 802.1p classes in strict priority under the rate) and/or\n"
+	 "N packets/s (lower classes dropped first). Mode tc only. Refused when the device\n"
+	 "has a root qdisc nswitch did not make."},
+	{"del", NULL, nsw_qos_del_cmd, NSW_POS_NIC, nsw_words_qos_del, NSW_W_QOS_N,
+	 "Remove VF P,V's limits (nswitch's qdisc only)."},
+	{"show", NULL, nsw_qos_show_cmd, NSW_POS_NIC, NULL, 0,
+	 "Limits, and per 802.1p class what the scheduler sent."},
+	{0},
+};

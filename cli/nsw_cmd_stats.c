@@ -21,14 +21,13 @@ static void nsw_dev_stats_print(const struct nsw_dev_stats *d)
 	nsw_print_uint(NSW_PR_ANY, "drops", " dropped %llu\n", d->drops);
 }
 
-int nsw_cmd_stats(int argc, char **argv)
+static void nsw_stats_show_cmd(const char *nic, const struct nsw_arg_val *args)
 {
 	struct nsw_cli_nic n;
 	struct nsw_stats s;
 	struct nsw_dev_stats d;
-	if (argc != 2 || !nsw_matches(argv[0], "show"))
-		nsw_fail("usage: nswitch stats show NIC");
-	nsw_nic_open(&n, argv[1]);
+	(void)args;
+	nsw_nic_open(&n, nic);
 	if (nsw_stats_read(n.fd_stats, &s))
 		nsw_fail("cannot read the counters of %s: out of memory", n.name);
 	nsw_print_obj_open(NULL);
@@ -96,5 +95,10 @@ int nsw_cmd_stats(int argc, char **argv)
 	nsw_print_obj_close();
 	nsw_print_end();
 	nsw_nic_close(&n);
-	return 0;
 }
+
+const struct nsw_cmd nsw_cmds_stats[] = {
+	{"show", NULL, nsw_stats_show_cmd, NSW_POS_NIC, NULL, 0,
+	 "Counters per case, action, drop reason, priority, PF, VF."},
+	{0},
+};

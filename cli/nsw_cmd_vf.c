@@ -14,24 +14,17 @@
 
 #include "nsw_cli.h"
 #include "nsw_cmd.h"
+#include "nsw_cli_words.h"
 
-static void nsw_vf_add_cmd(int argc, char **argv)
+static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
 	struct nsw_vf_args a;
 	struct nsw_link link;
 	char err[160], macs[18];
-	const char *usage = "usage: nswitch vf add NIC pf P vf V dev DEV [mac MAC] [qos PCP] "
-			    "[spoofchk on|off]";
-	if (argc < 2)
-		nsw_fail("%s", usage);
-	nsw_nic_open(&n, argv[1]);
-	nsw_parse_args(argc, argv, 2, &a, "vf add", "pf vf dev mac qos spoofchk");
+	nsw_vf_args_get(v, &a);
+	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "vf add");
-	if (!a.have_vf)
-		nsw_fail("vf add: missing \"vf V\"");
-	if (!a.dev)
-		nsw_fail("vf add: missing \"dev DEV\"");
 	uint32_t ifi = nsw_arg_ifindex(a.dev);
 	struct nsw_port owner;
 	const char *who = nsw_port_owner(n.meta.netns, ifi, &owner);
@@ -115,17 +108,13 @@ static void nsw_vf_add_cmd(int argc, char **argv)
 	nsw_nic_close(&n);
 }
 
-static void nsw_vf_set_cmd(int argc, char **argv)
+static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
 	struct nsw_vf_args a;
-	if (argc < 2)
-		nsw_fail("usage: nswitch vf set NIC pf P vf V [mac MAC] [qos PCP] [spoofchk on|off]");
-	nsw_nic_open(&n, argv[1]);
-	nsw_parse_args(argc, argv, 2, &a, "vf set", "pf vf mac qos spoofchk");
+	nsw_vf_args_get(v, &a);
+	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "vf set");
-	if (!a.have_vf)
-		nsw_fail("vf set: missing \"vf V\"");
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
 	int e = nsw_vf_set(&nsw_scratch, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
 	if (e == NSW_E_NOENT)
@@ -147,17 +136,13 @@ static void nsw_vf_set_cmd(int argc, char **argv)
 	nsw_nic_close(&n);
 }
 
-static void nsw_vf_del_cmd(int argc, char **argv)
+static void nsw_vf_del_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
 	struct nsw_vf_args a;
-	if (argc < 2)
-		nsw_fail("usage: nswitch vf del NIC pf P vf V");
-	nsw_nic_open(&n, argv[1]);
-	nsw_parse_args(argc, argv, 2, &a, "vf del", "pf vf");
+	nsw_vf_args_get(v, &a);
+	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "vf del");
-	if (!a.have_vf)
-		nsw_fail("vf del: missing \"vf V\"");
 	if (!(n.st->vf[a.pf][a.vf] & NSW_VF_EN))
 		nsw_fail("vf del: no VF %u,%u", a.pf, a.vf);
 	/* Unreachable first (registers); then everything else the VF had, so the next VM on the
@@ -167,13 +152,12 @@ static void nsw_vf_del_cmd(int argc, char **argv)
 	nsw_nic_close(&n);
 }
 
-static void nsw_vf_show_cmd(int argc, char **argv)
+static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 {
 	struct nsw_cli_nic n;
 	char mac[18], oui[9], rid[8], dev[IF_NAMESIZE];
-	if (argc != 2)
-		nsw_fail("usage: nswitch vf show NIC");
-	nsw_nic_open(&n, argv[1]);
+	(void)args;
+	nsw_nic_open(&n, nic);
 	unsigned npfs = nsw_nic_num_pfs(n.st);
 	nsw_print_arr_open(NULL);
 	for (unsigned p = 0; p < npfs; p++)
@@ -205,21 +189,18 @@ static void nsw_vf_show_cmd(int argc, char **argv)
 	nsw_nic_close(&n);
 }
 
-int nsw_cmd_vf(int argc, char **argv)
-{
-	if (argc < 1)
-		nsw_fail("vf: missing command: add, set, del or show");
-	static const char *const verbs[] = {"add", "set", "del", "show", NULL};
-	nsw_verb(&argv[0], verbs, "vf");
-	if (nsw_matches(argv[0], "add"))
-		nsw_vf_add_cmd(argc, argv);
-	else if (nsw_matches(argv[0], "set"))
-		nsw_vf_set_cmd(argc, argv);
-	else if (nsw_matches(argv[0], "del"))
-		nsw_vf_del_cmd(argc, argv);
-	else if (nsw_matches(argv[0], "show"))
-		nsw_vf_show_cmd(argc, argv);
-	else
-		nsw_fail("vf: unknown command \"%s\": add, set, del or show", argv[0]);
-	return 0;
-}
+const struct nsw_cmd nsw_cmds_vf[] = {
+	{"add", NULL, nsw_vf_add_cmd, NSW_POS_NIC, nsw_words_vf_add, NSW_W_VF_N,
+	 "Attach DEV (the host end of a VM's veth, or a tap) as VF P,V. Without mac, the\n"
+	 "vMAC is the PF's OUI followed by P and V. A veth's VM end is given the vMAC; for a\n"
+	 "tap the MAC to give QEMU is printed. qos: default 802.1p priority (0..7) of\n"
+	 "untagged frames. spoofchk (default on): drop frames not sent from the vMAC."},
+	{"set", NULL, nsw_vf_set_cmd, NSW_POS_NIC, nsw_words_vf_set, NSW_W_VF_N,
+	 "Change VF P,V's vMAC (a veth's VM end follows), default priority or spoofchk."},
+	{"del", NULL, nsw_vf_del_cmd, NSW_POS_NIC, nsw_words_vf_del, NSW_W_VF_N,
+	 "Remove VF P,V and everything it had: ACLs, SPAN sessions from and to it (an ACL\n"
+	 "rule mirroring to it becomes allow), QoS, a capture of it, counters."},
+	{"show", NULL, nsw_vf_show_cmd, NSW_POS_NIC, NULL, 0,
+	 "VFs: RID, vMAC, OUI group, device, settings."},
+	{0},
+};

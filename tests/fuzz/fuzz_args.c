@@ -1,6 +1,6 @@
 /* fuzz_args.c - libFuzzer target over the CLI's argument parser (cli/nsw_args.c) with the tables
- * the CLI uses (cli/nsw_cli_words.c). Input: byte 0 picks the table, the rest is split into
- * words at spaces, tabs, newlines and NULs. Property: every input is either refused with a
+ * the CLI's commands use (cli/nsw_cli_words.c: nsw_words_cmds). Input: byte 0 picks the table,
+ * the rest is split into words at spaces, tabs, newlines and NULs. Property: every input is either refused with a
  * one-line reason, or parsed into values that nsw_args_format writes back as words which parse
  * to the same values. ASan and UBSan watch every read. */
 #include <stdlib.h>
@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size > 512)
 		return 0;
-	const struct nsw_words_table *w = &nsw_words_all[data[0] % nsw_words_all_n];
+	const struct nsw_words_table *w = &nsw_words_cmds[data[0] % nsw_words_cmds_n];
 	char text[520], *argv[NSW_ARGS_MAX * 2 + 8];
 	int argc = 0;
 	memcpy(text, data + 1, size - 1);
