@@ -77,10 +77,10 @@ struct nsw_sim_params {
 	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb;
 	double tlp_ovh, cpl_ovh, dllp_bytes, dllp_per_tlp, desc_bytes, batch;
 	double dma_rd_ns, pcie_lat_ns;
-	unsigned buf_pcie;
+	unsigned tx_ring; /* frames a VM's TX ring holds while the NIC cannot fetch them */
 	/* NIC */
 	double nic_frame_ns, nic_lat_ns;
-	unsigned buf_nic;
+	unsigned nic_buf; /* bytes of the NIC's packet buffer, shared by all its frames */
 	/* port, cable, external switch, port extender */
 	double port_gbps, cable_m, prop_ns_m, sw_lat_ns, pe_lat_ns, etag_bytes;
 	unsigned buf_port;
@@ -119,6 +119,9 @@ enum nsw_sim_drop {
 	NSW_SIM_DROP_VSW_UNKNOWN,                      /* the vSwitch does not know the destination */
 	NSW_SIM_DROP_FULL,                             /* a buffer was full (per resource below) */
 	NSW_SIM_DROP_FLOOD,                            /* a group destination: not modelled */
+	NSW_SIM_DROP_TX_RING, /* refused by the guest driver: its TX ring was full (the NIC's
+				* buffer was full and the ring backed up) */
+	NSW_SIM_DROP_NIC_BUF, /* a frame from the wire found the NIC's packet buffer full */
 	NSW_SIM_DROP_MAX
 };
 

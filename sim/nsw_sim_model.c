@@ -12,6 +12,15 @@
  *    Qbg/Qbh and the vSwitch look MACs up with the core's Table A reader (nsw_fdb_find); the
  *    external switch forwards by the destination VM's port (its own MAC table, not modelled).
  *  - A frame ends delivered or dropped, never lost: gen == out + drop once the heap drains.
+ *  - Backpressure: the NIC has one packet buffer (nic_buf bytes). A frame takes its bytes
+ *    before the NIC fetches it from a VM (or when it arrives from the wire) and gives them
+ *    back when its DMA write to a VM, or its transmission on the port, ends. The NIC fetches
+ *    only what it can hold: a VM's frame that finds the buffer full waits in the VM's TX ring
+ *    (host memory, no bus used) and is refused by the guest driver when that ring is full
+ *    (tx_ring_full); a frame from the wire that finds it full is dropped on entry
+ *    (nic_buffer_full). So a frame never spends PCIe bandwidth on a crossing it will not
+ *    finish, and overload cannot make delivered throughput fall below what the bus carries.
+ *    Waiting frames are fetched in arrival order as bytes come back.
  * Who may touch it: the simulator's owners; parameters come from the scenario, never from
  * constants here (defaults are in nsw_sim_defaults and documented in docs/sim.md).
  */
@@ -30,10 +39,21 @@ static inline bool nsw_sim_in_window(const struct nsw_sim *s, uint64_t t0)
 	return t0 >= s->warmup && t0 <= s->dur;
 }
 
-static inline void nsw_sim_drop(struct nsw_sim *s, const struct nsw_sim_ev *e, unsigned reason)
+static inline void nsw_sim_release_at(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
+{
+	e->flags &= (uint16_t)~NSW_SIM_EV_HOLD;
+	struct nsw_sim_ev rel = {.t = t, .len = e->len, .route = ROUTE_RELEASE};
+	nsw_sim_heap_push(&s->h, &rel);
+}
+
+/* A frame dropped at time t; if it held bytes of the NIC's buffer they come back then. */
+static inline void nsw_sim_drop(struct nsw_sim *s, struct nsw_sim_ev *e, unsigned reason,
+				uint64_t t)
 {
 	s->r->drops[reason]++;
 	s->r->group[s->flow[e->flow].group].drop++;
+	if (e->flags & NSW_SIM_EV_HOLD)
+		nsw_sim_release_at(s, e, t);
 }
 
 static inline uint64_t nsw_sim_dst_mac(const struct nsw_sim *s, uint16_t dst)
@@ -109,9 +129,9 @@ static void nsw_sim_nsw_decide(struct nsw_sim *s, struct nsw_sim_ev *e, struct n
 	case NSW_ACT_UPLINK:
 		return nsw_sim_next(s, e, s->r_up[v.pf], t);
 	case NSW_ACT_DROP:
-		return nsw_sim_drop(s, e, v.reason);
+		return nsw_sim_drop(s, e, v.reason, t);
 	default:
-		return nsw_sim_drop(s, e, NSW_SIM_DROP_FLOOD);
+		return nsw_sim_drop(s, e, NSW_SIM_DROP_FLOOD, t);
 	}
 }
 
@@ -135,7 +155,7 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 			return nsw_sim_next(s, e, s->r_pf_rx, t);
 		uint64_t slot = nsw_fdb_find(&s->nic.fdb, nsw_sim_dst_mac(s, e->dst));
 		if (!slot || nsw_fdb_slot_pf(slot) != r->arg)
-			return nsw_sim_drop(s, e, NSW_DROP_RX_MISS);
+			return nsw_sim_drop(s, e, NSW_DROP_RX_MISS, t);
 		e->dst = s->vm_at[nsw_fdb_slot_pf(slot)][nsw_fdb_slot_vf(slot)];
 		return nsw_sim_next(s, e, s->r_vf_rx[r->arg], t);
 	}
@@ -143,11 +163,11 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 		if (e->dst == NSW_SIM_EXT)
 			return nsw_sim_next(s, e, s->r_ext_out, t);
 		if (e->dst >= s->vms)
-			return nsw_sim_drop(s, e, NSW_SIM_DROP_SW_UNKNOWN);
+			return nsw_sim_drop(s, e, NSW_SIM_DROP_SW_UNKNOWN, t);
 		unsigned q = s->arch == NSW_SIM_VSWITCH ? 0 : s->vm_pf[e->dst];
 		bool relay = s->arch == NSW_SIM_QBG || s->arch == NSW_SIM_QBH;
 		if (q == r->arg && !relay)
-			return nsw_sim_drop(s, e, NSW_SIM_DROP_NO_RELAY);
+			return nsw_sim_drop(s, e, NSW_SIM_DROP_NO_RELAY, t);
 		return nsw_sim_next(s, e, s->r_dn[q], t);
 	}
 	case OP_TO_VSW:
@@ -160,7 +180,7 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 			return nsw_sim_deliver(s, e, t);
 		}
 		if (nsw_oui_is_ours(&s->nic, nsw_mac_oui(mac)))
-			return nsw_sim_drop(s, e, NSW_SIM_DROP_VSW_UNKNOWN);
+			return nsw_sim_drop(s, e, NSW_SIM_DROP_VSW_UNKNOWN, t);
 		return nsw_sim_next(s, e, s->r_pf_tx, t);
 	}
 	case OP_DELIVER_VM:
@@ -169,16 +189,80 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 	}
 }
 
+/* The TX ring a frame waits in: its VM's, or the PF's for the vSwitch host's own traffic. */
+static inline uint32_t nsw_sim_ring(const struct nsw_sim *s, const struct nsw_sim_ev *e)
+{
+	return s->arch == NSW_SIM_VSWITCH || e->aux >= s->vms ? s->vms : e->aux;
+}
+
+static void nsw_sim_wait(struct nsw_sim *s, struct nsw_sim_ev *e)
+{
+	uint32_t ring = nsw_sim_ring(s, e);
+	if (s->ring_n[ring] >= s->p->tx_ring)
+		return nsw_sim_drop(s, e, NSW_SIM_DROP_TX_RING, e->t);
+	if (s->wq_n == s->wq_cap) {
+		size_t cap = s->wq_cap ? 2 * s->wq_cap : 1024;
+		struct nsw_sim_ev *a = malloc(cap * sizeof *a);
+		if (!a) {
+			fprintf(stderr, "nswitch-sim: out of memory for %zu waiting frames\n", cap);
+			exit(3);
+		}
+		for (size_t i = 0; i < s->wq_n; i++)
+			a[i] = s->wq[(s->wq_head + i) % s->wq_cap];
+		free(s->wq);
+		s->wq = a;
+		s->wq_head = 0;
+		s->wq_cap = cap;
+	}
+	s->wq[(s->wq_head + s->wq_n++) % s->wq_cap] = *e;
+	s->ring_n[ring]++;
+}
+
+static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e);
+
+/* Bytes come back to the NIC's buffer at time t: fetch the waiting frames that now fit, in
+ * the order they were queued. */
+static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len)
+{
+	s->pool_used -= len;
+	while (s->wq_n) {
+		struct nsw_sim_ev w = s->wq[s->wq_head];
+		if (s->pool_used + w.len > s->pool_cap)
+			break;
+		s->wq_head = s->wq_head + 1 == s->wq_cap ? 0 : s->wq_head + 1;
+		s->wq_n--;
+		s->ring_n[nsw_sim_ring(s, &w)]--;
+		s->pool_used += w.len;
+		w.flags |= NSW_SIM_EV_HOLD;
+		if (nsw_sim_in_window(s, w.t0))
+			s->phase_sum[s->route[w.route].st[w.stage].phase] += (double)(t - w.t);
+		w.t = t;
+		nsw_sim_stage_run(s, &w);
+	}
+}
+
 static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 {
 	const struct nsw_sim_route *r = &s->route[e->route];
 	const struct nsw_sim_stage *st = &r->st[e->stage];
+	if ((st->pool == POOL_WAIT || st->pool == POOL_DROP) && !(e->flags & NSW_SIM_EV_HOLD)) {
+		/* FIFO: a frame may not overtake those already waiting for the buffer */
+		if (s->pool_used + e->len > s->pool_cap || (st->pool == POOL_WAIT && s->wq_n)) {
+			if (st->pool == POOL_DROP)
+				return nsw_sim_drop(s, e, NSW_SIM_DROP_NIC_BUF, e->t);
+			return nsw_sim_wait(s, e);
+		}
+		s->pool_used += e->len;
+		e->flags |= NSW_SIM_EV_HOLD;
+	}
 	uint64_t svc = st->tab ? st->tab[e->len] : st->a + st->b * e->len;
 	uint64_t fin = nsw_sim_res_serve(&s->res[st->res], e->t, svc);
 	if (!fin)
-		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL);
+		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL, e->t);
 	if (st->side != NONE16)
 		nsw_sim_res_charge(&s->res[st->side], e->t, st->stab[e->len]);
+	if (st->pool == POOL_RELEASE && (e->flags & NSW_SIM_EV_HOLD))
+		nsw_sim_release_at(s, e, fin);
 	uint64_t nt = fin + st->post;
 	if (nsw_sim_in_window(s, e->t0))
 		s->phase_sum[st->phase] += (double)(nt - e->t);
@@ -331,7 +415,8 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		r->group[g].lat = calloc(1, sizeof *r->group[g].lat);
 	r->lat_all = calloc(1, sizeof *r->lat_all);
 	int rc = -1;
-	if (!r->lat_all || nsw_sim_build(s, err) || nsw_sim_flows(s, sc))
+	s->ring_n = calloc(p->vms + 1u, sizeof *s->ring_n);
+	if (!r->lat_all || !s->ring_n || nsw_sim_build(s, err) || nsw_sim_flows(s, sc))
 		goto out;
 	nsw_sim_rng_seed(&s->rng, p->seed);
 	if (nsw_sim_heap_init(&s->h, 2 * s->nflows + 1024))
@@ -357,7 +442,10 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 			continue;
 		}
 		nsw_sim_heap_pop(&s->h, &e);
-		nsw_sim_stage_run(s, &e);
+		if (e.route == ROUTE_RELEASE)
+			nsw_sim_release(s, e.t, e.len);
+		else
+			nsw_sim_stage_run(s, &e);
 	}
 	nsw_sim_finish(s);
 	rc = 0;
@@ -366,6 +454,8 @@ out:
 		nsw_sim_res_free(&s->res[i]);
 	nsw_sim_heap_free(&s->h);
 	free(s->flow);
+	free(s->wq);
+	free(s->ring_n);
 	free(s);
 	return rc;
 }

@@ -26,6 +26,18 @@
 #define TAB_LEN (NSW_SIM_MAX_FRAME + 1)
 #define EXT_PORT 0xffu
 #define EXT_MAC 0x001122334455ull /* the outside host: a vendor OUI no PF owns */
+#define ROUTE_RELEASE 0xffu /* an event that gives a frame's bytes back to the NIC's buffer */
+#define NSW_SIM_EV_HOLD 1u  /* the frame holds len bytes of the NIC's packet buffer */
+
+/* What a stage does with the NIC's packet buffer (the NIC's backpressure, see
+ * nsw_sim_model.c): a frame takes its bytes before a stage that moves it into the NIC and
+ * gives them back when the stage that moves it out ends. */
+enum nsw_sim_pool {
+	POOL_NONE = 0,
+	POOL_WAIT,    /* take, or wait in the VM's TX ring (refused when the ring is full) */
+	POOL_DROP,    /* take, or drop: a frame from the wire cannot be held back */
+	POOL_RELEASE, /* give back when this stage's service ends */
+};
 
 enum nsw_sim_op {
 	OP_NSW_VF,   /* the nSwitch NIC decides on a frame from a VF */
@@ -41,7 +53,7 @@ enum nsw_sim_op {
 
 struct nsw_sim_stage {
 	uint16_t res, side; /* server; the other-direction server charged, or NONE16 */
-	uint8_t phase;
+	uint8_t phase, pool;
 	const uint64_t *tab, *stab; /* service per frame length (PCIe), in fixed point */
 	uint64_t a, b;              /* else service = a + b * len, fixed point */
 	uint64_t post;              /* ns after the service: propagation, latency */
@@ -100,6 +112,11 @@ struct nsw_sim {
 	uint64_t warmup, dur, gen_total, max_frames;
 	double phase_sum[NSW_SIM_PH_MAX];
 	uint64_t gen_win; /* frames created inside the window: the phases' denominator */
+	/* the NIC's packet buffer and the TX rings that back up behind it */
+	uint64_t pool_cap, pool_used; /* bytes */
+	struct nsw_sim_ev *wq;        /* frames waiting in TX rings, in arrival order */
+	size_t wq_head, wq_n, wq_cap;
+	uint32_t *ring_n; /* frames waiting per TX ring: one per VM, then the PF's */
 };
 
 /* nsw_sim_pcie.c */

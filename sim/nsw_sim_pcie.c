@@ -44,11 +44,11 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	p->batch = 1;
 	p->dma_rd_ns = 550; /* pcie-bench, 64-byte DMA read on Gen3 */
 	p->pcie_lat_ns = 275; /* one way: half a read round trip */
-	p->buf_pcie = 512; /* a descriptor ring of ixgbe's default size */
+	p->tx_ring = 512; /* a TX descriptor ring of ixgbe's default size */
 	/* NIC */
 	p->nic_frame_ns = 5;
 	p->nic_lat_ns = 300;
-	p->buf_nic = 4096;
+	p->nic_buf = 512 * 1024; /* the Intel 82599's RX packet buffer, 512 KB */
 	/* port and outside */
 	p->port_gbps = 10;
 	p->cable_m = 3;
@@ -139,6 +139,10 @@ const char *nsw_sim_drop_name(unsigned reason)
 		return "buffer_full";
 	case NSW_SIM_DROP_FLOOD:
 		return "flood_not_modelled";
+	case NSW_SIM_DROP_TX_RING:
+		return "tx_ring_full";
+	case NSW_SIM_DROP_NIC_BUF:
+		return "nic_buffer_full";
 	}
 	return "unknown";
 }

@@ -103,9 +103,12 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 		s->tab_rx_d2h[len] = nsw_sim_fx_of(rd / rate);
 		s->tab_rx_h2d[len] = nsw_sim_fx_of(rh / rate);
 	}
-	s->h2d = nsw_sim_add_res(s, "pcie_h2d", p->buf_pcie);
-	s->d2h = nsw_sim_add_res(s, "pcie_d2h", p->buf_pcie);
-	s->nicp = nsw_sim_add_res(s, "nic_pipeline", p->buf_nic);
+	/* The PCIe directions, the NIC pipeline and the port's transmit side only ever hold frames
+	 * that hold bytes of the NIC's packet buffer, which bounds them: no cap of their own. */
+	s->h2d = nsw_sim_add_res(s, "pcie_h2d", 0);
+	s->d2h = nsw_sim_add_res(s, "pcie_d2h", 0);
+	s->nicp = nsw_sim_add_res(s, "nic_pipeline", 0);
+	s->pool_cap = p->nic_buf;
 	double wire_b = 8.0 / p->port_gbps; /* ns per byte */
 	double wire_a = 20 * wire_b;        /* preamble + SFD 8, inter-frame gap 12 */
 	uint64_t prop = nsw_sim_round_ns(p->cable_m * p->prop_ns_m);
@@ -120,7 +123,7 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 	s->nroutes = 1; /* route 0 marks a source's own event */
 	for (unsigned q = 0; q < nports; q++) {
 		snprintf(nm, sizeof nm, "port%u_up", q);
-		s->wup[q] = nsw_sim_add_res(s, nm, p->buf_port);
+		s->wup[q] = nsw_sim_add_res(s, nm, 0);
 		snprintf(nm, sizeof nm, "port%u_down", q);
 		s->wdn[q] = nsw_sim_add_res(s, nm, p->buf_port);
 		if (qbh) {
@@ -139,36 +142,42 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 		} else {
 			st[n++] = nsw_sim_lin(s->wup[q], NSW_SIM_PH_WIRE, wire_a, wire_b, prop + swl);
 		}
+		st[0].pool = POOL_RELEASE; /* out of the NIC once on the wire */
 		s->r_up[q] = nsw_sim_add_route(s, OP_SWITCH, (uint8_t)q, n, st);
 		n = 0;
 		if (qbh)
 			st[n++] = nsw_sim_lin(s->pedn[q], NSW_SIM_PH_WIRE,
 					      wire_a + p->etag_bytes * wire_b, wire_b, prop + pel);
 		st[n++] = nsw_sim_lin(s->wdn[q], NSW_SIM_PH_WIRE, wire_a, wire_b, prop);
-		st[n++] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
-				      nsw_sim_round_ns(p->nic_lat_ns));
+		st[n] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
+				    nsw_sim_round_ns(p->nic_lat_ns));
+		st[n++].pool = POOL_DROP;
 		s->r_dn[q] = nsw_sim_add_route(s, nic_rx_op, (uint8_t)q, n, st);
 	}
 	if (arch != NSW_SIM_VSWITCH) {
 		for (unsigned q = 0; q < P; q++) {
 			st[0] = nsw_sim_tab(s->h2d, s->tab_tx_h2d, s->d2h, s->tab_tx_d2h,
 					    NSW_SIM_PH_T1, lat + 2 * dma);
+			st[0].pool = POOL_WAIT;
 			st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
 					    nsw_sim_round_ns(p->nic_lat_ns));
 			s->r_vf_tx[q] = nsw_sim_add_route(s, nic_tx_op, (uint8_t)q, 2, st);
 			st[0] = nsw_sim_tab(s->d2h, s->tab_rx_d2h, s->h2d, s->tab_rx_h2d,
 					    NSW_SIM_PH_T4, lat);
+			st[0].pool = POOL_RELEASE;
 			s->r_vf_rx[q] = nsw_sim_add_route(s, OP_DELIVER_VM, (uint8_t)q, 1, st);
 		}
 	} else {
 		/* The hypervisor's PF: the same DMA work as a VF, then the software switch. */
 		st[0] = nsw_sim_tab(s->h2d, s->tab_tx_h2d, s->d2h, s->tab_tx_d2h, NSW_SIM_PH_T1,
 				    lat + 2 * dma);
+		st[0].pool = POOL_WAIT;
 		st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
 				    nsw_sim_round_ns(p->nic_lat_ns));
 		s->r_pf_tx = nsw_sim_add_route(s, OP_VEPA_TX, 0, 2, st);
 		st[0] = nsw_sim_tab(s->d2h, s->tab_rx_d2h, s->h2d, s->tab_rx_h2d, NSW_SIM_PH_T4,
 				    lat);
+		st[0].pool = POOL_RELEASE;
 		s->r_pf_rx = nsw_sim_add_route(s, OP_TO_VSW, 0, 1, st);
 		for (unsigned k = 0; k < p->vsw_threads; k++) {
 			snprintf(nm, sizeof nm, "vswitch%u", k);
