@@ -74,8 +74,8 @@ struct nsw_sim_params {
 	double vsw_frame_ns, vsw_byte_ns, vsw_lat_ns, vsw_cpu_frac;
 	unsigned vsw_threads, buf_vsw;
 	/* PCIe */
-	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb;
-	double tlp_ovh, cpl_ovh, dllp_bytes, dllp_per_tlp, desc_bytes, batch;
+	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb, rcb_split;
+	double tlp_ovh, cpl_ovh, desc_bytes, batch;
 	double dma_rd_ns, pcie_lat_ns;
 	unsigned tx_ring; /* frames a VM's TX ring holds while the NIC cannot fetch them */
 	/* NIC */
@@ -154,6 +154,17 @@ struct nsw_sim_result {
 void nsw_sim_defaults(struct nsw_sim_scenario *s);
 /* Bytes per ns of a PCIe link, line encoding included (gen 1..5). */
 double nsw_sim_pcie_rate(unsigned gen, unsigned lanes);
+/* Bytes per ns left for TLPs, per direction, once ACK and UpdateFC DLLPs and SKIP ordered sets
+ * are taken out (0 for a width or MPS the specification's tables do not have). */
+double nsw_sim_pcie_tlp_rate(const struct nsw_sim_params *p);
+/* Bytes on the link for a DMA write of n bytes, and for a DMA read of n bytes (requests one
+ * way, completions the other). */
+double nsw_sim_pcie_write_bytes(const struct nsw_sim_params *p, double n);
+void nsw_sim_pcie_read_bytes(const struct nsw_sim_params *p, double n, double *req,
+			     double *cpl);
+/* Effective Gb/s of back-to-back DMA writes (or reads) of size bytes, as pcie-model's
+ * mem_bw.write() and read() compute it. */
+double nsw_sim_pcie_dma_gbps(const struct nsw_sim_params *p, unsigned size, bool write);
 /* Bytes that cross each direction of the PCIe link per frame of len octets (FCS included,
  * which never crosses PCIe) when a VF sends it (tx) and when a VF receives it (rx). */
 void nsw_sim_pcie_bytes(const struct nsw_sim_params *p, unsigned len, double *tx_h2d,

@@ -15,9 +15,10 @@ void nsw_sim_report(const struct nsw_sim_scenario *sc, const struct nsw_sim_resu
 {
 	const struct nsw_sim_params *p = &sc->p;
 	fprintf(f, "arch %s: %u PFs x %u VFs, %u VMs, %u CPUs; PCIe Gen%u x%u (%.3f GB/s per "
-		   "direction); port %.0f GbE\n",
+		   "direction, %.3f for TLPs); port %.0f GbE\n",
 		nsw_sim_arch_name(r->arch), p->pfs, p->vfs, p->vms, p->cpus, p->pcie_gen,
-		p->pcie_lanes, nsw_sim_pcie_rate(p->pcie_gen, p->pcie_lanes), p->port_gbps);
+		p->pcie_lanes, nsw_sim_pcie_rate(p->pcie_gen, p->pcie_lanes),
+		nsw_sim_pcie_tlp_rate(p), p->port_gbps);
 	fprintf(f, "window %.6f s, %llu events, %llu core decisions\n", r->window_ns / 1e9,
 		(unsigned long long)r->events, (unsigned long long)r->decisions);
 	fprintf(f, "%-16s %10s %10s %10s %10s %10s %10s %10s %10s\n", "flow", "offered", "thr",

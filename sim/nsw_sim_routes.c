@@ -93,7 +93,7 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 	s->miss_mac = nsw_auto_vmac((uint32_t)(s->nic.pf[0] & NSW_PF_OUI_MASK), 0, 0xfff);
 
 	/* PCIe: one link (the NIC's), each direction a server; service per frame length. */
-	double rate = nsw_sim_pcie_rate(p->pcie_gen, p->pcie_lanes);
+	double rate = nsw_sim_pcie_tlp_rate(p);
 	for (unsigned len = 0; len < TAB_LEN; len++) {
 		double th, td, rd, rh;
 		nsw_sim_pcie_bytes(p, len < NSW_SIM_MIN_FRAME ? NSW_SIM_MIN_FRAME : len, &th, &td,

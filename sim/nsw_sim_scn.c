@@ -47,11 +47,10 @@ static const struct nsw_sim_key nsw_sim_keys[] = {
 	{"pcie_lanes", K_UNS, PO(pcie_lanes), 1, 32},
 	{"mps", K_UNS, PO(mps), 128, 4096},
 	{"mrrs", K_UNS, PO(mrrs), 128, 4096},
-	{"rcb", K_UNS, PO(rcb), 64, 128},
+	{"rcb", K_UNS, PO(rcb), 64, 512},
+	{"rcb_split", K_UNS, PO(rcb_split), 0, 1},
 	{"tlp_ovh", K_DBL, PO(tlp_ovh), 0, 64},
 	{"cpl_ovh", K_DBL, PO(cpl_ovh), 0, 64},
-	{"dllp_bytes", K_DBL, PO(dllp_bytes), 0, 64},
-	{"dllp_per_tlp", K_DBL, PO(dllp_per_tlp), 0, 4},
 	{"desc_bytes", K_DBL, PO(desc_bytes), 0, 256},
 	{"batch", K_DBL, PO(batch), 1, 1024},
 	{"dma_rd_ns", K_DBL, PO(dma_rd_ns), 0, 1e6},
@@ -286,6 +285,12 @@ static int nsw_sim_set_param(struct nsw_sim_scenario *s, const char *k, const ch
 		}
 		if (d < key->min || d > key->max)
 			ERR("%s: %s is out of range [%g, %g]", k, v, key->min, key->max);
+		/* the specification's widths and sizes are powers of two, and its tables only
+		 * have those */
+		if ((!strcmp(k, "pcie_lanes") || !strcmp(k, "mps") || !strcmp(k, "mrrs") ||
+		     !strcmp(k, "rcb")) &&
+		    ((uint64_t)d & ((uint64_t)d - 1)))
+			ERR("%s: %s is not a power of two", k, v);
 		if (key->type == K_TIME || key->type == K_U64)
 			*(uint64_t *)base = (uint64_t)d;
 		else if (key->type == K_UNS)

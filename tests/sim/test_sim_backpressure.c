@@ -29,7 +29,7 @@ static int bp_load(struct nsw_sim_scenario *s, const char *text)
  * other. */
 static double bp_capacity_fps(const struct nsw_sim_params *p, unsigned len)
 {
-	double th, td, rd, rh, rate = nsw_sim_pcie_rate(p->pcie_gen, p->pcie_lanes);
+	double th, td, rd, rh, rate = nsw_sim_pcie_tlp_rate(p);
 	nsw_sim_pcie_bytes(p, len, &th, &td, &rd, &rh);
 	double h2d = th + rh, d2h = td + rd, worst = h2d > d2h ? h2d : d2h;
 	return rate / worst * 1e9;
