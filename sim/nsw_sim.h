@@ -73,6 +73,13 @@ struct nsw_sim_params {
 	/* hypervisor switch (vSwitch) */
 	double vsw_frame_ns, vsw_byte_ns, vsw_lat_ns, vsw_cpu_frac;
 	unsigned vsw_threads, buf_vsw;
+	/* host CPU spent at the VMs' ends of every path: the guest driver per frame sent and
+	 * received (per frame and per byte), and per interrupt (an exit, the injection, the
+	 * handler and its NAPI poll); interrupts are moderated: one fires when irq_frames
+	 * frames wait or irq_timer_ns after the first of them, whichever comes first, and the
+	 * VM sees its frames then */
+	double drv_tx_ns, drv_tx_byte_ns, drv_rx_ns, drv_rx_byte_ns, irq_ns, irq_timer_ns;
+	unsigned irq_frames;
 	/* PCIe */
 	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb, rcb_split;
 	double tlp_ovh, cpl_ovh, desc_bytes, batch;
@@ -100,6 +107,7 @@ enum nsw_sim_phase {
 	NSW_SIM_PH_WIRE,    /* NIC <-> external switch: serialization, cable, port extender */
 	NSW_SIM_PH_SWITCH,  /* the external switch's egress to an outside host */
 	NSW_SIM_PH_T4,      /* t4': NIC to VM over PCIe (data and descriptor writes, MSI-X) */
+	NSW_SIM_PH_IRQ,     /* waiting in the VM's RX ring for the moderated interrupt */
 	NSW_SIM_PH_MAX
 };
 
@@ -139,7 +147,9 @@ struct nsw_sim_result {
 	double res_util[NSW_SIM_MAX_RES];
 	uint64_t res_drops[NSW_SIM_MAX_RES];
 	double cpu_util;      /* host CPUs, 0..1 of all M CPUs */
-	double vsw_cpu_util;  /* the part of cpu_util due to switching */
+	double vsw_cpu_util;  /* the part of cpu_util due to switching in the hypervisor */
+	double io_cpu_util;   /* the part due to the VMs' drivers and interrupts */
+	uint64_t irqs;        /* interrupts raised to VMs inside the window */
 	double pcie_h2d_util, pcie_d2h_util, port_up_util, port_dn_util;
 	/* Time spent in each phase, summed over all hops of that phase and averaged over the frames
 	 * created in the window: without drops the phases add up to the mean latency. */

@@ -82,21 +82,24 @@ static inline void nsw_sim_next(struct nsw_sim *s, struct nsw_sim_ev *e, uint8_t
 	nsw_sim_heap_push(&s->h, e);
 }
 
-static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
+/* CPU time spent at time t counts when t is inside the window. */
+static inline void nsw_sim_cpu(struct nsw_sim *s, uint64_t t, double ns)
+{
+	if (t >= s->warmup && t <= s->dur)
+		s->io_cpu_ns += ns;
+}
+
+/* The receiver sees the frame at time t (it was delivered at e->t): latency, the time spent
+ * waiting for the interrupt, and the receiver's ACK. */
+static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 {
 	struct nsw_sim_flow *f = &s->flow[e->flow];
 	struct nsw_sim_group *g = &s->r->group[f->group];
-	g->out++;
 	if (nsw_sim_in_window(s, e->t0)) {
 		nsw_sim_hist_add(g->lat, t - e->t0);
 		nsw_sim_hist_add(s->r->lat_all, t - e->t0);
+		s->phase_sum[NSW_SIM_PH_IRQ] += (double)(t - e->t);
 	}
-	/* Throughput counts what leaves inside the window, whenever it was created: a backlog
-	 * drained after the window is not throughput. */
-	if (t >= s->warmup && t <= s->dur)
-		g->bytes_win += e->len;
-	if (t > s->r->end_ns)
-		s->r->end_ns = t;
 	if (f->ack_every && ++f->ack_cnt == f->ack_every) {
 		f->ack_cnt = 0;
 		struct nsw_sim_flow *a = &s->flow[f->ack_flow];
@@ -107,8 +110,65 @@ static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 			s->r->group[a->group].gen_bytes_win += ack.len;
 			s->gen_win++;
 		}
+		if (ack.aux != NSW_SIM_EXT)
+			nsw_sim_cpu(s, t, s->p->drv_tx_ns + s->p->drv_tx_byte_ns * ack.len);
 		nsw_sim_next(s, &ack, nsw_sim_start_route(s, ack.aux), t);
 	}
+}
+
+/* VM vm's interrupt fires at time t: one interrupt's CPU, and the VM sees what waited. */
+static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
+{
+	struct nsw_sim_irq *q = &s->irq[vm];
+	struct nsw_sim_ev *w = &s->irq_wait[(size_t)vm * s->p->irq_frames];
+	uint32_t n = q->n;
+	q->n = 0;
+	q->seq++;
+	if (t >= s->warmup && t <= s->dur)
+		s->r->irqs++;
+	nsw_sim_cpu(s, t, s->p->irq_ns);
+	for (uint32_t i = 0; i < n; i++)
+		nsw_sim_seen(s, &w[i], t);
+}
+
+/* A frame is in VM vm's memory at time t: the driver's receive cost, and it waits for the
+ * interrupt (the timer's, or the one the irq_frames-th frame raises). Deliveries to one VM
+ * come in time order (one FIFO path), and a timer still pending here has not fired yet, so
+ * every time used below is at or after the event being processed. */
+static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, uint64_t t)
+{
+	const struct nsw_sim_params *p = s->p;
+	struct nsw_sim_irq *q = &s->irq[vm];
+	nsw_sim_cpu(s, t, p->drv_rx_ns + p->drv_rx_byte_ns * e->len);
+	if (q->n && t > q->deadline)
+		nsw_sim_irq_fire(s, vm, q->deadline);
+	e->t = t;
+	s->irq_wait[(size_t)vm * p->irq_frames + q->n++] = *e;
+	if (q->n >= p->irq_frames)
+		return nsw_sim_irq_fire(s, vm, t);
+	if (q->n == 1) {
+		q->deadline = t + nsw_sim_round_ns(p->irq_timer_ns);
+		struct nsw_sim_ev tm = {.t = q->deadline, .flow = q->seq, .aux = vm,
+					.route = ROUTE_IRQ};
+		nsw_sim_heap_push(&s->h, &tm);
+	}
+}
+
+static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t, bool to_vm)
+{
+	struct nsw_sim_flow *f = &s->flow[e->flow];
+	struct nsw_sim_group *g = &s->r->group[f->group];
+	g->out++;
+	/* Throughput counts what leaves inside the window, whenever it was created: a backlog
+	 * drained after the window is not throughput. */
+	if (t >= s->warmup && t <= s->dur)
+		g->bytes_win += e->len;
+	if (t > s->r->end_ns)
+		s->r->end_ns = t;
+	if (to_vm)
+		return nsw_sim_to_vm(s, e, e->dst, t);
+	e->t = t;
+	nsw_sim_seen(s, e, t);
 }
 
 /* The NIC's decision: the core, on a header built the way the tests build theirs. */
@@ -177,15 +237,16 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 		uint64_t slot = nsw_fdb_find(&s->vsw_fdb, mac);
 		if (slot) {
 			e->dst = s->vm_at[nsw_fdb_slot_pf(slot)][nsw_fdb_slot_vf(slot)];
-			return nsw_sim_deliver(s, e, t);
+			return nsw_sim_deliver(s, e, t, true);
 		}
 		if (nsw_oui_is_ours(&s->nic, nsw_mac_oui(mac)))
 			return nsw_sim_drop(s, e, NSW_SIM_DROP_VSW_UNKNOWN, t);
 		return nsw_sim_next(s, e, s->r_pf_tx, t);
 	}
 	case OP_DELIVER_VM:
+		return nsw_sim_deliver(s, e, t, true);
 	case OP_DELIVER_EXT:
-		return nsw_sim_deliver(s, e, t);
+		return nsw_sim_deliver(s, e, t, false);
 	}
 }
 
@@ -332,6 +393,8 @@ static void nsw_sim_gen(struct nsw_sim *s)
 		g->gen_bytes_win += fr.len;
 		s->gen_win++;
 	}
+	if (fr.aux != NSW_SIM_EXT) /* the sending VM's driver */
+		nsw_sim_cpu(s, now, s->p->drv_tx_ns + s->p->drv_tx_byte_ns * fr.len);
 	uint64_t nt;
 	if (++s->gen_total < s->max_frames && nsw_sim_next_gen(s, f, &nt)) {
 		struct nsw_sim_ev ne = *top;
@@ -379,7 +442,8 @@ static void nsw_sim_finish(struct nsw_sim *s)
 	for (unsigned i = 0; i < p->vms; i++)
 		base += p->vm_load[i];
 	r->vsw_cpu_util = vsw_busy * p->vsw_cpu_frac / p->cpus;
-	r->cpu_util = r->vsw_cpu_util + base / p->cpus;
+	r->io_cpu_util = s->io_cpu_ns / ((double)r->window_ns * p->cpus);
+	r->cpu_util = r->vsw_cpu_util + r->io_cpu_util + base / p->cpus;
 	for (unsigned k = 0; k < NSW_SIM_PH_MAX; k++)
 		r->phase_mean[k] = s->gen_win ? s->phase_sum[k] / (double)s->gen_win : 0;
 	for (unsigned g = 0; g < r->ngroups; g++) {
@@ -416,7 +480,9 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	r->lat_all = calloc(1, sizeof *r->lat_all);
 	int rc = -1;
 	s->ring_n = calloc(p->vms + 1u, sizeof *s->ring_n);
-	if (!r->lat_all || !s->ring_n || nsw_sim_build(s, err) || nsw_sim_flows(s, sc))
+	s->irq = calloc(p->vms, sizeof *s->irq);
+	s->irq_wait = calloc((size_t)p->vms * p->irq_frames, sizeof *s->irq_wait);
+	if (!r->lat_all || !s->ring_n || !s->irq || !s->irq_wait || nsw_sim_build(s, err) || nsw_sim_flows(s, sc))
 		goto out;
 	nsw_sim_rng_seed(&s->rng, p->seed);
 	if (nsw_sim_heap_init(&s->h, 2 * s->nflows + 1024))
@@ -444,7 +510,10 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		nsw_sim_heap_pop(&s->h, &e);
 		if (e.route == ROUTE_RELEASE)
 			nsw_sim_release(s, e.t, e.len);
-		else
+		else if (e.route == ROUTE_IRQ) {
+			if (s->irq[e.aux].n && s->irq[e.aux].seq == e.flow)
+				nsw_sim_irq_fire(s, e.aux, e.t);
+		} else
 			nsw_sim_stage_run(s, &e);
 	}
 	nsw_sim_finish(s);
@@ -456,6 +525,8 @@ out:
 	free(s->flow);
 	free(s->wq);
 	free(s->ring_n);
+	free(s->irq);
+	free(s->irq_wait);
 	free(s);
 	return rc;
 }

@@ -27,6 +27,7 @@
 #define EXT_PORT 0xffu
 #define EXT_MAC 0x001122334455ull /* the outside host: a vendor OUI no PF owns */
 #define ROUTE_RELEASE 0xffu /* an event that gives a frame's bytes back to the NIC's buffer */
+#define ROUTE_IRQ 0xfeu     /* a VM's interrupt timer; aux: the VM, flow: the batch */
 #define NSW_SIM_EV_HOLD 1u  /* the frame holds len bytes of the NIC's packet buffer */
 
 /* What a stage does with the NIC's packet buffer (the NIC's backpressure, see
@@ -117,6 +118,13 @@ struct nsw_sim {
 	struct nsw_sim_ev *wq;        /* frames waiting in TX rings, in arrival order */
 	size_t wq_head, wq_n, wq_cap;
 	uint32_t *ring_n; /* frames waiting per TX ring: one per VM, then the PF's */
+	/* interrupt moderation per receiving VM: frames delivered but not yet seen */
+	struct nsw_sim_irq {
+		uint64_t deadline; /* when the timer fires */
+		uint32_t n, seq;   /* frames waiting; the batch (a stale timer's is older) */
+	} *irq;
+	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
+	double io_cpu_ns;            /* drivers and interrupts inside the window */
 };
 
 /* nsw_sim_pcie.c */

@@ -47,8 +47,10 @@ void nsw_sim_report(const struct nsw_sim_scenario *sc, const struct nsw_sim_resu
 		if (r->res_drops[i])
 			fprintf(f, "  drop buffer_full:%-16s %llu\n", r->res_name[i],
 				(unsigned long long)r->res_drops[i]);
-	fprintf(f, "host CPU %.1f%% (switching %.1f%%)\n", 100 * r->cpu_util,
-		100 * r->vsw_cpu_util);
+	fprintf(f, "host CPU %.1f%% (switching %.1f%%, VM drivers and interrupts %.1f%%: %llu "
+		   "interrupts)\n",
+		100 * r->cpu_util, 100 * r->vsw_cpu_util, 100 * r->io_cpu_util,
+		(unsigned long long)r->irqs);
 	fprintf(f, "utilization:");
 	for (unsigned i = 0; i < r->nres; i++)
 		if (r->res_util[i] > 0)
@@ -65,7 +67,7 @@ void nsw_sim_csv_header(FILE *f)
 	fprintf(f, "label,arch,flow,offered_mbps,thr_mbps,gen,out,drop,lat_mean_ns,lat_p50_ns,"
 		   "lat_p99_ns,lat_max_ns,cpu_util,vsw_cpu_util,pcie_h2d_util,pcie_d2h_util,"
 		   "port_up_util,port_dn_util,t_vswitch_ns,t1_ns,tp_ns,t_wire_ns,t_switch_ns,t4_ns,"
-		   "drops\n");
+		   "t_irq_ns,drops,io_cpu_util\n");
 }
 
 static void nsw_sim_csv_row(const struct nsw_sim_result *r, const char *label, const char *name,
@@ -96,7 +98,7 @@ static void nsw_sim_csv_row(const struct nsw_sim_result *r, const char *label, c
 				(unsigned long long)r->res_drops[i]);
 			sep = ";";
 		}
-	fprintf(f, "\n");
+	fprintf(f, ",%.5f\n", r->io_cpu_util);
 }
 
 void nsw_sim_csv_rows(const struct nsw_sim_scenario *sc, const struct nsw_sim_result *r,
