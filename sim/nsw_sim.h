@@ -87,7 +87,7 @@ struct nsw_sim_params {
 	unsigned tx_ring; /* frames a VM's TX ring holds while the NIC cannot fetch them */
 	/* NIC */
 	double nic_frame_ns, nic_lat_ns;
-	unsigned nic_buf; /* bytes of the NIC's packet buffer, shared by all its frames */
+	unsigned nic_buf, nic_txbuf; /* bytes of the NIC's RX and TX packet buffers */
 	/* port, cable, external switch, port extender */
 	double port_gbps, cable_m, prop_ns_m, sw_lat_ns, pe_lat_ns, etag_bytes;
 	unsigned buf_port;
@@ -193,6 +193,8 @@ int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *f
 		     FILE *err);
 /* KEY=VALUE from the command line; flow keys as flow.NAME.KEY. */
 int nsw_sim_scn_set(struct nsw_sim_scenario *s, const char *kv, FILE *err);
+/* Every parameter key with its default, unit and meaning, one a line (nswitch-sim --help). */
+void nsw_sim_scn_help(FILE *f);
 /* Whole-scenario checks (flows name VMs that exist, ...). */
 int nsw_sim_scn_check(const struct nsw_sim_scenario *s, const char *file, FILE *err);
 

@@ -12,10 +12,11 @@
  *    Qbg/Qbh and the vSwitch look MACs up with the core's Table A reader (nsw_fdb_find); the
  *    external switch forwards by the destination VM's port (its own MAC table, not modelled).
  *  - A frame ends delivered or dropped, never lost: gen == out + drop once the heap drains.
- *  - Backpressure: the NIC has one packet buffer (nic_buf bytes). A frame takes its bytes
- *    before the NIC fetches it from a VM (or when it arrives from the wire) and gives them
- *    back when its DMA write to a VM, or its transmission on the port, ends. The NIC fetches
- *    only what it can hold: a VM's frame that finds the buffer full waits in the VM's TX ring
+ *  - Backpressure: the NIC has a TX packet buffer (nic_txbuf bytes) and an RX one (nic_buf),
+ *    as real NICs do. A frame takes TX bytes before the NIC fetches it from a VM, RX bytes
+ *    when it arrives from the wire, and gives them back when its DMA write to a VM, or its
+ *    transmission on the port, ends (separate buffers: frames waiting to go out can never
+ *    starve the frames coming in). The NIC fetches only what it can hold: a VM's frame that finds the buffer full waits in the VM's TX ring
  *    (host memory, no bus used) and is refused by the guest driver when that ring is full
  *    (tx_ring_full); a frame from the wire that finds it full is dropped on entry
  *    (nic_buffer_full). So a frame never spends PCIe bandwidth on a crossing it will not
@@ -41,8 +42,9 @@ static inline bool nsw_sim_in_window(const struct nsw_sim *s, uint64_t t0)
 
 static inline void nsw_sim_release_at(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 {
-	e->flags &= (uint16_t)~NSW_SIM_EV_HOLD;
-	struct nsw_sim_ev rel = {.t = t, .len = e->len, .route = ROUTE_RELEASE};
+	struct nsw_sim_ev rel = {.t = t, .len = e->len, .route = ROUTE_RELEASE,
+				 .stage = (e->flags & NSW_SIM_EV_HOLD_RX) ? 1 : 0};
+	e->flags &= (uint16_t) ~(NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX);
 	nsw_sim_heap_push(&s->h, &rel);
 }
 
@@ -52,7 +54,7 @@ static inline void nsw_sim_drop(struct nsw_sim *s, struct nsw_sim_ev *e, unsigne
 {
 	s->r->drops[reason]++;
 	s->r->group[s->flow[e->flow].group].drop++;
-	if (e->flags & NSW_SIM_EV_HOLD)
+	if (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX))
 		nsw_sim_release_at(s, e, t);
 }
 
@@ -281,20 +283,20 @@ static void nsw_sim_wait(struct nsw_sim *s, struct nsw_sim_ev *e)
 
 static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e);
 
-/* Bytes come back to the NIC's buffer at time t: fetch the waiting frames that now fit, in
- * the order they were queued. */
-static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len)
+/* Bytes come back to a NIC buffer at time t; if it is the TX buffer, fetch the waiting frames
+ * that now fit, in the order they were queued. */
+static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len, unsigned pool)
 {
-	s->pool_used -= len;
-	while (s->wq_n) {
+	s->pool_used[pool] -= len;
+	while (pool == 0 && s->wq_n) {
 		struct nsw_sim_ev w = s->wq[s->wq_head];
-		if (s->pool_used + w.len > s->pool_cap)
+		if (s->pool_used[0] + w.len > s->pool_cap[0])
 			break;
 		s->wq_head = s->wq_head + 1 == s->wq_cap ? 0 : s->wq_head + 1;
 		s->wq_n--;
 		s->ring_n[nsw_sim_ring(s, &w)]--;
-		s->pool_used += w.len;
-		w.flags |= NSW_SIM_EV_HOLD;
+		s->pool_used[0] += w.len;
+		w.flags |= NSW_SIM_EV_HOLD_TX;
 		if (nsw_sim_in_window(s, w.t0))
 			s->phase_sum[s->route[w.route].st[w.stage].phase] += (double)(t - w.t);
 		w.t = t;
@@ -306,15 +308,17 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 {
 	const struct nsw_sim_route *r = &s->route[e->route];
 	const struct nsw_sim_stage *st = &r->st[e->stage];
-	if ((st->pool == POOL_WAIT || st->pool == POOL_DROP) && !(e->flags & NSW_SIM_EV_HOLD)) {
+	if ((st->pool == POOL_WAIT && !(e->flags & NSW_SIM_EV_HOLD_TX)) ||
+	    (st->pool == POOL_DROP && !(e->flags & NSW_SIM_EV_HOLD_RX))) {
+		unsigned pool = st->pool == POOL_DROP;
 		/* FIFO: a frame may not overtake those already waiting for the buffer */
-		if (s->pool_used + e->len > s->pool_cap || (st->pool == POOL_WAIT && s->wq_n)) {
-			if (st->pool == POOL_DROP)
+		if (s->pool_used[pool] + e->len > s->pool_cap[pool] || (!pool && s->wq_n)) {
+			if (pool)
 				return nsw_sim_drop(s, e, NSW_SIM_DROP_NIC_BUF, e->t);
 			return nsw_sim_wait(s, e);
 		}
-		s->pool_used += e->len;
-		e->flags |= NSW_SIM_EV_HOLD;
+		s->pool_used[pool] += e->len;
+		e->flags |= pool ? NSW_SIM_EV_HOLD_RX : NSW_SIM_EV_HOLD_TX;
 	}
 	uint64_t svc = st->tab ? st->tab[e->len] : st->a + st->b * e->len;
 	uint64_t fin = nsw_sim_res_serve(&s->res[st->res], e->t, svc);
@@ -322,7 +326,7 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL, e->t);
 	if (st->side != NONE16)
 		nsw_sim_res_charge(&s->res[st->side], e->t, st->stab[e->len]);
-	if (st->pool == POOL_RELEASE && (e->flags & NSW_SIM_EV_HOLD))
+	if (st->pool == POOL_RELEASE && (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX)))
 		nsw_sim_release_at(s, e, fin);
 	uint64_t nt = fin + st->post;
 	if (nsw_sim_in_window(s, e->t0))
@@ -509,7 +513,7 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		}
 		nsw_sim_heap_pop(&s->h, &e);
 		if (e.route == ROUTE_RELEASE)
-			nsw_sim_release(s, e.t, e.len);
+			nsw_sim_release(s, e.t, e.len, e.stage);
 		else if (e.route == ROUTE_IRQ) {
 			if (s->irq[e.aux].n && s->irq[e.aux].seq == e.flow)
 				nsw_sim_irq_fire(s, e.aux, e.t);

@@ -28,15 +28,16 @@
 #define EXT_MAC 0x001122334455ull /* the outside host: a vendor OUI no PF owns */
 #define ROUTE_RELEASE 0xffu /* an event that gives a frame's bytes back to the NIC's buffer */
 #define ROUTE_IRQ 0xfeu     /* a VM's interrupt timer; aux: the VM, flow: the batch */
-#define NSW_SIM_EV_HOLD 1u  /* the frame holds len bytes of the NIC's packet buffer */
+#define NSW_SIM_EV_HOLD_TX 1u /* the frame holds len bytes of the NIC's TX packet buffer */
+#define NSW_SIM_EV_HOLD_RX 2u /* ... of its RX packet buffer */
 
-/* What a stage does with the NIC's packet buffer (the NIC's backpressure, see
+/* What a stage does with the NIC's packet buffers (the NIC's backpressure, see
  * nsw_sim_model.c): a frame takes its bytes before a stage that moves it into the NIC and
  * gives them back when the stage that moves it out ends. */
 enum nsw_sim_pool {
 	POOL_NONE = 0,
-	POOL_WAIT,    /* take, or wait in the VM's TX ring (refused when the ring is full) */
-	POOL_DROP,    /* take, or drop: a frame from the wire cannot be held back */
+	POOL_WAIT,    /* take TX buffer, or wait in the VM's TX ring (refused when it is full) */
+	POOL_DROP,    /* take RX buffer, or drop: a frame from the wire cannot be held back */
 	POOL_RELEASE, /* give back when this stage's service ends */
 };
 
@@ -114,7 +115,7 @@ struct nsw_sim {
 	double phase_sum[NSW_SIM_PH_MAX];
 	uint64_t gen_win; /* frames created inside the window: the phases' denominator */
 	/* the NIC's packet buffer and the TX rings that back up behind it */
-	uint64_t pool_cap, pool_used; /* bytes */
+	uint64_t pool_cap[2], pool_used[2]; /* bytes of the TX and the RX packet buffer */
 	struct nsw_sim_ev *wq;        /* frames waiting in TX rings, in arrival order */
 	size_t wq_head, wq_n, wq_cap;
 	uint32_t *ring_n; /* frames waiting per TX ring: one per VM, then the PF's */

@@ -66,7 +66,8 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	/* NIC */
 	p->nic_frame_ns = 5;
 	p->nic_lat_ns = 300;
-	p->nic_buf = 512 * 1024; /* the Intel 82599's RX packet buffer, 512 KB */
+	p->nic_buf = 512 * 1024;   /* the Intel 82599's RX packet buffer, 512 KB */
+	p->nic_txbuf = 160 * 1024; /* and its TX packet buffer, 160 KB */
 	/* port and outside */
 	p->port_gbps = 10;
 	p->cable_m = 3;

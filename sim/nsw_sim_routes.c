@@ -108,7 +108,8 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 	s->h2d = nsw_sim_add_res(s, "pcie_h2d", 0);
 	s->d2h = nsw_sim_add_res(s, "pcie_d2h", 0);
 	s->nicp = nsw_sim_add_res(s, "nic_pipeline", 0);
-	s->pool_cap = p->nic_buf;
+	s->pool_cap[0] = p->nic_txbuf;
+	s->pool_cap[1] = p->nic_buf;
 	double wire_b = 8.0 / p->port_gbps; /* ns per byte */
 	double wire_a = 20 * wire_b;        /* preamble + SFD 8, inter-frame gap 12 */
 	uint64_t prop = nsw_sim_round_ns(p->cable_m * p->prop_ns_m);
