@@ -11,7 +11,7 @@
 #include "../unit/nsw_test.h"
 #include "pcie_model_ref.h"
 
-#define PCIE_TOL 0.02 /* relative: the bound; the arithmetic agrees far closer */
+#define PCIE_TOL 0.02 /* relative: the bound asked of the model; the arithmetic agrees far closer */
 
 static double rel_err(double got, double want)
 {
