@@ -36,6 +36,7 @@ enum nsw_sim_process { NSW_SIM_CONST = 0, NSW_SIM_POISSON, NSW_SIM_ONOFF, NSW_SI
 #define NSW_SIM_NEXT 0xfffcu   /* VM i sends to VM i+1 (mod vms) */
 #define NSW_SIM_PAIR 0xfffbu   /* VM i sends to VM i^1 */
 #define NSW_SIM_ALL 0xfffau    /* src: one flow per VM */
+#define NSW_SIM_BCAST 0xfff9u  /* dst: the broadcast address, flooded */
 
 #define NSW_SIM_MAX_VMS (NSW_MAX_PFS * NSW_MAX_VFS)
 #define NSW_SIM_MAX_SIZES 8
@@ -126,7 +127,7 @@ enum nsw_sim_drop {
 	NSW_SIM_DROP_SW_UNKNOWN,                       /* the switch does not know the destination */
 	NSW_SIM_DROP_VSW_UNKNOWN,                      /* the vSwitch does not know the destination */
 	NSW_SIM_DROP_FULL,                             /* a buffer was full (per resource below) */
-	NSW_SIM_DROP_FLOOD,                            /* a group destination: not modelled */
+	NSW_SIM_DROP_FLOOD,                            /* a flood that reaches nobody */
 	NSW_SIM_DROP_TX_RING, /* refused by the guest driver: its TX ring was full (the NIC's
 				* buffer was full and the ring backed up) */
 	NSW_SIM_DROP_NIC_BUF, /* a frame from the wire found the NIC's packet buffer full */

@@ -40,7 +40,7 @@ static void help(void)
 	       "scenario file: one statement a line, '#' starts a comment; 'KEY VALUE' sets a\n"
 	       "key, 'flow NAME k=v...' adds a flow. Times take ns, us, ms, s (bare: ns); rates\n"
 	       "bps, kbps, Mbps, Gbps, Bps, kBps, MBps, GBps or pps, kpps, Mpps (bare: bits/s).\n\n"
-	       "flow keys: src=vmN|ext|all  dst=vmN|ext|miss|random|next|pair  rate=RATE\n"
+	       "flow keys: src=vmN|ext|all  dst=vmN|ext|miss|bcast|random|next|pair  rate=RATE\n"
 	       "  process=const|poisson|onoff  on=TIME off=TIME  size=64..1518|imix|64:7,1518:1\n"
 	       "  ack=N (a 64-byte reply every N frames)  spoof=0|1  start=TIME\n\n"
 	       "scenario keys:\n");

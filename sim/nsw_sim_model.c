@@ -64,6 +64,8 @@ static inline uint64_t nsw_sim_dst_mac(const struct nsw_sim *s, uint16_t dst)
 		return EXT_MAC;
 	if (dst == NSW_SIM_MISS)
 		return s->miss_mac;
+	if (dst == NSW_SIM_BCAST)
+		return 0xffffffffffffull;
 	return s->vm_mac[dst];
 }
 
@@ -173,6 +175,66 @@ static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t,
 	nsw_sim_seen(s, e, t);
 }
 
+/* ---- floods: a broadcast becomes copies, each a frame of its own from there on ----
+ * The copies replace the frame: its flow counts the extra copies as created (so created =
+ * delivered + dropped still holds, and delivered counts every copy), a flood that reaches
+ * nobody is dropped (flood_no_receiver). Copies made in the NIC take RX-buffer bytes each (a
+ * copy that finds the buffer full is dropped, nic_buffer_full); the original gives its bytes
+ * back when it is replicated. */
+struct nsw_sim_flood {
+	struct nsw_sim_ev orig;
+	unsigned n;
+};
+
+static void nsw_sim_flood_begin(struct nsw_sim_flood *fl, const struct nsw_sim_ev *e)
+{
+	fl->orig = *e;
+	fl->orig.flags = 0;
+	fl->n = 0;
+}
+
+static void nsw_sim_flood_copy(struct nsw_sim *s, struct nsw_sim_flood *fl, uint16_t dst,
+			       uint8_t route, uint64_t t, bool in_nic)
+{
+	struct nsw_sim_ev c = fl->orig;
+	c.dst = dst;
+	if (fl->n++) { /* every copy after the first is one frame more */
+		s->r->group[s->flow[c.flow].group].gen++;
+		if (nsw_sim_in_window(s, c.t0))
+			s->gen_win++;
+	}
+	if (in_nic) {
+		if (s->pool_used[1] + c.len > s->pool_cap[1])
+			return nsw_sim_drop(s, &c, NSW_SIM_DROP_NIC_BUF, t);
+		s->pool_used[1] += c.len;
+		c.flags |= NSW_SIM_EV_HOLD_RX;
+	}
+	if (route == ROUTE_DELIVER) /* the vSwitch's copy into a VM */
+		return nsw_sim_deliver(s, &c, t, true);
+	nsw_sim_next(s, &c, route, t);
+}
+
+/* Ends a flood: the original frame is replaced by its copies (or dropped if there are none). */
+static void nsw_sim_flood_end(struct nsw_sim *s, struct nsw_sim_flood *fl, struct nsw_sim_ev *e,
+			      uint64_t t)
+{
+	if (!fl->n)
+		return nsw_sim_drop(s, e, NSW_SIM_DROP_FLOOD, t);
+	if (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX))
+		nsw_sim_release_at(s, e, t);
+}
+
+/* Copies to every VM on PF pf but the sender. */
+static void nsw_sim_flood_pf(struct nsw_sim *s, struct nsw_sim_flood *fl, unsigned pf,
+			     uint32_t sender, uint8_t route, uint64_t t, bool in_nic)
+{
+	for (unsigned vf = 0; vf < NSW_MAX_VFS; vf++) {
+		uint16_t vm = s->vm_at[pf][vf];
+		if (vm != NONE16 && vm != sender)
+			nsw_sim_flood_copy(s, fl, vm, route, t, in_nic);
+	}
+}
+
 /* The NIC's decision: the core, on a header built the way the tests build theirs. */
 static void nsw_sim_nsw_decide(struct nsw_sim *s, struct nsw_sim_ev *e, struct nsw_port in,
 			       uint64_t t)
@@ -192,6 +254,18 @@ static void nsw_sim_nsw_decide(struct nsw_sim *s, struct nsw_sim_ev *e, struct n
 		return nsw_sim_next(s, e, s->r_up[v.pf], t);
 	case NSW_ACT_DROP:
 		return nsw_sim_drop(s, e, v.reason, t);
+	case NSW_ACT_FLOOD: {
+		/* the core's flood: the VFs of flood_mask but the sender, and port v.pf */
+		struct nsw_sim_flood fl;
+		nsw_sim_flood_begin(&fl, e);
+		uint32_t sender = in.kind == NSW_PORT_VF ? e->aux : UINT32_MAX;
+		for (unsigned q = 0; q < s->p->pfs; q++)
+			if (v.flood_mask & (1u << q))
+				nsw_sim_flood_pf(s, &fl, q, sender, s->r_vf_rx[q], t, true);
+		if (v.pf != NSW_NONE)
+			nsw_sim_flood_copy(s, &fl, e->dst, s->r_up[v.pf], t, true);
+		return nsw_sim_flood_end(s, &fl, e, t);
+	}
 	default:
 		return nsw_sim_drop(s, e, NSW_SIM_DROP_FLOOD, t);
 	}
@@ -215,6 +289,14 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 	case OP_NIC_RX: {
 		if (s->arch == NSW_SIM_VSWITCH)
 			return nsw_sim_next(s, e, s->r_pf_rx, t);
+		if (e->dst == NSW_SIM_BCAST) {
+			/* SR-IOV receive of a broadcast: every VF of the PF, but (VEPA) never
+			 * the VF that sent it */
+			struct nsw_sim_flood fl;
+			nsw_sim_flood_begin(&fl, e);
+			nsw_sim_flood_pf(s, &fl, r->arg, e->aux, s->r_vf_rx[r->arg], t, true);
+			return nsw_sim_flood_end(s, &fl, e, t);
+		}
 		uint64_t slot = nsw_fdb_find(&s->nic.fdb, nsw_sim_dst_mac(s, e->dst));
 		if (!slot || nsw_fdb_slot_pf(slot) != r->arg)
 			return nsw_sim_drop(s, e, NSW_DROP_RX_MISS, t);
@@ -224,6 +306,20 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 	case OP_SWITCH: {
 		if (e->dst == NSW_SIM_EXT)
 			return nsw_sim_next(s, e, s->r_ext_out, t);
+		if (e->dst == NSW_SIM_BCAST) {
+			/* the external switch floods: every port but the ingress one (with
+			 * reflective relay, that one too) and the outside host */
+			struct nsw_sim_flood fl;
+			nsw_sim_flood_begin(&fl, e);
+			bool relay = s->arch == NSW_SIM_QBG || s->arch == NSW_SIM_QBH;
+			unsigned nports = s->arch == NSW_SIM_VSWITCH ? 1 : s->p->pfs;
+			for (unsigned q = 0; q < nports; q++)
+				if (q != r->arg || relay)
+					nsw_sim_flood_copy(s, &fl, e->dst, s->r_dn[q], t, false);
+			if (r->arg != EXT_PORT)
+				nsw_sim_flood_copy(s, &fl, e->dst, s->r_ext_out, t, false);
+			return nsw_sim_flood_end(s, &fl, e, t);
+		}
 		if (e->dst >= s->vms)
 			return nsw_sim_drop(s, e, NSW_SIM_DROP_SW_UNKNOWN, t);
 		unsigned q = s->arch == NSW_SIM_VSWITCH ? 0 : s->vm_pf[e->dst];
@@ -235,6 +331,18 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 	case OP_TO_VSW:
 		return nsw_sim_next(s, e, s->r_vsw[e->dst % s->p->vsw_threads], t);
 	case OP_VSW: {
+		if (e->dst == NSW_SIM_BCAST) {
+			/* the vSwitch floods: every VM but the sender, and out of the PF unless
+			 * the frame came in from it */
+			struct nsw_sim_flood fl;
+			nsw_sim_flood_begin(&fl, e);
+			for (uint16_t vm = 0; vm < s->vms; vm++)
+				if (vm != e->aux)
+					nsw_sim_flood_copy(s, &fl, vm, ROUTE_DELIVER, t, false);
+			if (e->aux != NSW_SIM_EXT)
+				nsw_sim_flood_copy(s, &fl, e->dst, s->r_pf_tx, t, false);
+			return nsw_sim_flood_end(s, &fl, e, t);
+		}
 		uint64_t mac = nsw_sim_dst_mac(s, e->dst);
 		uint64_t slot = nsw_fdb_find(&s->vsw_fdb, mac);
 		if (slot) {

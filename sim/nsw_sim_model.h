@@ -28,6 +28,7 @@
 #define EXT_MAC 0x001122334455ull /* the outside host: a vendor OUI no PF owns */
 #define ROUTE_RELEASE 0xffu /* an event that gives a frame's bytes back to the NIC's buffer */
 #define ROUTE_IRQ 0xfeu     /* a VM's interrupt timer; aux: the VM, flow: the batch */
+#define ROUTE_DELIVER 0xfdu /* a flood copy delivered at once (the vSwitch's) */
 #define NSW_SIM_EV_HOLD_TX 1u /* the frame holds len bytes of the NIC's TX packet buffer */
 #define NSW_SIM_EV_HOLD_RX 2u /* ... of its RX packet buffer */
 

@@ -223,7 +223,7 @@ const char *nsw_sim_drop_name(unsigned reason)
 	case NSW_SIM_DROP_FULL:
 		return "buffer_full";
 	case NSW_SIM_DROP_FLOOD:
-		return "flood_not_modelled";
+		return "flood_no_receiver";
 	case NSW_SIM_DROP_TX_RING:
 		return "tx_ring_full";
 	case NSW_SIM_DROP_NIC_BUF:

@@ -256,6 +256,7 @@ int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc)
 				else if (d == NSW_SIM_PAIR)
 					d = (uint16_t)(i ^ 1u);
 				if (d != NSW_SIM_EXT && d != NSW_SIM_MISS && d != NSW_SIM_RANDOM &&
+				    d != NSW_SIM_BCAST &&
 				    d >= s->vms)
 					continue; /* the last VM of an odd count has no pair */
 				nsw_sim_add_flow(s, fs, g, (uint16_t)i, d, mean);

@@ -191,6 +191,7 @@ static int nsw_sim_endpoint(const char *s, uint16_t *ep, bool is_src)
 		uint16_t v;
 		int src_ok, dst_ok;
 	} named[] = {{"ext", NSW_SIM_EXT, 1, 1},       {"miss", NSW_SIM_MISS, 0, 1},
+		     {"bcast", NSW_SIM_BCAST, 0, 1},
 		     {"random", NSW_SIM_RANDOM, 0, 1}, {"next", NSW_SIM_NEXT, 0, 1},
 		     {"pair", NSW_SIM_PAIR, 0, 1},     {"all", NSW_SIM_ALL, 1, 0}};
 	for (unsigned i = 0; i < sizeof named / sizeof named[0]; i++)
@@ -414,7 +415,7 @@ int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *f
 			ERR("flow %s: process=onoff needs on= and off=", name);
 		if (f->src == NSW_SIM_EXT && (f->dst == NSW_SIM_EXT || f->dst == NSW_SIM_RANDOM ||
 					      f->dst == NSW_SIM_NEXT || f->dst == NSW_SIM_PAIR))
-			ERR("flow %s: from ext, dst must be a VM (vmN) or miss", name);
+			ERR("flow %s: from ext, dst must be a VM (vmN), miss or bcast", name);
 		if (f->src != NSW_SIM_ALL && (f->dst == NSW_SIM_NEXT || f->dst == NSW_SIM_PAIR))
 			ERR("flow %s: dst=next and dst=pair need src=all", name);
 		s->nflows++;
@@ -451,7 +452,7 @@ int nsw_sim_scn_check(const struct nsw_sim_scenario *s, const char *file, FILE *
 		const struct nsw_sim_flow_spec *f = &s->flow[i];
 		if (f->src < NSW_SIM_ALL && f->src >= p->vms)
 			ERR("flow %s: src vm%u, but there are %u VMs", f->name, f->src, p->vms);
-		if (f->dst < NSW_SIM_ALL && f->dst >= p->vms)
+		if (f->dst < NSW_SIM_BCAST && f->dst >= p->vms)
 			ERR("flow %s: dst vm%u, but there are %u VMs", f->name, f->dst, p->vms);
 		if (f->dst == NSW_SIM_RANDOM && p->vms < 2)
 			ERR("flow %s: dst=random needs at least 2 VMs", f->name);
