@@ -58,6 +58,7 @@ struct nsw_sim_flow_spec {
 	double weight[NSW_SIM_MAX_SIZES];
 	unsigned ack_every; /* the receiver returns a 64-byte frame every N frames (0: none) */
 	bool spoof;         /* sends with a source MAC that is not its vMAC */
+	uint8_t prio;       /* 802.1p class 0..7 of its frames (7 first in the NIC) */
 	uint64_t start_ns;
 };
 
@@ -88,7 +89,9 @@ struct nsw_sim_params {
 	unsigned tx_ring; /* frames a VM's TX ring holds while the NIC cannot fetch them */
 	/* NIC */
 	double nic_frame_ns, nic_lat_ns;
+	double nic_acl_ns; /* the nSwitch NIC's ACL lookup, per frame, on top of nic_frame_ns */
 	unsigned nic_buf, nic_txbuf; /* bytes of the NIC's RX and TX packet buffers */
+	unsigned nic_tcs; /* traffic classes the TX buffer is split into (DCB): 1, 2, 4 or 8 */
 	/* port, cable, external switch, port extender */
 	double port_gbps, cable_m, prop_ns_m, sw_lat_ns, pe_lat_ns, etag_bytes;
 	unsigned buf_port;

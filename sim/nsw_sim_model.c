@@ -21,7 +21,8 @@
  *    (tx_ring_full); a frame from the wire that finds it full is dropped on entry
  *    (nic_buffer_full). So a frame never spends PCIe bandwidth on a crossing it will not
  *    finish, and overload cannot make delivered throughput fall below what the bus carries.
- *    Waiting frames are fetched in arrival order as bytes come back.
+ *    Waiting frames are fetched as bytes come back: 802.1p class 7 first (strict priority),
+ *    each class in arrival order.
  * Who may touch it: the simulator's owners; parameters come from the scenario, never from
  * constants here (defaults are in nsw_sim_defaults and documented in docs/sim.md).
  */
@@ -40,10 +41,18 @@ static inline bool nsw_sim_in_window(const struct nsw_sim *s, uint64_t t0)
 	return t0 >= s->warmup && t0 <= s->dur;
 }
 
+/* The traffic class whose TX buffer a frame uses: its 802.1p class, folded onto nic_tcs. */
+static inline unsigned nsw_sim_tc_of(const struct nsw_sim *s, unsigned prio)
+{
+	return prio * s->p->nic_tcs / 8;
+}
+
 static inline void nsw_sim_release_at(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 {
+	unsigned pool = (e->flags & NSW_SIM_EV_HOLD_RX) ? NSW_SIM_POOL_RX
+							 : nsw_sim_tc_of(s, s->flow[e->flow].prio);
 	struct nsw_sim_ev rel = {.t = t, .len = e->len, .route = ROUTE_RELEASE,
-				 .stage = (e->flags & NSW_SIM_EV_HOLD_RX) ? 1 : 0};
+				 .stage = (uint8_t)pool};
 	e->flags &= (uint16_t) ~(NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX);
 	nsw_sim_heap_push(&s->h, &rel);
 }
@@ -204,9 +213,9 @@ static void nsw_sim_flood_copy(struct nsw_sim *s, struct nsw_sim_flood *fl, uint
 			s->gen_win++;
 	}
 	if (in_nic) {
-		if (s->pool_used[1] + c.len > s->pool_cap[1])
+		if (s->pool_used[NSW_SIM_POOL_RX] + c.len > s->pool_cap[NSW_SIM_POOL_RX])
 			return nsw_sim_drop(s, &c, NSW_SIM_DROP_NIC_BUF, t);
-		s->pool_used[1] += c.len;
+		s->pool_used[NSW_SIM_POOL_RX] += c.len;
 		c.flags |= NSW_SIM_EV_HOLD_RX;
 	}
 	if (route == ROUTE_DELIVER) /* the vSwitch's copy into a VM */
@@ -368,47 +377,76 @@ static inline uint32_t nsw_sim_ring(const struct nsw_sim *s, const struct nsw_si
 
 static void nsw_sim_wait(struct nsw_sim *s, struct nsw_sim_ev *e)
 {
-	uint32_t ring = nsw_sim_ring(s, e);
-	if (s->ring_n[ring] >= s->p->tx_ring)
+	unsigned c = s->flow[e->flow].prio;
+	uint32_t ring = nsw_sim_ring(s, e) * 8 + c;
+	if (s->ring_n[ring] >= s->p->tx_ring) {
+		/* the driver refuses it at once: its send cost was not spent */
+		if (e->aux < s->vms)
+			nsw_sim_cpu(s, e->t0, -(s->p->drv_tx_ns + s->p->drv_tx_byte_ns * e->len));
 		return nsw_sim_drop(s, e, NSW_SIM_DROP_TX_RING, e->t);
-	if (s->wq_n == s->wq_cap) {
-		size_t cap = s->wq_cap ? 2 * s->wq_cap : 1024;
+	}
+	struct nsw_sim_wq *q = &s->wq[c];
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? 2 * q->cap : 1024;
 		struct nsw_sim_ev *a = malloc(cap * sizeof *a);
 		if (!a) {
 			fprintf(stderr, "nswitch-sim: out of memory for %zu waiting frames\n", cap);
 			exit(3);
 		}
-		for (size_t i = 0; i < s->wq_n; i++)
-			a[i] = s->wq[(s->wq_head + i) % s->wq_cap];
-		free(s->wq);
-		s->wq = a;
-		s->wq_head = 0;
-		s->wq_cap = cap;
+		for (size_t i = 0; i < q->n; i++)
+			a[i] = q->a[(q->head + i) % q->cap];
+		free(q->a);
+		q->a = a;
+		q->head = 0;
+		q->cap = cap;
 	}
-	s->wq[(s->wq_head + s->wq_n++) % s->wq_cap] = *e;
+	q->a[(q->head + q->n++) % q->cap] = *e;
+	s->wq_n++;
 	s->ring_n[ring]++;
+}
+
+/* Whether a frame of class c must wait behind frames already waiting for the same TX buffer:
+ * those of its class (FIFO) and of higher classes (strict priority). */
+static inline bool nsw_sim_waits_behind(const struct nsw_sim *s, unsigned c)
+{
+	if (!s->wq_n)
+		return false;
+	for (unsigned k = c; k < 8; k++)
+		if (s->wq[k].n && nsw_sim_tc_of(s, k) == nsw_sim_tc_of(s, c))
+			return true;
+	return false;
 }
 
 static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e);
 
-/* Bytes come back to a NIC buffer at time t; if it is the TX buffer, fetch the waiting frames
- * that now fit, in the order they were queued. */
+/* Bytes come back to a NIC buffer at time t; if it is a TX buffer, fetch the waiting frames
+ * that now fit: the highest class first (strict priority: a class waits while a higher one
+ * sharing its buffer cannot go), each class in the order its frames were queued. */
 static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len, unsigned pool)
 {
+	bool blocked[8] = {false};
 	s->pool_used[pool] -= len;
-	while (pool == 0 && s->wq_n) {
-		struct nsw_sim_ev w = s->wq[s->wq_head];
-		if (s->pool_used[0] + w.len > s->pool_cap[0])
-			break;
-		s->wq_head = s->wq_head + 1 == s->wq_cap ? 0 : s->wq_head + 1;
-		s->wq_n--;
-		s->ring_n[nsw_sim_ring(s, &w)]--;
-		s->pool_used[0] += w.len;
-		w.flags |= NSW_SIM_EV_HOLD_TX;
-		if (nsw_sim_in_window(s, w.t0))
-			s->phase_sum[s->route[w.route].st[w.stage].phase] += (double)(t - w.t);
-		w.t = t;
-		nsw_sim_stage_run(s, &w);
+	for (int c = 7; pool != NSW_SIM_POOL_RX && s->wq_n && c >= 0; c--) {
+		struct nsw_sim_wq *q = &s->wq[c];
+		unsigned tc = nsw_sim_tc_of(s, (unsigned)c);
+		while (q->n && !blocked[tc]) {
+			struct nsw_sim_ev w = q->a[q->head];
+			if (s->pool_used[tc] + w.len > s->pool_cap[tc]) {
+				blocked[tc] = true;
+				break;
+			}
+			q->head = q->head + 1 == q->cap ? 0 : q->head + 1;
+			q->n--;
+			s->wq_n--;
+			s->ring_n[nsw_sim_ring(s, &w) * 8 + (unsigned)c]--;
+			s->pool_used[tc] += w.len;
+			w.flags |= NSW_SIM_EV_HOLD_TX;
+			if (nsw_sim_in_window(s, w.t0))
+				s->phase_sum[s->route[w.route].st[w.stage].phase] +=
+					(double)(t - w.t);
+			w.t = t;
+			nsw_sim_stage_run(s, &w);
+		}
 	}
 }
 
@@ -418,15 +456,18 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 	const struct nsw_sim_stage *st = &r->st[e->stage];
 	if ((st->pool == POOL_WAIT && !(e->flags & NSW_SIM_EV_HOLD_TX)) ||
 	    (st->pool == POOL_DROP && !(e->flags & NSW_SIM_EV_HOLD_RX))) {
-		unsigned pool = st->pool == POOL_DROP;
-		/* FIFO: a frame may not overtake those already waiting for the buffer */
-		if (s->pool_used[pool] + e->len > s->pool_cap[pool] || (!pool && s->wq_n)) {
-			if (pool)
+		unsigned prio = s->flow[e->flow].prio;
+		unsigned pool = st->pool == POOL_DROP ? NSW_SIM_POOL_RX : nsw_sim_tc_of(s, prio);
+		/* a frame may not overtake those of its class, or of a higher one, already
+		 * waiting for the buffer */
+		if (s->pool_used[pool] + e->len > s->pool_cap[pool] ||
+		    (pool != NSW_SIM_POOL_RX && nsw_sim_waits_behind(s, prio))) {
+			if (pool == NSW_SIM_POOL_RX)
 				return nsw_sim_drop(s, e, NSW_SIM_DROP_NIC_BUF, e->t);
 			return nsw_sim_wait(s, e);
 		}
 		s->pool_used[pool] += e->len;
-		e->flags |= pool ? NSW_SIM_EV_HOLD_RX : NSW_SIM_EV_HOLD_TX;
+		e->flags |= pool == NSW_SIM_POOL_RX ? NSW_SIM_EV_HOLD_RX : NSW_SIM_EV_HOLD_TX;
 	}
 	uint64_t svc = st->tab ? st->tab[e->len] : st->a + st->b * e->len;
 	uint64_t fin = nsw_sim_res_serve(&s->res[st->res], e->t, svc);
@@ -591,10 +632,11 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		r->group[g].lat = calloc(1, sizeof *r->group[g].lat);
 	r->lat_all = calloc(1, sizeof *r->lat_all);
 	int rc = -1;
-	s->ring_n = calloc(p->vms + 1u, sizeof *s->ring_n);
+	s->ring_n = calloc((p->vms + 1u) * 8, sizeof *s->ring_n);
 	s->irq = calloc(p->vms, sizeof *s->irq);
 	s->irq_wait = calloc((size_t)p->vms * p->irq_frames, sizeof *s->irq_wait);
-	if (!r->lat_all || !s->ring_n || !s->irq || !s->irq_wait || nsw_sim_build(s, err) || nsw_sim_flows(s, sc))
+	if (!r->lat_all || !s->ring_n || !s->irq || !s->irq_wait || nsw_sim_build(s, err) ||
+	    nsw_sim_flows(s, sc))
 		goto out;
 	nsw_sim_rng_seed(&s->rng, p->seed);
 	if (nsw_sim_heap_init(&s->h, 2 * s->nflows + 1024))
@@ -635,7 +677,8 @@ out:
 		nsw_sim_res_free(&s->res[i]);
 	nsw_sim_heap_free(&s->h);
 	free(s->flow);
-	free(s->wq);
+	for (unsigned c = 0; c < 8; c++)
+		free(s->wq[c].a);
 	free(s->ring_n);
 	free(s->irq);
 	free(s->irq_wait);

@@ -29,6 +29,7 @@
 #define ROUTE_RELEASE 0xffu /* an event that gives a frame's bytes back to the NIC's buffer */
 #define ROUTE_IRQ 0xfeu     /* a VM's interrupt timer; aux: the VM, flow: the batch */
 #define ROUTE_DELIVER 0xfdu /* a flood copy delivered at once (the vSwitch's) */
+#define NSW_SIM_POOL_RX 8u  /* the RX buffer's index among the NIC's buffers */
 #define NSW_SIM_EV_HOLD_TX 1u /* the frame holds len bytes of the NIC's TX packet buffer */
 #define NSW_SIM_EV_HOLD_RX 2u /* ... of its RX packet buffer */
 
@@ -69,7 +70,7 @@ struct nsw_sim_route {
 
 struct nsw_sim_flow {
 	uint16_t src, dst;
-	uint8_t process, group, spoof, start_route;
+	uint8_t process, group, spoof, start_route, prio;
 	double gap_ns, on_ns, off_ns;
 	double tnext, on_until;
 	uint32_t ack_flow, ack_every, ack_cnt;
@@ -116,10 +117,15 @@ struct nsw_sim {
 	double phase_sum[NSW_SIM_PH_MAX];
 	uint64_t gen_win; /* frames created inside the window: the phases' denominator */
 	/* the NIC's packet buffer and the TX rings that back up behind it */
-	uint64_t pool_cap[2], pool_used[2]; /* bytes of the TX and the RX packet buffer */
-	struct nsw_sim_ev *wq;        /* frames waiting in TX rings, in arrival order */
-	size_t wq_head, wq_n, wq_cap;
-	uint32_t *ring_n; /* frames waiting per TX ring: one per VM, then the PF's */
+	/* bytes of the TX packet buffer of each traffic class (0..nic_tcs-1), then of the RX one */
+	uint64_t pool_cap[NSW_SIM_POOL_RX + 1], pool_used[NSW_SIM_POOL_RX + 1];
+	/* frames waiting in TX rings: a FIFO per 802.1p class, fetched class 7 first */
+	struct nsw_sim_wq {
+		struct nsw_sim_ev *a;
+		size_t head, n, cap;
+	} wq[8];
+	size_t wq_n;      /* waiting in all classes */
+	uint32_t *ring_n; /* frames waiting per TX ring: 8 classes per VM, then the PF's 8 */
 	/* interrupt moderation per receiving VM: frames delivered but not yet seen */
 	struct nsw_sim_irq {
 		uint64_t deadline; /* when the timer fires */

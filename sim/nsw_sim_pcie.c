@@ -65,9 +65,11 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	p->tx_ring = 512; /* a TX descriptor ring of ixgbe's default size */
 	/* NIC */
 	p->nic_frame_ns = 5;
+	p->nic_acl_ns = 0; /* a TCAM lookup inside the pipeline's per-frame time (assumed) */
 	p->nic_lat_ns = 300;
 	p->nic_buf = 512 * 1024;   /* the Intel 82599's RX packet buffer, 512 KB */
 	p->nic_txbuf = 160 * 1024; /* and its TX packet buffer, 160 KB */
+	p->nic_tcs = 1;            /* DCB off: one TX buffer for all classes */
 	/* port and outside */
 	p->port_gbps = 10;
 	p->cable_m = 3;
@@ -192,7 +194,8 @@ void nsw_sim_nswitch_zero_load(const struct nsw_sim_params *p, unsigned len, uin
 	nsw_sim_pcie_bytes(p, len, &th, &td, &rd, &rh);
 	*t1 = nsw_sim_fx_ceil(nsw_sim_fx_of(th / rate)) + nsw_sim_round_ns(p->pcie_lat_ns) +
 	      2 * nsw_sim_round_ns(p->dma_rd_ns);
-	*tp = nsw_sim_fx_ceil(nsw_sim_fx_of(p->nic_frame_ns)) + nsw_sim_round_ns(p->nic_lat_ns);
+	*tp = nsw_sim_fx_ceil(nsw_sim_fx_of(p->nic_frame_ns + p->nic_acl_ns)) +
+	      nsw_sim_round_ns(p->nic_lat_ns);
 	*t4 = nsw_sim_fx_ceil(nsw_sim_fx_of(rd / rate)) + nsw_sim_round_ns(p->pcie_lat_ns);
 }
 

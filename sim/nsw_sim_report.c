@@ -51,6 +51,9 @@ void nsw_sim_report(const struct nsw_sim_scenario *sc, const struct nsw_sim_resu
 		   "interrupts)\n",
 		100 * r->cpu_util, 100 * r->vsw_cpu_util, 100 * r->io_cpu_util,
 		(unsigned long long)r->irqs);
+	if (r->cpu_util > 1)
+		fprintf(f, "  (more CPU than the host has: the model counts CPU time, it does not limit "
+			   "the traffic by it)\n");
 	fprintf(f, "utilization:");
 	for (unsigned i = 0; i < r->nres; i++)
 		if (r->res_util[i] > 0)

@@ -108,14 +108,18 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 	s->h2d = nsw_sim_add_res(s, "pcie_h2d", 0);
 	s->d2h = nsw_sim_add_res(s, "pcie_d2h", 0);
 	s->nicp = nsw_sim_add_res(s, "nic_pipeline", 0);
-	s->pool_cap[0] = p->nic_txbuf;
-	s->pool_cap[1] = p->nic_buf;
+	/* with DCB the TX buffer is split evenly between the traffic classes */
+	for (unsigned tc = 0; tc < p->nic_tcs; tc++)
+		s->pool_cap[tc] = p->nic_txbuf / p->nic_tcs;
+	s->pool_cap[NSW_SIM_POOL_RX] = p->nic_buf;
 	double wire_b = 8.0 / p->port_gbps; /* ns per byte */
 	double wire_a = 20 * wire_b;        /* preamble + SFD 8, inter-frame gap 12 */
 	uint64_t prop = nsw_sim_round_ns(p->cable_m * p->prop_ns_m);
 	uint64_t dma = nsw_sim_round_ns(p->dma_rd_ns), lat = nsw_sim_round_ns(p->pcie_lat_ns);
 	uint64_t swl = nsw_sim_round_ns(p->sw_lat_ns), pel = nsw_sim_round_ns(p->pe_lat_ns);
 	bool qbh = arch == NSW_SIM_QBH;
+	/* the NIC pipeline per frame; the nSwitch NIC also looks its ACLs up */
+	double nic_svc = p->nic_frame_ns + (arch == NSW_SIM_NSWITCH ? p->nic_acl_ns : 0);
 	uint8_t nic_rx_op = arch == NSW_SIM_NSWITCH ? OP_NSW_PORT : OP_NIC_RX;
 	uint8_t nic_tx_op = arch == NSW_SIM_NSWITCH ? OP_NSW_VF : OP_VEPA_TX;
 	unsigned nports = arch == NSW_SIM_VSWITCH ? 1 : P;
@@ -150,7 +154,7 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 			st[n++] = nsw_sim_lin(s->pedn[q], NSW_SIM_PH_WIRE,
 					      wire_a + p->etag_bytes * wire_b, wire_b, prop + pel);
 		st[n++] = nsw_sim_lin(s->wdn[q], NSW_SIM_PH_WIRE, wire_a, wire_b, prop);
-		st[n] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
+		st[n] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, nic_svc, 0,
 				    nsw_sim_round_ns(p->nic_lat_ns));
 		st[n++].pool = POOL_DROP;
 		s->r_dn[q] = nsw_sim_add_route(s, nic_rx_op, (uint8_t)q, n, st);
@@ -160,7 +164,7 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 			st[0] = nsw_sim_tab(s->h2d, s->tab_tx_h2d, s->d2h, s->tab_tx_d2h,
 					    NSW_SIM_PH_T1, lat + 2 * dma);
 			st[0].pool = POOL_WAIT;
-			st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
+			st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, nic_svc, 0,
 					    nsw_sim_round_ns(p->nic_lat_ns));
 			s->r_vf_tx[q] = nsw_sim_add_route(s, nic_tx_op, (uint8_t)q, 2, st);
 			st[0] = nsw_sim_tab(s->d2h, s->tab_rx_d2h, s->h2d, s->tab_rx_h2d,
@@ -173,7 +177,7 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 		st[0] = nsw_sim_tab(s->h2d, s->tab_tx_h2d, s->d2h, s->tab_tx_d2h, NSW_SIM_PH_T1,
 				    lat + 2 * dma);
 		st[0].pool = POOL_WAIT;
-		st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
+		st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, nic_svc, 0,
 				    nsw_sim_round_ns(p->nic_lat_ns));
 		s->r_pf_tx = nsw_sim_add_route(s, OP_VEPA_TX, 0, 2, st);
 		st[0] = nsw_sim_tab(s->d2h, s->tab_rx_d2h, s->h2d, s->tab_rx_h2d, NSW_SIM_PH_T4,
@@ -216,6 +220,7 @@ static void nsw_sim_add_flow(struct nsw_sim *s, const struct nsw_sim_flow_spec *
 	f->group = (uint8_t)g;
 	f->process = fs->process;
 	f->spoof = fs->spoof;
+	f->prio = fs->prio;
 	f->start_route = nsw_sim_start_route(s, src);
 	double fps = fs->rate_pps ? fs->rate : fs->rate / (8.0 * mean_len);
 	f->gap_ns = fps > 0 ? 1e9 / fps : 0;

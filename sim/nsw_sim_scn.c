@@ -103,10 +103,14 @@ static const struct nsw_sim_key nsw_sim_keys[] = {
 	 "NIC pipeline service per frame"},
 	{"nic_lat_ns", K_DBL, PO(nic_lat_ns), 0, 1e6, "ns",
 	 "NIC pipeline latency"},
+	{"nic_acl_ns", K_DBL, PO(nic_acl_ns), 0, 1e6, "ns",
+	 "nSwitch NIC: ACL lookup per frame, on top of nic_frame_ns"},
 	{"nic_buf", K_UNS, PO(nic_buf), NSW_SIM_MAX_FRAME, 1u << 31, "bytes",
 	 "the NIC's RX packet buffer; a wire frame finding it full is dropped"},
 	{"nic_txbuf", K_UNS, PO(nic_txbuf), NSW_SIM_MAX_FRAME, 1u << 31, "bytes",
 	 "the NIC's TX packet buffer; the NIC fetches from VMs only what fits"},
+	{"nic_tcs", K_UNS, PO(nic_tcs), 1, 8, "",
+	 "traffic classes (DCB) the TX buffer is split into: 1, 2, 4, 8"},
 	{"port_gbps", K_DBL, PO(port_gbps), 0.001, 1600, "Gb/s",
 	 "port speed"},
 	{"cable_m", K_DBL, PO(cable_m), 0, 1e5, "m",
@@ -286,6 +290,10 @@ static int nsw_sim_flow_kv(struct nsw_sim_flow_spec *f, const char *k, const cha
 		if (end == v || *end || errno || n > 1000000)
 			ERR("flow %s: bad ack '%s' (frames per ACK, 0 for none)", f->name, v);
 		f->ack_every = (unsigned)n;
+	} else if (!strcmp(k, "prio")) {
+		if (strlen(v) != 1 || v[0] < '0' || v[0] > '7')
+			ERR("flow %s: bad prio '%s' (an 802.1p class, 0..7)", f->name, v);
+		f->prio = (uint8_t)(v[0] - '0');
 	} else if (!strcmp(k, "spoof")) {
 		if (strcmp(v, "0") && strcmp(v, "1"))
 			ERR("flow %s: bad spoof '%s' (0 or 1)", f->name, v);
@@ -344,7 +352,7 @@ static int nsw_sim_set_param(struct nsw_sim_scenario *s, const char *k, const ch
 		/* the specification's widths and sizes are powers of two, and its tables only
 		 * have those */
 		if ((!strcmp(k, "pcie_lanes") || !strcmp(k, "mps") || !strcmp(k, "mrrs") ||
-		     !strcmp(k, "rcb")) &&
+		     !strcmp(k, "rcb") || !strcmp(k, "nic_tcs")) &&
 		    ((uint64_t)d & ((uint64_t)d - 1)))
 			ERR("%s: %s is not a power of two", k, v);
 		if (key->type == K_TIME || key->type == K_U64)
