@@ -27,7 +27,7 @@ enum nsw_sim_arch {
 	NSW_SIM_ARCH_MAX
 };
 
-enum nsw_sim_process { NSW_SIM_CONST = 0, NSW_SIM_POISSON, NSW_SIM_ONOFF, NSW_SIM_ACKS };
+enum nsw_sim_process { NSW_SIM_CONST = 0, NSW_SIM_POISSON, NSW_SIM_ONOFF, NSW_SIM_ACKS, NSW_SIM_TCP };
 
 /* Special endpoints of a flow. VMs are 0..vms-1. */
 #define NSW_SIM_EXT 0xffffu    /* a host outside, behind the external switch */
@@ -57,6 +57,7 @@ struct nsw_sim_flow_spec {
 	uint16_t size[NSW_SIM_MAX_SIZES];
 	double weight[NSW_SIM_MAX_SIZES];
 	unsigned ack_every; /* the receiver returns a 64-byte frame every N frames (0: none) */
+	unsigned wmax;      /* process=tcp: the receiver's window, in frames */
 	bool spoof;         /* sends with a source MAC that is not its vMAC */
 	uint8_t prio;       /* 802.1p class 0..7 of its frames (7 first in the NIC) */
 	uint64_t start_ns;

@@ -41,8 +41,9 @@ static void help(void)
 	       "key, 'flow NAME k=v...' adds a flow. Times take ns, us, ms, s (bare: ns); rates\n"
 	       "bps, kbps, Mbps, Gbps, Bps, kBps, MBps, GBps or pps, kpps, Mpps (bare: bits/s).\n\n"
 	       "flow keys: src=vmN|ext|all  dst=vmN|ext|miss|bcast|random|next|pair  rate=RATE\n"
-	       "  process=const|poisson|onoff  on=TIME off=TIME  size=64..1518|imix|64:7,1518:1\n"
-	       "  ack=N (a 64-byte reply every N frames)  spoof=0|1  start=TIME\n\n"
+	       "  process=const|poisson|onoff|tcp  on=TIME off=TIME  size=64..1518|imix|64:7,1518:1\n"
+	       "  ack=N (a 64-byte reply every N frames)  wmax=FRAMES (tcp)  prio=0..7  spoof=0|1\n"
+	       "  start=TIME\n\n"
 	       "scenario keys:\n");
 	nsw_sim_scn_help(stdout);
 	printf("\nexamples:\n"

@@ -57,14 +57,21 @@ static inline void nsw_sim_release_at(struct nsw_sim *s, struct nsw_sim_ev *e, u
 	nsw_sim_heap_push(&s->h, &rel);
 }
 
+static void nsw_sim_tcp_done(struct nsw_sim *s, uint32_t fi, uint32_t n, bool lost, uint64_t t);
+
 /* A frame dropped at time t; if it held bytes of the NIC's buffer they come back then. */
 static inline void nsw_sim_drop(struct nsw_sim *s, struct nsw_sim_ev *e, unsigned reason,
 				uint64_t t)
 {
+	struct nsw_sim_flow *f = &s->flow[e->flow];
 	s->r->drops[reason]++;
-	s->r->group[s->flow[e->flow].group].drop++;
+	s->r->group[f->group].drop++;
 	if (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX))
 		nsw_sim_release_at(s, e, t);
+	if (f->process == NSW_SIM_TCP) /* the sender learns of the loss (fast retransmit) */
+		nsw_sim_tcp_done(s, e->flow, 1, true, t);
+	else if (f->data_flow != UINT32_MAX && s->flow[f->data_flow].process == NSW_SIM_TCP)
+		nsw_sim_tcp_done(s, f->data_flow, s->flow[f->data_flow].ack_every, true, t);
 }
 
 static inline uint64_t nsw_sim_dst_mac(const struct nsw_sim *s, uint16_t dst)
@@ -95,6 +102,43 @@ static inline void nsw_sim_next(struct nsw_sim *s, struct nsw_sim_ev *e, uint8_t
 	nsw_sim_heap_push(&s->h, e);
 }
 
+/* ---- process=tcp: a window-limited source ---- */
+
+/* The window has room again at time t: a blocked source resumes (its next frame at t, or at
+ * its pacing time if that is later). */
+static void nsw_sim_tcp_kick(struct nsw_sim *s, uint32_t fi, uint64_t t)
+{
+	struct nsw_sim_flow *f = &s->flow[fi];
+	if (!f->blocked || f->inflight >= (uint32_t)f->cwnd)
+		return;
+	f->blocked = 0;
+	if (f->tnext < (double)t)
+		f->tnext = (double)t;
+	struct nsw_sim_ev g = {.t = (uint64_t)llround(f->tnext), .flow = fi};
+	if (g.t <= s->dur)
+		nsw_sim_heap_push(&s->h, &g);
+}
+
+/* n of flow fi's frames left the network at time t: acknowledged, or lost. */
+static void nsw_sim_tcp_done(struct nsw_sim *s, uint32_t fi, uint32_t n, bool lost, uint64_t t)
+{
+	struct nsw_sim_flow *f = &s->flow[fi];
+	f->inflight -= n < f->inflight ? n : f->inflight;
+	double floor = f->ack_every > 2 ? f->ack_every : 2; /* the receiver must get to ACK */
+	if (lost) {
+		if (f->sent > f->recover) { /* once per window: the frames sent since the last */
+			f->ssthresh = f->cwnd / 2 > floor ? f->cwnd / 2 : floor;
+			f->cwnd = f->ssthresh;
+			f->recover = f->sent + f->inflight;
+		}
+	} else {
+		f->cwnd += f->cwnd < f->ssthresh ? n : (double)n / f->cwnd;
+		if (f->cwnd > f->wmax)
+			f->cwnd = f->wmax;
+	}
+	nsw_sim_tcp_kick(s, fi, t);
+}
+
 /* CPU time spent at time t counts when t is inside the window. */
 static inline void nsw_sim_cpu(struct nsw_sim *s, uint64_t t, double ns)
 {
@@ -113,6 +157,8 @@ static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 		nsw_sim_hist_add(s->r->lat_all, t - e->t0);
 		s->phase_sum[NSW_SIM_PH_IRQ] += (double)(t - e->t);
 	}
+	if (f->data_flow != UINT32_MAX && s->flow[f->data_flow].process == NSW_SIM_TCP)
+		nsw_sim_tcp_done(s, f->data_flow, s->flow[f->data_flow].ack_every, false, t);
 	if (f->ack_every && ++f->ack_cnt == f->ack_every) {
 		f->ack_cnt = 0;
 		struct nsw_sim_flow *a = &s->flow[f->ack_flow];
@@ -528,10 +574,16 @@ static void nsw_sim_gen(struct nsw_sim *s)
 	struct nsw_sim_ev *top = &s->h.a[0];
 	struct nsw_sim_flow *f = &s->flow[top->flow];
 	uint64_t now = top->t;
-	if (s->gen_total >= s->max_frames) {
+	if (s->gen_total >= s->max_frames ||
+	    (f->process == NSW_SIM_TCP && f->inflight >= (uint32_t)f->cwnd)) {
+		f->blocked = f->process == NSW_SIM_TCP; /* resumes when the window opens */
 		struct nsw_sim_ev dead;
 		nsw_sim_heap_pop(&s->h, &dead);
 		return;
+	}
+	if (f->process == NSW_SIM_TCP) {
+		f->inflight++;
+		f->sent++;
 	}
 	struct nsw_sim_ev fr = {.t = now, .t0 = now, .flow = top->flow, .aux = f->src,
 				.len = nsw_sim_pick_len(s, &s->mix[f->group]), .dst = f->dst,

@@ -74,6 +74,13 @@ struct nsw_sim_flow {
 	double gap_ns, on_ns, off_ns;
 	double tnext, on_until;
 	uint32_t ack_flow, ack_every, ack_cnt;
+	uint32_t data_flow; /* an ACK flow: the flow it acknowledges */
+	/* process=tcp: a window of frames in flight (slow start, then +1 per window; halved on a
+	 * loss, once per window), paced at rate; blocked while the window is full */
+	double cwnd, ssthresh;
+	uint32_t inflight, wmax;
+	uint64_t sent, recover;
+	uint8_t blocked;
 };
 
 struct nsw_sim_mix {

@@ -227,6 +227,10 @@ static void nsw_sim_add_flow(struct nsw_sim *s, const struct nsw_sim_flow_spec *
 	f->on_ns = fs->on_ns;
 	f->off_ns = fs->off_ns;
 	f->ack_flow = UINT32_MAX;
+	f->data_flow = UINT32_MAX;
+	f->wmax = fs->wmax;
+	f->cwnd = 10 < fs->wmax ? 10 : fs->wmax; /* an initial window of 10 (RFC 6928) */
+	f->ssthresh = fs->wmax;
 }
 
 int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc)
@@ -281,6 +285,7 @@ int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc)
 				a->process = NSW_SIM_ACKS;
 				a->group = (uint8_t)ag;
 				a->ack_flow = UINT32_MAX;
+				a->data_flow = i;
 				s->flow[i].ack_flow = (uint32_t)(a - s->flow);
 				s->flow[i].ack_every = fs->ack_every;
 			}

@@ -269,8 +269,10 @@ static int nsw_sim_flow_kv(struct nsw_sim_flow_spec *f, const char *k, const cha
 			f->process = NSW_SIM_POISSON;
 		else if (!strcmp(v, "onoff"))
 			f->process = NSW_SIM_ONOFF;
+		else if (!strcmp(v, "tcp"))
+			f->process = NSW_SIM_TCP;
 		else
-			ERR("flow %s: bad process '%s' (const, poisson or onoff)", f->name, v);
+			ERR("flow %s: bad process '%s' (const, poisson, onoff or tcp)", f->name, v);
 	} else if (!strcmp(k, "on") || !strcmp(k, "off") || !strcmp(k, "start")) {
 		if (nsw_sim_time(v, &d) || d < 0 || d > 1e13)
 			ERR("flow %s: bad time '%s' for %s (e.g. 50us)", f->name, v, k);
@@ -290,6 +292,13 @@ static int nsw_sim_flow_kv(struct nsw_sim_flow_spec *f, const char *k, const cha
 		if (end == v || *end || errno || n > 1000000)
 			ERR("flow %s: bad ack '%s' (frames per ACK, 0 for none)", f->name, v);
 		f->ack_every = (unsigned)n;
+	} else if (!strcmp(k, "wmax")) {
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(v, &end, 10);
+		if (end == v || *end || errno || n < 2 || n > 1000000)
+			ERR("flow %s: bad wmax '%s' (frames, 2..1000000)", f->name, v);
+		f->wmax = (unsigned)n;
 	} else if (!strcmp(k, "prio")) {
 		if (strlen(v) != 1 || v[0] < '0' || v[0] > '7')
 			ERR("flow %s: bad prio '%s' (an 802.1p class, 0..7)", f->name, v);
@@ -406,6 +415,7 @@ int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *f
 		f->nsizes = 1;
 		f->size[0] = 1518;
 		f->weight[0] = 1;
+		f->wmax = 256; /* frames: 384 KB of 1514-byte frames (assumed) */
 		f->rate = -1;
 		for (char *kv; (kv = strtok_r(NULL, " \t\r\n", &save));) {
 			char *eq = strchr(kv, '=');
@@ -421,6 +431,10 @@ int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *f
 			ERR("flow %s: rate= is required", name);
 		if (f->process == NSW_SIM_ONOFF && (!(f->on_ns > 0) || !(f->off_ns > 0)))
 			ERR("flow %s: process=onoff needs on= and off=", name);
+		if (f->process == NSW_SIM_TCP && (!f->ack_every || f->dst == NSW_SIM_BCAST ||
+						  f->ack_every > f->wmax / 2))
+			ERR("flow %s: process=tcp needs ack=N (at most wmax/2) and a unicast dst",
+			    name);
 		if (f->src == NSW_SIM_EXT && (f->dst == NSW_SIM_EXT || f->dst == NSW_SIM_RANDOM ||
 					      f->dst == NSW_SIM_NEXT || f->dst == NSW_SIM_PAIR))
 			ERR("flow %s: from ext, dst must be a VM (vmN), miss or bcast", name);
