@@ -27,7 +27,13 @@ enum nsw_sim_arch {
 	NSW_SIM_ARCH_MAX
 };
 
-enum nsw_sim_process { NSW_SIM_CONST = 0, NSW_SIM_POISSON, NSW_SIM_ONOFF, NSW_SIM_ACKS, NSW_SIM_TCP };
+enum nsw_sim_process {
+	NSW_SIM_CONST = 0,
+	NSW_SIM_POISSON,
+	NSW_SIM_ONOFF,
+	NSW_SIM_ACKS, /* a receiver's ACKs */
+	NSW_SIM_TCP   /* closed loop: a window opened by ACKs */
+};
 
 /* Special endpoints of a flow. VMs are 0..vms-1. */
 #define NSW_SIM_EXT 0xffffu    /* a host outside, behind the external switch */

@@ -16,11 +16,12 @@
  *    as real NICs do. A frame takes TX bytes before the NIC fetches it from a VM, RX bytes
  *    when it arrives from the wire, and gives them back when its DMA write to a VM, or its
  *    transmission on the port, ends (separate buffers: frames waiting to go out can never
- *    starve the frames coming in). The NIC fetches only what it can hold: a VM's frame that finds the buffer full waits in the VM's TX ring
- *    (host memory, no bus used) and is refused by the guest driver when that ring is full
- *    (tx_ring_full); a frame from the wire that finds it full is dropped on entry
- *    (nic_buffer_full). So a frame never spends PCIe bandwidth on a crossing it will not
- *    finish, and overload cannot make delivered throughput fall below what the bus carries.
+ *    starve the frames coming in). The NIC fetches only what it can hold: a VM's frame that
+ *    finds the TX buffer full waits in the VM's TX ring (host memory, no bus used) and is
+ *    refused by the guest driver when that ring is full (tx_ring_full); a frame from the
+ *    wire that finds the RX buffer full is dropped on entry (nic_buffer_full). So a frame
+ *    never spends PCIe bandwidth on a crossing it will not finish, and overload cannot make
+ *    delivered throughput fall below what the bus carries.
  *    Waiting frames are fetched as bytes come back: 802.1p class 7 first (strict priority),
  *    each class in arrival order.
  * Who may touch it: the simulator's owners; parameters come from the scenario, never from

@@ -49,14 +49,16 @@ NSW_TEST(tcp_source_fills_the_port_and_backs_off)
 	CHECK(m > 0.98 * port);
 	CHECK_EQ(drop, 0);
 	/* a ring of 16 frames: the window overflows it, the source loses and halves */
-	CHECK(!tcp_run("tcp, 16-frame TX ring", "tx_ring 16\nflow f src=vm1 dst=ext rate=10Gbps process=tcp size=1518 ack=2 "
+	CHECK(!tcp_run("tcp, 16-frame TX ring",
+		       "tx_ring 16\nflow f src=vm1 dst=ext rate=10Gbps process=tcp size=1518 ack=2 "
 		       "wmax=1000\n",
 		       &m, &gen, &drop));
 	CHECK(drop > 0);
 	CHECK(drop * 100 < gen);
 	CHECK(m > 0.98 * port);
 	/* the same ring under an open-loop source at 1.2x the port */
-	CHECK(!tcp_run("open loop at 1.2x, 16-frame TX ring", "tx_ring 16\nflow f src=vm1 dst=ext rate=1200Mbps process=poisson "
+	CHECK(!tcp_run("open loop at 1.2x, 16-frame TX ring",
+		       "tx_ring 16\nflow f src=vm1 dst=ext rate=1200Mbps process=poisson "
 		       "size=1518 ack=2\n",
 		       &m, &gen, &drop));
 	CHECK(drop * 10 > gen);
