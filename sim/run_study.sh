@@ -108,14 +108,14 @@ set boxwidth 0.6; set ylabel "ns"; set key top left; set yrange [0:3000]
 set title "(a) nSwitch: t1' + tp' + t4'"
 set xlabel "frame size (bytes)"
 plot "$T/f8_nswitch" using 21:xtic(1) t "t1' VM->NIC", "" using 22 t "tp' NIC", "" using 25 t "t4' NIC->VM"
-set title "(b) end-to-end by path (vSwitch: 20 us notification)"
+set title "(b) end-to-end by path (vSwitch: the Linux bridge as measured here)"
 set style histogram clustered; set logscale y; set ylabel "latency (us)"; set yrange [0.5:200]
 plot "$T/f8_nswitch" using (\$10/1000):xtic(1) t "nSwitch", \
      "$T/f8_qbg" using (\$10/1000) t "802.1Qbg", \
      "$T/f8_qbh" using (\$10/1000) t "802.1Qbh", \
      "$T/f8_vswitch" using (\$10/1000) t "vSwitch"
 set title "(c) where the time goes, 1518 bytes (cf. Fig. 6: t1+t2+t3+t4+t6)"
-set style histogram rowstacked; unset logscale y; set yrange [0:40]; set xlabel "path"
+set style histogram rowstacked; unset logscale y; set yrange [0:12]; set xlabel "path"
 set ylabel "latency (us)"
 plot "$T/f8_parts" using 3:xtic(1) t "VM->NIC (t1)", "" using 4 t "NIC pipeline(s)", \
      "" using 5 t "wire, extender, switch", "" using 6 t "NIC->VM (t4)", "" using 2 t "vSwitch"
