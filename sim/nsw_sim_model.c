@@ -204,8 +204,11 @@ static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, 
 		nsw_sim_irq_fire(s, vm, q->deadline);
 	e->t = t;
 	s->irq_wait[(size_t)vm * p->irq_frames + q->n++] = *e;
+	/* with several vSwitch threads a VM's deliveries may come slightly out of order: the
+	 * interrupt never fires before a frame it reports */
+	q->last = q->n == 1 || t > q->last ? t : q->last;
 	if (q->n >= p->irq_frames)
-		return nsw_sim_irq_fire(s, vm, t);
+		return nsw_sim_irq_fire(s, vm, q->last);
 	if (q->n == 1) {
 		q->deadline = t + nsw_sim_round_ns(p->irq_timer_ns);
 		struct nsw_sim_ev tm = {.t = q->deadline, .flow = q->seq, .aux = vm,

@@ -136,6 +136,7 @@ struct nsw_sim {
 	/* interrupt moderation per receiving VM: frames delivered but not yet seen */
 	struct nsw_sim_irq {
 		uint64_t deadline; /* when the timer fires */
+		uint64_t last;     /* the latest delivery waiting */
 		uint32_t n, seq;   /* frames waiting; the batch (a stale timer's is older) */
 	} *irq;
 	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
