@@ -27,7 +27,13 @@ enum nsw_sim_arch {
 	NSW_SIM_ARCH_MAX
 };
 
-enum nsw_sim_process { NSW_SIM_CONST = 0, NSW_SIM_POISSON, NSW_SIM_ONOFF, NSW_SIM_ACKS };
+enum nsw_sim_process {
+	NSW_SIM_CONST = 0,
+	NSW_SIM_POISSON,
+	NSW_SIM_ONOFF,
+	NSW_SIM_ACKS, /* a receiver's ACKs */
+	NSW_SIM_TCP   /* closed loop: a window opened by ACKs */
+};
 
 /* Special endpoints of a flow. VMs are 0..vms-1. */
 #define NSW_SIM_EXT 0xffffu    /* a host outside, behind the external switch */
@@ -36,6 +42,7 @@ enum nsw_sim_process { NSW_SIM_CONST = 0, NSW_SIM_POISSON, NSW_SIM_ONOFF, NSW_SI
 #define NSW_SIM_NEXT 0xfffcu   /* VM i sends to VM i+1 (mod vms) */
 #define NSW_SIM_PAIR 0xfffbu   /* VM i sends to VM i^1 */
 #define NSW_SIM_ALL 0xfffau    /* src: one flow per VM */
+#define NSW_SIM_BCAST 0xfff9u  /* dst: the broadcast address, flooded */
 
 #define NSW_SIM_MAX_VMS (NSW_MAX_PFS * NSW_MAX_VFS)
 #define NSW_SIM_MAX_SIZES 8
@@ -56,7 +63,9 @@ struct nsw_sim_flow_spec {
 	uint16_t size[NSW_SIM_MAX_SIZES];
 	double weight[NSW_SIM_MAX_SIZES];
 	unsigned ack_every; /* the receiver returns a 64-byte frame every N frames (0: none) */
+	unsigned wmax;      /* process=tcp: the receiver's window, in frames */
 	bool spoof;         /* sends with a source MAC that is not its vMAC */
+	uint8_t prio;       /* 802.1p class 0..7 of its frames (7 first in the NIC) */
 	uint64_t start_ns;
 };
 
@@ -73,14 +82,23 @@ struct nsw_sim_params {
 	/* hypervisor switch (vSwitch) */
 	double vsw_frame_ns, vsw_byte_ns, vsw_lat_ns, vsw_cpu_frac;
 	unsigned vsw_threads, buf_vsw;
+	/* host CPU spent at the VMs' ends of every path: the guest driver per frame sent and
+	 * received (per frame and per byte), and per interrupt (an exit, the injection, the
+	 * handler and its NAPI poll); interrupts are moderated: one fires when irq_frames
+	 * frames wait or irq_timer_ns after the first of them, whichever comes first, and the
+	 * VM sees its frames then */
+	double drv_tx_ns, drv_tx_byte_ns, drv_rx_ns, drv_rx_byte_ns, irq_ns, irq_timer_ns;
+	unsigned irq_frames;
 	/* PCIe */
-	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb;
-	double tlp_ovh, cpl_ovh, dllp_bytes, dllp_per_tlp, desc_bytes, batch;
+	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb, rcb_split;
+	double tlp_ovh, cpl_ovh, desc_bytes, batch;
 	double dma_rd_ns, pcie_lat_ns;
-	unsigned buf_pcie;
+	unsigned tx_ring; /* frames a VM's TX ring holds while the NIC cannot fetch them */
 	/* NIC */
 	double nic_frame_ns, nic_lat_ns;
-	unsigned buf_nic;
+	double nic_acl_ns; /* the nSwitch NIC's ACL lookup, per frame, on top of nic_frame_ns */
+	unsigned nic_buf, nic_txbuf; /* bytes of the NIC's RX and TX packet buffers */
+	unsigned nic_tcs; /* traffic classes the TX buffer is split into (DCB): 1, 2, 4 or 8 */
 	unsigned miss_drop; /* every PF drops a Table A miss in its NIC's OUIs (else: the port) */
 	/* port, cable, external switch, port extender */
 	double port_gbps, cable_m, prop_ns_m, sw_lat_ns, pe_lat_ns, etag_bytes;
@@ -101,6 +119,7 @@ enum nsw_sim_phase {
 	NSW_SIM_PH_WIRE,    /* NIC <-> external switch: serialization, cable, port extender */
 	NSW_SIM_PH_SWITCH,  /* the external switch's egress to an outside host */
 	NSW_SIM_PH_T4,      /* t4': NIC to VM over PCIe (data and descriptor writes, MSI-X) */
+	NSW_SIM_PH_IRQ,     /* waiting in the VM's RX ring for the moderated interrupt */
 	NSW_SIM_PH_MAX
 };
 
@@ -119,7 +138,10 @@ enum nsw_sim_drop {
 	NSW_SIM_DROP_SW_UNKNOWN,                       /* the switch does not know the destination */
 	NSW_SIM_DROP_VSW_UNKNOWN,                      /* the vSwitch does not know the destination */
 	NSW_SIM_DROP_FULL,                             /* a buffer was full (per resource below) */
-	NSW_SIM_DROP_FLOOD,                            /* a group destination: not modelled */
+	NSW_SIM_DROP_FLOOD,                            /* a flood that reaches nobody */
+	NSW_SIM_DROP_TX_RING, /* refused by the guest driver: its TX ring was full (the NIC's
+				* buffer was full and the ring backed up) */
+	NSW_SIM_DROP_NIC_BUF, /* a frame from the wire found the NIC's packet buffer full */
 	NSW_SIM_DROP_MAX
 };
 
@@ -137,7 +159,9 @@ struct nsw_sim_result {
 	double res_util[NSW_SIM_MAX_RES];
 	uint64_t res_drops[NSW_SIM_MAX_RES];
 	double cpu_util;      /* host CPUs, 0..1 of all M CPUs */
-	double vsw_cpu_util;  /* the part of cpu_util due to switching */
+	double vsw_cpu_util;  /* the part of cpu_util due to switching in the hypervisor */
+	double io_cpu_util;   /* the part due to the VMs' drivers and interrupts */
+	uint64_t irqs;        /* interrupts raised to VMs inside the window */
 	double pcie_h2d_util, pcie_d2h_util, port_up_util, port_dn_util;
 	/* Time spent in each phase, summed over all hops of that phase and averaged over the frames
 	 * created in the window: without drops the phases add up to the mean latency. */
@@ -152,6 +176,17 @@ struct nsw_sim_result {
 void nsw_sim_defaults(struct nsw_sim_scenario *s);
 /* Bytes per ns of a PCIe link, line encoding included (gen 1..5). */
 double nsw_sim_pcie_rate(unsigned gen, unsigned lanes);
+/* Bytes per ns left for TLPs, per direction, once ACK and UpdateFC DLLPs and SKIP ordered sets
+ * are taken out (0 for a width or MPS the specification's tables do not have). */
+double nsw_sim_pcie_tlp_rate(const struct nsw_sim_params *p);
+/* Bytes on the link for a DMA write of n bytes, and for a DMA read of n bytes (requests one
+ * way, completions the other). */
+double nsw_sim_pcie_write_bytes(const struct nsw_sim_params *p, double n);
+void nsw_sim_pcie_read_bytes(const struct nsw_sim_params *p, double n, double *req,
+			     double *cpl);
+/* Effective Gb/s of back-to-back DMA writes (or reads) of size bytes, as pcie-model's
+ * mem_bw.write() and read() compute it. */
+double nsw_sim_pcie_dma_gbps(const struct nsw_sim_params *p, unsigned size, bool write);
 /* Bytes that cross each direction of the PCIe link per frame of len octets (FCS included,
  * which never crosses PCIe) when a VF sends it (tx) and when a VF receives it (rx). */
 void nsw_sim_pcie_bytes(const struct nsw_sim_params *p, unsigned len, double *tx_h2d,
@@ -170,6 +205,8 @@ int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *f
 		     FILE *err);
 /* KEY=VALUE from the command line; flow keys as flow.NAME.KEY. */
 int nsw_sim_scn_set(struct nsw_sim_scenario *s, const char *kv, FILE *err);
+/* Every parameter key with its default, unit and meaning, one a line (nswitch-sim --help). */
+void nsw_sim_scn_help(FILE *f);
 /* Whole-scenario checks (flows name VMs that exist, ...). */
 int nsw_sim_scn_check(const struct nsw_sim_scenario *s, const char *file, FILE *err);
 

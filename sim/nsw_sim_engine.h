@@ -96,7 +96,7 @@ struct nsw_sim_ev {
 	uint16_t dst;  /* destination VM, or one of NSW_SIM_DST_* */
 	uint8_t route;
 	uint8_t stage;
-	uint16_t pad;
+	uint16_t flags; /* NSW_SIM_EV_*: what the frame holds */
 };
 _Static_assert(sizeof(struct nsw_sim_ev) == 32, "event layout");
 

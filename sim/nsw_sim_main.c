@@ -2,6 +2,7 @@
  *
  * Owns: the command line. Usage:
  *   nswitch-sim [-s KEY=VALUE]... [-c FILE.csv] [-l LABEL] [-q] SCENARIO.scn
+ *   nswitch-sim --help | -h | help      (the full usage on stdout, exit 0)
  * -s overrides a scenario key after the file is read (flow keys as flow.NAME.KEY=VALUE);
  * -c appends CSV rows (with a header if the file is new or empty); -l labels those rows;
  * -q skips the human-readable report. Exit status: 0, 1 on a bad scenario or usage, 3 when
@@ -14,11 +15,46 @@
 
 #include "nsw_sim.h"
 
+static const char nsw_sim_usage[] =
+	"usage: nswitch-sim [-s KEY=VALUE]... [-c FILE.csv] [-l LABEL] [-q] SCENARIO.scn\n"
+	"       nswitch-sim --help | -h | help\n";
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: nswitch-sim [-s KEY=VALUE]... [-c FILE.csv] [-l LABEL] [-q] "
-			"SCENARIO.scn\n");
+	fprintf(stderr, "%s(nswitch-sim --help lists the options and every scenario key)\n",
+		nsw_sim_usage);
 	exit(1);
+}
+
+static void help(void)
+{
+	printf("nswitch-sim: a discrete-event model of host, PCIe and NIC for the vSwitch, "
+	       "802.1Qbg, 802.1Qbh\nand nSwitch (docs/sim.md).\n\n%s\n", nsw_sim_usage);
+	printf("options:\n"
+	       "  -s KEY=VALUE  set a scenario key after the file is read; flow keys as\n"
+	       "                flow.NAME.KEY=VALUE; VM loads as vm_load=N:CPUS\n"
+	       "  -c FILE.csv   append CSV rows (a header when the file is new or empty)\n"
+	       "  -l LABEL      the label of those rows (default: run)\n"
+	       "  -q            no text report\n"
+	       "  -h, --help    this text\n\n"
+	       "scenario file: one statement a line, '#' starts a comment; 'KEY VALUE' sets a\n"
+	       "key, 'flow NAME k=v...' adds a flow. Times take ns, us, ms, s (bare: ns); rates\n"
+	       "bps, kbps, Mbps, Gbps, Bps, kBps, MBps, GBps or pps, kpps, Mpps (bare: bits/s).\n\n"
+	       "flow keys: src=vmN|ext|all  dst=vmN|ext|miss|bcast|random|next|pair  rate=RATE\n"
+	       "  process=const|poisson|onoff|tcp  on=TIME off=TIME  size=64..1518|imix|64:7,1518:1\n"
+	       "  ack=N (a 64-byte reply every N frames)  wmax=FRAMES (tcp)  prio=0..7  spoof=0|1\n"
+	       "  start=TIME\n\n"
+	       "scenario keys:\n");
+	nsw_sim_scn_help(stdout);
+	printf("\nexamples:\n"
+	       "  nswitch-sim sim/scenarios/fig8_nswitch_latency.scn\n"
+	       "  nswitch-sim -s arch=qbh -s flow.ping.size=1518 "
+	       "sim/scenarios/fig8_nswitch_latency.scn\n"
+	       "  nswitch-sim -s flow.pairs.size=64 -s port_gbps=100 -s flow.pairs.rate=10Gbps "
+	       "sim/scenarios/sweep_bounds.scn\n"
+	       "  nswitch-sim -q -c out.csv -l mylabel sim/scenarios/fig7_qbh_port.scn\n\n"
+	       "exit status: 0; 1 on a bad scenario or usage; 3 when out of memory.\n");
+	exit(0);
 }
 
 int main(int argc, char **argv)
@@ -26,6 +62,8 @@ int main(int argc, char **argv)
 	static struct nsw_sim_scenario sc;
 	const char *csv = NULL, *label = "run", *sets[256];
 	int nsets = 0, quiet = 0, opt;
+	if (argc == 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")))
+		help();
 	while ((opt = getopt(argc, argv, "s:c:l:qh")) != -1) {
 		switch (opt) {
 		case 's':
@@ -41,6 +79,9 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = 1;
+			break;
+		case 'h':
+			help();
 			break;
 		default:
 			usage();

@@ -12,6 +12,18 @@
  *    Qbg/Qbh and the vSwitch look MACs up with the core's Table A reader (nsw_fdb_find); the
  *    external switch forwards by the destination VM's port (its own MAC table, not modelled).
  *  - A frame ends delivered or dropped, never lost: gen == out + drop once the heap drains.
+ *  - Backpressure: the NIC has a TX packet buffer (nic_txbuf bytes) and an RX one (nic_buf),
+ *    as real NICs do. A frame takes TX bytes before the NIC fetches it from a VM, RX bytes
+ *    when it arrives from the wire, and gives them back when its DMA write to a VM, or its
+ *    transmission on the port, ends (separate buffers: frames waiting to go out can never
+ *    starve the frames coming in). The NIC fetches only what it can hold: a VM's frame that
+ *    finds the TX buffer full waits in the VM's TX ring (host memory, no bus used) and is
+ *    refused by the guest driver when that ring is full (tx_ring_full); a frame from the
+ *    wire that finds the RX buffer full is dropped on entry (nic_buffer_full). So a frame
+ *    never spends PCIe bandwidth on a crossing it will not finish, and overload cannot make
+ *    delivered throughput fall below what the bus carries.
+ *    Waiting frames are fetched as bytes come back: 802.1p class 7 first (strict priority),
+ *    each class in arrival order.
  * Who may touch it: the simulator's owners; parameters come from the scenario, never from
  * constants here (defaults are in nsw_sim_defaults and documented in docs/sim.md).
  */
@@ -30,10 +42,37 @@ static inline bool nsw_sim_in_window(const struct nsw_sim *s, uint64_t t0)
 	return t0 >= s->warmup && t0 <= s->dur;
 }
 
-static inline void nsw_sim_drop(struct nsw_sim *s, const struct nsw_sim_ev *e, unsigned reason)
+/* The traffic class whose TX buffer a frame uses: its 802.1p class, folded onto nic_tcs. */
+static inline unsigned nsw_sim_tc_of(const struct nsw_sim *s, unsigned prio)
 {
+	return prio * s->p->nic_tcs / 8;
+}
+
+static inline void nsw_sim_release_at(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
+{
+	unsigned pool = (e->flags & NSW_SIM_EV_HOLD_RX) ? NSW_SIM_POOL_RX
+							 : nsw_sim_tc_of(s, s->flow[e->flow].prio);
+	struct nsw_sim_ev rel = {.t = t, .len = e->len, .route = ROUTE_RELEASE,
+				 .stage = (uint8_t)pool};
+	e->flags &= (uint16_t) ~(NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX);
+	nsw_sim_heap_push(&s->h, &rel);
+}
+
+static void nsw_sim_tcp_done(struct nsw_sim *s, uint32_t fi, uint32_t n, bool lost, uint64_t t);
+
+/* A frame dropped at time t; if it held bytes of the NIC's buffer they come back then. */
+static inline void nsw_sim_drop(struct nsw_sim *s, struct nsw_sim_ev *e, unsigned reason,
+				uint64_t t)
+{
+	struct nsw_sim_flow *f = &s->flow[e->flow];
 	s->r->drops[reason]++;
-	s->r->group[s->flow[e->flow].group].drop++;
+	s->r->group[f->group].drop++;
+	if (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX))
+		nsw_sim_release_at(s, e, t);
+	if (f->process == NSW_SIM_TCP) /* the sender learns of the loss (fast retransmit) */
+		nsw_sim_tcp_done(s, e->flow, 1, true, t);
+	else if (f->data_flow != UINT32_MAX && s->flow[f->data_flow].process == NSW_SIM_TCP)
+		nsw_sim_tcp_done(s, f->data_flow, s->flow[f->data_flow].ack_every, true, t);
 }
 
 static inline uint64_t nsw_sim_dst_mac(const struct nsw_sim *s, uint16_t dst)
@@ -42,6 +81,8 @@ static inline uint64_t nsw_sim_dst_mac(const struct nsw_sim *s, uint16_t dst)
 		return EXT_MAC;
 	if (dst == NSW_SIM_MISS)
 		return s->miss_mac;
+	if (dst == NSW_SIM_BCAST)
+		return 0xffffffffffffull;
 	return s->vm_mac[dst];
 }
 
@@ -62,21 +103,63 @@ static inline void nsw_sim_next(struct nsw_sim *s, struct nsw_sim_ev *e, uint8_t
 	nsw_sim_heap_push(&s->h, e);
 }
 
-static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
+/* ---- process=tcp: a window-limited source ---- */
+
+/* The window has room again at time t: a blocked source resumes (its next frame at t, or at
+ * its pacing time if that is later). */
+static void nsw_sim_tcp_kick(struct nsw_sim *s, uint32_t fi, uint64_t t)
+{
+	struct nsw_sim_flow *f = &s->flow[fi];
+	if (!f->blocked || f->inflight >= (uint32_t)f->cwnd)
+		return;
+	f->blocked = 0;
+	if (f->tnext < (double)t)
+		f->tnext = (double)t;
+	struct nsw_sim_ev g = {.t = (uint64_t)llround(f->tnext), .flow = fi};
+	if (g.t <= s->dur)
+		nsw_sim_heap_push(&s->h, &g);
+}
+
+/* n of flow fi's frames left the network at time t: acknowledged, or lost. */
+static void nsw_sim_tcp_done(struct nsw_sim *s, uint32_t fi, uint32_t n, bool lost, uint64_t t)
+{
+	struct nsw_sim_flow *f = &s->flow[fi];
+	f->inflight -= n < f->inflight ? n : f->inflight;
+	double floor = f->ack_every > 2 ? f->ack_every : 2; /* the receiver must get to ACK */
+	if (lost) {
+		if (f->sent > f->recover) { /* once per window: the frames sent since the last */
+			f->ssthresh = f->cwnd / 2 > floor ? f->cwnd / 2 : floor;
+			f->cwnd = f->ssthresh;
+			f->recover = f->sent + f->inflight;
+		}
+	} else {
+		f->cwnd += f->cwnd < f->ssthresh ? n : (double)n / f->cwnd;
+		if (f->cwnd > f->wmax)
+			f->cwnd = f->wmax;
+	}
+	nsw_sim_tcp_kick(s, fi, t);
+}
+
+/* CPU time spent at time t counts when t is inside the window. */
+static inline void nsw_sim_cpu(struct nsw_sim *s, uint64_t t, double ns)
+{
+	if (t >= s->warmup && t <= s->dur)
+		s->io_cpu_ns += ns;
+}
+
+/* The receiver sees the frame at time t (it was delivered at e->t): latency, the time spent
+ * waiting for the interrupt, and the receiver's ACK. */
+static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 {
 	struct nsw_sim_flow *f = &s->flow[e->flow];
 	struct nsw_sim_group *g = &s->r->group[f->group];
-	g->out++;
 	if (nsw_sim_in_window(s, e->t0)) {
 		nsw_sim_hist_add(g->lat, t - e->t0);
 		nsw_sim_hist_add(s->r->lat_all, t - e->t0);
+		s->phase_sum[NSW_SIM_PH_IRQ] += (double)(t - e->t);
 	}
-	/* Throughput counts what leaves inside the window, whenever it was created: a backlog
-	 * drained after the window is not throughput. */
-	if (t >= s->warmup && t <= s->dur)
-		g->bytes_win += e->len;
-	if (t > s->r->end_ns)
-		s->r->end_ns = t;
+	if (f->data_flow != UINT32_MAX && s->flow[f->data_flow].process == NSW_SIM_TCP)
+		nsw_sim_tcp_done(s, f->data_flow, s->flow[f->data_flow].ack_every, false, t);
 	if (f->ack_every && ++f->ack_cnt == f->ack_every) {
 		f->ack_cnt = 0;
 		struct nsw_sim_flow *a = &s->flow[f->ack_flow];
@@ -87,7 +170,127 @@ static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 			s->r->group[a->group].gen_bytes_win += ack.len;
 			s->gen_win++;
 		}
+		if (ack.aux != NSW_SIM_EXT)
+			nsw_sim_cpu(s, t, s->p->drv_tx_ns + s->p->drv_tx_byte_ns * ack.len);
 		nsw_sim_next(s, &ack, nsw_sim_start_route(s, ack.aux), t);
+	}
+}
+
+/* VM vm's interrupt fires at time t: one interrupt's CPU, and the VM sees what waited. */
+static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
+{
+	struct nsw_sim_irq *q = &s->irq[vm];
+	struct nsw_sim_ev *w = &s->irq_wait[(size_t)vm * s->p->irq_frames];
+	uint32_t n = q->n;
+	q->n = 0;
+	q->seq++;
+	if (t >= s->warmup && t <= s->dur)
+		s->r->irqs++;
+	nsw_sim_cpu(s, t, s->p->irq_ns);
+	for (uint32_t i = 0; i < n; i++)
+		nsw_sim_seen(s, &w[i], t);
+}
+
+/* A frame is in VM vm's memory at time t: the driver's receive cost, and it waits for the
+ * interrupt (the timer's, or the one the irq_frames-th frame raises). Deliveries to one VM
+ * come in time order (one FIFO path), and a timer still pending here has not fired yet, so
+ * every time used below is at or after the event being processed. */
+static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, uint64_t t)
+{
+	const struct nsw_sim_params *p = s->p;
+	struct nsw_sim_irq *q = &s->irq[vm];
+	nsw_sim_cpu(s, t, p->drv_rx_ns + p->drv_rx_byte_ns * e->len);
+	if (q->n && t > q->deadline)
+		nsw_sim_irq_fire(s, vm, q->deadline);
+	e->t = t;
+	s->irq_wait[(size_t)vm * p->irq_frames + q->n++] = *e;
+	/* with several vSwitch threads a VM's deliveries may come slightly out of order: the
+	 * interrupt never fires before a frame it reports */
+	q->last = q->n == 1 || t > q->last ? t : q->last;
+	if (q->n >= p->irq_frames)
+		return nsw_sim_irq_fire(s, vm, q->last);
+	if (q->n == 1) {
+		q->deadline = t + nsw_sim_round_ns(p->irq_timer_ns);
+		struct nsw_sim_ev tm = {.t = q->deadline, .flow = q->seq, .aux = vm,
+					.route = ROUTE_IRQ};
+		nsw_sim_heap_push(&s->h, &tm);
+	}
+}
+
+static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t, bool to_vm)
+{
+	struct nsw_sim_flow *f = &s->flow[e->flow];
+	struct nsw_sim_group *g = &s->r->group[f->group];
+	g->out++;
+	/* Throughput counts what leaves inside the window, whenever it was created: a backlog
+	 * drained after the window is not throughput. */
+	if (t >= s->warmup && t <= s->dur)
+		g->bytes_win += e->len;
+	if (t > s->r->end_ns)
+		s->r->end_ns = t;
+	if (to_vm)
+		return nsw_sim_to_vm(s, e, e->dst, t);
+	e->t = t;
+	nsw_sim_seen(s, e, t);
+}
+
+/* ---- floods: a broadcast becomes copies, each a frame of its own from there on ----
+ * The copies replace the frame: its flow counts the extra copies as created (so created =
+ * delivered + dropped still holds, and delivered counts every copy), a flood that reaches
+ * nobody is dropped (flood_no_receiver). Copies made in the NIC take RX-buffer bytes each (a
+ * copy that finds the buffer full is dropped, nic_buffer_full); the original gives its bytes
+ * back when it is replicated. */
+struct nsw_sim_flood {
+	struct nsw_sim_ev orig;
+	unsigned n;
+};
+
+static void nsw_sim_flood_begin(struct nsw_sim_flood *fl, const struct nsw_sim_ev *e)
+{
+	fl->orig = *e;
+	fl->orig.flags = 0;
+	fl->n = 0;
+}
+
+static void nsw_sim_flood_copy(struct nsw_sim *s, struct nsw_sim_flood *fl, uint16_t dst,
+			       uint8_t route, uint64_t t, bool in_nic)
+{
+	struct nsw_sim_ev c = fl->orig;
+	c.dst = dst;
+	if (fl->n++) { /* every copy after the first is one frame more */
+		s->r->group[s->flow[c.flow].group].gen++;
+		if (nsw_sim_in_window(s, c.t0))
+			s->gen_win++;
+	}
+	if (in_nic) {
+		if (s->pool_used[NSW_SIM_POOL_RX] + c.len > s->pool_cap[NSW_SIM_POOL_RX])
+			return nsw_sim_drop(s, &c, NSW_SIM_DROP_NIC_BUF, t);
+		s->pool_used[NSW_SIM_POOL_RX] += c.len;
+		c.flags |= NSW_SIM_EV_HOLD_RX;
+	}
+	if (route == ROUTE_DELIVER) /* the vSwitch's copy into a VM */
+		return nsw_sim_deliver(s, &c, t, true);
+	nsw_sim_next(s, &c, route, t);
+}
+
+/* Ends a flood: the original frame is replaced by its copies (or dropped if there are none). */
+static void nsw_sim_flood_end(struct nsw_sim *s, struct nsw_sim_flood *fl, struct nsw_sim_ev *e,
+			      uint64_t t)
+{
+	if (!fl->n)
+		return nsw_sim_drop(s, e, NSW_SIM_DROP_FLOOD, t);
+	if (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX))
+		nsw_sim_release_at(s, e, t);
+}
+
+/* Copies to every VM on PF pf but the sender. */
+static void nsw_sim_flood_pf(struct nsw_sim *s, struct nsw_sim_flood *fl, unsigned pf,
+			     uint32_t sender, uint8_t route, uint64_t t, bool in_nic)
+{
+	for (unsigned vf = 0; vf < NSW_MAX_VFS; vf++) {
+		uint16_t vm = s->vm_at[pf][vf];
+		if (vm != NONE16 && vm != sender)
+			nsw_sim_flood_copy(s, fl, vm, route, t, in_nic);
 	}
 }
 
@@ -109,9 +312,21 @@ static void nsw_sim_nsw_decide(struct nsw_sim *s, struct nsw_sim_ev *e, struct n
 	case NSW_ACT_UPLINK:
 		return nsw_sim_next(s, e, s->r_up[v.pf], t);
 	case NSW_ACT_DROP:
-		return nsw_sim_drop(s, e, v.reason);
+		return nsw_sim_drop(s, e, v.reason, t);
+	case NSW_ACT_FLOOD: {
+		/* the core's flood: the VFs of flood_mask but the sender, and port v.pf */
+		struct nsw_sim_flood fl;
+		nsw_sim_flood_begin(&fl, e);
+		uint32_t sender = in.kind == NSW_PORT_VF ? e->aux : UINT32_MAX;
+		for (unsigned q = 0; q < s->p->pfs; q++)
+			if (v.flood_mask & (1u << q))
+				nsw_sim_flood_pf(s, &fl, q, sender, s->r_vf_rx[q], t, true);
+		if (v.pf != NSW_NONE)
+			nsw_sim_flood_copy(s, &fl, e->dst, s->r_up[v.pf], t, true);
+		return nsw_sim_flood_end(s, &fl, e, t);
+	}
 	default:
-		return nsw_sim_drop(s, e, NSW_SIM_DROP_FLOOD);
+		return nsw_sim_drop(s, e, NSW_SIM_DROP_FLOOD, t);
 	}
 }
 
@@ -133,39 +348,155 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 	case OP_NIC_RX: {
 		if (s->arch == NSW_SIM_VSWITCH)
 			return nsw_sim_next(s, e, s->r_pf_rx, t);
+		if (e->dst == NSW_SIM_BCAST) {
+			/* SR-IOV receive of a broadcast: every VF of the PF, but (VEPA) never
+			 * the VF that sent it */
+			struct nsw_sim_flood fl;
+			nsw_sim_flood_begin(&fl, e);
+			nsw_sim_flood_pf(s, &fl, r->arg, e->aux, s->r_vf_rx[r->arg], t, true);
+			return nsw_sim_flood_end(s, &fl, e, t);
+		}
 		uint64_t slot = nsw_fdb_find(&s->nic.fdb, nsw_sim_dst_mac(s, e->dst));
 		if (!slot || nsw_fdb_slot_pf(slot) != r->arg)
-			return nsw_sim_drop(s, e, NSW_DROP_RX_MISS);
+			return nsw_sim_drop(s, e, NSW_DROP_RX_MISS, t);
 		e->dst = s->vm_at[nsw_fdb_slot_pf(slot)][nsw_fdb_slot_vf(slot)];
 		return nsw_sim_next(s, e, s->r_vf_rx[r->arg], t);
 	}
 	case OP_SWITCH: {
 		if (e->dst == NSW_SIM_EXT)
 			return nsw_sim_next(s, e, s->r_ext_out, t);
+		if (e->dst == NSW_SIM_BCAST) {
+			/* the external switch floods: every port but the ingress one (with
+			 * reflective relay, that one too) and the outside host */
+			struct nsw_sim_flood fl;
+			nsw_sim_flood_begin(&fl, e);
+			bool relay = s->arch == NSW_SIM_QBG || s->arch == NSW_SIM_QBH;
+			unsigned nports = s->arch == NSW_SIM_VSWITCH ? 1 : s->p->pfs;
+			for (unsigned q = 0; q < nports; q++)
+				if (q != r->arg || relay)
+					nsw_sim_flood_copy(s, &fl, e->dst, s->r_dn[q], t, false);
+			if (r->arg != EXT_PORT)
+				nsw_sim_flood_copy(s, &fl, e->dst, s->r_ext_out, t, false);
+			return nsw_sim_flood_end(s, &fl, e, t);
+		}
 		if (e->dst >= s->vms)
-			return nsw_sim_drop(s, e, NSW_SIM_DROP_SW_UNKNOWN);
+			return nsw_sim_drop(s, e, NSW_SIM_DROP_SW_UNKNOWN, t);
 		unsigned q = s->arch == NSW_SIM_VSWITCH ? 0 : s->vm_pf[e->dst];
 		bool relay = s->arch == NSW_SIM_QBG || s->arch == NSW_SIM_QBH;
 		if (q == r->arg && !relay)
-			return nsw_sim_drop(s, e, NSW_SIM_DROP_NO_RELAY);
+			return nsw_sim_drop(s, e, NSW_SIM_DROP_NO_RELAY, t);
 		return nsw_sim_next(s, e, s->r_dn[q], t);
 	}
 	case OP_TO_VSW:
 		return nsw_sim_next(s, e, s->r_vsw[e->dst % s->p->vsw_threads], t);
 	case OP_VSW: {
+		if (e->dst == NSW_SIM_BCAST) {
+			/* the vSwitch floods: every VM but the sender, and out of the PF unless
+			 * the frame came in from it */
+			struct nsw_sim_flood fl;
+			nsw_sim_flood_begin(&fl, e);
+			for (uint16_t vm = 0; vm < s->vms; vm++)
+				if (vm != e->aux)
+					nsw_sim_flood_copy(s, &fl, vm, ROUTE_DELIVER, t, false);
+			if (e->aux != NSW_SIM_EXT)
+				nsw_sim_flood_copy(s, &fl, e->dst, s->r_pf_tx, t, false);
+			return nsw_sim_flood_end(s, &fl, e, t);
+		}
 		uint64_t mac = nsw_sim_dst_mac(s, e->dst);
 		uint64_t slot = nsw_fdb_find(&s->vsw_fdb, mac);
 		if (slot) {
 			e->dst = s->vm_at[nsw_fdb_slot_pf(slot)][nsw_fdb_slot_vf(slot)];
-			return nsw_sim_deliver(s, e, t);
+			return nsw_sim_deliver(s, e, t, true);
 		}
 		if (nsw_oui_is_ours(&s->nic, nsw_mac_oui(mac)))
-			return nsw_sim_drop(s, e, NSW_SIM_DROP_VSW_UNKNOWN);
+			return nsw_sim_drop(s, e, NSW_SIM_DROP_VSW_UNKNOWN, t);
 		return nsw_sim_next(s, e, s->r_pf_tx, t);
 	}
 	case OP_DELIVER_VM:
+		return nsw_sim_deliver(s, e, t, true);
 	case OP_DELIVER_EXT:
-		return nsw_sim_deliver(s, e, t);
+		return nsw_sim_deliver(s, e, t, false);
+	}
+}
+
+/* The TX ring a frame waits in: its VM's, or the PF's for the vSwitch host's own traffic. */
+static inline uint32_t nsw_sim_ring(const struct nsw_sim *s, const struct nsw_sim_ev *e)
+{
+	return s->arch == NSW_SIM_VSWITCH || e->aux >= s->vms ? s->vms : e->aux;
+}
+
+static void nsw_sim_wait(struct nsw_sim *s, struct nsw_sim_ev *e)
+{
+	unsigned c = s->flow[e->flow].prio;
+	uint32_t ring = nsw_sim_ring(s, e) * 8 + c;
+	if (s->ring_n[ring] >= s->p->tx_ring) {
+		/* the driver refuses it at once: its send cost was not spent */
+		if (e->aux < s->vms)
+			nsw_sim_cpu(s, e->t0, -(s->p->drv_tx_ns + s->p->drv_tx_byte_ns * e->len));
+		return nsw_sim_drop(s, e, NSW_SIM_DROP_TX_RING, e->t);
+	}
+	struct nsw_sim_wq *q = &s->wq[c];
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? 2 * q->cap : 1024;
+		struct nsw_sim_ev *a = malloc(cap * sizeof *a);
+		if (!a) {
+			fprintf(stderr, "nswitch-sim: out of memory for %zu waiting frames\n", cap);
+			exit(3);
+		}
+		for (size_t i = 0; i < q->n; i++)
+			a[i] = q->a[(q->head + i) % q->cap];
+		free(q->a);
+		q->a = a;
+		q->head = 0;
+		q->cap = cap;
+	}
+	q->a[(q->head + q->n++) % q->cap] = *e;
+	s->wq_n++;
+	s->ring_n[ring]++;
+}
+
+/* Whether a frame of class c must wait behind frames already waiting for the same TX buffer:
+ * those of its class (FIFO) and of higher classes (strict priority). */
+static inline bool nsw_sim_waits_behind(const struct nsw_sim *s, unsigned c)
+{
+	if (!s->wq_n)
+		return false;
+	for (unsigned k = c; k < 8; k++)
+		if (s->wq[k].n && nsw_sim_tc_of(s, k) == nsw_sim_tc_of(s, c))
+			return true;
+	return false;
+}
+
+static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e);
+
+/* Bytes come back to a NIC buffer at time t; if it is a TX buffer, fetch the waiting frames
+ * that now fit: the highest class first (strict priority: a class waits while a higher one
+ * sharing its buffer cannot go), each class in the order its frames were queued. */
+static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len, unsigned pool)
+{
+	bool blocked[8] = {false};
+	s->pool_used[pool] -= len;
+	for (int c = 7; pool != NSW_SIM_POOL_RX && s->wq_n && c >= 0; c--) {
+		struct nsw_sim_wq *q = &s->wq[c];
+		unsigned tc = nsw_sim_tc_of(s, (unsigned)c);
+		while (q->n && !blocked[tc]) {
+			struct nsw_sim_ev w = q->a[q->head];
+			if (s->pool_used[tc] + w.len > s->pool_cap[tc]) {
+				blocked[tc] = true;
+				break;
+			}
+			q->head = q->head + 1 == q->cap ? 0 : q->head + 1;
+			q->n--;
+			s->wq_n--;
+			s->ring_n[nsw_sim_ring(s, &w) * 8 + (unsigned)c]--;
+			s->pool_used[tc] += w.len;
+			w.flags |= NSW_SIM_EV_HOLD_TX;
+			if (nsw_sim_in_window(s, w.t0))
+				s->phase_sum[s->route[w.route].st[w.stage].phase] +=
+					(double)(t - w.t);
+			w.t = t;
+			nsw_sim_stage_run(s, &w);
+		}
 	}
 }
 
@@ -173,12 +504,29 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 {
 	const struct nsw_sim_route *r = &s->route[e->route];
 	const struct nsw_sim_stage *st = &r->st[e->stage];
+	if ((st->pool == POOL_WAIT && !(e->flags & NSW_SIM_EV_HOLD_TX)) ||
+	    (st->pool == POOL_DROP && !(e->flags & NSW_SIM_EV_HOLD_RX))) {
+		unsigned prio = s->flow[e->flow].prio;
+		unsigned pool = st->pool == POOL_DROP ? NSW_SIM_POOL_RX : nsw_sim_tc_of(s, prio);
+		/* a frame may not overtake those of its class, or of a higher one, already
+		 * waiting for the buffer */
+		if (s->pool_used[pool] + e->len > s->pool_cap[pool] ||
+		    (pool != NSW_SIM_POOL_RX && nsw_sim_waits_behind(s, prio))) {
+			if (pool == NSW_SIM_POOL_RX)
+				return nsw_sim_drop(s, e, NSW_SIM_DROP_NIC_BUF, e->t);
+			return nsw_sim_wait(s, e);
+		}
+		s->pool_used[pool] += e->len;
+		e->flags |= pool == NSW_SIM_POOL_RX ? NSW_SIM_EV_HOLD_RX : NSW_SIM_EV_HOLD_TX;
+	}
 	uint64_t svc = st->tab ? st->tab[e->len] : st->a + st->b * e->len;
 	uint64_t fin = nsw_sim_res_serve(&s->res[st->res], e->t, svc);
 	if (!fin)
-		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL);
+		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL, e->t);
 	if (st->side != NONE16)
 		nsw_sim_res_charge(&s->res[st->side], e->t, st->stab[e->len]);
+	if (st->pool == POOL_RELEASE && (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX)))
+		nsw_sim_release_at(s, e, fin);
 	uint64_t nt = fin + st->post;
 	if (nsw_sim_in_window(s, e->t0))
 		s->phase_sum[st->phase] += (double)(nt - e->t);
@@ -230,10 +578,16 @@ static void nsw_sim_gen(struct nsw_sim *s)
 	struct nsw_sim_ev *top = &s->h.a[0];
 	struct nsw_sim_flow *f = &s->flow[top->flow];
 	uint64_t now = top->t;
-	if (s->gen_total >= s->max_frames) {
+	if (s->gen_total >= s->max_frames ||
+	    (f->process == NSW_SIM_TCP && f->inflight >= (uint32_t)f->cwnd)) {
+		f->blocked = f->process == NSW_SIM_TCP; /* resumes when the window opens */
 		struct nsw_sim_ev dead;
 		nsw_sim_heap_pop(&s->h, &dead);
 		return;
+	}
+	if (f->process == NSW_SIM_TCP) {
+		f->inflight++;
+		f->sent++;
 	}
 	struct nsw_sim_ev fr = {.t = now, .t0 = now, .flow = top->flow, .aux = f->src,
 				.len = nsw_sim_pick_len(s, &s->mix[f->group]), .dst = f->dst,
@@ -248,6 +602,8 @@ static void nsw_sim_gen(struct nsw_sim *s)
 		g->gen_bytes_win += fr.len;
 		s->gen_win++;
 	}
+	if (fr.aux != NSW_SIM_EXT) /* the sending VM's driver */
+		nsw_sim_cpu(s, now, s->p->drv_tx_ns + s->p->drv_tx_byte_ns * fr.len);
 	uint64_t nt;
 	if (++s->gen_total < s->max_frames && nsw_sim_next_gen(s, f, &nt)) {
 		struct nsw_sim_ev ne = *top;
@@ -295,7 +651,8 @@ static void nsw_sim_finish(struct nsw_sim *s)
 	for (unsigned i = 0; i < p->vms; i++)
 		base += p->vm_load[i];
 	r->vsw_cpu_util = vsw_busy * p->vsw_cpu_frac / p->cpus;
-	r->cpu_util = r->vsw_cpu_util + base / p->cpus;
+	r->io_cpu_util = s->io_cpu_ns / ((double)r->window_ns * p->cpus);
+	r->cpu_util = r->vsw_cpu_util + r->io_cpu_util + base / p->cpus;
 	for (unsigned k = 0; k < NSW_SIM_PH_MAX; k++)
 		r->phase_mean[k] = s->gen_win ? s->phase_sum[k] / (double)s->gen_win : 0;
 	for (unsigned g = 0; g < r->ngroups; g++) {
@@ -331,7 +688,11 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		r->group[g].lat = calloc(1, sizeof *r->group[g].lat);
 	r->lat_all = calloc(1, sizeof *r->lat_all);
 	int rc = -1;
-	if (!r->lat_all || nsw_sim_build(s, err) || nsw_sim_flows(s, sc))
+	s->ring_n = calloc((p->vms + 1u) * 8, sizeof *s->ring_n);
+	s->irq = calloc(p->vms, sizeof *s->irq);
+	s->irq_wait = calloc((size_t)p->vms * p->irq_frames, sizeof *s->irq_wait);
+	if (!r->lat_all || !s->ring_n || !s->irq || !s->irq_wait || nsw_sim_build(s, err) ||
+	    nsw_sim_flows(s, sc))
 		goto out;
 	nsw_sim_rng_seed(&s->rng, p->seed);
 	if (nsw_sim_heap_init(&s->h, 2 * s->nflows + 1024))
@@ -357,7 +718,13 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 			continue;
 		}
 		nsw_sim_heap_pop(&s->h, &e);
-		nsw_sim_stage_run(s, &e);
+		if (e.route == ROUTE_RELEASE)
+			nsw_sim_release(s, e.t, e.len, e.stage);
+		else if (e.route == ROUTE_IRQ) {
+			if (s->irq[e.aux].n && s->irq[e.aux].seq == e.flow)
+				nsw_sim_irq_fire(s, e.aux, e.t);
+		} else
+			nsw_sim_stage_run(s, &e);
 	}
 	nsw_sim_finish(s);
 	rc = 0;
@@ -366,6 +733,11 @@ out:
 		nsw_sim_res_free(&s->res[i]);
 	nsw_sim_heap_free(&s->h);
 	free(s->flow);
+	for (unsigned c = 0; c < 8; c++)
+		free(s->wq[c].a);
+	free(s->ring_n);
+	free(s->irq);
+	free(s->irq_wait);
 	free(s);
 	return rc;
 }

@@ -26,6 +26,22 @@
 #define TAB_LEN (NSW_SIM_MAX_FRAME + 1)
 #define EXT_PORT 0xffu
 #define EXT_MAC 0x001122334455ull /* the outside host: a vendor OUI no PF owns */
+#define ROUTE_RELEASE 0xffu /* an event that gives a frame's bytes back to the NIC's buffer */
+#define ROUTE_IRQ 0xfeu     /* a VM's interrupt timer; aux: the VM, flow: the batch */
+#define ROUTE_DELIVER 0xfdu /* a flood copy delivered at once (the vSwitch's) */
+#define NSW_SIM_POOL_RX 8u  /* the RX buffer's index among the NIC's buffers */
+#define NSW_SIM_EV_HOLD_TX 1u /* the frame holds len bytes of the NIC's TX packet buffer */
+#define NSW_SIM_EV_HOLD_RX 2u /* ... of its RX packet buffer */
+
+/* What a stage does with the NIC's packet buffers (the NIC's backpressure, see
+ * nsw_sim_model.c): a frame takes its bytes before a stage that moves it into the NIC and
+ * gives them back when the stage that moves it out ends. */
+enum nsw_sim_pool {
+	POOL_NONE = 0,
+	POOL_WAIT,    /* take TX buffer, or wait in the VM's TX ring (refused when it is full) */
+	POOL_DROP,    /* take RX buffer, or drop: a frame from the wire cannot be held back */
+	POOL_RELEASE, /* give back when this stage's service ends */
+};
 
 enum nsw_sim_op {
 	OP_NSW_VF,   /* the nSwitch NIC decides on a frame from a VF */
@@ -41,7 +57,7 @@ enum nsw_sim_op {
 
 struct nsw_sim_stage {
 	uint16_t res, side; /* server; the other-direction server charged, or NONE16 */
-	uint8_t phase;
+	uint8_t phase, pool;
 	const uint64_t *tab, *stab; /* service per frame length (PCIe), in fixed point */
 	uint64_t a, b;              /* else service = a + b * len, fixed point */
 	uint64_t post;              /* ns after the service: propagation, latency */
@@ -54,10 +70,17 @@ struct nsw_sim_route {
 
 struct nsw_sim_flow {
 	uint16_t src, dst;
-	uint8_t process, group, spoof, start_route;
+	uint8_t process, group, spoof, start_route, prio;
 	double gap_ns, on_ns, off_ns;
 	double tnext, on_until;
 	uint32_t ack_flow, ack_every, ack_cnt;
+	uint32_t data_flow; /* an ACK flow: the flow it acknowledges */
+	/* process=tcp: a window of frames in flight (slow start, then +1 per window; halved on a
+	 * loss, once per window), paced at rate; blocked while the window is full */
+	double cwnd, ssthresh;
+	uint32_t inflight, wmax;
+	uint64_t sent, recover;
+	uint8_t blocked;
 };
 
 struct nsw_sim_mix {
@@ -100,6 +123,24 @@ struct nsw_sim {
 	uint64_t warmup, dur, gen_total, max_frames;
 	double phase_sum[NSW_SIM_PH_MAX];
 	uint64_t gen_win; /* frames created inside the window: the phases' denominator */
+	/* the NIC's packet buffer and the TX rings that back up behind it */
+	/* bytes of the TX packet buffer of each traffic class (0..nic_tcs-1), then of the RX one */
+	uint64_t pool_cap[NSW_SIM_POOL_RX + 1], pool_used[NSW_SIM_POOL_RX + 1];
+	/* frames waiting in TX rings: a FIFO per 802.1p class, fetched class 7 first */
+	struct nsw_sim_wq {
+		struct nsw_sim_ev *a;
+		size_t head, n, cap;
+	} wq[8];
+	size_t wq_n;      /* waiting in all classes */
+	uint32_t *ring_n; /* frames waiting per TX ring: 8 classes per VM, then the PF's 8 */
+	/* interrupt moderation per receiving VM: frames delivered but not yet seen */
+	struct nsw_sim_irq {
+		uint64_t deadline; /* when the timer fires */
+		uint64_t last;     /* the latest delivery waiting */
+		uint32_t n, seq;   /* frames waiting; the batch (a stale timer's is older) */
+	} *irq;
+	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
+	double io_cpu_ns;            /* drivers and interrupts inside the window */
 };
 
 /* nsw_sim_pcie.c */

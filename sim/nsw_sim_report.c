@@ -15,9 +15,10 @@ void nsw_sim_report(const struct nsw_sim_scenario *sc, const struct nsw_sim_resu
 {
 	const struct nsw_sim_params *p = &sc->p;
 	fprintf(f, "arch %s: %u PFs x %u VFs, %u VMs, %u CPUs; PCIe Gen%u x%u (%.3f GB/s per "
-		   "direction); port %.0f GbE\n",
+		   "direction, %.3f for TLPs); port %.0f GbE\n",
 		nsw_sim_arch_name(r->arch), p->pfs, p->vfs, p->vms, p->cpus, p->pcie_gen,
-		p->pcie_lanes, nsw_sim_pcie_rate(p->pcie_gen, p->pcie_lanes), p->port_gbps);
+		p->pcie_lanes, nsw_sim_pcie_rate(p->pcie_gen, p->pcie_lanes),
+		nsw_sim_pcie_tlp_rate(p), p->port_gbps);
 	fprintf(f, "window %.6f s, %llu events, %llu core decisions\n", r->window_ns / 1e9,
 		(unsigned long long)r->events, (unsigned long long)r->decisions);
 	fprintf(f, "%-16s %10s %10s %10s %10s %10s %10s %10s %10s\n", "flow", "offered", "thr",
@@ -46,8 +47,13 @@ void nsw_sim_report(const struct nsw_sim_scenario *sc, const struct nsw_sim_resu
 		if (r->res_drops[i])
 			fprintf(f, "  drop buffer_full:%-16s %llu\n", r->res_name[i],
 				(unsigned long long)r->res_drops[i]);
-	fprintf(f, "host CPU %.1f%% (switching %.1f%%)\n", 100 * r->cpu_util,
-		100 * r->vsw_cpu_util);
+	fprintf(f, "host CPU %.1f%% (switching %.1f%%, VM drivers and interrupts %.1f%%: %llu "
+		   "interrupts)\n",
+		100 * r->cpu_util, 100 * r->vsw_cpu_util, 100 * r->io_cpu_util,
+		(unsigned long long)r->irqs);
+	if (r->cpu_util > 1)
+		fprintf(f, "  (more CPU than the host has: the model counts CPU time, it does not limit "
+			   "the traffic by it)\n");
 	fprintf(f, "utilization:");
 	for (unsigned i = 0; i < r->nres; i++)
 		if (r->res_util[i] > 0)
@@ -64,7 +70,7 @@ void nsw_sim_csv_header(FILE *f)
 	fprintf(f, "label,arch,flow,offered_mbps,thr_mbps,gen,out,drop,lat_mean_ns,lat_p50_ns,"
 		   "lat_p99_ns,lat_max_ns,cpu_util,vsw_cpu_util,pcie_h2d_util,pcie_d2h_util,"
 		   "port_up_util,port_dn_util,t_vswitch_ns,t1_ns,tp_ns,t_wire_ns,t_switch_ns,t4_ns,"
-		   "drops\n");
+		   "t_irq_ns,drops,io_cpu_util\n");
 }
 
 static void nsw_sim_csv_row(const struct nsw_sim_result *r, const char *label, const char *name,
@@ -95,7 +101,7 @@ static void nsw_sim_csv_row(const struct nsw_sim_result *r, const char *label, c
 				(unsigned long long)r->res_drops[i]);
 			sep = ";";
 		}
-	fprintf(f, "\n");
+	fprintf(f, ",%.5f\n", r->io_cpu_util);
 }
 
 void nsw_sim_csv_rows(const struct nsw_sim_scenario *sc, const struct nsw_sim_result *r,

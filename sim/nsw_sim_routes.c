@@ -95,7 +95,7 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 	s->miss_mac = nsw_auto_vmac((uint32_t)(s->nic.pf[0] & NSW_PF_OUI_MASK), 0, 0xfff);
 
 	/* PCIe: one link (the NIC's), each direction a server; service per frame length. */
-	double rate = nsw_sim_pcie_rate(p->pcie_gen, p->pcie_lanes);
+	double rate = nsw_sim_pcie_tlp_rate(p);
 	for (unsigned len = 0; len < TAB_LEN; len++) {
 		double th, td, rd, rh;
 		nsw_sim_pcie_bytes(p, len < NSW_SIM_MIN_FRAME ? NSW_SIM_MIN_FRAME : len, &th, &td,
@@ -105,15 +105,23 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 		s->tab_rx_d2h[len] = nsw_sim_fx_of(rd / rate);
 		s->tab_rx_h2d[len] = nsw_sim_fx_of(rh / rate);
 	}
-	s->h2d = nsw_sim_add_res(s, "pcie_h2d", p->buf_pcie);
-	s->d2h = nsw_sim_add_res(s, "pcie_d2h", p->buf_pcie);
-	s->nicp = nsw_sim_add_res(s, "nic_pipeline", p->buf_nic);
+	/* The PCIe directions, the NIC pipeline and the port's transmit side only ever hold frames
+	 * that hold bytes of the NIC's packet buffer, which bounds them: no cap of their own. */
+	s->h2d = nsw_sim_add_res(s, "pcie_h2d", 0);
+	s->d2h = nsw_sim_add_res(s, "pcie_d2h", 0);
+	s->nicp = nsw_sim_add_res(s, "nic_pipeline", 0);
+	/* with DCB the TX buffer is split evenly between the traffic classes */
+	for (unsigned tc = 0; tc < p->nic_tcs; tc++)
+		s->pool_cap[tc] = p->nic_txbuf / p->nic_tcs;
+	s->pool_cap[NSW_SIM_POOL_RX] = p->nic_buf;
 	double wire_b = 8.0 / p->port_gbps; /* ns per byte */
 	double wire_a = 20 * wire_b;        /* preamble + SFD 8, inter-frame gap 12 */
 	uint64_t prop = nsw_sim_round_ns(p->cable_m * p->prop_ns_m);
 	uint64_t dma = nsw_sim_round_ns(p->dma_rd_ns), lat = nsw_sim_round_ns(p->pcie_lat_ns);
 	uint64_t swl = nsw_sim_round_ns(p->sw_lat_ns), pel = nsw_sim_round_ns(p->pe_lat_ns);
 	bool qbh = arch == NSW_SIM_QBH;
+	/* the NIC pipeline per frame; the nSwitch NIC also looks its ACLs up */
+	double nic_svc = p->nic_frame_ns + (arch == NSW_SIM_NSWITCH ? p->nic_acl_ns : 0);
 	uint8_t nic_rx_op = arch == NSW_SIM_NSWITCH ? OP_NSW_PORT : OP_NIC_RX;
 	uint8_t nic_tx_op = arch == NSW_SIM_NSWITCH ? OP_NSW_VF : OP_VEPA_TX;
 	unsigned nports = arch == NSW_SIM_VSWITCH ? 1 : P;
@@ -122,7 +130,7 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 	s->nroutes = 1; /* route 0 marks a source's own event */
 	for (unsigned q = 0; q < nports; q++) {
 		snprintf(nm, sizeof nm, "port%u_up", q);
-		s->wup[q] = nsw_sim_add_res(s, nm, p->buf_port);
+		s->wup[q] = nsw_sim_add_res(s, nm, 0);
 		snprintf(nm, sizeof nm, "port%u_down", q);
 		s->wdn[q] = nsw_sim_add_res(s, nm, p->buf_port);
 		if (qbh) {
@@ -141,36 +149,42 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 		} else {
 			st[n++] = nsw_sim_lin(s->wup[q], NSW_SIM_PH_WIRE, wire_a, wire_b, prop + swl);
 		}
+		st[0].pool = POOL_RELEASE; /* out of the NIC once on the wire */
 		s->r_up[q] = nsw_sim_add_route(s, OP_SWITCH, (uint8_t)q, n, st);
 		n = 0;
 		if (qbh)
 			st[n++] = nsw_sim_lin(s->pedn[q], NSW_SIM_PH_WIRE,
 					      wire_a + p->etag_bytes * wire_b, wire_b, prop + pel);
 		st[n++] = nsw_sim_lin(s->wdn[q], NSW_SIM_PH_WIRE, wire_a, wire_b, prop);
-		st[n++] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
-				      nsw_sim_round_ns(p->nic_lat_ns));
+		st[n] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, nic_svc, 0,
+				    nsw_sim_round_ns(p->nic_lat_ns));
+		st[n++].pool = POOL_DROP;
 		s->r_dn[q] = nsw_sim_add_route(s, nic_rx_op, (uint8_t)q, n, st);
 	}
 	if (arch != NSW_SIM_VSWITCH) {
 		for (unsigned q = 0; q < P; q++) {
 			st[0] = nsw_sim_tab(s->h2d, s->tab_tx_h2d, s->d2h, s->tab_tx_d2h,
 					    NSW_SIM_PH_T1, lat + 2 * dma);
-			st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
+			st[0].pool = POOL_WAIT;
+			st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, nic_svc, 0,
 					    nsw_sim_round_ns(p->nic_lat_ns));
 			s->r_vf_tx[q] = nsw_sim_add_route(s, nic_tx_op, (uint8_t)q, 2, st);
 			st[0] = nsw_sim_tab(s->d2h, s->tab_rx_d2h, s->h2d, s->tab_rx_h2d,
 					    NSW_SIM_PH_T4, lat);
+			st[0].pool = POOL_RELEASE;
 			s->r_vf_rx[q] = nsw_sim_add_route(s, OP_DELIVER_VM, (uint8_t)q, 1, st);
 		}
 	} else {
 		/* The hypervisor's PF: the same DMA work as a VF, then the software switch. */
 		st[0] = nsw_sim_tab(s->h2d, s->tab_tx_h2d, s->d2h, s->tab_tx_d2h, NSW_SIM_PH_T1,
 				    lat + 2 * dma);
-		st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, p->nic_frame_ns, 0,
+		st[0].pool = POOL_WAIT;
+		st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, nic_svc, 0,
 				    nsw_sim_round_ns(p->nic_lat_ns));
 		s->r_pf_tx = nsw_sim_add_route(s, OP_VEPA_TX, 0, 2, st);
 		st[0] = nsw_sim_tab(s->d2h, s->tab_rx_d2h, s->h2d, s->tab_rx_h2d, NSW_SIM_PH_T4,
 				    lat);
+		st[0].pool = POOL_RELEASE;
 		s->r_pf_rx = nsw_sim_add_route(s, OP_TO_VSW, 0, 1, st);
 		for (unsigned k = 0; k < p->vsw_threads; k++) {
 			snprintf(nm, sizeof nm, "vswitch%u", k);
@@ -208,12 +222,17 @@ static void nsw_sim_add_flow(struct nsw_sim *s, const struct nsw_sim_flow_spec *
 	f->group = (uint8_t)g;
 	f->process = fs->process;
 	f->spoof = fs->spoof;
+	f->prio = fs->prio;
 	f->start_route = nsw_sim_start_route(s, src);
 	double fps = fs->rate_pps ? fs->rate : fs->rate / (8.0 * mean_len);
 	f->gap_ns = fps > 0 ? 1e9 / fps : 0;
 	f->on_ns = fs->on_ns;
 	f->off_ns = fs->off_ns;
 	f->ack_flow = UINT32_MAX;
+	f->data_flow = UINT32_MAX;
+	f->wmax = fs->wmax;
+	f->cwnd = 10 < fs->wmax ? 10 : fs->wmax; /* an initial window of 10 (RFC 6928) */
+	f->ssthresh = fs->wmax;
 }
 
 int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc)
@@ -248,6 +267,7 @@ int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc)
 				else if (d == NSW_SIM_PAIR)
 					d = (uint16_t)(i ^ 1u);
 				if (d != NSW_SIM_EXT && d != NSW_SIM_MISS && d != NSW_SIM_RANDOM &&
+				    d != NSW_SIM_BCAST &&
 				    d >= s->vms)
 					continue; /* the last VM of an odd count has no pair */
 				nsw_sim_add_flow(s, fs, g, (uint16_t)i, d, mean);
@@ -267,6 +287,7 @@ int nsw_sim_flows(struct nsw_sim *s, const struct nsw_sim_scenario *sc)
 				a->process = NSW_SIM_ACKS;
 				a->group = (uint8_t)ag;
 				a->ack_flow = UINT32_MAX;
+				a->data_flow = i;
 				s->flow[i].ack_flow = (uint32_t)(a - s->flow);
 				s->flow[i].ack_every = fs->ack_every;
 			}

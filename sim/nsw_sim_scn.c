@@ -22,52 +22,111 @@ struct nsw_sim_key {
 	enum nsw_sim_ktype type;
 	size_t off;
 	double min, max;
+	const char *unit, *help; /* for nswitch-sim --help */
 };
 
 #define NSW_SIM_UNSET 0xfff0u
 
 #define PO(f) offsetof(struct nsw_sim_params, f)
 static const struct nsw_sim_key nsw_sim_keys[] = {
-	{"seed", K_U64, PO(seed), 0, 1.8e19},
-	{"duration", K_TIME, PO(duration_ns), 1, 1e13},
-	{"warmup", K_TIME, PO(warmup_ns), 0, 1e13},
-	{"max_frames", K_U64, PO(max_frames), 0, 1e13},
-	{"arch", K_ARCH, PO(arch), 0, NSW_SIM_ARCH_MAX - 1},
-	{"pfs", K_UNS, PO(pfs), 1, NSW_MAX_PFS},
-	{"vfs", K_UNS, PO(vfs), 1, NSW_MAX_VFS},
-	{"vms", K_UNS, PO(vms), 1, NSW_SIM_MAX_VMS},
-	{"cpus", K_UNS, PO(cpus), 1, 4096},
-	{"vsw_frame_ns", K_DBL, PO(vsw_frame_ns), 0, 1e9},
-	{"vsw_byte_ns", K_DBL, PO(vsw_byte_ns), 0, 1e6},
-	{"vsw_lat_ns", K_DBL, PO(vsw_lat_ns), 0, 1e9},
-	{"vsw_cpu_frac", K_DBL, PO(vsw_cpu_frac), 0, 1},
-	{"vsw_threads", K_UNS, PO(vsw_threads), 1, NSW_SIM_MAX_VSW},
-	{"buf_vsw", K_UNS, PO(buf_vsw), 1, 1 << 24},
-	{"pcie_gen", K_UNS, PO(pcie_gen), 1, 5},
-	{"pcie_lanes", K_UNS, PO(pcie_lanes), 1, 32},
-	{"mps", K_UNS, PO(mps), 128, 4096},
-	{"mrrs", K_UNS, PO(mrrs), 128, 4096},
-	{"rcb", K_UNS, PO(rcb), 64, 128},
-	{"tlp_ovh", K_DBL, PO(tlp_ovh), 0, 64},
-	{"cpl_ovh", K_DBL, PO(cpl_ovh), 0, 64},
-	{"dllp_bytes", K_DBL, PO(dllp_bytes), 0, 64},
-	{"dllp_per_tlp", K_DBL, PO(dllp_per_tlp), 0, 4},
-	{"desc_bytes", K_DBL, PO(desc_bytes), 0, 256},
-	{"batch", K_DBL, PO(batch), 1, 1024},
-	{"dma_rd_ns", K_DBL, PO(dma_rd_ns), 0, 1e6},
-	{"pcie_lat_ns", K_DBL, PO(pcie_lat_ns), 0, 1e6},
-	{"buf_pcie", K_UNS, PO(buf_pcie), 1, 1 << 24},
-	{"nic_frame_ns", K_DBL, PO(nic_frame_ns), 0, 1e6},
-	{"nic_lat_ns", K_DBL, PO(nic_lat_ns), 0, 1e6},
-	{"buf_nic", K_UNS, PO(buf_nic), 1, 1 << 24},
-	{"miss_drop", K_UNS, PO(miss_drop), 0, 1},
-	{"port_gbps", K_DBL, PO(port_gbps), 0.001, 1600},
-	{"cable_m", K_DBL, PO(cable_m), 0, 1e5},
-	{"prop_ns_m", K_DBL, PO(prop_ns_m), 0, 100},
-	{"sw_lat_ns", K_DBL, PO(sw_lat_ns), 0, 1e9},
-	{"pe_lat_ns", K_DBL, PO(pe_lat_ns), 0, 1e9},
-	{"etag_bytes", K_DBL, PO(etag_bytes), 0, 64},
-	{"buf_port", K_UNS, PO(buf_port), 1, 1 << 24},
+	{"seed", K_U64, PO(seed), 0, 1.8e19, "",
+	 "PRNG seed (xoshiro256** via splitmix64)"},
+	{"duration", K_TIME, PO(duration_ns), 1, 1e13, "time",
+	 "sources stop creating frames at this time; the run then drains"},
+	{"warmup", K_TIME, PO(warmup_ns), 0, 1e13, "time",
+	 "statistics ignore what happens before this"},
+	{"max_frames", K_U64, PO(max_frames), 0, 1e13, "frames",
+	 "stop creating frames after this many in all (0: no limit)"},
+	{"arch", K_ARCH, PO(arch), 0, NSW_SIM_ARCH_MAX - 1, "",
+	 "vswitch | qbg | qbh | nswitch (the paper's Fig. 1 a-d)"},
+	{"pfs", K_UNS, PO(pfs), 1, NSW_MAX_PFS, "",
+	 "PFs of the NIC; with qbg/qbh/nswitch each has its own port"},
+	{"vfs", K_UNS, PO(vfs), 1, NSW_MAX_VFS, "",
+	 "VFs per PF; VM i sits on PF i / vfs, VF i % vfs"},
+	{"vms", K_UNS, PO(vms), 1, NSW_SIM_MAX_VMS, "",
+	 "VMs (<= pfs x vfs)"},
+	{"cpus", K_UNS, PO(cpus), 1, 4096, "CPUs",
+	 "host CPUs, the denominator of CPU load"},
+	{"vsw_frame_ns", K_DBL, PO(vsw_frame_ns), 0, 1e9, "ns",
+	 "vSwitch service per frame (measured: Linux bridge over the bare path)"},
+	{"vsw_byte_ns", K_DBL, PO(vsw_byte_ns), 0, 1e6, "ns/B",
+	 "vSwitch service per byte (measured: bridge TCP, an upper bound)"},
+	{"vsw_lat_ns", K_DBL, PO(vsw_lat_ns), 0, 1e9, "ns",
+	 "vSwitch notification latency after its service"},
+	{"vsw_cpu_frac", K_DBL, PO(vsw_cpu_frac), 0, 1, "0..1",
+	 "part of the vSwitch's service that is host CPU time"},
+	{"vsw_threads", K_UNS, PO(vsw_threads), 1, NSW_SIM_MAX_VSW, "",
+	 "vSwitch threads (servers)"},
+	{"buf_vsw", K_UNS, PO(buf_vsw), 1, 1 << 24, "frames",
+	 "vSwitch ring; a frame finding it full is dropped"},
+	{"drv_tx_ns", K_DBL, PO(drv_tx_ns), 0, 1e9, "ns",
+	 "host CPU per frame a VM's driver sends"},
+	{"drv_tx_byte_ns", K_DBL, PO(drv_tx_byte_ns), 0, 1e6, "ns/B",
+	 "host CPU per byte a VM's driver sends"},
+	{"drv_rx_ns", K_DBL, PO(drv_rx_ns), 0, 1e9, "ns",
+	 "host CPU per frame a VM's driver receives"},
+	{"drv_rx_byte_ns", K_DBL, PO(drv_rx_byte_ns), 0, 1e6, "ns/B",
+	 "host CPU per byte a VM's driver receives"},
+	{"irq_ns", K_DBL, PO(irq_ns), 0, 1e9, "ns",
+	 "host CPU per interrupt to a VM (exit, injection, handler, NAPI poll)"},
+	{"irq_timer_ns", K_DBL, PO(irq_timer_ns), 0, 1e9, "ns",
+	 "moderation: an interrupt this long after the first waiting frame"},
+	{"irq_frames", K_UNS, PO(irq_frames), 1, 1024, "frames",
+	 "moderation: an interrupt once this many frames wait (1: per frame)"},
+	{"pcie_gen", K_UNS, PO(pcie_gen), 1, 5, "",
+	 "PCIe generation 1..5"},
+	{"pcie_lanes", K_UNS, PO(pcie_lanes), 1, 32, "lanes",
+	 "PCIe width: 1, 2, 4, 8, 16, 32"},
+	{"mps", K_UNS, PO(mps), 128, 4096, "bytes",
+	 "Max Payload Size: 128..4096, a power of two"},
+	{"mrrs", K_UNS, PO(mrrs), 128, 4096, "bytes",
+	 "Max Read Request Size: 128..4096, a power of two"},
+	{"rcb", K_UNS, PO(rcb), 64, 512, "bytes",
+	 "Read Completion Boundary: 64..512, a power of two"},
+	{"rcb_split", K_UNS, PO(rcb_split), 0, 1, "0/1",
+	 "1: read completions split at RCB instead of MPS"},
+	{"tlp_ovh", K_DBL, PO(tlp_ovh), 0, 64, "bytes",
+	 "link bytes per request or write TLP beyond its payload"},
+	{"cpl_ovh", K_DBL, PO(cpl_ovh), 0, 64, "bytes",
+	 "link bytes per completion TLP beyond its payload"},
+	{"desc_bytes", K_DBL, PO(desc_bytes), 0, 256, "bytes",
+	 "descriptor size"},
+	{"batch", K_DBL, PO(batch), 1, 1024, "frames",
+	 "descriptors, doorbells and interrupts are per this many frames"},
+	{"dma_rd_ns", K_DBL, PO(dma_rd_ns), 0, 1e6, "ns",
+	 "latency of a DMA read (descriptor, then data)"},
+	{"pcie_lat_ns", K_DBL, PO(pcie_lat_ns), 0, 1e6, "ns",
+	 "one-way latency of a posted write"},
+	{"tx_ring", K_UNS, PO(tx_ring), 1, 1 << 24, "frames",
+	 "a VM's TX ring; full: the guest refuses the frame (tx_ring_full)"},
+	{"nic_frame_ns", K_DBL, PO(nic_frame_ns), 0, 1e6, "ns",
+	 "NIC pipeline service per frame"},
+	{"nic_lat_ns", K_DBL, PO(nic_lat_ns), 0, 1e6, "ns",
+	 "NIC pipeline latency"},
+	{"nic_acl_ns", K_DBL, PO(nic_acl_ns), 0, 1e6, "ns",
+	 "nSwitch NIC: ACL lookup per frame, on top of nic_frame_ns"},
+	{"nic_buf", K_UNS, PO(nic_buf), NSW_SIM_MAX_FRAME, 1u << 31, "bytes",
+	 "the NIC's RX packet buffer; a wire frame finding it full is dropped"},
+	{"nic_txbuf", K_UNS, PO(nic_txbuf), NSW_SIM_MAX_FRAME, 1u << 31, "bytes",
+	 "the NIC's TX packet buffer; the NIC fetches from VMs only what fits"},
+	{"nic_tcs", K_UNS, PO(nic_tcs), 1, 8, "",
+	 "traffic classes (DCB) the TX buffer is split into: 1, 2, 4, 8"},
+	{"miss_drop", K_UNS, PO(miss_drop), 0, 1, "0/1",
+	 "1: every PF drops a Table A miss in the NIC's OUIs; 0: it leaves by the port"},
+	{"port_gbps", K_DBL, PO(port_gbps), 0.001, 1600, "Gb/s",
+	 "port speed"},
+	{"cable_m", K_DBL, PO(cable_m), 0, 1e5, "m",
+	 "cable length"},
+	{"prop_ns_m", K_DBL, PO(prop_ns_m), 0, 100, "ns/m",
+	 "propagation delay"},
+	{"sw_lat_ns", K_DBL, PO(sw_lat_ns), 0, 1e9, "ns",
+	 "external switch latency (store and forward)"},
+	{"pe_lat_ns", K_DBL, PO(pe_lat_ns), 0, 1e9, "ns",
+	 "802.1Qbh port extender latency"},
+	{"etag_bytes", K_DBL, PO(etag_bytes), 0, 64, "bytes",
+	 "E-TAG on the extender-switch link"},
+	{"buf_port", K_UNS, PO(buf_port), 1, 1 << 24, "frames",
+	 "queues of the external switch and extender"},
 };
 
 #define ERR(...)                                                                          \
@@ -138,6 +197,7 @@ static int nsw_sim_endpoint(const char *s, uint16_t *ep, bool is_src)
 		uint16_t v;
 		int src_ok, dst_ok;
 	} named[] = {{"ext", NSW_SIM_EXT, 1, 1},       {"miss", NSW_SIM_MISS, 0, 1},
+		     {"bcast", NSW_SIM_BCAST, 0, 1},
 		     {"random", NSW_SIM_RANDOM, 0, 1}, {"next", NSW_SIM_NEXT, 0, 1},
 		     {"pair", NSW_SIM_PAIR, 0, 1},     {"all", NSW_SIM_ALL, 1, 0}};
 	for (unsigned i = 0; i < sizeof named / sizeof named[0]; i++)
@@ -211,8 +271,10 @@ static int nsw_sim_flow_kv(struct nsw_sim_flow_spec *f, const char *k, const cha
 			f->process = NSW_SIM_POISSON;
 		else if (!strcmp(v, "onoff"))
 			f->process = NSW_SIM_ONOFF;
+		else if (!strcmp(v, "tcp"))
+			f->process = NSW_SIM_TCP;
 		else
-			ERR("flow %s: bad process '%s' (const, poisson or onoff)", f->name, v);
+			ERR("flow %s: bad process '%s' (const, poisson, onoff or tcp)", f->name, v);
 	} else if (!strcmp(k, "on") || !strcmp(k, "off") || !strcmp(k, "start")) {
 		if (nsw_sim_time(v, &d) || d < 0 || d > 1e13)
 			ERR("flow %s: bad time '%s' for %s (e.g. 50us)", f->name, v, k);
@@ -232,6 +294,17 @@ static int nsw_sim_flow_kv(struct nsw_sim_flow_spec *f, const char *k, const cha
 		if (end == v || *end || errno || n > 1000000)
 			ERR("flow %s: bad ack '%s' (frames per ACK, 0 for none)", f->name, v);
 		f->ack_every = (unsigned)n;
+	} else if (!strcmp(k, "wmax")) {
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(v, &end, 10);
+		if (end == v || *end || errno || n < 2 || n > 1000000)
+			ERR("flow %s: bad wmax '%s' (frames, 2..1000000)", f->name, v);
+		f->wmax = (unsigned)n;
+	} else if (!strcmp(k, "prio")) {
+		if (strlen(v) != 1 || v[0] < '0' || v[0] > '7')
+			ERR("flow %s: bad prio '%s' (an 802.1p class, 0..7)", f->name, v);
+		f->prio = (uint8_t)(v[0] - '0');
 	} else if (!strcmp(k, "spoof")) {
 		if (strcmp(v, "0") && strcmp(v, "1"))
 			ERR("flow %s: bad spoof '%s' (0 or 1)", f->name, v);
@@ -287,6 +360,12 @@ static int nsw_sim_set_param(struct nsw_sim_scenario *s, const char *k, const ch
 		}
 		if (d < key->min || d > key->max)
 			ERR("%s: %s is out of range [%g, %g]", k, v, key->min, key->max);
+		/* the specification's widths and sizes are powers of two, and its tables only
+		 * have those */
+		if ((!strcmp(k, "pcie_lanes") || !strcmp(k, "mps") || !strcmp(k, "mrrs") ||
+		     !strcmp(k, "rcb") || !strcmp(k, "nic_tcs")) &&
+		    ((uint64_t)d & ((uint64_t)d - 1)))
+			ERR("%s: %s is not a power of two", k, v);
 		if (key->type == K_TIME || key->type == K_U64)
 			*(uint64_t *)base = (uint64_t)d;
 		else if (key->type == K_UNS)
@@ -338,6 +417,7 @@ int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *f
 		f->nsizes = 1;
 		f->size[0] = 1518;
 		f->weight[0] = 1;
+		f->wmax = 256; /* frames: 384 KB of 1514-byte frames (assumed) */
 		f->rate = -1;
 		for (char *kv; (kv = strtok_r(NULL, " \t\r\n", &save));) {
 			char *eq = strchr(kv, '=');
@@ -353,9 +433,13 @@ int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *f
 			ERR("flow %s: rate= is required", name);
 		if (f->process == NSW_SIM_ONOFF && (!(f->on_ns > 0) || !(f->off_ns > 0)))
 			ERR("flow %s: process=onoff needs on= and off=", name);
+		if (f->process == NSW_SIM_TCP && (!f->ack_every || f->dst == NSW_SIM_BCAST ||
+						  f->ack_every > f->wmax / 2))
+			ERR("flow %s: process=tcp needs ack=N (at most wmax/2) and a unicast dst",
+			    name);
 		if (f->src == NSW_SIM_EXT && (f->dst == NSW_SIM_EXT || f->dst == NSW_SIM_RANDOM ||
 					      f->dst == NSW_SIM_NEXT || f->dst == NSW_SIM_PAIR))
-			ERR("flow %s: from ext, dst must be a VM (vmN) or miss", name);
+			ERR("flow %s: from ext, dst must be a VM (vmN), miss or bcast", name);
 		if (f->src != NSW_SIM_ALL && (f->dst == NSW_SIM_NEXT || f->dst == NSW_SIM_PAIR))
 			ERR("flow %s: dst=next and dst=pair need src=all", name);
 		s->nflows++;
@@ -392,7 +476,7 @@ int nsw_sim_scn_check(const struct nsw_sim_scenario *s, const char *file, FILE *
 		const struct nsw_sim_flow_spec *f = &s->flow[i];
 		if (f->src < NSW_SIM_ALL && f->src >= p->vms)
 			ERR("flow %s: src vm%u, but there are %u VMs", f->name, f->src, p->vms);
-		if (f->dst < NSW_SIM_ALL && f->dst >= p->vms)
+		if (f->dst < NSW_SIM_BCAST && f->dst >= p->vms)
 			ERR("flow %s: dst vm%u, but there are %u VMs", f->name, f->dst, p->vms);
 		if (f->dst == NSW_SIM_RANDOM && p->vms < 2)
 			ERR("flow %s: dst=random needs at least 2 VMs", f->name);
@@ -456,4 +540,36 @@ int nsw_sim_scn_set(struct nsw_sim_scenario *s, const char *kv, FILE *err)
 		return nsw_sim_set_param(s, k, two, file, lineno, err);
 	}
 	return nsw_sim_set_param(s, k, v, file, lineno, err);
+}
+
+void nsw_sim_scn_help(FILE *f)
+{
+	struct nsw_sim_scenario d;
+	nsw_sim_defaults(&d);
+	fprintf(f, "%-15s %-12s %-7s %s\n", "key", "default", "unit", "meaning");
+	for (size_t i = 0; i < sizeof nsw_sim_keys / sizeof nsw_sim_keys[0]; i++) {
+		const struct nsw_sim_key *k = &nsw_sim_keys[i];
+		const char *base = (const char *)&d.p + k->off;
+		char def[32];
+		switch (k->type) {
+		case K_ARCH:
+			snprintf(def, sizeof def, "%s", nsw_sim_arch_name(*(const int *)base));
+			break;
+		case K_TIME:
+			snprintf(def, sizeof def, "%lluns",
+				 (unsigned long long)*(const uint64_t *)base);
+			break;
+		case K_U64:
+			snprintf(def, sizeof def, "%llu", (unsigned long long)*(const uint64_t *)base);
+			break;
+		case K_UNS:
+			snprintf(def, sizeof def, "%u", *(const unsigned *)base);
+			break;
+		default:
+			snprintf(def, sizeof def, "%g", *(const double *)base);
+		}
+		fprintf(f, "%-15s %-12s %-7s %s\n", k->name, def, k->unit, k->help);
+	}
+	fprintf(f, "%-15s %-12s %-7s %s\n", "vm_load", "0", "CPUs",
+		"vm_load N CPUS: VM N's own CPU load (-s vm_load=N:CPUS)");
 }

@@ -101,8 +101,8 @@ NSW_TEST(mm1_mean_wait_within_2pct)
 NSW_TEST(md1_vswitch_mean_wait_within_2pct)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!load(&s, "arch vswitch\nvms 2\nbuf_vsw 1000000\nflow f src=vm1 dst=vm0 rate=1 "
-			"process=poisson size=1514\n"));
+	CHECK(!load(&s, "arch vswitch\nvms 2\nbuf_vsw 1000000\nirq_frames 1\n"
+			"flow f src=vm1 dst=vm0 rate=1 process=poisson size=1514\n"));
 	const double S = s.p.vsw_frame_ns + s.p.vsw_byte_ns * 1514, rho = 0.6;
 	s.flow[0].rate = rho * 1514 * 8 / (S * 1e-9);
 	s.p.duration_ns = (uint64_t)(QN * S / rho);
@@ -197,12 +197,12 @@ NSW_TEST(nswitch_zero_load_latency_is_t1_tp_t4)
 	static const struct {
 		unsigned len;
 		uint64_t t1, tp, t4;
-	} hand[] = {{64, 1395, 305, 299}, {1518, 1639, 305, 499}};
+	} hand[] = {{64, 1395, 305, 300}, {1518, 1610, 305, 517}};
 	for (unsigned i = 0; i < 2; i++) {
 		uint64_t t1, tp, t4;
 		struct nsw_sim_scenario s;
-		CHECK(!load(&s, "arch nswitch\nvms 2\nduration 50ms\nflow z src=vm0 dst=vm1 "
-				"rate=10kpps\n"));
+		CHECK(!load(&s, "arch nswitch\nvms 2\nduration 50ms\nirq_frames 1\n"
+				"flow z src=vm0 dst=vm1 rate=10kpps\n"));
 		s.flow[0].size[0] = (uint16_t)hand[i].len;
 		nsw_sim_nswitch_zero_load(&s.p, hand[i].len, &t1, &tp, &t4);
 		CHECK_EQ(t1, hand[i].t1);
@@ -224,6 +224,7 @@ NSW_TEST(nswitch_zero_load_latency_is_t1_tp_t4)
 	/* and for every size of a mix, at other PCIe settings */
 	struct nsw_sim_scenario s;
 	CHECK(!load(&s, "arch nswitch\nvms 2\npcie_gen 5\npcie_lanes 16\nbatch 4\nduration 50ms\n"
+			"irq_frames 1\n"
 			"flow z src=vm0 dst=vm1 rate=10kpps size=64:1,65:1,300:1,1000:1,1518:1\n"));
 	struct nsw_sim_result r;
 	CHECK(!nsw_sim_run(&s, &r, stderr));
@@ -351,15 +352,19 @@ NSW_TEST(scenario_errors_name_file_and_line)
 	CHECK(parse_err("pfs 1.5\n", "not a whole number"));
 }
 
-/* The calibration of docs/sim.md holds: the vSwitch saturates at 93 MB/s, and its CPU load
- * grows by ~20 points from 10 to 93 MB/s (Fig. 5); the same traffic through nSwitch costs no
- * host CPU. */
-NSW_TEST(vswitch_calibration_fig5)
+/* The fit of docs/sim.md ("Fig. 5: the fit") holds: with the three parameters set from the
+ * paper's figures, the vSwitch saturates at 93 MB/s and its CPU load grows by ~20 points from
+ * 10 to 93 MB/s. A consistency check of the fit, not a validation: these are the numbers the
+ * parameters were chosen to give. The fit prices the switch alone (no driver or interrupt
+ * costs), as it was made. */
+NSW_TEST(vswitch_fit_fig5_holds)
 {
 	struct nsw_sim_scenario s;
-	const char *scn = "arch vswitch\nvms 2\nduration 1s\nwarmup 100ms\n"
-			  "flow io src=vm1 dst=vm0 rate=100MBps process=poisson size=1514\n";
-	CHECK(!load(&s, scn));
+	nsw_sim_defaults(&s);
+	CHECK(!nsw_sim_scn_load(&s, "sim/scenarios/fig5_vswitch_fit.scn", stderr));
+	s.p.duration_ns = 1000000000;
+	s.p.warmup_ns = 100000000;
+	s.flow[0].rate = 100 * 8e6;
 	struct nsw_sim_result r;
 	CHECK(!nsw_sim_run(&s, &r, stderr));
 	double mbs = (double)r.group[0].bytes_win / (double)r.window_ns * 1e3; /* MB/s */
@@ -371,11 +376,4 @@ NSW_TEST(vswitch_calibration_fig5)
 	double cpu_10 = r.cpu_util;
 	nsw_sim_result_free(&r);
 	CHECK(fabs((cpu_max - cpu_10) - 0.20) < 0.01);
-	s.p.arch = NSW_SIM_NSWITCH;
-	CHECK(!nsw_sim_run(&s, &r, stderr));
-	double cpu_nsw = r.cpu_util;
-	uint64_t drops = r.drop;
-	nsw_sim_result_free(&r);
-	CHECK(cpu_nsw == 0);
-	CHECK_EQ(drops, 0);
 }

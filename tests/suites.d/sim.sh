@@ -21,3 +21,27 @@ sim_cli() {
 	rm -f "$bad"
 }
 suite sim-cli sim_cli
+# nswitch-sim --help and help: the full usage on stdout and exit 0; every scenario key the
+# command knows is documented in docs/sim.md (as `key`).
+sim_cli_help() {
+	local sim=${NSW_SIM_BIN:-build/nswitch-sim} form name out rc keys k missing=""
+	for form in --help help; do
+		name=sim_cli_help_${form/--/dashes_}
+		out=$("$sim" $form 2>&1); rc=$?
+		if [[ $rc -eq 0 && $out == *"usage: nswitch-sim"* && $out == *"scenario keys:"* && $out == *"examples:"* ]]; then
+			echo "ok $name"
+		else
+			echo "FAIL $name: exit $rc, got '$(head -c 200 <<<"$out")'"
+		fi
+	done
+	keys=$("$sim" --help 2>/dev/null | sed -n '/^scenario keys:/,/^$/p' | awk 'NR>2 && NF {print $1}')
+	for k in $keys; do
+		grep -q "\`$k\`" docs/sim.md || missing+=" $k"
+	done
+	if [[ -n $keys && -z $missing ]]; then
+		echo "ok sim_cli_help_keys_documented"
+	else
+		echo "FAIL sim_cli_help_keys_documented: not in docs/sim.md:${missing:- (no keys listed)}"
+	fi
+}
+suite sim-cli-help sim_cli_help
