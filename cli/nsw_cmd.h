@@ -68,6 +68,7 @@ struct nsw_vf_args {
 	int qos, spoofchk;
 	long oui;
 	const char *uplink;
+	int miss_drop; /* -1: keep */
 };
 
 /* Decodes values parsed against one of the tables of nsw_words_vf's index; fails on an OUI

@@ -47,6 +47,8 @@ static void nsw_nic_show_one(const char *name)
 		nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
 		nsw_print_str(NSW_PR_ANY, "oui", " oui %s", has_oui ? oui : NULL);
 		nsw_print_str(NSW_PR_ANY, "uplink", " uplink %s", dev[0] ? dev : NULL);
+		nsw_print_str(NSW_PR_ANY, "miss", " miss %s",
+			      (w & NSW_PF_MISS_DROP) ? "drop" : "uplink");
 		nsw_print_uint(NSW_PR_ANY, "num_vfs", " vfs %llu", nsw_pf_num_vfs(n.st, p));
 		nsw_print_uint(NSW_PR_ANY, "first_vf_offset", " (first VF offset 0x%llx",
 			       nsw_vf_offset(p, npfs));

@@ -44,6 +44,8 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	/* Validate on a copy. */
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
 	int e = nsw_pf_set(&nsw_scratch, a.pf, a.oui, a.uplink ? !none : -1);
+	if (!e && a.miss_drop >= 0)
+		e = nsw_pf_set_miss_drop(&nsw_scratch, a.pf, a.miss_drop);
 	if (e == NSW_E_BUSY)
 		nsw_fail("pf set: PF %u has VFs whose vMACs carry its OUI; delete them first", a.pf);
 	if (e)
@@ -62,6 +64,8 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 		}
 	}
 	e = nsw_pf_set(n.st, a.pf, a.oui, a.uplink ? !none : -1);
+	if (a.miss_drop >= 0)
+		nsw_pf_set_miss_drop(n.st, a.pf, a.miss_drop);
 	if (a.uplink && old_ifi && old_ifi != ifi)
 		nsw_port_detach(&n, old_ifi);
 	(void)e; /* validated above on the same state under the lock */
@@ -71,7 +75,10 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 const struct nsw_cmd nsw_cmds_pf[] = {
 	{"set", NULL, nsw_pf_set_cmd, NSW_POS_NIC, nsw_words_pf_set, NSW_W_VF_N,
 	 "Give PF P an OUI (refused while it has VFs) or bind/unbind its physical port\n"
-	 "(an Ethernet port: physical, veth, tap, vxlan, bond; not lo, a bridge, L3 tun)."},
+	 "(an Ethernet port: physical, veth, tap, vxlan, bond; not lo, a bridge, L3 tun).\n"
+	 "miss: what a frame from PF P's VFs to a vMAC of one of this NIC's OUIs that no VF\n"
+	 "has does: leave by the port, like any unknown unicast (uplink, the default: it may\n"
+	 "be a VM of another host sharing the OUI), or be dropped as unknown_vmac (drop)."},
 	{"show", NULL, nsw_nic_show_cmd, NSW_POS_NIC_OPT, NULL, 0,
 	 "The PFs of NIC (or of every NIC), as nic show lists them."},
 	{0},

@@ -93,12 +93,33 @@ test_spoofed_source_dropped() {
 	rm -rf "$dir"
 }
 
+# A vMAC of the NIC's own OUI that no VF has: with PF 0's policy "miss drop" it is dropped and
+# counted; with the default ("miss uplink") it leaves by the port, where the external host sees
+# every frame, as an SR-IOV VEB sends unknown unicast to its uplink.
 test_unknown_vmac_dropped() {
 	local u0 oui
+	"$NSW" pf set "$NIC" pf 0 miss drop
 	u0=$(stat .drops.unknown_vmac)
 	oui=$(mac_of ${LABP}vm1 | cut -d: -f1-3)
 	vm 1 "$RAWSEND" eth0 "$oui:00:00:63" "$(mac_of ${LABP}vm1)" count 7 >/dev/null
+	"$NSW" pf set "$NIC" pf 0 miss uplink
 	(( $(stat .drops.unknown_vmac) == u0 + 7 )) || fail "unknown_vmac did not count 7 drops"
+}
+
+test_unknown_vmac_leaves_by_uplink() {
+	local dir oui up0 got
+	dir=$(mktemp -d)
+	oui=$(mac_of ${LABP}vm1 | cut -d: -f1-3)
+	ext timeout 30 tshark -q -i eth0 -f "ether dst $oui:00:00:63" -a duration:25 -w "$dir/ext.pcap" 2>/dev/null &
+	BG_PIDS+=($!)
+	captures_ready "$dir/ext.pcap"
+	up0=$(stat .actions.uplink)
+	vm 1 "$RAWSEND" eth0 "$oui:00:00:63" "$(mac_of ${LABP}vm1)" count 7 >/dev/null
+	captures_end
+	(( $(stat .actions.uplink) == up0 + 7 )) || fail "uplink rose by $(( $(stat .actions.uplink) - up0 )), not 7"
+	got=$(tshark -r "$dir/ext.pcap" 2>/dev/null | wc -l)
+	(( got == 7 )) || fail "the external host saw $got of 7 frames"
+	rm -rf "$dir"
 }
 
 test_8021p_priority_and_tags() {
@@ -195,7 +216,7 @@ test_nic_del_leaves_nothing() {
 }
 
 for t in case0_same_pf case1_inter_pf case1_to_external case2_from_wire arp_broadcast_once \
-	spoofed_source_dropped unknown_vmac_dropped 8021p_priority_and_tags \
+	spoofed_source_dropped unknown_vmac_dropped unknown_vmac_leaves_by_uplink 8021p_priority_and_tags \
 	vf_detach_reattach_under_traffic tcp_udp_default_offloads tap_attached_vm \
 	stats_json_and_no_silent_drop nic_del_leaves_nothing; do
 	run_test "$t"

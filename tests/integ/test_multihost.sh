@@ -38,6 +38,22 @@ test_mh_diff_oui_across_hosts() {
 	pings ${LABP}ext 10.77.3.1 || fail "the external host cannot reach h3vm1"
 }
 
+# The miss policy "drop" keeps a host's unknown vMACs of its own OUIs off the fabric: host 1
+# can no longer reach host 2's VMs of its OUI group, and counts why.
+test_mh_miss_drop_policy_still_drops() {
+	local u0
+	"$NSW" pf set "$NIC-h1" pf 0 miss drop
+	u0=$(hstat 1 .drops.unknown_vmac)
+	hvm h1vm1 ip neigh flush dev eth0
+	if pings ${LABP}h1vm1 10.77.2.2 3; then
+		"$NSW" pf set "$NIC-h1" pf 0 miss uplink
+		fail "h1vm1 reached h2vm2 with miss drop"
+	fi
+	"$NSW" pf set "$NIC-h1" pf 0 miss uplink
+	(( $(hstat 1 .drops.unknown_vmac) > u0 )) || fail "host 1 counted no unknown_vmac"
+	pings ${LABP}h1vm1 10.77.2.2 || fail "h1vm1 -> h2vm2 not back with miss uplink"
+}
+
 test_mh_tcp_default_offloads() {
 	hvm h2vm3 iperf3 -s -1 -D -p 5321 >/dev/null
 	sleep 0.3
@@ -164,7 +180,7 @@ test_mh_lab_refuses_bad_words() {
 }
 
 rack_up bridge
-for t in mh_same_oui_across_hosts mh_diff_oui_across_hosts mh_tcp_default_offloads \
+for t in mh_same_oui_across_hosts mh_diff_oui_across_hosts mh_miss_drop_policy_still_drops mh_tcp_default_offloads \
 	mh_arp_and_nd_seen_once mh_local_traffic_stays_in_the_host mh_vm_moves_between_hosts; do
 	run_test "$t"
 done

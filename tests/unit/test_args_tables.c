@@ -108,7 +108,9 @@ NSW_TEST(args_holes_are_not_words)
 	nsw_args_usage(nsw_words_vf_set, NSW_W_VF_N, u, sizeof u);
 	CHECK(!strcmp(u, "pf P vf V [mac MAC] [qos PCP] [spoofchk on|off]"));
 	nsw_args_usage(nsw_words_pf_set, NSW_W_VF_N, u, sizeof u);
-	CHECK(!strcmp(u, "pf P [oui XX:XX:XX] [uplink DEV|none]"));
+	CHECK(!strcmp(u, "pf P [oui XX:XX:XX] [uplink DEV|none] [miss uplink|drop]"));
+	CHECK_EQ(parse_line(nsw_words_pf_set, NSW_W_VF_N, v, "pf 0 miss drop"), 0);
+	CHECK_EQ(v[NSW_W_MISS].u, 1);
 	CHECK_EQ(parse_line(nsw_words_vf_add, NSW_W_VF_N, v, "pf 0 vf 1"), -1);
 	CHECK(strstr(err, "missing \"dev DEV\"") != NULL);
 }
