@@ -325,7 +325,7 @@ static int nsw_rack_build(struct rack *k, FILE *err)
 		return -1;
 	}
 	memset(&k->tor, 0, sizeof k->tor);
-	char nm[64];
+	char nm[24]; /* the engine's name size; h < 64, q < 16, t < 16 */
 	for (unsigned h = 0; h < H; h++) {
 		struct rack_host *ho = &k->host[h];
 		int rc = nsw_nic_init(&ho->nic, 0, P);
@@ -356,26 +356,26 @@ static int nsw_rack_build(struct rack *k, FILE *err)
 			fprintf(err, "nswitch-sim: rack: host %u: %s\n", h, nsw_strerror(rc));
 			return -1;
 		}
-		snprintf(nm, sizeof nm, "h%u_pcie_h2d", h);
+		snprintf(nm, sizeof nm, "h%u_pcie_h2d", h & 63u);
 		ho->h2d = nsw_rack_res(k, nm, 0);
-		snprintf(nm, sizeof nm, "h%u_pcie_d2h", h);
+		snprintf(nm, sizeof nm, "h%u_pcie_d2h", h & 63u);
 		ho->d2h = nsw_rack_res(k, nm, 0);
-		snprintf(nm, sizeof nm, "h%u_nic", h);
+		snprintf(nm, sizeof nm, "h%u_nic", h & 63u);
 		ho->nicp = nsw_rack_res(k, nm, 0);
 		for (unsigned t = 0; k->arch == NSW_SIM_VSWITCH && t < p->vsw_threads; t++) {
-			snprintf(nm, sizeof nm, "h%u_vswitch%u", h, t);
+			snprintf(nm, sizeof nm, "h%u_vswitch%u", h & 63u, t & 15u);
 			ho->vsw[t] = nsw_rack_res(k, nm, p->buf_vsw);
 		}
 		for (unsigned q = 0; q < P; q++) {
 			unsigned port = h * P + q;
-			snprintf(nm, sizeof nm, "h%u_port%u_up", h, q);
+			snprintf(nm, sizeof nm, "h%u_port%u_up", h & 63u, q & 15u);
 			k->up[port] = nsw_rack_res(k, nm, p->buf_port);
-			snprintf(nm, sizeof nm, "h%u_port%u_down", h, q);
+			snprintf(nm, sizeof nm, "h%u_port%u_down", h & 63u, q & 15u);
 			k->dn[port] = nsw_rack_res(k, nm, p->buf_port);
 			if (k->arch == NSW_SIM_QBH) {
-				snprintf(nm, sizeof nm, "h%u_pe%u_up", h, q);
+				snprintf(nm, sizeof nm, "h%u_pe%u_up", h & 63u, q & 15u);
 				k->peup[port] = nsw_rack_res(k, nm, p->buf_port);
-				snprintf(nm, sizeof nm, "h%u_pe%u_down", h, q);
+				snprintf(nm, sizeof nm, "h%u_pe%u_down", h & 63u, q & 15u);
 				k->pedn[port] = nsw_rack_res(k, nm, p->buf_port);
 			}
 		}
