@@ -132,7 +132,7 @@ void nsw_rack_help(FILE *f)
 	double def[] = {d.hosts, d.local_frac, d.ext_frac, d.vm_rate, d.uplink_gbps, d.size,
 			d.miss_drop};
 	for (unsigned i = 0; i < sizeof nsw_rack_keys / sizeof nsw_rack_keys[0]; i++)
-		fprintf(f, "  %-18s %-10g %-7s %s\n", nsw_rack_keys[i].key, def[i],
+		fprintf(f, "  %-18s %-10.10g %-7s %s\n", nsw_rack_keys[i].key, def[i],
 			nsw_rack_keys[i].unit, nsw_rack_keys[i].help);
 	fprintf(f, "  (rack mode also changes these host defaults: duration 2ms, vms 8, vfs 8)\n");
 }
