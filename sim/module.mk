@@ -1,7 +1,7 @@
 # sim/module.mk - nswitch-sim: the simulator, its tests (plain and ASan+UBSan) and
 # its benchmark. Included by the top Makefile; see docs/sim.md.
 SIM_SRC := sim/nsw_sim_pcie.c sim/nsw_sim_routes.c sim/nsw_sim_model.c sim/nsw_sim_report.c \
-	sim/nsw_sim_scn.c
+	sim/nsw_sim_scn.c sim/nsw_sim_rack.c
 SIM_H   := $(wildcard sim/*.h) $(wildcard tests/sim/*.h) lib/nsw_frames.h
 SIM_TEST_SRC := $(wildcard tests/sim/*.c) tests/unit/nsw_test.c
 SIM_CFLAGS = $(CFLAGS) -Isim

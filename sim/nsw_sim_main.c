@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include "nsw_sim.h"
+#include "nsw_sim_rack.h"
 
 static const char nsw_sim_usage[] =
 	"usage: nswitch-sim [-s KEY=VALUE]... [-c FILE.csv] [-l LABEL] [-q] SCENARIO.scn\n"
+	"       nswitch-sim rack [-s KEY=VALUE]... [-c FILE.csv] [-l LABEL] [-q] [SCENARIO.scn]\n"
 	"       nswitch-sim --help | -h | help\n";
 
 static void usage(void)
@@ -46,13 +48,20 @@ static void help(void)
 	       "  start=TIME\n\n"
 	       "scenario keys:\n");
 	nsw_sim_scn_help(stdout);
+	printf("\nrack mode (nswitch-sim rack): H hosts, each the model above with its own NIC,\n"
+	       "under a ToR switch with an uplink; every VM sends Poisson frames to a VM of its\n"
+	       "host (rack_local_frac), of another host, or outside the rack. Reports ToR port\n"
+	       "and uplink load, host CPU and latency (docs/sim.md, \"The rack\"). Rack keys\n"
+	       "(KEY=VALUE with -s, or 'KEY VALUE' lines with the host keys in the file):\n");
+	nsw_rack_help(stdout);
 	printf("\nexamples:\n"
 	       "  nswitch-sim sim/scenarios/fig8_nswitch_latency.scn\n"
 	       "  nswitch-sim -s arch=qbh -s flow.ping.size=1518 "
 	       "sim/scenarios/fig8_nswitch_latency.scn\n"
 	       "  nswitch-sim -s flow.pairs.size=64 -s port_gbps=100 -s flow.pairs.rate=10Gbps "
 	       "sim/scenarios/sweep_bounds.scn\n"
-	       "  nswitch-sim -q -c out.csv -l mylabel sim/scenarios/fig7_qbh_port.scn\n\n"
+	       "  nswitch-sim -q -c out.csv -l mylabel sim/scenarios/fig7_qbh_port.scn\n"
+	       "  nswitch-sim rack -s arch=qbg -s rack_local_frac=0.8 sim/scenarios/rack_16.scn\n\n"
 	       "exit status: 0; 1 on a bad scenario or usage; 3 when out of memory.\n");
 	exit(0);
 }
@@ -64,6 +73,8 @@ int main(int argc, char **argv)
 	int nsets = 0, quiet = 0, opt;
 	if (argc == 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")))
 		help();
+	if (argc >= 2 && !strcmp(argv[1], "rack"))
+		return nsw_rack_main(argc - 1, argv + 1);
 	while ((opt = getopt(argc, argv, "s:c:l:qh")) != -1) {
 		switch (opt) {
 		case 's':
