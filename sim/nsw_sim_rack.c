@@ -86,15 +86,6 @@ struct rack {
 	uint64_t tor_bytes_win;
 };
 
-int nsw_rack_core_has_miss_policy(void)
-{
-#ifdef NSW_PF_MISS_DROP
-	return 1;
-#else
-	return 0;
-#endif
-}
-
 /* ---- scenario ---- */
 
 void nsw_rack_defaults(struct nsw_rack_scenario *r)
@@ -190,10 +181,6 @@ static int nsw_rack_key(struct nsw_rack_scenario *r, const char *key, const char
 	}
 	if ((i == 0 || i == 5 || i == 6) && v != floor(v)) {
 		fprintf(err, "%s: %s: %g is not a whole number\n", where, key, v);
-		return -1;
-	}
-	if (i == 6 && v && !nsw_rack_core_has_miss_policy()) {
-		fprintf(err, "%s: rack_miss_drop: this core has no miss policy\n", where);
 		return -1;
 	}
 	return 1;
@@ -332,10 +319,8 @@ static int nsw_rack_build(struct rack *k, FILE *err)
 		for (unsigned q = 0; !rc && q < P; q++)
 			rc = nsw_pf_set(&ho->nic, q, q == 0 ? (long)RACK_PF0_OUI : -1,
 					k->arch == NSW_SIM_VSWITCH ? q == 0 : 1);
-#ifdef NSW_PF_MISS_DROP
 		for (unsigned q = 0; !rc && q < P; q++)
 			rc = nsw_pf_set_miss_drop(&ho->nic, q, k->rs->miss_drop != 0);
-#endif
 		for (unsigned i = 0; !rc && i < V; i++) {
 			unsigned pf = i / p->vfs, vf = i % p->vfs, g = h * V + i;
 			uint32_t oui = (uint32_t)(ho->nic.pf[pf] & NSW_PF_OUI_MASK);

@@ -88,7 +88,5 @@ void nsw_rack_help(FILE *f);
 /* `nswitch-sim rack [-s KEY=VALUE]... [-c FILE.csv] [-l LABEL] [-q] [SCENARIO.scn]`; argv[0]
  * is "rack". Returns the exit status. */
 int nsw_rack_main(int argc, char **argv);
-/* 1 when the core sends a Table A miss in the NIC's OUIs to the port (and has the policy). */
-int nsw_rack_core_has_miss_policy(void);
 
 #endif

@@ -56,12 +56,7 @@ NSW_TEST(rack_frames_conserved)
 			CHECK(r.gen > 1000);
 			CHECK(rk_conserved(&r));
 			CHECK_EQ(r.misdelivered, 0);
-			/* without the core's miss rule the nSwitch NIC drops every cross-host frame
-			 * (fdb_miss); with it, and everywhere else, nothing is lost at this load */
-			if (a == NSW_SIM_NSWITCH && !nsw_rack_core_has_miss_policy())
-				CHECK_EQ(r.drop, r.gen_kind[NSW_RACK_CROSS]);
-			else
-				CHECK_EQ(r.drop, 0);
+			CHECK_EQ(r.drop, 0); /* nothing is lost at this load */
 			nsw_rack_result_free(&r);
 		}
 		struct nsw_rack_scenario s;
@@ -70,10 +65,7 @@ NSW_TEST(rack_frames_conserved)
 		s.vm_rate = 10e9;
 		CHECK(!nsw_rack_run(&s, &r, stderr));
 		CHECK(rk_conserved(&r));
-		if (a == NSW_SIM_NSWITCH && !nsw_rack_core_has_miss_policy())
-			CHECK(r.drops[NSW_DROP_FDB_MISS] > 0); /* nothing crosses: no queue fills */
-		else
-			CHECK(r.drops[NSW_SIM_DROP_FULL] > 0);
+		CHECK(r.drops[NSW_SIM_DROP_FULL] > 0);
 		nsw_rack_result_free(&r);
 	}
 }
@@ -113,8 +105,6 @@ NSW_TEST(rack_tor_load_falls_linearly_with_local_frac)
 	static const int arch[] = {NSW_SIM_VSWITCH, NSW_SIM_NSWITCH, NSW_SIM_QBG};
 	for (unsigned i = 0; i < 3; i++) {
 		int a = arch[i];
-		if (a == NSW_SIM_NSWITCH && !nsw_rack_core_has_miss_policy())
-			continue; /* cross-host frames die in the NIC: rack_same_oui_... says so */
 		double gb[5] = {0}, n[5] = {0};
 		for (unsigned j = 0; j < 5; j++) {
 			double lf = j / 4.0;
@@ -157,12 +147,6 @@ NSW_TEST(rack_tor_load_falls_linearly_with_local_frac)
  * frame is dropped as fdb_miss and the ToR sees none. */
 NSW_TEST(rack_same_oui_cross_host_miss_leaves_by_port)
 {
-	if (!nsw_rack_core_has_miss_policy()) {
-		printf("skip rack_same_oui_cross_host_miss_leaves_by_port: this core drops a Table A "
-		       "miss in its own OUI (no NSW_PF_MISS_DROP policy)\n");
-		nsw_test_skipped = 1;
-		return;
-	}
 	struct nsw_rack_scenario s;
 	struct nsw_rack_result r;
 	nsw_rack_defaults(&s);
