@@ -22,6 +22,7 @@ hw: $(B)/hw/nsw_hw_diff
 hw-lint:
 	$(Q)$(VERILATOR) --lint-only -Wall --top-module nsw_hw_decide $(HW_V)
 	$(Q)iverilog -g2005 -Wall -Wno-sensitivity-entire-array -o /dev/null $(HW_V)
+	$(Q)$(VERILATOR) --lint-only -Wall --top-module nsw_hw_hash_stage hw/nsw_hw_hash_stage.v hw/nsw_hw_hash.v
 
 hw-diff: $(B)/hw/nsw_hw_diff
 	$(Q)$(B)/hw/nsw_hw_diff -n 200000
