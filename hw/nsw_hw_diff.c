@@ -11,6 +11,8 @@
  * Phases: crafted frames over the unit tier's lab NIC (every ingress x destination x source x
  * tag shape), the fuzz corpus over the fuzzer's NIC, a throughput check (one decision per
  * clock), then N random frames over random configurations with random backpressure.
+ * Built with NSW_HW_STREAM (nsw_hw_diff_stream) the frames enter as 64-bit beats through the
+ * byte-stream front end (hw/nsw_hw_stream.v), junk past each frame's end in its last beat.
  * Usage: nsw_hw_diff [-n FRAMES] [-s SEED] [-c CORPUS_DIR]
  */
 #include <dirent.h>
@@ -24,6 +26,11 @@
 #include "../lib/nsw_frames.h"
 #include "nsw_hw_model.h"
 
+#ifdef NSW_HW_STREAM
+#define NSW_HW_T "hw_stream" /* test names */
+#else
+#define NSW_HW_T "hw_diff"
+#endif
 #define NSW_HW_LAT 4 /* clocks from the header taken to the verdict offered */
 #define NSW_HW_WORDS (offsetof(struct nsw_nic, fdb.count) / 8)
 
@@ -56,6 +63,10 @@ static struct {
 	size_t wlog_at;
 } xq[QCAP]; /* frames taken: the core's verdict for each, in order */
 static unsigned xq_h, xq_n;
+#ifdef NSW_HW_STREAM
+static struct nsw_hw_frame dq[QCAP]; /* frames streamed whole, not yet taken by the decision */
+static unsigned dq_h, dq_n, sbeat; /* sbeat: the next beat of fq's head */
+#endif
 static uint16_t *wq; /* word addresses to write */
 static size_t wq_h, wq_n, wq_cap;
 
@@ -97,7 +108,7 @@ static void fail_frame(const struct nsw_hw_frame *f, const struct nsw_verdict *w
 	fprintf(stderr, "rtl   %6u %4u %6u %4u %3u %5u %4u %5u %u\n", io->action, io->ncase,
 		io->reason, io->prio, io->pf, io->flood_mask, io->excl_pf, io->inter_pf, io->vf);
 	print_config(wlog_at);
-	printf("FAIL hw_diff: verdicts differ (frame and configuration above)\n");
+	printf("FAIL " NSW_HW_T ": verdicts differ (frame and configuration above)\n");
 	exit(1);
 }
 
@@ -105,6 +116,25 @@ static void fail_frame(const struct nsw_hw_frame *f, const struct nsw_verdict *w
 static void clock1(void)
 {
 	struct nsw_hw_io io = {0};
+#ifdef NSW_HW_STREAM
+	/* the head frame as 64-bit beats: the header, then octets past the window as a pattern;
+	 * the last beat carries junk past the frame's end, which the RTL must not see */
+	if (fq_n && dq_n < QCAP && xq_n + dq_n < QCAP - 2) {
+		const struct nsw_hw_frame *f = &fq[fq_h];
+		unsigned nbeats = (f->len + 7u) / 8u;
+		io.s_valid = 1;
+		io.in_kind = f->in.kind;
+		io.in_pf = f->in.pf;
+		io.in_vf = f->in.vf;
+		for (unsigned b = 0; b < 8; b++) {
+			unsigned o = 8 * sbeat + b;
+			uint8_t x = o >= f->len ? (uint8_t)(0xa5 ^ o) : o < NSW_HDR_MAX ? f->hdr[o] : (uint8_t)(o * 7);
+			io.s_data |= (uint64_t)x << (56 - 8 * b);
+		}
+		io.s_last = sbeat + 1 == nbeats;
+		io.s_keep = io.s_last ? (uint8_t)(f->len - 8 * sbeat) : 8;
+	}
+#else
 	if (fq_n && xq_n < QCAP) {
 		const struct nsw_hw_frame *f = &fq[fq_h];
 		io.in_valid = 1;
@@ -114,6 +144,7 @@ static void clock1(void)
 		memcpy(io.hdr, f->hdr, sizeof io.hdr);
 		io.len = f->len;
 	}
+#endif
 	if (wq_n) {
 		io.wr_valid = 1;
 		io.wr_addr = wq[wq_h];
@@ -124,7 +155,7 @@ static void clock1(void)
 	cycles++;
 	if (io.out_valid && io.out_ready) {
 		if (!xq_n) {
-			printf("FAIL hw_diff: a verdict nobody asked for\n");
+			printf("FAIL " NSW_HW_T ": a verdict nobody asked for\n");
 			exit(1);
 		}
 		unsigned i = xq_h;
@@ -140,8 +171,31 @@ static void clock1(void)
 		xq_n--;
 		ndecided++;
 	}
+#ifdef NSW_HW_STREAM
+	if (io.s_valid && io.s_ready) {
+		if (io.s_last) {
+			dq[(dq_h + dq_n) % QCAP] = fq[fq_h];
+			dq_n++;
+			fq_h = (fq_h + 1) % QCAP;
+			fq_n--;
+			sbeat = 0;
+		} else {
+			sbeat++;
+		}
+	}
+	io.in_valid = io.in_ready = io.take;
+	if (io.take) {
+		if (!dq_n) {
+			printf("FAIL " NSW_HW_T "_stream: a header taken that was never streamed\n");
+			exit(1);
+		}
+		const struct nsw_hw_frame *f = &dq[dq_h];
+		dq_h = (dq_h + 1) % QCAP;
+		dq_n--;
+#else
 	if (io.in_valid && io.in_ready) {
 		const struct nsw_hw_frame *f = &fq[fq_h];
+#endif
 		unsigned i = (xq_h + xq_n) % QCAP;
 		uint64_t w[NSW_HDR_WORDS];
 		struct nsw_frame pf;
@@ -150,12 +204,14 @@ static void clock1(void)
 		xq[i].f = *f;
 		xq[i].wlog_at = wlog_n;
 		xq_n++;
+#ifndef NSW_HW_STREAM
 		fq_h = (fq_h + 1) % QCAP;
 		fq_n--;
+#endif
 	}
 	if (io.wr_valid && io.wr_ready) {
 		if (io.in_valid && io.in_ready) {
-			printf("FAIL hw_diff: a frame and a write taken in one clock\n");
+			printf("FAIL " NSW_HW_T ": a frame and a write taken in one clock\n");
 			exit(1);
 		}
 		if (wlog_n == wlog_cap) {
@@ -196,11 +252,23 @@ static void send(const struct nsw_hw_frame *f)
 	while (fq_n == QCAP)
 		clock1();
 	fq[(fq_h + fq_n) % QCAP] = *f;
+#ifdef NSW_HW_STREAM
+	/* a stream has no empty frame, and long frames only cost beats: bound them */
+	struct nsw_hw_frame *g = &fq[(fq_h + fq_n) % QCAP];
+	if (g->len == 0)
+		g->len = 1;
+	if (g->len > 2048)
+		g->len = (uint16_t)(1024 + g->len % 1024);
+#endif
 	fq_n++;
 }
 
 static void drain(void)
 {
+#ifdef NSW_HW_STREAM
+	while (dq_n)
+		clock1();
+#endif
 	while (fq_n || xq_n || wq_n)
 		clock1();
 }
@@ -482,6 +550,7 @@ static void random_phase(unsigned long long n)
 	backpressure = 0;
 }
 
+#ifndef NSW_HW_STREAM
 /* One decision per clock: K frames back to back, no writes, output always ready. */
 static int throughput(void)
 {
@@ -507,6 +576,7 @@ static int throughput(void)
 	       k, used, NSW_HW_LAT);
 	return 0;
 }
+#endif
 
 int main(int argc, char **argv)
 {
@@ -526,26 +596,28 @@ int main(int argc, char **argv)
 	}
 	seed0 = seed;
 	if (nsw_hw_model_init()) {
-		printf("FAIL hw_diff: cannot build the model\n");
+		printf("FAIL " NSW_HW_T ": cannot build the model\n");
 		return 1;
 	}
 	/* the reset sweep: the first frame waits for it */
 	unsigned nc = crafted();
-	printf("ok hw_diff_crafted: %u frames over the lab NIC equal\n", nc);
+	printf("ok " NSW_HW_T "_crafted: %u frames over the lab NIC equal\n", nc);
 	unsigned ncorp;
 	if (corpus(dir, &ncorp)) {
-		printf("FAIL hw_diff_corpus: cannot read %s\n", dir);
+		printf("FAIL " NSW_HW_T "_corpus: cannot read %s\n", dir);
 		return 1;
 	}
-	printf("ok hw_diff_corpus: %u frames of %s equal\n", ncorp, dir);
+	printf("ok " NSW_HW_T "_corpus: %u frames of %s equal\n", ncorp, dir);
+#ifndef NSW_HW_STREAM /* streamed, a frame takes one clock per 8 octets */
 	if (throughput())
 		return 1;
+#endif
 	unsigned long long d0 = ndecided, w0 = nwrites;
 	memset(nact, 0, sizeof nact);
 	memset(nreason, 0, sizeof nreason);
 	memset(ncase, 0, sizeof ncase);
 	random_phase(n);
-	printf("ok hw_diff_random: %llu random frames equal, %llu register writes interleaved, %llu clocks\n",
+	printf("ok " NSW_HW_T "_random: %llu random frames equal, %llu register writes interleaved, %llu clocks\n",
 	       ndecided - d0, nwrites - w0, cycles);
 	printf("   verdicts: drop %llu vf %llu uplink %llu flood %llu; case0 %llu case1 %llu case2 %llu none %llu\n   drops:",
 	       nact[0], nact[1], nact[2], nact[3], ncase[0], ncase[1], ncase[2], ncase[3]);
@@ -555,12 +627,12 @@ int main(int argc, char **argv)
 	/* a random run that never reached a verdict kind proves little */
 	for (unsigned r = 1; r <= NSW_DROP_LOOP && n >= 10000; r++)
 		if (!nreason[r]) {
-			printf("FAIL hw_diff_coverage: no random frame dropped as %s\n", nsw_drop_name(r));
+			printf("FAIL " NSW_HW_T "_coverage: no random frame dropped as %s\n", nsw_drop_name(r));
 			return 1;
 		}
 	for (unsigned a = 0; a < 4 && n >= 10000; a++)
 		if (!nact[a]) {
-			printf("FAIL hw_diff_coverage: no random verdict %s\n", nsw_action_name(a));
+			printf("FAIL " NSW_HW_T "_coverage: no random verdict %s\n", nsw_action_name(a));
 			return 1;
 		}
 	nsw_hw_model_fini();

@@ -1,12 +1,19 @@
-// nsw_hw_model.cpp - glue from the C harness to Verilator's C++ model of nsw_hw_decide.
+// nsw_hw_model.cpp - glue from the C harness to Verilator's C++ model of nsw_hw_decide, or
+// with NSW_HW_STREAM of nsw_hw_stream_top (the byte-stream front end before it).
 // Owns: nothing but the translation of struct nsw_hw_io to the model's ports and the clock.
 // The only C++ of the project; the harness itself is C (hw/nsw_hw_diff.c).
+#ifdef NSW_HW_STREAM
+#include "Vnsw_hw_stream_top.h"
+typedef Vnsw_hw_stream_top nsw_hw_top;
+#else
 #include "Vnsw_hw_decide.h"
+typedef Vnsw_hw_decide nsw_hw_top;
+#endif
 #include "nsw_hw_model.h"
 #include "verilated.h"
 
 static VerilatedContext *nsw_ctx;
-static Vnsw_hw_decide *nsw_m;
+static nsw_hw_top *nsw_m;
 
 static void nsw_tick(void)
 {
@@ -19,12 +26,16 @@ static void nsw_tick(void)
 extern "C" int nsw_hw_model_init(void)
 {
 	nsw_ctx = new VerilatedContext;
-	nsw_m = new Vnsw_hw_decide(nsw_ctx);
+	nsw_m = new nsw_hw_top(nsw_ctx);
 	if (!nsw_m)
 		return -1;
 	nsw_m->clk = 0;
 	nsw_m->rst = 1;
+#ifdef NSW_HW_STREAM
+	nsw_m->s_valid = 0;
+#else
 	nsw_m->in_valid = 0;
+#endif
 	nsw_m->wr_valid = 0;
 	nsw_m->out_ready = 1;
 	nsw_m->eval();
@@ -37,6 +48,15 @@ extern "C" int nsw_hw_model_init(void)
 
 extern "C" void nsw_hw_model_step(struct nsw_hw_io *io)
 {
+#ifdef NSW_HW_STREAM
+	nsw_m->s_valid = io->s_valid;
+	nsw_m->s_data = io->s_data;
+	nsw_m->s_keep = io->s_keep;
+	nsw_m->s_last = io->s_last;
+	nsw_m->s_kind = io->in_kind;
+	nsw_m->s_pf = io->in_pf;
+	nsw_m->s_vf = io->in_vf;
+#else
 	nsw_m->in_valid = io->in_valid;
 	nsw_m->in_kind = io->in_kind;
 	nsw_m->in_pf = io->in_pf;
@@ -53,12 +73,18 @@ extern "C" void nsw_hw_model_step(struct nsw_hw_io *io)
 		nsw_m->in_hdr[wi] = v;
 	}
 	nsw_m->in_len = io->len;
+#endif
 	nsw_m->wr_valid = io->wr_valid;
 	nsw_m->wr_addr = io->wr_addr;
 	nsw_m->wr_data = io->wr_data;
 	nsw_m->out_ready = io->out_ready;
 	nsw_m->eval();
+#ifdef NSW_HW_STREAM
+	io->s_ready = nsw_m->s_ready;
+	io->take = nsw_m->take;
+#else
 	io->in_ready = nsw_m->in_ready;
+#endif
 	io->wr_ready = nsw_m->wr_ready;
 	io->out_valid = nsw_m->out_valid;
 	io->action = nsw_m->out_action;
