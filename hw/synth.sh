@@ -39,8 +39,10 @@ echo "ice40 S1 hash stage alone (one MAC: h1 and h2, registered in and out): LUT
 
 log=$out/generic.log
 yosys -q -l "$log" -p "read_verilog hw/nsw_hw_decide.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v; \
-	read_verilog -lib hw/nsw_hw_ram.v; synth -top nsw_hw_decide; stat" >/dev/null
+	read_verilog -lib hw/nsw_hw_ram.v; synth -top nsw_hw_decide; stat; ltp -noff" >/dev/null
 echo "generic (yosys synth, TB=11 VB=8, RAMs as black boxes): cells $(awk '/Number of cells/ {n = $4} END {print n}' "$log"), flip-flops $(cells "$log" '^\$_(S?DFF|DFFE|SDFF)'), RAM instances $(cells "$log" '^nsw_hw_ram$')"
 # per module: the hash (instantiated twice: destination and source), the parser, the rest
 awk '/^=== / {m = $2} /Number of cells/ && m != "" && m != "design" {n[m] = $4} END {for (k in n) print "  module " k ": " n[k] " cells"}' "$log" | sort -u
 awk '/Number of cells/ {p = 1; delete c; k = 0} p && $1 ~ /^\$_|nsw_hw_ram/ {c[k++] = $1 " " $2} END {for (i = 0; i < k; i++) print "  " c[i]}' "$log"
+# logic depth (generic gates between flip-flops or module ports) per module: which stage is deepest
+grep -o 'Longest topological path in .*' "$log" | sed 's/^/  /'
