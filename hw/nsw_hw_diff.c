@@ -1,0 +1,642 @@
+/* nsw_hw_diff.c - the differential test of the RTL (hw/nsw_hw_decide.v, via Verilator) against
+ * the core (nsw_process_hdr over struct nsw_nic).
+ *
+ * Owns: feeding both the same NIC words and the same frames and comparing every verdict field.
+ * The control functions of core/nsw_ctl.c change a NIC struct; every word they changed is then
+ * written, in address order, to the RTL's register port and to a mirror struct, the words the
+ * RTL holds. A frame's expected verdict is the core's on the mirror at the clock the RTL took
+ * the frame: frames and writes interleave freely, the RTL stalls a write until the frames ahead
+ * of it have read the state. Any difference prints the frame, the port, the configuration as it
+ * was for that frame, and exits 1.
+ * Phases: crafted frames over the unit tier's lab NIC (every ingress x destination x source x
+ * tag shape), the fuzz corpus over the fuzzer's NIC, a throughput check (one decision per
+ * clock), then N random frames over random configurations with random backpressure.
+ * Built with NSW_HW_STREAM (nsw_hw_diff_stream) the frames enter as 64-bit beats through the
+ * byte-stream front end (hw/nsw_hw_stream.v), junk past each frame's end in its last beat.
+ * Usage: nsw_hw_diff [-n FRAMES] [-s SEED] [-c CORPUS_DIR]
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/nsw_ctl.h"
+#include "../core/nsw_decide.h"
+#include "../lib/nsw_fixture.h"
+#include "../lib/nsw_frames.h"
+#include "nsw_hw_model.h"
+
+#ifdef NSW_HW_STREAM
+#define NSW_HW_T "hw_stream" /* test names */
+#else
+#define NSW_HW_T "hw_diff"
+#endif
+#define NSW_HW_LAT 4 /* clocks from the header taken to the verdict offered */
+#define NSW_HW_WORDS (offsetof(struct nsw_nic, fdb.count) / 8)
+
+static struct nsw_nic ctl, sent, mir; /* the control side's, the words queued, the RTL's */
+static uint64_t seed = 0x9e3779b97f4a7c15ull, seed0;
+static int backpressure;
+static unsigned long long cycles, ndecided, nwrites;
+static unsigned long long nact[4], nreason[NSW_DROP_MAX], ncase[NSW_CASE_MAX]; /* coverage */
+
+struct nsw_hw_frame {
+	struct nsw_port in;
+	uint8_t hdr[NSW_HDR_MAX];
+	uint16_t len;
+};
+
+/* the write log: lets a failure print the configuration a frame was decided on */
+struct nsw_hw_wlog {
+	uint16_t addr;
+	uint64_t old;
+};
+static struct nsw_hw_wlog *wlog;
+static size_t wlog_n, wlog_cap;
+
+#define QCAP 64
+static struct nsw_hw_frame fq[QCAP]; /* frames to send */
+static unsigned fq_h, fq_n;
+static struct {
+	struct nsw_hw_frame f;
+	struct nsw_verdict v;
+	size_t wlog_at;
+} xq[QCAP]; /* frames taken: the core's verdict for each, in order */
+static unsigned xq_h, xq_n;
+#ifdef NSW_HW_STREAM
+static struct nsw_hw_frame dq[QCAP]; /* frames streamed whole, not yet taken by the decision */
+static unsigned dq_h, dq_n, sbeat; /* sbeat: the next beat of fq's head */
+#endif
+static uint16_t *wq; /* word addresses to write */
+static size_t wq_h, wq_n, wq_cap;
+
+static uint64_t *words(struct nsw_nic *n)
+{
+	return (uint64_t *)n;
+}
+
+static uint64_t rnd(void)
+{
+	return nsw_rnd(&seed);
+}
+
+static void print_config(size_t wlog_at)
+{
+	static struct nsw_nic old;
+	old = mir;
+	for (size_t i = wlog_n; i > wlog_at; i--)
+		words(&old)[wlog[i - 1].addr] = wlog[i - 1].old;
+	fprintf(stderr, "configuration (non-zero words: address = value):\n");
+	for (size_t a = 0; a < NSW_HW_WORDS; a++)
+		if (words(&old)[a])
+			fprintf(stderr, "  %5zu = %016llx\n", a, (unsigned long long)words(&old)[a]);
+}
+
+static void fail_frame(const struct nsw_hw_frame *f, const struct nsw_verdict *want,
+		       const struct nsw_hw_io *io, size_t wlog_at)
+{
+	fprintf(stderr, "RTL and core differ after %llu decisions (run with -s %llu)\n", ndecided,
+		(unsigned long long)seed0);
+	fprintf(stderr, "port kind %u pf %u vf %u, len %u, header:", f->in.kind, f->in.pf, f->in.vf,
+		f->len);
+	for (int i = 0; i < NSW_HDR_MAX; i++)
+		fprintf(stderr, " %02x", f->hdr[i]);
+	fprintf(stderr, "\n%-5s action case reason prio pf flood excl inter vf\n", "");
+	fprintf(stderr, "core  %6u %4u %6u %4u %3u %5u %4u %5u %u\n", want->action, want->ncase,
+		want->reason, want->prio, want->pf, want->flood_mask, want->excl_pf, want->inter_pf,
+		want->vf);
+	fprintf(stderr, "rtl   %6u %4u %6u %4u %3u %5u %4u %5u %u\n", io->action, io->ncase,
+		io->reason, io->prio, io->pf, io->flood_mask, io->excl_pf, io->inter_pf, io->vf);
+	print_config(wlog_at);
+	printf("FAIL " NSW_HW_T ": verdicts differ (frame and configuration above)\n");
+	exit(1);
+}
+
+/* One clock: offer the head of each queue, account for what the RTL took and gave. */
+static void clock1(void)
+{
+	struct nsw_hw_io io = {0};
+#ifdef NSW_HW_STREAM
+	/* the head frame as 64-bit beats: the header, then octets past the window as a pattern;
+	 * the last beat carries junk past the frame's end, which the RTL must not see */
+	if (fq_n && dq_n < QCAP && xq_n + dq_n < QCAP - 2) {
+		const struct nsw_hw_frame *f = &fq[fq_h];
+		unsigned nbeats = (f->len + 7u) / 8u;
+		io.s_valid = 1;
+		io.in_kind = f->in.kind;
+		io.in_pf = f->in.pf;
+		io.in_vf = f->in.vf;
+		for (unsigned b = 0; b < 8; b++) {
+			unsigned o = 8 * sbeat + b;
+			uint8_t x = o >= f->len ? (uint8_t)(0xa5 ^ o) : o < NSW_HDR_MAX ? f->hdr[o] : (uint8_t)(o * 7);
+			io.s_data |= (uint64_t)x << (56 - 8 * b);
+		}
+		io.s_last = sbeat + 1 == nbeats;
+		io.s_keep = io.s_last ? (uint8_t)(f->len - 8 * sbeat) : 8;
+	}
+#else
+	if (fq_n && xq_n < QCAP) {
+		const struct nsw_hw_frame *f = &fq[fq_h];
+		io.in_valid = 1;
+		io.in_kind = f->in.kind;
+		io.in_pf = f->in.pf;
+		io.in_vf = f->in.vf;
+		memcpy(io.hdr, f->hdr, sizeof io.hdr);
+		io.len = f->len;
+	}
+#endif
+	if (wq_n) {
+		io.wr_valid = 1;
+		io.wr_addr = wq[wq_h];
+		io.wr_data = words(&sent)[io.wr_addr];
+	}
+	io.out_ready = backpressure ? (rnd() & 3) != 0 : 1;
+	nsw_hw_model_step(&io);
+	cycles++;
+	if (io.out_valid && io.out_ready) {
+		if (!xq_n) {
+			printf("FAIL " NSW_HW_T ": a verdict nobody asked for\n");
+			exit(1);
+		}
+		unsigned i = xq_h;
+		const struct nsw_verdict *w = &xq[i].v;
+		if (io.action != w->action || io.ncase != w->ncase || io.reason != w->reason ||
+		    io.prio != w->prio || io.pf != w->pf || io.flood_mask != w->flood_mask ||
+		    io.excl_pf != w->excl_pf || io.inter_pf != w->inter_pf || io.vf != w->vf)
+			fail_frame(&xq[i].f, w, &io, xq[i].wlog_at);
+		nact[w->action & 3]++;
+		nreason[w->reason % NSW_DROP_MAX]++;
+		ncase[w->ncase % NSW_CASE_MAX]++;
+		xq_h = (xq_h + 1) % QCAP;
+		xq_n--;
+		ndecided++;
+	}
+#ifdef NSW_HW_STREAM
+	if (io.s_valid && io.s_ready) {
+		if (io.s_last) {
+			dq[(dq_h + dq_n) % QCAP] = fq[fq_h];
+			dq_n++;
+			fq_h = (fq_h + 1) % QCAP;
+			fq_n--;
+			sbeat = 0;
+		} else {
+			sbeat++;
+		}
+	}
+	io.in_valid = io.in_ready = io.take;
+	if (io.take) {
+		if (!dq_n) {
+			printf("FAIL " NSW_HW_T "_stream: a header taken that was never streamed\n");
+			exit(1);
+		}
+		const struct nsw_hw_frame *f = &dq[dq_h];
+		dq_h = (dq_h + 1) % QCAP;
+		dq_n--;
+#else
+	if (io.in_valid && io.in_ready) {
+		const struct nsw_hw_frame *f = &fq[fq_h];
+#endif
+		unsigned i = (xq_h + xq_n) % QCAP;
+		uint64_t w[NSW_HDR_WORDS];
+		struct nsw_frame pf;
+		nsw_hdr_words(f->hdr, f->len, w);
+		nsw_process_hdr(&mir, f->in, w, f->len, &pf, &xq[i].v);
+		xq[i].f = *f;
+		xq[i].wlog_at = wlog_n;
+		xq_n++;
+#ifndef NSW_HW_STREAM
+		fq_h = (fq_h + 1) % QCAP;
+		fq_n--;
+#endif
+	}
+	if (io.wr_valid && io.wr_ready) {
+		if (io.in_valid && io.in_ready) {
+			printf("FAIL " NSW_HW_T ": a frame and a write taken in one clock\n");
+			exit(1);
+		}
+		if (wlog_n == wlog_cap) {
+			wlog_cap = wlog_cap ? 2 * wlog_cap : 4096;
+			wlog = realloc(wlog, wlog_cap * sizeof *wlog);
+			if (!wlog)
+				abort();
+		}
+		wlog[wlog_n++] = (struct nsw_hw_wlog){io.wr_addr, words(&mir)[io.wr_addr]};
+		words(&mir)[io.wr_addr] = io.wr_data;
+		wq_h++;
+		wq_n--;
+		nwrites++;
+	}
+}
+
+/* Queues every word the control side changed since the last sync, in address order. */
+static void sync_words(void)
+{
+	if (wq_n == 0)
+		wq_h = 0;
+	for (size_t a = 0; a < NSW_HW_WORDS; a++) {
+		if (words(&ctl)[a] == words(&sent)[a])
+			continue;
+		if (wq_h + wq_n == wq_cap) {
+			wq_cap = wq_cap ? 2 * wq_cap : 16384;
+			wq = realloc(wq, wq_cap * sizeof *wq);
+			if (!wq)
+				abort();
+		}
+		wq[wq_h + wq_n++] = (uint16_t)a;
+		words(&sent)[a] = words(&ctl)[a];
+	}
+}
+
+static void send(const struct nsw_hw_frame *f)
+{
+	while (fq_n == QCAP)
+		clock1();
+	fq[(fq_h + fq_n) % QCAP] = *f;
+#ifdef NSW_HW_STREAM
+	/* a stream has no empty frame, and long frames only cost beats: bound them */
+	struct nsw_hw_frame *g = &fq[(fq_h + fq_n) % QCAP];
+	if (g->len == 0)
+		g->len = 1;
+	if (g->len > 2048)
+		g->len = (uint16_t)(1024 + g->len % 1024);
+#endif
+	fq_n++;
+}
+
+static void drain(void)
+{
+#ifdef NSW_HW_STREAM
+	while (dq_n)
+		clock1();
+#endif
+	while (fq_n || xq_n || wq_n)
+		clock1();
+}
+
+static void frame_from_bytes(struct nsw_hw_frame *f, struct nsw_port in, const uint8_t *b,
+			     unsigned len)
+{
+	memset(f, 0, sizeof *f);
+	f->in = in;
+	f->len = (uint16_t)(len > 0xffff ? 0xffff : len);
+	memcpy(f->hdr, b, f->len < NSW_HDR_MAX ? f->len : NSW_HDR_MAX);
+}
+
+/* ---- crafted frames over the unit tier's lab NIC ---- */
+static unsigned crafted(void)
+{
+	static const uint64_t macs[] = {
+		0, NSW_MAC_BCAST, 0x01005e000001ull, 0x333300000001ull, EXT_MAC, FOREIGN_VM,
+		0xf0f0f0000001ull, 0xf0f0f0000002ull, 0xf0f0f0000009ull, 0xf4f4f4010001ull,
+		0xf4f4f4010007ull, 0x024e00000000ull,
+	};
+	struct nsw_tag_spec tags[][2] = {
+		{NSW_NOTAG, NSW_NOTAG},     {NSW_CTAG(5, 10), NSW_NOTAG}, {NSW_STAG(3, 20), NSW_CTAG(6, 5)},
+		{NSW_CTAG(1, 7), NSW_CTAG(2, 8)}, {NSW_CTAG(4, 4095), NSW_NOTAG},
+		{NSW_CTAG(7, 1), NSW_STAG(1, 1)},
+	};
+	struct nsw_port ins[16];
+	unsigned nin = 0, n = 0;
+	for (unsigned p = 0; p < 3; p++) {
+		for (unsigned v = 0; v < 4; v++)
+			ins[nin++] = (struct nsw_port){NSW_PORT_VF, (uint8_t)p, (uint16_t)v};
+		ins[nin++] = (struct nsw_port){NSW_PORT_UPLINK, (uint8_t)p, 0};
+	}
+	ins[nin++] = (struct nsw_port){NSW_PORT_VF, 9, 1};
+	nsw_fixture_lab(&ctl);
+	sync_words();
+	uint8_t buf[256];
+	for (unsigned i = 0; i < nin; i++)
+		for (unsigned d = 0; d < sizeof macs / sizeof macs[0]; d++)
+			for (unsigned s = 0; s < sizeof macs / sizeof macs[0]; s++)
+				for (unsigned t = 0; t < sizeof tags / sizeof tags[0]; t++) {
+					unsigned len = nsw_frame_build(buf, sizeof buf, macs[d], macs[s],
+								       tags[t][0], tags[t][1], 0x0800, 46);
+					struct nsw_hw_frame f;
+					frame_from_bytes(&f, ins[i], buf, len);
+					send(&f);
+					n++;
+				}
+	/* the same with the miss policy and the port changed under the traffic */
+	nsw_pf_set_miss_drop(&ctl, 0, true);
+	nsw_pf_set(&ctl, 0, -1, 0);
+	sync_words();
+	for (unsigned i = 0; i < nin; i++)
+		for (unsigned d = 0; d < sizeof macs / sizeof macs[0]; d++) {
+			unsigned len = nsw_frame_build(buf, sizeof buf, macs[d], 0xf0f0f0000001ull,
+						       NSW_NOTAG, NSW_NOTAG, 0x0800, 46);
+			struct nsw_hw_frame f;
+			frame_from_bytes(&f, ins[i], buf, len);
+			send(&f);
+			n++;
+		}
+	drain();
+	return n;
+}
+
+/* ---- the fuzz corpus over the fuzzer's NIC (tests/fuzz/fuzz_decide.c) ---- */
+static int corpus(const char *dir, unsigned *n)
+{
+	memset(&ctl, 0, sizeof ctl);
+	nsw_nic_init(&ctl, 0, 3);
+	nsw_pf_set(&ctl, 0, 0xf0f0f0, 1);
+	nsw_pf_set(&ctl, 2, -1, 1);
+	for (unsigned p = 0; p < 3; p++)
+		for (unsigned v = 0; v < 4; v++)
+			nsw_vf_add(&ctl, p, v, 0, v, v != 2);
+	nsw_vf_add(&ctl, 1, 9, 0x001b21000009ull, 0, true);
+	nsw_pf_set_miss_drop(&ctl, 2, true);
+	sync_words();
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	struct dirent *e;
+	*n = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *fp = fopen(path, "rb");
+		if (!fp)
+			continue;
+		uint8_t data[4096];
+		size_t size = fread(data, 1, sizeof data, fp);
+		fclose(fp);
+		if (size < 2)
+			continue;
+		struct nsw_port in = {(data[0] & 0x80) ? NSW_PORT_UPLINK : NSW_PORT_VF, data[0] & 0x0f,
+				      data[1]};
+		struct nsw_hw_frame f;
+		frame_from_bytes(&f, in, data + 2, (unsigned)(size - 2));
+		send(&f);
+		(*n)++;
+	}
+	closedir(d);
+	drain();
+	return 0;
+}
+
+/* ---- random frames over random configurations ---- */
+static uint64_t pool_mac(void)
+{
+	unsigned k = rnd() % 16;
+	unsigned p = rnd() % NSW_MAX_PFS, v = rnd() % 6;
+	switch (k) {
+	case 0: return NSW_MAC_BCAST;
+	case 1: return 0x01005e000000ull | (rnd() & 0xff);
+	case 2: return 0;
+	case 3: return EXT_MAC;
+	case 4: return FOREIGN_VM;
+	case 5: return rnd() & NSW_MAC_MASK;
+	case 6: /* an automatic vMAC, maybe of no VF */
+		return nsw_auto_vmac((uint32_t)(ctl.pf[p] & NSW_PF_OUI_MASK), p, v);
+	default: { /* a MAC Table A holds */
+		for (int t = 0; t < 8; t++) {
+			uint64_t e = ctl.fdb.slot[rnd() % NSW_FDB_BUCKETS][rnd() % NSW_FDB_WAYS];
+			if (e & NSW_FDB_VALID)
+				return e & NSW_MAC_MASK;
+		}
+		uint64_t w = ctl.vf[p][v];
+		return w ? w & NSW_MAC_MASK : nsw_auto_vmac(nsw_default_oui(0, p), p, v);
+	}
+	}
+}
+
+static void random_config_op(void)
+{
+	unsigned p = rnd() % NSW_MAX_PFS, v = (rnd() & 1) ? rnd() % 6 : rnd() % NSW_MAX_VFS;
+	static const long ouis[] = {0xf0f0f0, 0xf4f4f4, 0x024e01, 0x001b21, 0x024e05};
+	switch (rnd() % 12) {
+	case 0:
+		if (rnd() % 8 == 0)
+			nsw_nic_init(&ctl, (unsigned)(rnd() % 32), 1 + (unsigned)(rnd() % NSW_MAX_PFS));
+		break;
+	case 1:
+		nsw_pf_set(&ctl, p, (rnd() & 1) ? ouis[rnd() % 5] : -1, (int)(rnd() % 3) - 1);
+		break;
+	case 2:
+		nsw_pf_set_miss_drop(&ctl, p, rnd() & 1);
+		break;
+	case 3: case 4: case 5:
+		nsw_vf_add(&ctl, p, v, (rnd() & 3) ? 0 : pool_mac(), (unsigned)(rnd() % 8), rnd() & 1);
+		break;
+	case 6:
+		nsw_vf_set(&ctl, p, v, (rnd() & 1) ? pool_mac() : 0, (int)(rnd() % 9) - 1,
+			   (int)(rnd() % 3) - 1);
+		break;
+	case 7:
+		nsw_vf_del(&ctl, p, v);
+		break;
+	case 8:
+		nsw_fdb_add(&ctl.fdb, pool_mac(), p, v);
+		break;
+	case 9:
+		nsw_fdb_del(&ctl.fdb, pool_mac());
+		break;
+	case 10: { /* a raw slot word in one of the MAC's buckets: duplicates test the way order */
+		uint64_t m = pool_mac();
+		uint32_t b = (rnd() & 1) ? nsw_fdb_hash1(m) : nsw_fdb_hash2(m);
+		ctl.fdb.slot[b][rnd() % NSW_FDB_WAYS] =
+			(rnd() % 4) ? nsw_fdb_slot_make(m, (uint8_t)p, (uint16_t)v) : 0;
+		break;
+	}
+	default: /* a raw PF or VF word: any bits */
+		if (rnd() & 1)
+			ctl.pf[p] = rnd() & (NSW_PF_EN | NSW_PF_UPLINK | NSW_PF_MISS_DROP |
+					     NSW_PF_HAS_OUI | 0xffffff);
+		else
+			ctl.vf[p][v] = rnd();
+		break;
+	}
+	sync_words();
+}
+
+/* What the random frames aim at: the enabled VFs and the MACs Table A holds, rescanned after
+ * each batch of configuration changes (most random frames should reach a decision). */
+static struct nsw_port live_vf[NSW_MAX_PFS * NSW_MAX_VFS];
+static uint64_t live_mac[NSW_FDB_BUCKETS * NSW_FDB_WAYS];
+static unsigned nlive_vf, nlive_mac;
+
+static void rescan(void)
+{
+	nlive_vf = nlive_mac = 0;
+	for (unsigned p = 0; p < NSW_MAX_PFS; p++)
+		for (unsigned v = 0; v < NSW_MAX_VFS; v++)
+			if (ctl.vf[p][v] & NSW_VF_EN)
+				live_vf[nlive_vf++] = (struct nsw_port){NSW_PORT_VF, (uint8_t)p, (uint16_t)v};
+	for (unsigned b = 0; b < NSW_FDB_BUCKETS; b++)
+		for (unsigned w = 0; w < NSW_FDB_WAYS; w++)
+			if (ctl.fdb.slot[b][w] & NSW_FDB_VALID)
+				live_mac[nlive_mac++] = ctl.fdb.slot[b][w] & NSW_MAC_MASK;
+}
+
+static uint64_t unicast_mac(void)
+{
+	unsigned k = rnd() % 10;
+	if (k < 6 && nlive_mac)
+		return live_mac[rnd() % nlive_mac];
+	if (k < 8) /* an automatic vMAC, maybe of no VF: a miss in an OUI of ours */
+		return nsw_auto_vmac((uint32_t)(ctl.pf[rnd() % NSW_MAX_PFS] & NSW_PF_OUI_MASK),
+				     (unsigned)(rnd() % NSW_MAX_PFS), (unsigned)(rnd() % 8));
+	return k == 8 ? EXT_MAC : (rnd() & NSW_MAC_MASK & ~NSW_MAC_GROUP_BIT);
+}
+
+static void random_frame(struct nsw_hw_frame *f)
+{
+	uint8_t b[NSW_HDR_MAX] = {0};
+	struct nsw_port in;
+	unsigned k = rnd() % 10;
+	if (k < 6 && nlive_vf)
+		in = live_vf[rnd() % nlive_vf];
+	else if (k < 7)
+		in = (struct nsw_port){NSW_PORT_VF, (uint8_t)(rnd() % 16 ? rnd() % NSW_MAX_PFS : rnd()),
+				       (uint16_t)(rnd() % 16 ? rnd() % 8 : rnd() % 512)};
+	else
+		in = (struct nsw_port){(uint8_t)(rnd() % 16 ? NSW_PORT_UPLINK : rnd() | 1),
+				       (uint8_t)(rnd() % 16 ? rnd() % NSW_MAX_PFS : rnd()),
+				       (uint16_t)rnd()};
+	uint64_t dst = rnd() % 6 ? unicast_mac() : pool_mac(), src;
+	if (rnd() % 8 == 0)
+		dst = (rnd() & 1) ? NSW_MAC_BCAST : 0x333300000000ull | (rnd() & 0xffff);
+	if (in.kind == NSW_PORT_VF && in.pf < NSW_MAX_PFS && in.vf < NSW_MAX_VFS && rnd() % 8)
+		src = ctl.vf[in.pf][in.vf] & NSW_MAC_MASK; /* the VF's own vMAC */
+	else if (in.kind != NSW_PORT_VF && rnd() % 4)
+		src = (rnd() % 4) ? EXT_MAC + (rnd() % 4) : unicast_mac();
+	else
+		src = rnd() % 8 ? unicast_mac() : pool_mac();
+	nsw_put_mac(b, dst);
+	nsw_put_mac(b + 6, src);
+	static const uint16_t types[] = {0x0800, 0x86dd, 0x8100, 0x88a8, 0x0806, 40, 1500,
+					 1501, 1535, 1536, 0x05ff, 4};
+	unsigned off = 12, ntag = rnd() % 4 ? 0 : 1 + rnd() % 3;
+	for (unsigned t = 0; t < ntag && off < 20; t++) {
+		uint16_t tpid = (rnd() % 3) ? 0x8100 : 0x88a8;
+		uint16_t tci = (uint16_t)((rnd() % 8 == 0) ? 0xffff : rnd());
+		b[off] = (uint8_t)(tpid >> 8), b[off + 1] = (uint8_t)tpid;
+		b[off + 2] = (uint8_t)(tci >> 8), b[off + 3] = (uint8_t)tci;
+		off += 4;
+	}
+	uint16_t ty = rnd() % 4 ? 0x0800 : types[rnd() % (sizeof types / sizeof types[0])];
+	if (rnd() % 16 == 0)
+		ty = (uint16_t)rnd();
+	b[off] = (uint8_t)(ty >> 8), b[off + 1] = (uint8_t)ty;
+	unsigned len = (rnd() % 10 == 0) ? (unsigned)(rnd() % 30) : 60 + (unsigned)(rnd() % 1500);
+	if (rnd() % 50 == 0)
+		len = (unsigned)(rnd() % 65536);
+	frame_from_bytes(f, in, b, len);
+}
+
+static void random_phase(unsigned long long n)
+{
+	memset(&ctl, 0, sizeof ctl);
+	nsw_nic_init(&ctl, 0, 3);
+	sync_words();
+	rescan();
+	for (unsigned long long i = 0; i < n; i++) {
+		if (rnd() % 64 == 0)
+			backpressure = !backpressure;
+		unsigned ops = (rnd() % 6 == 0) ? 1 + rnd() % 3 : 0;
+		if (ops) {
+			while (ops--)
+				random_config_op();
+			rescan();
+		}
+		struct nsw_hw_frame f;
+		random_frame(&f);
+		send(&f);
+	}
+	drain();
+	backpressure = 0;
+}
+
+#ifndef NSW_HW_STREAM
+/* One decision per clock: K frames back to back, no writes, output always ready. */
+static int throughput(void)
+{
+	const unsigned k = 1000;
+	drain();
+	unsigned long long c0 = cycles, d0 = ndecided;
+	struct nsw_hw_frame f;
+	for (unsigned i = 0; i < k; i++) {
+		random_frame(&f);
+		while (fq_n == QCAP)
+			clock1();
+		fq[(fq_h + fq_n) % QCAP] = f;
+		fq_n++;
+	}
+	drain();
+	unsigned long long used = cycles - c0;
+	if (ndecided - d0 != k || used != k + NSW_HW_LAT) {
+		printf("FAIL hw_throughput: %u frames took %llu clocks, want %u (one per clock + %d)\n",
+		       k, used, k + NSW_HW_LAT, NSW_HW_LAT);
+		return -1;
+	}
+	printf("ok hw_throughput: %u decisions in %llu clocks (one per clock, %d clocks header to verdict)\n",
+	       k, used, NSW_HW_LAT);
+	return 0;
+}
+#endif
+
+int main(int argc, char **argv)
+{
+	unsigned long long n = 100000;
+	const char *dir = "tests/fuzz/corpus";
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "-n"))
+			n = strtoull(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "-s"))
+			seed = strtoull(argv[i + 1], NULL, 10) ? strtoull(argv[i + 1], NULL, 10) : 1;
+		else if (!strcmp(argv[i], "-c"))
+			dir = argv[i + 1];
+		else {
+			fprintf(stderr, "nsw_hw_diff: unknown option %s\n", argv[i]);
+			return 1;
+		}
+	}
+	seed0 = seed;
+	if (nsw_hw_model_init()) {
+		printf("FAIL " NSW_HW_T ": cannot build the model\n");
+		return 1;
+	}
+	/* the reset sweep: the first frame waits for it */
+	unsigned nc = crafted();
+	printf("ok " NSW_HW_T "_crafted: %u frames over the lab NIC equal\n", nc);
+	unsigned ncorp;
+	if (corpus(dir, &ncorp)) {
+		printf("FAIL " NSW_HW_T "_corpus: cannot read %s\n", dir);
+		return 1;
+	}
+	printf("ok " NSW_HW_T "_corpus: %u frames of %s equal\n", ncorp, dir);
+#ifndef NSW_HW_STREAM /* streamed, a frame takes one clock per 8 octets */
+	if (throughput())
+		return 1;
+#endif
+	unsigned long long d0 = ndecided, w0 = nwrites;
+	memset(nact, 0, sizeof nact);
+	memset(nreason, 0, sizeof nreason);
+	memset(ncase, 0, sizeof ncase);
+	random_phase(n);
+	printf("ok " NSW_HW_T "_random: %llu random frames equal, %llu register writes interleaved, %llu clocks\n",
+	       ndecided - d0, nwrites - w0, cycles);
+	printf("   verdicts: drop %llu vf %llu uplink %llu flood %llu; case0 %llu case1 %llu case2 %llu none %llu\n   drops:",
+	       nact[0], nact[1], nact[2], nact[3], ncase[0], ncase[1], ncase[2], ncase[3]);
+	for (unsigned r = 1; r <= NSW_DROP_LOOP; r++)
+		printf(" %s %llu", nsw_drop_name(r), nreason[r]);
+	printf("\n");
+	/* a random run that never reached a verdict kind proves little */
+	for (unsigned r = 1; r <= NSW_DROP_LOOP && n >= 10000; r++)
+		if (!nreason[r]) {
+			printf("FAIL " NSW_HW_T "_coverage: no random frame dropped as %s\n", nsw_drop_name(r));
+			return 1;
+		}
+	for (unsigned a = 0; a < 4 && n >= 10000; a++)
+		if (!nact[a]) {
+			printf("FAIL " NSW_HW_T "_coverage: no random verdict %s\n", nsw_action_name(a));
+			return 1;
+		}
+	nsw_hw_model_fini();
+	free(wq);
+	free(wlog);
+	return 0;
+}
