@@ -197,7 +197,7 @@ NSW_TEST(nswitch_zero_load_latency_is_t1_tp_t4)
 	static const struct {
 		unsigned len;
 		uint64_t t1, tp, t4;
-	} hand[] = {{64, 1395, 305, 300}, {1518, 1610, 305, 517}};
+	} hand[] = {{64, 1395, 20, 300}, {1518, 1610, 20, 517}};
 	for (unsigned i = 0; i < 2; i++) {
 		uint64_t t1, tp, t4;
 		struct nsw_sim_scenario s;
