@@ -28,6 +28,7 @@
 #include "nsw_decide.h"
 #include "nsw_maps.h"
 #include "nsw_skb.h"
+#include "nsw_xdp.h"
 
 const volatile __u32 nsw_mode = NSW_MODE_TC;
 
@@ -314,66 +315,6 @@ static __always_inline void nsw_count_late_drop(struct nsw_stats_blk *s,
 /* ---- ACLs: a tuple-space search over the VF's live rule set (core/nsw_acl.h defines what it
  * must find: the matching rule with the lowest priority number; none allows) ---- */
 
-/* The window when it is not linear: loads of constant size (64, 44, 24 or 20 octets) into
- * sc->l3, then words. Returns the window's length, 0 when unreadable. */
-static __noinline __u32 nsw_skb_l3_slow(struct __sk_buff *skb, __u32 off, struct nsw_scratch *sc)
-{
-	__u32 left = skb->len - off, n = 0;
-	__builtin_memset(sc->l3, 0, sizeof sc->l3);
-	if (left >= 64)
-		n = bpf_skb_load_bytes(skb, off, sc->l3, 64) ? 0 : 64;
-	else if (left >= 44)
-		n = bpf_skb_load_bytes(skb, off, sc->l3, 44) ? 0 : 44;
-	else if (left >= 24)
-		n = bpf_skb_load_bytes(skb, off, sc->l3, 24) ? 0 : 24;
-	else if (left >= 20)
-		n = bpf_skb_load_bytes(skb, off, sc->l3, 20) ? 0 : 20;
-	nsw_l3_words(sc->l3, n, sc->lw);
-	return n;
-}
-
-/* The octets after the L2 header, for the key, as words in sc->lw (see NSW_L3_WORDS); returns
- * how many the frame has (at most NSW_L3_WINDOW). A linear window, the usual case, is read in
- * place: a load per word, and the last, partial word by a load that ends where the frame ends,
- * shifted, so the key sees exactly the frame's octets. */
-static __always_inline __u32 nsw_skb_l3(struct __sk_buff *skb, const struct nsw_frame *f,
-					struct nsw_scratch *sc)
-{
-	__u32 off = f->l3_off - (skb->vlan_present ? NSW_VLAN_HLEN : 0);
-	if (off > NSW_HDR_MAX || skb->len < off) {
-		nsw_l3_words(sc->l3, 0, sc->lw);
-		return 0;
-	}
-	NSW_BARRIER_VAR(off);
-	off &= 31;
-	__u32 n = skb->len - off;
-	if (n > NSW_L3_WINDOW)
-		n = NSW_L3_WINDOW;
-	const __u8 *data = (const __u8 *)(long)skb->data;
-	const __u8 *end = (const __u8 *)(long)skb->data_end;
-	const __u8 *p = data + off;
-	if (p + n > end)
-		return nsw_skb_l3_slow(skb, off, sc);
-	uint64_t *lw = sc->lw;
-#pragma unroll
-	for (__u32 i = 0; i < NSW_L3_WORDS; i++) {
-		lw[i] = 0;
-		if (8 * (i + 1) <= n && p + 8 * (i + 1) <= end)
-			lw[i] = NSW_LOAD_BE64(p + 8 * i);
-	}
-	/* The key reads nothing of a window shorter than 20 octets. */
-	__u32 r = n % 8;
-	if (r && n >= 20) {
-		__u32 tail = n - 8;
-		NSW_BARRIER_VAR(tail);
-		tail &= NSW_L3_WINDOW - 1;
-		const __u8 *q = p + tail;
-		if (q + 8 <= end)
-			lw[(n / 8) & (NSW_L3_WORDS - 1)] = NSW_LOAD_BE64(q) << (8 * (8 - r));
-	}
-	return n;
-}
-
 /* The key of the frame whose header is f from the window of n octets in sc->lw, into sc->key.
  * A global function: the verifier checks it once, on its own, so the paths through the walk
  * along IPv6 extension headers do not multiply the paths of every caller (inlined, they took
@@ -390,7 +331,7 @@ __noinline int nsw_acl_key_window(const struct nsw_frame *f, struct nsw_scratch 
 static __always_inline void nsw_acl_key_here(struct __sk_buff *skb, const struct nsw_frame *f,
 					     struct nsw_scratch *sc)
 {
-	__u32 n = nsw_skb_l3(skb, f, sc);
+	__u32 n = nsw_skb_l3(skb, f, sc->l3, sc->lw);
 	nsw_acl_key_window(f, sc, n);
 }
 
@@ -936,29 +877,6 @@ static __always_inline bool nsw_needs_tc(const struct nsw_port *in, const struct
 			return true;
 	}
 	return false;
-}
-
-/* The XDP accessor: the same loads as nsw_skb_header (no out-of-band tag exists in XDP). */
-static __always_inline __u32 nsw_xdp_header(struct xdp_md *ctx, uint64_t *w)
-{
-	__u8 buf[NSW_HDR_MAX] = {0};
-	__u32 len = ctx->data_end - ctx->data;
-	int err = 0;
-	const __u8 *data = (const __u8 *)(long)ctx->data;
-	if (data + NSW_HDR_WORDS * 8 <= (const __u8 *)(long)ctx->data_end) {
-		w[0] = NSW_LOAD_BE64(data);
-		w[1] = NSW_LOAD_BE64(data + 8);
-		w[2] = NSW_LOAD_BE64(data + 16);
-		return len;
-	}
-	if (len >= NSW_HDR_MAX)
-		err = bpf_xdp_load_bytes(ctx, 0, buf, NSW_HDR_MAX);
-	else if (len >= NSW_ETH_HLEN + NSW_VLAN_HLEN)
-		err = bpf_xdp_load_bytes(ctx, 0, buf, NSW_ETH_HLEN + NSW_VLAN_HLEN);
-	else if (len >= NSW_ETH_HLEN)
-		err = bpf_xdp_load_bytes(ctx, 0, buf, NSW_ETH_HLEN);
-	nsw_hdr_words(buf, len, w);
-	return err ? 0 : len;
 }
 
 SEC("xdp")
