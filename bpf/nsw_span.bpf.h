@@ -40,10 +40,13 @@ static __always_inline void nsw_span(struct __sk_buff *skb, const struct nsw_dp_
 	nsw_mirror_to(skb, t, target & (NSW_NVF_SLOTS - 1));
 }
 
-static __always_inline bool nsw_cap_match(const struct nsw_capture_cfg *c, __u8 kind, __u32 pf,
-					  __u32 vf, __u32 dir, const struct nsw_frame *f,
-					  const struct nsw_verdict *v)
+/* Does the capture filter c take frame t at device (kind, pf, vf), in direction dir? */
+static __always_inline bool nsw_cap_match(const struct nsw_capture_cfg *c,
+					  const struct nsw_dp_frame *t, __u8 kind, __u32 pf,
+					  __u32 vf, __u32 dir)
 {
+	const struct nsw_frame *f = &t->f;
+	const struct nsw_verdict *v = &t->v;
 	if (!(c->dir & (dir >> 16)))
 		return false;
 	if (c->pf != NSW_ANY8 && (kind != NSW_PORT_VF || c->pf != pf))
@@ -57,13 +60,15 @@ static __always_inline bool nsw_cap_match(const struct nsw_capture_cfg *c, __u8 
 	return true;
 }
 
+/* Capture of frame t at device (kind, pf, vf), direction dir (NSW_MIRROR_IN or _OUT): its
+ * first snaplen octets and their metadata (the out-of-band tag too) to user space. */
 static __always_inline void nsw_capture(struct __sk_buff *skb, const struct nsw_dp_frame *t,
 					__u8 kind, __u32 pf, __u32 vf, __u32 dir)
 {
 	const struct nsw_verdict *v = &t->v;
 	__u32 zero = 0;
 	struct nsw_capture_cfg *c = bpf_map_lookup_elem(&nsw_capture_cfg, &zero);
-	if (!c || !c->enabled || !nsw_cap_match(c, kind, pf, vf, dir, &t->f, v))
+	if (!c || !c->enabled || !nsw_cap_match(c, t, kind, pf, vf, dir))
 		return;
 	struct nsw_capture_meta m = {
 		.ts_ns = bpf_ktime_get_ns(),
