@@ -1,7 +1,7 @@
 /* nsw_ctx.h - the readers between a BPF program's context and the portable core, written once
  * for both hooks: the header the core parses (nsw_hdr_words) and the L3 window an ACL key is
- * built from (nsw_l3_words). Kernel only; nsw_skb.h and nsw_xdp.h give them their names and
- * their subprogram boundaries, and the programs call those.
+ * built from (nsw_l3_words). Kernel only. The programs call nsw_ctx_header and nsw_ctx_l3
+ * (nsw_skb.h names them for the tc hook).
  *
  * A reader takes the context as void * with the hook it came from, always a constant
  * (NSW_HOOK_SKB or NSW_HOOK_XDP): once inlined, nsw_ctx_* below fold to the one hook's field
@@ -44,15 +44,17 @@ static __always_inline __u32 nsw_ctx_load_fit(enum nsw_hook h, const void *ctx, 
 					      void *buf, __u32 left, const __u32 s0,
 					      const __u32 s1, const __u32 s2, const __u32 s3)
 {
+	__u32 n = 0;
+	long err = 0;
 	if (left >= s0)
-		return nsw_ctx_load(h, ctx, off, buf, s0) ? 0 : s0;
-	if (left >= s1)
-		return nsw_ctx_load(h, ctx, off, buf, s1) ? 0 : s1;
-	if (left >= s2)
-		return nsw_ctx_load(h, ctx, off, buf, s2) ? 0 : s2;
-	if (s3 && left >= s3)
-		return nsw_ctx_load(h, ctx, off, buf, s3) ? 0 : s3;
-	return 0;
+		err = nsw_ctx_load(h, ctx, off, buf, (n = s0));
+	else if (left >= s1)
+		err = nsw_ctx_load(h, ctx, off, buf, (n = s1));
+	else if (left >= s2)
+		err = nsw_ctx_load(h, ctx, off, buf, (n = s2));
+	else if (s3 && left >= s3)
+		err = nsw_ctx_load(h, ctx, off, buf, (n = s3));
+	return err ? 0 : n;
 }
 
 /* The header's uncommon cases: an out-of-band tag, a header that is not linear, a runt. The
@@ -165,6 +167,56 @@ static __always_inline __u32 nsw_ctx_l3_copy(enum nsw_hook h, const void *ctx, _
 	__u32 n = nsw_ctx_load_fit(h, ctx, off, buf, nsw_ctx_len(h, ctx) - off, 64, 44, 24, 20);
 	nsw_l3_words(buf, n, lw);
 	return n;
+}
+
+/* The uncommon cases as subprograms of their own (noinline), one per hook, so that the common
+ * case, inlined into the program, stays short. A program of one hook leaves the other's
+ * unused (and the compiler does not emit them). */
+#define NSW_CTX_SUBPROG static __noinline __attribute__((unused))
+NSW_CTX_SUBPROG __u32 nsw_skb_header_copy(const struct __sk_buff *skb, uint64_t *w)
+{
+	return nsw_ctx_header_copy(NSW_HOOK_SKB, skb, w);
+}
+NSW_CTX_SUBPROG __u32 nsw_xdp_header_copy(const struct xdp_md *x, uint64_t *w)
+{
+	return nsw_ctx_header_copy(NSW_HOOK_XDP, x, w);
+}
+NSW_CTX_SUBPROG __u32 nsw_skb_l3_copy(const struct __sk_buff *skb, __u32 off, __u8 *buf,
+				      uint64_t *lw)
+{
+	return nsw_ctx_l3_copy(NSW_HOOK_SKB, skb, off, buf, lw);
+}
+NSW_CTX_SUBPROG __u32 nsw_xdp_l3_copy(const struct xdp_md *x, __u32 off, __u8 *buf,
+				      uint64_t *lw)
+{
+	return nsw_ctx_l3_copy(NSW_HOOK_XDP, x, off, buf, lw);
+}
+
+/* Fills the header words w (see NSW_HDR_WORDS); returns the frame length as the core must see
+ * it (with an out-of-band tag counted in), 0 when unreadable. */
+static __always_inline __u32 nsw_ctx_header(enum nsw_hook h, const void *ctx, uint64_t *w)
+{
+	__u32 len;
+	if (nsw_ctx_header_inplace(h, ctx, w, &len))
+		return len;
+	return NSW_CTX_CALL(h, ctx, header_copy, w);
+}
+
+/* The octets after the L2 header of the frame whose payload starts at l3_off of the header the
+ * core parsed, as words lw (see NSW_L3_WORDS), buf (NSW_L3_WINDOW octets) the room to copy
+ * them through when they are not linear. Returns how many the frame has (at most
+ * NSW_L3_WINDOW). */
+static __always_inline __u32 nsw_ctx_l3(enum nsw_hook h, const void *ctx, __u32 l3_off,
+					__u8 *buf, uint64_t *lw)
+{
+	__u32 off, n;
+	if (!nsw_ctx_l3_span(h, ctx, l3_off, &off, &n)) {
+		nsw_l3_words(buf, 0, lw);
+		return 0;
+	}
+	if (nsw_ctx_l3_inplace(h, ctx, off, n, lw))
+		return n;
+	return NSW_CTX_CALL(h, ctx, l3_copy, off, buf, lw);
 }
 
 #endif

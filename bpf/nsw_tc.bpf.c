@@ -8,8 +8,8 @@
  *            are passed up to nsw_tc on the same device. Needs the VMs' tx checksum offload off.
  *
  * Owns the pipeline, each stage in its own header: find the port a frame came in on
- * (nsw_maps.bpf.h), read its header (nsw_skb.h, nsw_xdp.h over nsw_ctx.h), decide (the core,
- * core/nsw_decide.h, unchanged), then the sender's ACL (nsw_acl.bpf.h), SPAN and capture
+ * (nsw_maps.bpf.h), read its header (nsw_ctx.h, one reader for both hooks), decide (the
+ * core, core/nsw_decide.h, unchanged), then the sender's ACL (nsw_acl.bpf.h), SPAN and capture
  * (nsw_span.bpf.h), the receiver's stages (nsw_egress.bpf.h: its ACL, the policer, SPAN),
  * floods (nsw_flood.bpf.h), and deliver: redirect to the device bound to the destination, the
  * frame's priority set for the egress scheduler. Everything is counted (nsw_counters.bpf.h).
@@ -30,12 +30,31 @@
 #include "nsw_maps.bpf.h"
 #include "nsw_frame.bpf.h"
 #include "nsw_counters.bpf.h"
-#include "nsw_skb.h"
-#include "nsw_xdp.h"
+#include "nsw_ctx.h"
 #include "nsw_acl.bpf.h"
 #include "nsw_span.bpf.h"
 #include "nsw_egress.bpf.h"
 #include "nsw_flood.bpf.h"
+
+/* The pipeline's first stages, the same for both hooks: the port the frame came in on (device
+ * ifindex), its header read from ctx, the core's decision, all into t, and the frame's length
+ * as the core saw it in *len. Returns the NIC's registers, or NULL when the device is not a
+ * port of this NIC (then the frame is not ours to judge). */
+static __always_inline const struct nsw_nic *nsw_dp_decide(enum nsw_hook h, void *ctx,
+							   __u32 ifindex, struct nsw_dp_frame *t,
+							   __u32 *len)
+{
+	__u32 zero = 0;
+	uint64_t w[NSW_HDR_WORDS];
+	struct nsw_port_info *pi = nsw_port_of(ifindex);
+	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
+	if (NSW_UNLIKELY(!pi || !nic))
+		return NULL;
+	t->in = pi->port;
+	*len = nsw_ctx_header(h, ctx, w);
+	nsw_process_hdr(nic, t->in, w, *len, &t->f, &t->v);
+	return nic;
+}
 
 /* Mode tc: how a unicast frame to a VF was counted, left in its cb for nsw_rx_drop, which
  * counts the frame as dropped if the kernel drops it at the VF's device (bpf/nsw_maps.h). The
@@ -145,17 +164,11 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 SEC("tc")
 int nsw_tc(struct __sk_buff *skb)
 {
-	__u32 zero = 0;
-	uint64_t w[NSW_HDR_WORDS];
 	struct nsw_dp_frame t;
-
-	struct nsw_port_info *pi = nsw_port_of(skb->ifindex);
-	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
-	if (NSW_UNLIKELY(!pi || !nic))
-		return TC_ACT_OK; /* not a port of this NIC: not ours to judge */
-	t.in = pi->port;
-	__u32 len = nsw_skb_header(skb, w);
-	nsw_process_hdr(nic, t.in, w, len, &t.f, &t.v);
+	__u32 len;
+	const struct nsw_nic *nic = nsw_dp_decide(NSW_HOOK_SKB, skb, skb->ifindex, &t, &len);
+	if (!nic)
+		return TC_ACT_OK;
 	t.feat = nsw_features_in_use();
 	t.acl_in_done = 0;
 	t.acl_mirror = 0;
@@ -212,17 +225,10 @@ static __always_inline bool nsw_needs_tc(const struct nsw_dp_frame *t)
 SEC("xdp")
 int nsw_xdp(struct xdp_md *ctx)
 {
-	__u32 zero = 0;
-	uint64_t w[NSW_HDR_WORDS];
 	struct nsw_dp_frame t;
-
-	struct nsw_port_info *pi = nsw_port_of(ctx->ingress_ifindex);
-	const struct nsw_nic *nic = bpf_map_lookup_elem(&nsw_state, &zero);
-	if (!pi || !nic)
+	__u32 len;
+	if (!nsw_dp_decide(NSW_HOOK_XDP, ctx, ctx->ingress_ifindex, &t, &len))
 		return XDP_PASS;
-	t.in = pi->port;
-	__u32 len = nsw_xdp_header(ctx, w);
-	nsw_process_hdr(nic, t.in, w, len, &t.f, &t.v);
 	/* Floods need clones, and ACLs, SPAN, capture and policing live in nsw_tc: leave such
 	 * frames, decided again, to nsw_tc on this device. */
 	if (t.v.action == NSW_ACT_FLOOD || nsw_needs_tc(&t))
