@@ -75,8 +75,9 @@ enum skb_drop_reason {
 #define NSW_IF_OPER_UP 6
 #define NSW_VLAN_TAG 4u
 
-/* The NIC's maps, reused from their pins before load. */
+/* The NIC's maps, reused from their pins before load, and the data path's way of counting. */
 #include "nsw_dev_maps.bpf.h"
+#include "nsw_counters.bpf.h"
 
 /* reason is the kernel's r (when this kernel has r at all). */
 #define NSW_IS_REASON(reason, r)                                                             \
@@ -143,22 +144,12 @@ int nsw_rx_drop(unsigned long long *ctx)
 	 * blocks, as nsw_tc's own late drops. */
 	__u32 cpu = bpf_get_smp_processor_id(), k = cpu;
 	struct nsw_stats_blk *s = bpf_map_lookup_elem(&nsw_stats, &k);
-	if (s) {
-		struct nsw_ctr *was = &s->cls[cls & (NSW_STAT_CLASSES - 1)];
-		struct nsw_ctr *now = &s->cls[(cls & 0x3f) | (__u32)NSW_ACT_DROP << 6];
-		was->pkts--;
-		was->bytes -= len;
-		now->pkts++;
-		now->bytes += len;
-		if (why < NSW_DROP_MAX)
-			s->drop[why]++;
-	}
-	k = cpu * NSW_NDEV + from_ix;
-	struct nsw_dev_stats *d = bpf_map_lookup_elem(&nsw_dev_stats, &k);
+	if (s)
+		nsw_cnt_reclass_drop(s, cls, len, why);
+	struct nsw_dev_stats *d = nsw_cnt_dev(cpu, from_ix);
 	if (d)
 		d->drops++;
-	k = cpu * NSW_NDEV + to_slot;
-	d = bpf_map_lookup_elem(&nsw_dev_stats, &k);
+	d = nsw_cnt_dev(cpu, to_slot);
 	if (d) {
 		d->to_pkts--;
 		d->to_bytes -= len;

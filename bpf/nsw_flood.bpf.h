@@ -1,0 +1,102 @@
+/* nsw_flood.bpf.h - a broadcast, multicast or unknown-unicast frame copied to every enabled VF
+ * of the flooded PFs but its sender, and out of the uplink when the core says so. Kernel
+ * only. Each VF copy goes through the receiver's stages (nsw_egress.bpf.h) and, when the
+ * sender's ACL has rules on targets, through the sender's rules for that copy alone.
+ * Invariants: every copy made is counted (flood_copies, and the receiver's "to" counters);
+ * every copy not made by reason (the ACL's or the policer's reason, tx_error); the original
+ * frame is consumed (TC_ACT_SHOT) once its copies are out. */
+#ifndef NSW_FLOOD_BPF_H
+#define NSW_FLOOD_BPF_H
+
+#include <linux/pkt_cls.h>
+
+#include "nsw_egress.bpf.h"
+
+struct nsw_flood_ctx {
+	struct __sk_buff *skb;
+	const struct nsw_dp_frame *t;
+	const struct nsw_nic *nic;
+	struct nsw_scratch *sc; /* the key's; NULL: no egress ACL live anywhere it was looked */
+	__u32 in_word; /* the sender's (VF v.excl_pf, v.vf) active word when its set judges
+			* each copy, else 0 */
+	__u16 copies;  /* 16 bits: a frame has at most NSW_NVF_SLOTS + 1 copies, and the */
+	__u16 failed;  /* context stays on the 512-octet stack the program's calls share */
+};
+
+/* The sender's rules on the copy to target (kind, pf, vf), judged alone: false when they
+ * deny it (counted). */
+static __always_inline bool nsw_flood_sender_allows(struct nsw_flood_ctx *c, __u8 kind,
+						    __u32 pf, __u32 vf)
+{
+	const struct nsw_verdict *v = &c->t->v;
+	nsw_acl_key_target(&c->sc->key, kind, pf, vf);
+	__u32 a = nsw_acl_judge(nsw_vf_slot(v->excl_pf, v->vf), NSW_ACL_IN, c->in_word, c->sc,
+				c->skb->len);
+	if (nsw_aclv_action(a) == NSW_ACLV_DROP) {
+		nsw_cnt_drop(c->t, nsw_aclv_reason(a));
+		return false;
+	}
+	if (nsw_aclv_action(a) == NSW_ACLV_MIRROR)
+		nsw_mirror_to(c->skb, c->t, nsw_aclv_mirror(a));
+	return true;
+}
+
+/* One VF slot (pf * 256 + vf) of the NIC: a clone to its device if its PF is flooded, it is
+ * enabled, and it is not the sender. One flat index keeps the verifier's bounds simple. */
+static long nsw_flood_vf(__u32 i, void *arg)
+{
+	struct nsw_flood_ctx *c = arg;
+	const struct nsw_verdict *v = &c->t->v;
+	__u32 slot = i & (NSW_NVF_SLOTS - 1), pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
+	if (!(v->flood_mask & (1u << pf)))
+		return 0;
+	if (pf == v->excl_pf && vf == v->vf)
+		return 0;
+	const uint64_t *words = &c->nic->vf[0][0];
+	if (!(NSW_READ_ONCE(words[slot]) & NSW_VF_EN))
+		return 0;
+	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &slot);
+	if (!ifi || !*ifi)
+		return 0;
+	if (c->in_word && c->sc && !nsw_flood_sender_allows(c, NSW_PORT_VF, pf, vf))
+		return 0;
+	__u32 acl_word = c->sc ? nsw_acl_word(slot, NSW_ACL_OUT) : 0;
+	int r = c->t->feat ? nsw_egress_vf(c->skb, c->t, pf, vf, c->sc, acl_word) : 0;
+	if (r) {
+		nsw_cnt_drop(c->t, (__u8)r);
+		return 0;
+	}
+	if (bpf_clone_redirect(c->skb, *ifi, 0)) {
+		c->failed++;
+		return 0;
+	}
+	c->copies++;
+	nsw_cnt_out(c->t, NSW_PORT_VF, pf, vf, c->skb->len);
+	return 0;
+}
+
+/* Floods frame t: the VF copies, then the uplink's. in_word: the sender's active ACL word when
+ * its rules judge each copy (see NSW_ACLV_PER_COPY), else 0. */
+static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic *nic,
+				     const struct nsw_dp_frame *t, struct nsw_scratch *sc,
+				     __u32 in_word)
+{
+	struct nsw_flood_ctx c = {.skb = skb, .t = t, .nic = nic, .sc = sc, .in_word = in_word};
+	const struct nsw_verdict *v = &t->v;
+	bpf_loop(NSW_NVF_SLOTS, nsw_flood_vf, &c, 0);
+	if (v->pf != NSW_NONE && (!in_word || !sc ||
+				  nsw_flood_sender_allows(&c, NSW_PORT_UPLINK, v->pf, 0))) {
+		__u32 ifi = nsw_pf_ifindex(v->pf);
+		if (ifi && !bpf_clone_redirect(skb, ifi, 0)) {
+			c.copies++;
+			nsw_cnt_out(t, NSW_PORT_UPLINK, v->pf, 0, skb->len);
+		} else {
+			c.failed++;
+		}
+	}
+	nsw_cnt_copies(t, c.copies, c.failed);
+	/* The copies are out; the original has nowhere else to go. */
+	return TC_ACT_SHOT;
+}
+
+#endif
