@@ -205,6 +205,17 @@ int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *f
 		     FILE *err);
 /* KEY=VALUE from the command line; flow keys as flow.NAME.KEY. */
 int nsw_sim_scn_set(struct nsw_sim_scenario *s, const char *kv, FILE *err);
+
+/* The options every nswitch-sim command takes: -s KEY=VALUE (up to 256), -c CSV, -l LABEL,
+ * -q. Parses argv from optind 1 with getopt; -h calls help (when given). Returns the index of
+ * the first operand, or -1 after writing what is wrong to err. */
+#define NSW_SIM_MAX_SETS 256
+struct nsw_sim_cli {
+	const char *csv, *label, *sets[NSW_SIM_MAX_SETS];
+	int nsets, quiet;
+};
+int nsw_sim_cli_parse(int argc, char **argv, struct nsw_sim_cli *o, void (*help)(void),
+		      FILE *err);
 /* Every parameter key with its default, unit and meaning, one a line (nswitch-sim --help). */
 void nsw_sim_scn_help(FILE *f);
 /* Whole-scenario checks (flows name VMs that exist, ...). */

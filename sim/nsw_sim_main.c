@@ -69,37 +69,15 @@ static void help(void)
 int main(int argc, char **argv)
 {
 	static struct nsw_sim_scenario sc;
-	const char *csv = NULL, *label = "run", *sets[256];
-	int nsets = 0, quiet = 0, opt;
+	static struct nsw_sim_cli o;
 	if (argc == 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help")))
 		help();
 	if (argc >= 2 && !strcmp(argv[1], "rack"))
 		return nsw_rack_main(argc - 1, argv + 1);
-	while ((opt = getopt(argc, argv, "s:c:l:qh")) != -1) {
-		switch (opt) {
-		case 's':
-			if (nsets == 256)
-				usage();
-			sets[nsets++] = optarg;
-			break;
-		case 'c':
-			csv = optarg;
-			break;
-		case 'l':
-			label = optarg;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
-			help();
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc - 1)
+	if (nsw_sim_cli_parse(argc, argv, &o, help, stderr) < 0 || optind != argc - 1)
 		usage();
+	const char *csv = o.csv, *label = o.label, *const *sets = o.sets;
+	int nsets = o.nsets, quiet = o.quiet;
 	const char *path = argv[optind];
 	nsw_sim_defaults(&sc);
 	if (nsw_sim_scn_load(&sc, path, stderr))

@@ -920,33 +920,14 @@ void nsw_rack_csv_row(const struct nsw_rack_scenario *rs, const struct nsw_rack_
 int nsw_rack_main(int argc, char **argv)
 {
 	static struct nsw_rack_scenario rs;
-	const char *csv = NULL, *label = "run", *sets[256];
-	int nsets = 0, quiet = 0, opt;
-	optind = 1;
-	while ((opt = getopt(argc, argv, "s:c:l:q")) != -1) {
-		switch (opt) {
-		case 's':
-			if (nsets == 256) {
-				fprintf(stderr, "nswitch-sim: rack: more than 256 -s options\n");
-				return 1;
-			}
-			sets[nsets++] = optarg;
-			break;
-		case 'c':
-			csv = optarg;
-			break;
-		case 'l':
-			label = optarg;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		default:
-			fprintf(stderr, "usage: nswitch-sim rack [-s KEY=VALUE]... [-c FILE.csv] "
-					"[-l LABEL] [-q] [SCENARIO.scn]\n");
-			return 1;
-		}
+	static struct nsw_sim_cli o;
+	if (nsw_sim_cli_parse(argc, argv, &o, NULL, stderr) < 0) {
+		fprintf(stderr, "usage: nswitch-sim rack [-s KEY=VALUE]... [-c FILE.csv] "
+				"[-l LABEL] [-q] [SCENARIO.scn]\n");
+		return 1;
 	}
+	const char *csv = o.csv, *label = o.label, *const *sets = o.sets;
+	int nsets = o.nsets, quiet = o.quiet;
 	if (argc - optind > 1) {
 		fprintf(stderr, "nswitch-sim: rack: one scenario file at most\n");
 		return 1;

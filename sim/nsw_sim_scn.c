@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "nsw_sim.h"
 
@@ -507,6 +508,40 @@ int nsw_sim_scn_load(struct nsw_sim_scenario *s, const char *path, FILE *err)
 	}
 	fclose(f);
 	return rc;
+}
+
+int nsw_sim_cli_parse(int argc, char **argv, struct nsw_sim_cli *o, void (*help)(void),
+		      FILE *err)
+{
+	int opt;
+	*o = (struct nsw_sim_cli){.label = "run"};
+	optind = 1;
+	while ((opt = getopt(argc, argv, help ? "s:c:l:qh" : "s:c:l:q")) != -1) {
+		switch (opt) {
+		case 's':
+			if (o->nsets == NSW_SIM_MAX_SETS) {
+				fprintf(err, "nswitch-sim: more than %d -s options\n", NSW_SIM_MAX_SETS);
+				return -1;
+			}
+			o->sets[o->nsets++] = optarg;
+			break;
+		case 'c':
+			o->csv = optarg;
+			break;
+		case 'l':
+			o->label = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			help();
+			break;
+		default:
+			return -1;
+		}
+	}
+	return optind;
 }
 
 int nsw_sim_scn_set(struct nsw_sim_scenario *s, const char *kv, FILE *err)
