@@ -1,11 +1,9 @@
 // nsw_hw_decide.v - the nSwitch decision (core/nsw_decide.h) as a pipeline: one parsed header
 // in and one verdict out per clock, four clocks from header to verdict.
 //
-// Owns: the hardware register map of the NIC state and the decision over it.
-//  Register port: word addresses are the 64-bit word indexes of struct nsw_nic, so the words
-//  core/nsw_ctl.c stores are written here unchanged: 0..7 PF words, 8 + pf*256 + vf VF words,
-//  2056 + bucket*4 + way Table A slots. Other addresses (the control side's count) are
-//  ignored. Only the bits the decision reads are kept.
+// Owns: the full-rate schedule of the decision (the register map is nsw_hw_regs, the verdict
+//  over the lookups nsw_hw_verdict; nsw_hw_decide_seq is the same decision at a quarter of the
+//  rate in a quarter of the RAM and half the hashes, for an iCE40).
 //  Stages: S0 parse (nsw_hw_parse, combinational on the input), S1 hashes and block-RAM reads
 //  (Table A: four copies, one per bucket read, so the destination's and the source's two
 //  buckets are read in the same clock; the ingress VF word), S2 the 4-way compares and the
@@ -54,63 +52,29 @@ module nsw_hw_decide #(
 	output reg          out_inter_pf,
 	output reg  [15:0]  out_vf
 );
-	localparam NB = 1 << TB;
 	localparam VA = VB + 3;              // VF RAM address bits
-	localparam CW = TB > VA ? TB : VA;   // clear sweep counter bits
-	localparam [15:0] VF_BASE = 16'd8, FDB_BASE = 16'd2056;
-	localparam [1:0] ACT_DROP = 2'd0, ACT_VF = 2'd1, ACT_UPLINK = 2'd2, ACT_FLOOD = 2'd3;
-	localparam [7:0] PF_DOWN = 8'd7, VF_DOWN = 8'd8, SPOOF = 8'd9, SELF = 8'd10,
-		FDB_MISS = 8'd11, RX_MISS = 8'd12, NO_UPLINK = 8'd13, LOOP = 8'd14;
-	localparam [7:0] NONE = 8'hff;
 
-	// ---- control: reset clear sweep, handshakes ----
-	reg clr;
-	reg [CW-1:0] clr_i;
+	// ---- control: handshakes; the register map and the reset clear sweep ----
 	reg s1_v, s2_v, s3_v;
+	wire clr;
 	wire adv = !out_valid || out_ready;
 	assign in_ready = adv && !wr_valid && !clr;
 	assign wr_ready = !clr && !s1_v && !s2_v && !s3_v;
 	wire take = in_valid && in_ready;
 	wire wr_fire = wr_valid && wr_ready;
 
-	always @(posedge clk) begin
-		if (rst) begin
-			clr <= 1'b1;
-			clr_i <= {CW{1'b0}};
-		end else if (clr) begin
-			clr_i <= clr_i + 1'b1;
-			if (&clr_i)
-				clr <= 1'b0;
-		end
-	end
-
-	// ---- write decode ----
-	wire is_pf = wr_addr < VF_BASE;
-	wire [10:0] va = wr_addr[10:0] - VF_BASE[10:0]; // pf * 256 + vf for 8 <= wr_addr < 2056
-	wire is_vf = !is_pf && wr_addr < FDB_BASE && (va[7:0] >> VB) == 8'd0;
-	wire [15:0] sa = wr_addr - FDB_BASE;
-	wire is_slot = wr_addr >= FDB_BASE && sa[15:2] < NB[13:0] && wr_addr < FDB_BASE + 16'd8192;
-
-	// PF words: en, miss_drop, uplink, has_oui, oui
-	reg [7:0] pf_en, pf_md, pf_up, pf_ho;
-	reg [23:0] pf_oui [0:7];
-	integer q;
-	always @(posedge clk) begin
-		if (rst) begin
-			pf_en <= 8'd0;
-			pf_md <= 8'd0;
-			pf_up <= 8'd0;
-			pf_ho <= 8'd0;
-			for (q = 0; q < 8; q = q + 1)
-				pf_oui[q] <= 24'd0;
-		end else if (wr_fire && is_pf) begin
-			pf_en[wr_addr[2:0]] <= wr_data[63];
-			pf_md[wr_addr[2:0]] <= wr_data[26];
-			pf_up[wr_addr[2:0]] <= wr_data[25];
-			pf_ho[wr_addr[2:0]] <= wr_data[24];
-			pf_oui[wr_addr[2:0]] <= wr_data[23:0];
-		end
-	end
+	wire [7:0] pf_en, pf_md, pf_up, pf_ho;
+	wire [191:0] pf_oui;
+	wire [3:0] slot_we;
+	wire [TB-1:0] slot_wa;
+	wire [59:0] slot_wd;
+	wire vf_we;
+	wire [VA-1:0] vf_wa;
+	wire [52:0] vf_wd;
+	nsw_hw_regs #(.TB(TB), .VB(VB)) regs (.clk(clk), .rst(rst), .wr_fire(wr_fire),
+		.wr_addr(wr_addr), .wr_data(wr_data), .clr(clr), .pf_en(pf_en), .pf_md(pf_md),
+		.pf_up(pf_up), .pf_ho(pf_ho), .pf_oui(pf_oui), .slot_we(slot_we), .slot_wa(slot_wa),
+		.slot_wd(slot_wd), .vf_we(vf_we), .vf_wa(vf_wa), .vf_wd(vf_wd));
 
 	// ---- S0 -> S1: parse ----
 	wire [47:0] p_dst, p_src;
@@ -152,9 +116,6 @@ module nsw_hw_decide #(
 	assign rd_addr[2] = hs1;
 	assign rd_addr[3] = hs2;
 
-	// Table A slot as kept: valid, pf, vf, mac
-	wire [59:0] slot_wd = clr ? 60'd0 : {wr_data[63], wr_data[58:56], wr_data[55:48], wr_data[47:0]};
-	wire [TB-1:0] slot_wa = clr ? clr_i[TB-1:0] : sa[TB+1:2];
 	wire [59:0] tbl [0:15]; // [copy*4 + way]
 	genvar c, w;
 	generate
@@ -162,7 +123,7 @@ module nsw_hw_decide #(
 			for (w = 0; w < 4; w = w + 1) begin : way
 				nsw_hw_ram #(.AW(TB), .DW(60)) ram (
 					.clk(clk),
-					.we(clr || (wr_fire && is_slot && sa[1:0] == w)),
+					.we(slot_we[w]),
 					.wa(slot_wa), .wd(slot_wd),
 					.re(adv), .ra(rd_addr[c]), .rd(tbl[c * 4 + w]));
 			end
@@ -171,9 +132,6 @@ module nsw_hw_decide #(
 
 	// VF words as kept: en, spoof check, qos, vMAC; and the enable bits alone for the
 	// destination's read
-	wire [VA-1:0] vf_wa = clr ? clr_i[VA-1:0] : {va[10:8], va[VB-1:0]};
-	wire vf_we = clr || (wr_fire && is_vf);
-	wire [52:0] vf_wd = clr ? 53'd0 : {wr_data[63], wr_data[51], wr_data[50:48], wr_data[47:0]};
 	wire [52:0] vin;
 	nsw_hw_ram #(.AW(VA), .DW(53)) vf_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd),
 		.re(adv), .ra({s1_pf[2:0], s1_vf[VB-1:0]}), .rd(vin));
@@ -231,7 +189,7 @@ module nsw_hw_decide #(
 	nsw_hw_ram #(.AW(VA), .DW(1)) vfen_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd[52]),
 		.re(adv), .ra(en_ra), .rd(den_ram));
 
-	reg s3_port, s3_tag, s3_dhit, s3_shit, s3_doob;
+	reg s3_port, s3_tag, s3_dhit, s3_shit;
 	reg [7:0] s3_pf, s3_err;
 	reg [15:0] s3_vf;
 	reg [23:0] s3_doui; // the destination's OUI; bit 16 is its group bit
@@ -257,127 +215,21 @@ module nsw_hw_decide #(
 			s3_shit <= s_hit;
 			s3_dpf <= d_pf;
 			s3_dvf <= d_vf;
-			s3_doob <= (d_vf >> VB) != 8'd0;
 			s3_vin <= vin;
 		end
 	end
 
 	// ---- S3: the decision over the PF words ----
-	wire [7:0] has_port = pf_en & pf_up;
-	reg [7:0] first_port;
-	reg [7:0] rx_mask;
-	reg ours;
-	always @* begin
-		first_port = NONE;
-		for (k = 7; k >= 0; k = k - 1)
-			if (has_port[k])
-				first_port = k[7:0];
-		ours = 1'b0;
-		for (k = 0; k < 8; k = k + 1)
-			if (pf_en[k] && pf_ho[k] && pf_oui[k] == s3_doui)
-				ours = 1'b1;
-		// PFs whose VFs this port serves: egress(q) == in.pf
-		for (k = 0; k < 8; k = k + 1)
-			rx_mask[k] = pf_en[k] && (has_port[k] ? (k[7:0] == s3_pf) : (first_port == s3_pf));
-	end
-
-	function automatic [7:0] egress(input [2:0] p, input [7:0] hp, input [7:0] fp);
-		egress = hp[p] ? {5'd0, p} : fp;
-	endfunction
-
-	wire [2:0] ipf = s3_pf[2:0];
-	wire pf_oob = s3_pf[7:3] != 5'd0;
-	wire vf_oob = (s3_vf >> VB) != 16'd0;
-	wire vin_en = s3_vin[52] && !vf_oob;
-	wire vin_spoof = s3_vin[51];
-	wire [2:0] vin_qos = s3_vin[50:48];
-	wire [47:0] vin_mac = s3_vin[47:0];
-	wire den = den_ram && !s3_doob;
-	wire [7:0] eg_in = egress(ipf, has_port, first_port);
-	wire [7:0] eg_d = egress(s3_dpf, has_port, first_port);
-
-	reg [1:0] a, cs;
-	reg [7:0] r, opf, fm, ex;
-	reg [2:0] pr;
-	reg ip;
-	reg [15:0] ovf;
-	always @* begin
-		a = ACT_DROP;
-		cs = 2'd3;
-		r = 8'd0;
-		pr = 3'd0;
-		opf = NONE;
-		fm = 8'd0;
-		ex = NONE;
-		ip = 1'b0;
-		ovf = 16'd0;
-		if (s3_err != 8'd0)
-			r = s3_err;
-		else if (!s3_port) begin
-			if (pf_oob || s3_vf[15:8] != 8'd0)
-				r = VF_DOWN;
-			else if (!pf_en[ipf])
-				r = PF_DOWN;
-			else if (!vin_en)
-				r = VF_DOWN;
-			else begin
-				pr = s3_tag ? s3_pcp : vin_qos;
-				if (vin_spoof && s3_src != vin_mac)
-					r = SPOOF;
-				else begin
-					cs = s3_src[47:24] == s3_doui ? 2'd0 : 2'd1;
-					if (s3_doui[16]) begin
-						a = ACT_FLOOD;
-						fm = pf_en;
-						ex = s3_pf;
-						ovf = s3_vf;
-						opf = eg_in;
-						ip = eg_in != NONE && eg_in != s3_pf;
-					end else if (s3_dhit) begin
-						if (s3_dpf == ipf && {8'd0, s3_dvf} == s3_vf)
-							r = SELF;
-						else if (!den)
-							r = VF_DOWN;
-						else begin
-							a = ACT_VF;
-							opf = {5'd0, s3_dpf};
-							ovf = {8'd0, s3_dvf};
-							ip = s3_dpf != ipf;
-						end
-					end else if (ours && (pf_md[ipf] || eg_in == NONE))
-						r = FDB_MISS;
-					else if (eg_in == NONE)
-						r = NO_UPLINK;
-					else begin
-						a = ACT_UPLINK;
-						opf = eg_in;
-						ip = eg_in != s3_pf;
-					end
-				end
-			end
-		end else begin
-			cs = 2'd2;
-			pr = s3_tag ? s3_pcp : 3'd0;
-			if (pf_oob || !has_port[ipf])
-				r = PF_DOWN;
-			else if (s3_shit)
-				r = LOOP;
-			else if (s3_doui[16]) begin
-				a = ACT_FLOOD;
-				fm = rx_mask;
-				ip = (rx_mask & ~(8'd1 << ipf)) != 8'd0;
-			end else if (!s3_dhit || eg_d != s3_pf)
-				r = RX_MISS;
-			else if (!den)
-				r = VF_DOWN;
-			else begin
-				a = ACT_VF;
-				opf = {5'd0, s3_dpf};
-				ovf = {8'd0, s3_dvf};
-				ip = s3_dpf != ipf;
-			end
-		end
-	end
+	wire [1:0] a, cs;
+	wire [7:0] r, opf, fm, ex;
+	wire [2:0] pr;
+	wire ip;
+	wire [15:0] ovf;
+	nsw_hw_verdict #(.VB(VB)) verdict (.pf_en(pf_en), .pf_md(pf_md), .pf_up(pf_up), .pf_ho(pf_ho),
+		.pf_oui(pf_oui), .port(s3_port), .pf(s3_pf), .vf(s3_vf), .err(s3_err), .doui(s3_doui),
+		.src(s3_src), .tag(s3_tag), .pcp(s3_pcp), .dhit(s3_dhit), .dpf(s3_dpf), .dvf(s3_dvf),
+		.shit(s3_shit), .vin(s3_vin), .den_ram(den_ram), .a(a), .cs(cs), .r(r), .pr(pr),
+		.opf(opf), .fm(fm), .ex(ex), .ip(ip), .ovf(ovf));
 
 	// ---- S4: the verdict ----
 	always @(posedge clk) begin

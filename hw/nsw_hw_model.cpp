@@ -1,10 +1,14 @@
 // nsw_hw_model.cpp - glue from the C harness to Verilator's C++ model of nsw_hw_decide, or
-// with NSW_HW_STREAM of nsw_hw_stream_top (the byte-stream front end before it).
+// with NSW_HW_STREAM of nsw_hw_stream_top (the byte-stream front end before it), or with
+// NSW_HW_SEQ of nsw_hw_decide_seq (the iCE40 variant; the same ports).
 // Owns: nothing but the translation of struct nsw_hw_io to the model's ports and the clock.
 // The only C++ of the project; the harness itself is C (hw/nsw_hw_diff.c).
 #ifdef NSW_HW_STREAM
 #include "Vnsw_hw_stream_top.h"
 typedef Vnsw_hw_stream_top nsw_hw_top;
+#elif defined NSW_HW_SEQ
+#include "Vnsw_hw_decide_seq.h"
+typedef Vnsw_hw_decide_seq nsw_hw_top;
 #else
 #include "Vnsw_hw_decide.h"
 typedef Vnsw_hw_decide nsw_hw_top;

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-build/hw/synth}
 mkdir -p "$out"
-V="hw/nsw_hw_decide.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v hw/nsw_hw_ram.v"
+V="hw/nsw_hw_decide.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v hw/nsw_hw_ram.v"
 VB=${NSW_HW_VB:-2} # VF bits per PF on the FPGA: 8 PFs x 4 VFs (the core's 256 need 28 more EBRs)
 
 cells() { # cells LOG PATTERN: the sum of the counts of the matching cell types in the last stat
@@ -38,10 +38,13 @@ nextpnr-ice40 --hx8k --package ct256 --json "$out/hash.json" --freq 12 >"$out/pn
 echo "ice40 S1 hash stage alone (one MAC: h1 and h2, registered in and out): LUT4 $(cells "$log" '^SB_LUT4$'), Fmax: $(grep -o "Max frequency for clock.*: [0-9.]* MHz" "$out/pnr_hash.log" | tail -1 | grep -o '[0-9.]* MHz')"
 
 log=$out/generic.log
-yosys -q -l "$log" -p "read_verilog hw/nsw_hw_decide.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v; \
-	read_verilog -lib hw/nsw_hw_ram.v; synth -top nsw_hw_decide; stat; ltp -noff" >/dev/null
+yosys -q -l "$log" -p "read_verilog hw/nsw_hw_decide.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v; \
+	read_verilog -lib hw/nsw_hw_ram.v; hierarchy -top nsw_hw_decide; \
+	setattr -mod -set keep_hierarchy 1 *nsw_hw_hash* nsw_hw_parse; \
+	synth -flatten -top nsw_hw_decide; stat; ltp -noff" >/dev/null
 echo "generic (yosys synth, TB=11 VB=8, RAMs as black boxes): cells $(awk '/Number of cells/ {n = $4} END {print n}' "$log"), flip-flops $(cells "$log" '^\$_(S?DFF|DFFE|SDFF)'), RAM instances $(cells "$log" '^nsw_hw_ram$')"
-# per module: the hash (instantiated twice: destination and source), the parser, the rest
+# per module: the hash (instantiated twice: destination and source), the parser, the rest (the
+# register map and the verdict logic are flattened into nsw_hw_decide: its paths cross them)
 awk '/^=== / {m = $2} /Number of cells/ && m != "" && m != "design" {n[m] = $4} END {for (k in n) print "  module " k ": " n[k] " cells"}' "$log" | sort -u
 awk '/Number of cells/ {p = 1; delete c; k = 0} p && $1 ~ /^\$_|nsw_hw_ram/ {c[k++] = $1 " " $2} END {for (i = 0; i < k; i++) print "  " c[i]}' "$log"
 # logic depth (generic gates between flip-flops or module ports) per module: which stage is deepest
