@@ -2,7 +2,7 @@
 # (Verilator), the lint, the synthesis study. Included by the top Makefile; see docs/hw.md.
 # Not part of `make all`: it needs verilator/yosys/nextpnr (scripts/deps.sh installs them);
 # tests/hw/run.sh builds it and skips when a tool is missing.
-HW_V := hw/nsw_hw_decide.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v \
+HW_V := hw/nsw_hw_decide.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_verdict_reg.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v \
 	hw/nsw_hw_ram.v
 VERILATOR ?= verilator
 

@@ -40,17 +40,17 @@ module nsw_hw_decide #(
 	input  wire [63:0]  wr_data, // bits 59..62 of a slot are not kept: the core never sets them
 	/* verilator lint_on UNUSEDSIGNAL */
 	// the verdict (struct nsw_verdict)
-	output reg          out_valid,
+	output wire          out_valid,
 	input  wire         out_ready,
-	output reg  [1:0]   out_action,
-	output reg  [1:0]   out_case,
-	output reg  [7:0]   out_reason,
-	output reg  [2:0]   out_prio,
-	output reg  [7:0]   out_pf,
-	output reg  [7:0]   out_flood_mask,
-	output reg  [7:0]   out_excl_pf,
-	output reg          out_inter_pf,
-	output reg  [15:0]  out_vf
+	output wire  [1:0]   out_action,
+	output wire  [1:0]   out_case,
+	output wire  [7:0]   out_reason,
+	output wire  [2:0]   out_prio,
+	output wire  [7:0]   out_pf,
+	output wire  [7:0]   out_flood_mask,
+	output wire  [7:0]   out_excl_pf,
+	output wire          out_inter_pf,
+	output wire  [15:0]  out_vf
 );
 	localparam VA = VB + 3;              // VF RAM address bits
 
@@ -219,34 +219,13 @@ module nsw_hw_decide #(
 		end
 	end
 
-	// ---- S3: the decision over the PF words ----
-	wire [1:0] a, cs;
-	wire [7:0] r, opf, fm, ex;
-	wire [2:0] pr;
-	wire ip;
-	wire [15:0] ovf;
-	nsw_hw_verdict #(.VB(VB)) verdict (.pf_en(pf_en), .pf_md(pf_md), .pf_up(pf_up), .pf_ho(pf_ho),
-		.pf_oui(pf_oui), .port(s3_port), .pf(s3_pf), .vf(s3_vf), .err(s3_err), .doui(s3_doui),
-		.src(s3_src), .tag(s3_tag), .pcp(s3_pcp), .dhit(s3_dhit), .dpf(s3_dpf), .dvf(s3_dvf),
-		.shit(s3_shit), .vin(s3_vin), .den_ram(den_ram), .a(a), .cs(cs), .r(r), .pr(pr),
-		.opf(opf), .fm(fm), .ex(ex), .ip(ip), .ovf(ovf));
-
-	// ---- S4: the verdict ----
-	always @(posedge clk) begin
-		if (rst)
-			out_valid <= 1'b0;
-		else if (adv)
-			out_valid <= s3_v;
-		if (adv) begin
-			out_action <= a;
-			out_case <= cs;
-			out_reason <= r;
-			out_prio <= pr;
-			out_pf <= opf;
-			out_flood_mask <= fm;
-			out_excl_pf <= ex;
-			out_inter_pf <= ip;
-			out_vf <= ovf;
-		end
-	end
+	// ---- S3, S4: the decision over the PF words, registered into the verdict ----
+	nsw_hw_verdict_reg #(.VB(VB)) verdict (.clk(clk), .rst(rst), .adv(adv), .v(s3_v),
+		.pf_en(pf_en), .pf_md(pf_md), .pf_up(pf_up), .pf_ho(pf_ho), .pf_oui(pf_oui),
+		.port(s3_port), .pf(s3_pf), .vf(s3_vf), .err(s3_err), .doui(s3_doui), .src(s3_src),
+		.tag(s3_tag), .pcp(s3_pcp), .dhit(s3_dhit), .dpf(s3_dpf), .dvf(s3_dvf), .shit(s3_shit),
+		.vin(s3_vin), .den_ram(den_ram), .out_valid(out_valid), .out_action(out_action),
+		.out_case(out_case), .out_reason(out_reason), .out_prio(out_prio), .out_pf(out_pf),
+		.out_flood_mask(out_flood_mask), .out_excl_pf(out_excl_pf),
+		.out_inter_pf(out_inter_pf), .out_vf(out_vf));
 endmodule

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-build/hw/synth}
 mkdir -p "$out"
-V="hw/nsw_hw_decide.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v hw/nsw_hw_ram.v"
+V="hw/nsw_hw_decide.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_verdict_reg.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v hw/nsw_hw_ram.v"
 VB=${NSW_HW_VB:-2} # VF bits per PF on the FPGA: 8 PFs x 4 VFs (the core's 256 need 28 more EBRs)
 
 cells() { # cells LOG PATTERN: the sum of the counts of the matching cell types in the last stat
@@ -38,7 +38,7 @@ nextpnr-ice40 --hx8k --package ct256 --json "$out/hash.json" --freq 12 >"$out/pn
 echo "ice40 S1 hash stage alone (one MAC: h1 and h2, registered in and out): LUT4 $(cells "$log" '^SB_LUT4$'), Fmax: $(grep -o "Max frequency for clock.*: [0-9.]* MHz" "$out/pnr_hash.log" | tail -1 | grep -o '[0-9.]* MHz')"
 
 log=$out/generic.log
-yosys -q -l "$log" -p "read_verilog hw/nsw_hw_decide.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v; \
+yosys -q -l "$log" -p "read_verilog hw/nsw_hw_decide.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_verdict_reg.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v; \
 	read_verilog -lib hw/nsw_hw_ram.v; hierarchy -top nsw_hw_decide; \
 	setattr -mod -set keep_hierarchy 1 *nsw_hw_hash* nsw_hw_parse; \
 	synth -flatten -top nsw_hw_decide; stat; ltp -noff" >/dev/null

@@ -16,7 +16,7 @@ out=${1:-build/hw/synth_seq}
 shift || true
 tbs=${*:-4 6 8}
 mkdir -p "$out"
-V="hw/nsw_hw_seq_ice40.v hw/nsw_hw_decide_seq.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v hw/nsw_hw_ram.v"
+V="hw/nsw_hw_seq_ice40.v hw/nsw_hw_decide_seq.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_verdict_reg.v hw/nsw_hw_parse.v hw/nsw_hw_hash.v hw/nsw_hw_ram.v"
 VB=${NSW_HW_VB:-2}
 FREQ=${NSW_HW_FREQ:-40}
 SEED=${NSW_HW_SEED:-1}

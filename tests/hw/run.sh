@@ -31,7 +31,7 @@ if have yosys; then
 	lat_fail=
 	for top in nsw_hw_stream_top nsw_hw_seq_ice40; do
 		if ! out=$(yosys -q -p "read_verilog hw/nsw_hw_stream_top.v hw/nsw_hw_stream.v hw/nsw_hw_decide.v \
-				hw/nsw_hw_seq_ice40.v hw/nsw_hw_decide_seq.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v \
+				hw/nsw_hw_seq_ice40.v hw/nsw_hw_decide_seq.v hw/nsw_hw_regs.v hw/nsw_hw_verdict.v hw/nsw_hw_verdict_reg.v \
 				hw/nsw_hw_parse.v hw/nsw_hw_hash.v hw/nsw_hw_ram.v; \
 				chparam -set TB 4 -set VB 2 $top; hierarchy -top $top; proc; flatten; opt -fast; \
 				select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr t:\$sr" 2>&1); then
