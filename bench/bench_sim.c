@@ -6,7 +6,8 @@
  *     random destinations, the core's decision on every frame) for 10^8 frames: wall time,
  *     events per second, frames per second.
  * Each figure is the median of several runs (the machine is shared; single runs are noisy).
- * Usage: bench_sim [runs (3)] [frames (100000000)] [scenario (sim/scenarios/vm1000.scn)] */
+ * Usage: bench_sim [runs (3)] [frames (100000000)] [scenario (sim/scenarios/vm1000.scn)]
+ *                  [engine events per run (20000000; 0 skips part 1)] */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <stdio.h>
@@ -56,6 +57,7 @@ int main(int argc, char **argv)
 	unsigned runs = argc > 1 ? (unsigned)atoi(argv[1]) : 3;
 	uint64_t frames = argc > 2 ? strtoull(argv[2], NULL, 0) : 100000000ull;
 	const char *scn = argc > 3 ? argv[3] : "sim/scenarios/vm1000.scn";
+	uint64_t hold_ev = argc > 4 ? strtoull(argv[4], NULL, 0) : 20000000ull;
 	double v[32];
 	cpu_set_t set;
 	CPU_ZERO(&set);
@@ -64,12 +66,14 @@ int main(int argc, char **argv)
 	if (runs < 1 || runs > 32)
 		runs = 3;
 
-	printf("nswitch-sim engine: hold model (pop + push of 32-byte events), one core\n");
-	printf("%-16s %16s\n", "pending_events", "Mevents/s");
-	size_t pend[] = {1000, 100000};
-	for (unsigned k = 0; k < 2; k++) {
+	for (unsigned k = 0; hold_ev && k < 2; k++) {
+		if (!k) {
+			printf("nswitch-sim engine: hold model (pop + push of 32-byte events), one core\n");
+			printf("%-16s %16s\n", "pending_events", "Mevents/s");
+		}
+		size_t pend[] = {1000, 100000};
 		for (unsigned i = 0; i < runs; i++)
-			v[i] = hold(pend[k], 20000000);
+			v[i] = hold(pend[k], hold_ev);
 		qsort(v, runs, sizeof *v, cmp);
 		printf("%-16zu %16.1f\n", pend[k], v[runs / 2] / 1e6);
 	}

@@ -141,6 +141,10 @@ struct nsw_sim {
 	} *irq;
 	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
 	double io_cpu_ns;            /* drivers and interrupts inside the window */
+	/* the header words nsw_process would take from nsw_frame_build's frame, put together
+	 * from the MACs (see nsw_sim_hdr_words); hdr_fast once checked against the real path */
+	bool hdr_fast;
+	uint64_t hdr_c1, hdr_c2;
 };
 
 /* nsw_sim_pcie.c */
