@@ -94,7 +94,6 @@ int main(int argc, char **argv)
 		setup(sizes[s]);
 		unsigned long delivered = 0;
 		for (unsigned r = 0; r < runs; r++) {
-			volatile uint8_t sink = 0;
 			unsigned long ok = 0;
 			double t0 = now_ns();
 			for (unsigned long i = 0; i < per_run; i++) {
@@ -103,7 +102,6 @@ int main(int argc, char **argv)
 				unsigned k = (unsigned)(i & (NFRAMES - 1));
 				nsw_process(&nic, ports[k], frames[k], FRAME_LEN, &f, &v);
 				ok += v.action == NSW_ACT_VF;
-				sink ^= v.action;
 			}
 			ns[r] = (now_ns() - t0) / (double)per_run;
 			delivered = ok;
