@@ -103,11 +103,19 @@ static void nsw_acl_write(const char *nic, const struct nsw_arg_val *v, bool flu
 		if (nsw_acl_text_parse(text, len, n.st, t, err, sizeof err))
 			nsw_fail("acl: %s", err);
 		free(text);
-		/* The target words judge the decision's copies of what the VF sends. */
-		for (unsigned i = 0; i < t->n; i++)
-			if (tg.dir == NSW_ACL_OUT && t->rules[i].mask.to_pf)
+		/* The target words judge the decision's copies of what the VF sends. A copy is never
+		 * mirrored to the VF it is judged for, so such a rule would do nothing. */
+		for (unsigned i = 0; i < t->n; i++) {
+			const struct nsw_acl_rule *r = &t->rules[i];
+			if (tg.dir == NSW_ACL_OUT && r->mask.to_pf)
 				nsw_fail("acl: line %zu: to-pf, to-vf and to-uplink judge what a VF "
 					 "sends: dir in only", t->line[i]);
+			if (r->action == NSW_ACL_MIRROR && r->mirror_pf == tg.pf &&
+			    r->mirror_vf == tg.vf)
+				nsw_fail("acl: line %zu: action mirror to %u,%u: VF %u,%u's own rules "
+					 "cannot mirror to itself", t->line[i], tg.pf, tg.vf, tg.pf,
+					 tg.vf);
+		}
 	}
 	unsigned nr = t->n;
 	struct nsw_acl_maps m = {fd_active, fd_sets, fd_rules, fd_hits,

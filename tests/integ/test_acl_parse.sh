@@ -110,6 +110,8 @@ test_rules_that_say_more_than_they_do_refused() {
 	bad etype_short 1 'invalid ethertype "800"' 'prio 5 ethertype 800 action drop\n'
 	bad l4_port 1 'l4 "fragment" with dport matches nothing' \
 		'prio 5 proto udp dport 53 l4 fragment action drop\n'
+	bad mirror_self 4 'mirror to 0,1: VF 0,1.s own rules cannot mirror to itself' \
+		"${GOOD}prio 5 action mirror to 0,1\n"
 	printf 'prio 5 src-ip 10.0.0.0/8 ethertype 0x800 action drop\nprio 6 proto udp l4 fragment action drop\n' >"$TMP/ok_exact"
 	"$NSW" acl replace "$NIC" pf 0 vf 2 dir in file "$TMP/ok_exact" >/dev/null ||
 		fail "exact prefixes, 0x800 and a fragment rule without ports were refused"
