@@ -2,8 +2,9 @@
 # its benchmark. Included by the top Makefile; see docs/sim.md.
 SIM_SRC := sim/nsw_sim_pcie.c sim/nsw_sim_routes.c sim/nsw_sim_model.c sim/nsw_sim_report.c \
 	sim/nsw_sim_scn.c sim/nsw_sim_rack.c
-SIM_H   := $(wildcard sim/*.h) $(wildcard tests/sim/*.h) lib/nsw_frames.h
+SIM_H   := $(wildcard sim/*.h) lib/nsw_frames.h
 SIM_TEST_SRC := $(wildcard tests/sim/*.c) tests/unit/nsw_test.c
+SIM_TEST_H := $(wildcard tests/sim/*.h) $(wildcard tests/unit/*.h)
 SIM_CFLAGS = $(CFLAGS) -Isim
 
 ALL += $(B)/nswitch-sim $(B)/sim_tests $(B)/sim_tests_san
@@ -12,11 +13,11 @@ $(B)/nswitch-sim: sim/nsw_sim_main.c $(SIM_SRC) $(SIM_H) $(CORE_H) $(B)/libnswco
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(SIM_CFLAGS) -O2 sim/nsw_sim_main.c $(SIM_SRC) $(B)/libnswcore.a -lm -o $@
 
-$(B)/sim_tests: $(SIM_TEST_SRC) $(SIM_SRC) $(SIM_H) $(CORE_H) $(B)/libnswcore.a
+$(B)/sim_tests: $(SIM_TEST_SRC) $(SIM_SRC) $(SIM_H) $(SIM_TEST_H) $(CORE_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(SIM_CFLAGS) -O2 $(SIM_TEST_SRC) $(SIM_SRC) $(B)/libnswcore.a -lm -o $@
 
-$(B)/sim_tests_san: $(SIM_TEST_SRC) $(SIM_SRC) $(SIM_H) $(CORE_SRC) $(CORE_H) | $(B)
+$(B)/sim_tests_san: $(SIM_TEST_SRC) $(SIM_SRC) $(SIM_H) $(SIM_TEST_H) $(CORE_SRC) $(CORE_H) | $(B)
 	$(call msg,SAN,$@)
 	$(Q)$(CLANG) $(SIM_CFLAGS) -O1 -DNSW_SIM_SAN $(SAN) $(SIM_TEST_SRC) $(SIM_SRC) \
 		$(CORE_SRC) -lm -o $@
