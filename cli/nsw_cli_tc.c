@@ -72,6 +72,12 @@ static int nsw_tc_filter_cb(const struct nlmsghdr *nlh, void *data)
 				    mnl_attr_get_payload_len(o) == 4)
 					id = mnl_attr_get_u32(o);
 	}
+	if (d->ingress && TC_H_MAJ(t->tcm_info) >> 16 == NSW_TC_PRIO &&
+	    (strcmp(kind, "bpf") || TC_H_MIN(t->tcm_info) != htons(ETH_P_ALL))) {
+		d->v->prio_taken = true;
+		snprintf(d->v->prio_kind, sizeof d->v->prio_kind, "%s", kind);
+		d->v->prio_proto = ntohs((uint16_t)TC_H_MIN(t->tcm_info));
+	}
 	if (d->ingress && t->tcm_handle == NSW_TC_HANDLE &&
 	    TC_H_MAJ(t->tcm_info) >> 16 == NSW_TC_PRIO &&
 	    TC_H_MIN(t->tcm_info) == htons(ETH_P_ALL)) {

@@ -22,6 +22,11 @@ struct nsw_tc_view {
 	bool at_ours;        /* a filter sits at nswitch's handle and priority on ingress */
 	bool at_ours_bpf;    /* ... and it is a bpf filter */
 	uint32_t at_ours_id; /* ... running this program id */
+	/* A filter at nswitch's priority on ingress that nswitch's cannot sit beside: the kernel
+	 * keeps one classifier kind and protocol per priority (its kind and protocol). */
+	bool prio_taken;
+	char prio_kind[16];
+	uint16_t prio_proto; /* host order */
 };
 
 /* The tc setup of ifindex in the current network namespace; 0 or -errno. */

@@ -383,6 +383,12 @@ int nsw_port_attach(struct nsw_cli_nic *n, uint32_t ifindex, struct nsw_port por
 			 "ingress", NSW_TC_HANDLE, NSW_TC_PRIO);
 		return -EEXIST;
 	}
+	if (v.prio_taken) {
+		snprintf(err, errlen, "a tc filter of someone else (%s, protocol 0x%04x) sits at prio "
+			 "%d of its ingress, where nswitch's bpf filter for every protocol goes; move "
+			 "it to another prio", v.prio_kind, v.prio_proto, NSW_TC_PRIO);
+		return -EEXIST;
+	}
 	if (!v.clsact)
 		pi.flags |= NSW_PORTF_OWN_CLSACT;
 	/* The record comes first, before anything is made on the device: killed at any later

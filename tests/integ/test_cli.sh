@@ -113,6 +113,27 @@ test_vf_add_stderr_quiet() { # libbpf's warnings are not nswitch's output
 	[[ -z $err ]] || fail "vf add wrote to stderr: $err"
 }
 
+# An admin's filter of another kind or protocol at nswitch's tc priority: the kernel keeps one
+# per priority, so vf add is refused with the reason (it was a bare "Invalid argument"), the
+# admin's filter stays, and nothing is half-made; at another priority the two coexist.
+test_vf_add_admin_filter_at_our_prio() {
+	local err rc=0
+	hv tc qdisc add dev spare1 clsact
+	hv tc filter add dev spare1 ingress prio 1 protocol ip u32 match u32 0 0 flowid 1:1
+	err=$("$NSW" vf add "$NIC" pf 0 vf 9 dev spare1 2>&1 >/dev/null) || rc=$?
+	(( rc == 1 )) || fail "vf add exit $rc, not 1"
+	grep -q 'u32, protocol 0x0800) sits at prio 1 of its ingress' <<<"$err" || fail "error: $err"
+	(( $(wc -l <<<"$err") == 1 )) || fail "not one line: $err"
+	"$NSW" -j vf show "$NIC" | jq -e 'all(.[]; .dev != "spare1")' >/dev/null || fail "half-made VF"
+	grep -q 'pref 1 u32' <<<"$(hv tc filter show dev spare1 ingress)" || fail "the admin's filter is gone"
+	hv tc filter del dev spare1 ingress
+	hv tc filter add dev spare1 ingress prio 2 protocol ip u32 match u32 0 0 flowid 1:1
+	"$NSW" vf add "$NIC" pf 0 vf 9 dev spare1 >/dev/null || fail "vf add beside a prio 2 filter"
+	"$NSW" vf del "$NIC" pf 0 vf 9
+	grep -q 'pref 2 u32' <<<"$(hv tc filter show dev spare1 ingress)" || fail "vf del took the admin's filter"
+	hv tc qdisc del dev spare1 clsact
+}
+
 test_prefixes_and_json() {
 	"$NSW" v sh "$NIC" >/dev/null || fail "unique prefixes not accepted"
 	"$NSW" -j vf show "$NIC" | jq -e 'length == 4' >/dev/null || fail "vf show JSON"
@@ -141,6 +162,7 @@ test_pf_set_oui_when_empty() {
 }
 
 for t in json_error_without_object acl_bad_words_refused_before_reading_rules vf_add_stderr_quiet \
+	vf_add_admin_filter_at_our_prio \
 	prefixes_and_json \
 	vf_set_changes_mac_and_qos pf_set_oui_when_empty; do
 	run_test "$t"
