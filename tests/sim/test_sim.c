@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nsw_sim.h"
+#include "nsw_sim_test.h"
 #include "../unit/nsw_test.h"
 
 /* Long enough for 2% on the mean waiting time; shorter under the sanitizers, which are there
@@ -17,18 +18,6 @@
 #else
 #define QN 10000000
 #endif
-
-static int load(struct nsw_sim_scenario *s, const char *text)
-{
-	nsw_sim_defaults(s);
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", text);
-	int n = 0;
-	for (char *save, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (nsw_sim_scn_line(s, l, "test", ++n, stderr))
-			return -1;
-	return nsw_sim_scn_check(s, "test", stderr);
-}
 
 NSW_TEST(heap_pops_in_time_order)
 {
@@ -101,7 +90,7 @@ NSW_TEST(mm1_mean_wait_within_2pct)
 NSW_TEST(md1_vswitch_mean_wait_within_2pct)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!load(&s, "arch vswitch\nvms 2\nbuf_vsw 1000000\nirq_frames 1\n"
+	CHECK(!nsw_sim_test_load(&s, "arch vswitch\nvms 2\nbuf_vsw 1000000\nirq_frames 1\n"
 			"flow f src=vm1 dst=vm0 rate=1 process=poisson size=1514\n"));
 	const double S = s.p.vsw_frame_ns + s.p.vsw_byte_ns * 1514, rho = 0.6;
 	s.flow[0].rate = rho * 1514 * 8 / (S * 1e-9);
@@ -133,7 +122,7 @@ NSW_TEST(frames_conserved_every_arch)
 {
 	for (int a = 0; a < NSW_SIM_ARCH_MAX; a++) {
 		struct nsw_sim_scenario s;
-		CHECK(!load(&s, mixed));
+		CHECK(!nsw_sim_test_load(&s, mixed));
 		s.p.arch = a;
 		struct nsw_sim_result r;
 		CHECK(!nsw_sim_run(&s, &r, stderr));
@@ -175,7 +164,7 @@ NSW_TEST(same_seed_same_output)
 {
 	for (int a = 0; a < NSW_SIM_ARCH_MAX; a++) {
 		struct nsw_sim_scenario s;
-		CHECK(!load(&s, mixed));
+		CHECK(!nsw_sim_test_load(&s, mixed));
 		s.p.arch = a;
 		s.p.seed = 99;
 		char *x = run_csv(&s), *y = run_csv(&s);
@@ -201,7 +190,7 @@ NSW_TEST(nswitch_zero_load_latency_is_t1_tp_t4)
 	for (unsigned i = 0; i < 2; i++) {
 		uint64_t t1, tp, t4;
 		struct nsw_sim_scenario s;
-		CHECK(!load(&s, "arch nswitch\nvms 2\nduration 50ms\nirq_frames 1\n"
+		CHECK(!nsw_sim_test_load(&s, "arch nswitch\nvms 2\nduration 50ms\nirq_frames 1\n"
 				"flow z src=vm0 dst=vm1 rate=10kpps\n"));
 		s.flow[0].size[0] = (uint16_t)hand[i].len;
 		nsw_sim_nswitch_zero_load(&s.p, hand[i].len, &t1, &tp, &t4);
@@ -223,7 +212,7 @@ NSW_TEST(nswitch_zero_load_latency_is_t1_tp_t4)
 	}
 	/* and for every size of a mix, at other PCIe settings */
 	struct nsw_sim_scenario s;
-	CHECK(!load(&s, "arch nswitch\nvms 2\npcie_gen 5\npcie_lanes 16\nbatch 4\nduration 50ms\n"
+	CHECK(!nsw_sim_test_load(&s, "arch nswitch\nvms 2\npcie_gen 5\npcie_lanes 16\nbatch 4\nduration 50ms\n"
 			"irq_frames 1\n"
 			"flow z src=vm0 dst=vm1 rate=10kpps size=64:1,65:1,300:1,1000:1,1518:1\n"));
 	struct nsw_sim_result r;
@@ -247,7 +236,7 @@ NSW_TEST(nswitch_zero_load_latency_is_t1_tp_t4)
 NSW_TEST(core_miss_leaves_by_port)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!load(&s, mixed));
+	CHECK(!nsw_sim_test_load(&s, mixed));
 	s.p.arch = NSW_SIM_NSWITCH;
 	s.p.port_gbps = 100;
 	struct nsw_sim_result r;
@@ -262,7 +251,7 @@ NSW_TEST(core_miss_leaves_by_port)
 NSW_TEST(core_decision_in_the_loop)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!load(&s, mixed));
+	CHECK(!nsw_sim_test_load(&s, mixed));
 	s.p.arch = NSW_SIM_NSWITCH;
 	s.p.port_gbps = 100;
 	s.p.miss_drop = 1;
@@ -286,7 +275,7 @@ NSW_TEST(core_decision_in_the_loop)
 NSW_TEST(qbg_hairpins_through_the_port)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!load(&s, "arch qbg\nvms 2\nport_gbps 10\nduration 10ms\n"
+	CHECK(!nsw_sim_test_load(&s, "arch qbg\nvms 2\nport_gbps 10\nduration 10ms\n"
 			"flow a src=vm0 dst=vm1 rate=4Gbps size=1518\n"));
 	struct nsw_sim_result r;
 	CHECK(!nsw_sim_run(&s, &r, stderr));

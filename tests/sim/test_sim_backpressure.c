@@ -10,19 +10,8 @@
 #include <string.h>
 
 #include "nsw_sim.h"
+#include "nsw_sim_test.h"
 #include "../unit/nsw_test.h"
-
-static int bp_load(struct nsw_sim_scenario *s, const char *text)
-{
-	nsw_sim_defaults(s);
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", text);
-	int n = 0;
-	for (char *save, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (nsw_sim_scn_line(s, l, "test", ++n, stderr))
-			return -1;
-	return nsw_sim_scn_check(s, "test", stderr);
-}
 
 /* Frames per second that 8 nSwitch VM pairs can move at most: each frame crosses the link once
  * each way (TX, then RX), so each direction carries the TX part of one and the RX part of the
@@ -50,7 +39,7 @@ struct bp_point {
 static int bp_run(double load, struct bp_point *pt)
 {
 	struct nsw_sim_scenario s;
-	if (bp_load(&s, pairs64))
+	if (nsw_sim_test_load(&s, pairs64))
 		return -1;
 	double cap = bp_capacity_fps(&s.p, 64);
 	/* 16 sources share the load; a rate in bits/s of 64-byte frames */
@@ -108,7 +97,7 @@ NSW_TEST(throughput_monotone_in_offered_load)
 NSW_TEST(qbh_hairpin_not_starved_by_tx_backlog)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!bp_load(&s, "arch qbh\npfs 1\nvfs 3\nvms 3\nport_gbps 1\nduration 100ms\n"
+	CHECK(!nsw_sim_test_load(&s, "arch qbh\npfs 1\nvfs 3\nvms 3\nport_gbps 1\nduration 100ms\n"
 			   "warmup 20ms\nseed 7\n"
 			   "flow vmvm src=vm2 dst=vm0 rate=600Mbps process=poisson size=1518\n"
 			   "flow out src=vm1 dst=ext rate=1000Mbps process=poisson size=1518\n"));

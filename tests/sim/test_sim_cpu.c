@@ -10,19 +10,8 @@
 #include <string.h>
 
 #include "nsw_sim.h"
+#include "nsw_sim_test.h"
 #include "../unit/nsw_test.h"
-
-static int cpu_load(struct nsw_sim_scenario *s, const char *text)
-{
-	nsw_sim_defaults(s);
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", text);
-	int n = 0;
-	for (char *save, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (nsw_sim_scn_line(s, l, "test", ++n, stderr))
-			return -1;
-	return nsw_sim_scn_check(s, "test", stderr);
-}
 
 /* nSwitch between two VMs at 1 Mframes/s: the host CPU is the sender's driver, the
  * receiver's driver and the receiver's interrupts, frame by frame: (drv_tx + drv_rx) x frames
@@ -30,7 +19,7 @@ static int cpu_load(struct nsw_sim_scenario *s, const char *text)
 NSW_TEST(nswitch_host_cpu_is_computed)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!cpu_load(&s, "arch nswitch\nvms 2\ncpus 4\nduration 20ms\nwarmup 2ms\n"
+	CHECK(!nsw_sim_test_load(&s, "arch nswitch\nvms 2\ncpus 4\nduration 20ms\nwarmup 2ms\n"
 			    "flow f src=vm0 dst=vm1 rate=1Mpps size=512\n"));
 	struct nsw_sim_result r;
 	CHECK(!nsw_sim_run(&s, &r, stderr));
@@ -55,7 +44,7 @@ NSW_TEST(nswitch_host_cpu_is_computed)
 NSW_TEST(irq_timer_delays_frames_at_zero_load)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!cpu_load(&s, "arch nswitch\nvms 2\nduration 50ms\nirq_frames 32\n"
+	CHECK(!nsw_sim_test_load(&s, "arch nswitch\nvms 2\nduration 50ms\nirq_frames 32\n"
 			    "irq_timer_ns 20000\nflow z src=vm0 dst=vm1 rate=10kpps size=64\n"));
 	uint64_t t1, tp, t4;
 	nsw_sim_nswitch_zero_load(&s.p, 64, &t1, &tp, &t4);
@@ -76,7 +65,7 @@ NSW_TEST(irq_timer_delays_frames_at_zero_load)
 NSW_TEST(irq_count_fires_under_load)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!cpu_load(&s, "arch nswitch\nvms 2\nduration 2ms\nirq_frames 32\n"
+	CHECK(!nsw_sim_test_load(&s, "arch nswitch\nvms 2\nduration 2ms\nirq_frames 32\n"
 			    "irq_timer_ns 100000\nflow z src=vm0 dst=vm1 rate=10Mpps size=64\n"));
 	struct nsw_sim_result r;
 	CHECK(!nsw_sim_run(&s, &r, stderr));
@@ -96,7 +85,7 @@ NSW_TEST(irq_count_fires_under_load)
 NSW_TEST(vswitch_prediction_from_measured_costs)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!cpu_load(&s, "arch vswitch\nvms 2\nduration 20ms\nwarmup 5ms\n"
+	CHECK(!nsw_sim_test_load(&s, "arch vswitch\nvms 2\nduration 20ms\nwarmup 5ms\n"
 			    "flow io src=vm1 dst=vm0 rate=20GBps process=poisson size=1514\n"));
 	double svc = s.p.vsw_frame_ns + s.p.vsw_byte_ns * 1514, want = 1514 / svc * 1e3; /* MB/s */
 	struct nsw_sim_result r;
@@ -126,7 +115,7 @@ NSW_TEST(vswitch_prediction_from_measured_costs)
 NSW_TEST(irq_never_reports_a_frame_before_it_arrives)
 {
 	struct nsw_sim_scenario s;
-	CHECK(!cpu_load(&s, "arch vswitch\npfs 1\nvfs 4\nvms 3\nvsw_threads 2\nirq_frames 2\n"
+	CHECK(!nsw_sim_test_load(&s, "arch vswitch\npfs 1\nvfs 4\nvms 3\nvsw_threads 2\nirq_frames 2\n"
 			    "duration 5ms\n"
 			    "flow big src=vm1 dst=vm0 rate=4Gbps process=poisson size=1518\n"
 			    "flow small src=vm2 dst=vm0 rate=1Gbps process=poisson size=64\n"));

@@ -9,19 +9,8 @@
 #include <string.h>
 
 #include "nsw_sim.h"
+#include "nsw_sim_test.h"
 #include "../unit/nsw_test.h"
-
-static int fl_load(struct nsw_sim_scenario *s, const char *text)
-{
-	nsw_sim_defaults(s);
-	char buf[4096];
-	snprintf(buf, sizeof buf, "%s", text);
-	int n = 0;
-	for (char *save, *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		if (nsw_sim_scn_line(s, l, "test", ++n, stderr))
-			return -1;
-	return nsw_sim_scn_check(s, "test", stderr);
-}
 
 /* 8 VMs on 2 PFs (each with its port on the external switch). vm1 broadcasts 100 frames, the
  * outside host 50. Every architecture gives each other VM and the outside host one copy of
@@ -35,7 +24,7 @@ NSW_TEST(broadcast_reaches_every_vm_but_the_sender)
 				 "flow x src=ext dst=bcast rate=5kpps size=128\n";
 	for (int a = 0; a < NSW_SIM_ARCH_MAX; a++) {
 		struct nsw_sim_scenario s;
-		CHECK(!fl_load(&s, scn));
+		CHECK(!nsw_sim_test_load(&s, scn));
 		s.p.arch = a;
 		struct nsw_sim_result r;
 		CHECK(!nsw_sim_run(&s, &r, stderr));
@@ -64,7 +53,7 @@ NSW_TEST(broadcast_from_a_lone_vm_reaches_only_the_outside)
 {
 	for (int a = 0; a < NSW_SIM_ARCH_MAX; a++) {
 		struct nsw_sim_scenario s;
-		CHECK(!fl_load(&s, "pfs 1\nvfs 1\nvms 1\nduration 10ms\n"
+		CHECK(!nsw_sim_test_load(&s, "pfs 1\nvfs 1\nvms 1\nduration 10ms\n"
 				   "flow b src=vm0 dst=bcast rate=10kpps size=64\n"));
 		s.p.arch = a;
 		struct nsw_sim_result r;
@@ -93,7 +82,7 @@ NSW_TEST(floods_conserve_frames_under_overload)
 		"flow d src=all dst=random rate=20Mbps process=poisson size=64:3,1518:1\n";
 	for (int a = 0; a < NSW_SIM_ARCH_MAX; a++) {
 		struct nsw_sim_scenario s;
-		CHECK(!fl_load(&s, scn));
+		CHECK(!nsw_sim_test_load(&s, scn));
 		s.p.arch = a;
 		struct nsw_sim_result r;
 		CHECK(!nsw_sim_run(&s, &r, stderr));
