@@ -145,8 +145,12 @@ static int nsw_args_value(const struct nsw_arg_spec *a, const char *v, struct ns
 	case NSW_ARG_UINT:
 		if (nsw_decimal(v, a->max, &o->u))
 			return 0;
-		snprintf(err, errlen, "invalid %s \"%s\": expected a decimal number 0..%llu", what, v,
-			 a->max);
+		if (a->auto_word && !strcmp(v, a->auto_word)) {
+			o->u = a->max + 1;
+			return 0;
+		}
+		snprintf(err, errlen, "invalid %s \"%s\": expected a decimal number 0..%llu%s%s", what,
+			 v, a->max, a->auto_word ? " or " : "", a->auto_word ? a->auto_word : "");
 		return -1;
 	case NSW_ARG_MAC:
 		if (nsw_mac_parse(v, &mac)) {
@@ -334,7 +338,10 @@ int nsw_args_format(const struct nsw_arg_spec *spec, unsigned n, const struct ns
 		bool ok = nsw_args_put(spec[i].word, argv, &c, maxargv, strbuf, &used, len);
 		switch (spec[i].kind) {
 		case NSW_ARG_UINT:
-			snprintf(val, sizeof val, "%llu", v[i].u);
+			if (spec[i].auto_word && v[i].u == spec[i].max + 1)
+				s = spec[i].auto_word;
+			else
+				snprintf(val, sizeof val, "%llu", v[i].u);
 			break;
 		case NSW_ARG_MAC:
 			nsw_mac_format(v[i].u, val);

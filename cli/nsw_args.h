@@ -40,6 +40,8 @@ struct nsw_arg_spec {
 	bool exact;                 /* no prefix match (e.g. "-w") */
 	bool with_prev;             /* optional, given exactly when the word before it is: the
 				     * usage says "[pf P vf V]" */
+	const char *auto_word;      /* UINT: this word is accepted too, as the value max + 1
+				     * ("vf auto": the command picks the number) */
 };
 
 struct nsw_arg_val {

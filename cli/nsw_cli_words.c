@@ -54,7 +54,10 @@ const struct nsw_arg_spec nsw_words_pf_set[NSW_W_VF_N] = {
 
 const struct nsw_arg_spec nsw_words_vf_add[NSW_W_VF_N] = {
 	[NSW_W_PF] = W_PF(1),
-	[NSW_W_VF] = W_VF(1),
+	/* auto: the lowest free VF of the PF, picked under the NIC's lock (callers that attach
+	 * in parallel, like a CNI plugin, never race for a number). */
+	[NSW_W_VF] = {.word = "vf", .kind = NSW_ARG_UINT, .max = NSW_MAX_VFS - 1, .meta = "V|auto",
+		      .what = "VF number", .required = 1, .auto_word = "auto"},
 	[NSW_W_DEV] = W_DEV("dev", "DEV", 1),
 	[NSW_W_MAC] = W_MAC,
 	[NSW_W_QOS] = W_QOS,

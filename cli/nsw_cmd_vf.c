@@ -25,6 +25,14 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	nsw_vf_args_get(v, &a);
 	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "vf add");
+	if (a.vf == NSW_MAX_VFS) { /* vf auto: the lowest free number, under the NIC's lock */
+		unsigned f = 0;
+		while (f < NSW_MAX_VFS && (n.st->vf[a.pf][f] & NSW_VF_EN))
+			f++;
+		if (f == NSW_MAX_VFS)
+			nsw_fail("vf add: PF %u has no free VF (all %u in use)", a.pf, NSW_MAX_VFS);
+		a.vf = f;
+	}
 	uint32_t ifi = nsw_arg_ifindex(a.dev);
 	struct nsw_port owner;
 	const char *who = nsw_port_owner(n.meta.netns, ifi, &owner);
@@ -191,10 +199,10 @@ static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 
 const struct nsw_cmd nsw_cmds_vf[] = {
 	{"add", NULL, nsw_vf_add_cmd, NSW_POS_NIC, nsw_words_vf_add, NSW_W_VF_N,
-	 "Attach DEV (the host end of a VM's veth, or a tap) as VF P,V. Without mac, the\n"
-	 "vMAC is the PF's OUI followed by P and V. A veth's VM end is given the vMAC; for a\n"
-	 "tap the MAC to give QEMU is printed. qos: default 802.1p priority (0..7) of\n"
-	 "untagged frames. spoofchk (default on): drop frames not sent from the vMAC."},
+	 "Attach DEV (the host end of a VM's veth, or a tap) as VF P,V (vf auto: the lowest\n"
+	 "free VF of PF P, printed). Without mac, the vMAC is the PF's OUI followed by P and\n"
+	 "V. A veth's VM end is given the vMAC; for a tap the MAC to give QEMU is printed.\n"
+	 "qos: default 802.1p priority (0..7) of untagged frames. spoofchk (default on): drop frames not sent from the vMAC."},
 	{"set", NULL, nsw_vf_set_cmd, NSW_POS_NIC, nsw_words_vf_set, NSW_W_VF_N,
 	 "Change VF P,V's vMAC (a veth's VM end follows), default priority or spoofchk."},
 	{"del", NULL, nsw_vf_del_cmd, NSW_POS_NIC, nsw_words_vf_del, NSW_W_VF_N,

@@ -3,6 +3,7 @@
  * words written back parse to the same values. */
 #include "../../cli/nsw_args.h"
 #include "../../cli/nsw_cli_words.h"
+#include "../../core/nsw_types.h"
 #include "nsw_test.h"
 
 static char err[256];
@@ -146,4 +147,25 @@ NSW_TEST(args_usage_from_the_table)
 	char u[256];
 	nsw_args_usage(nsw_words_qos, NSW_W_QOS_N, u, sizeof u);
 	CHECK(!strcmp(u, "pf P vf V [rate RATE] [pps N] [burst N]"));
+}
+
+/* vf add takes "vf auto" (the value max + 1, which the command replaces by the lowest free
+ * VF under the NIC's lock); no other table does, and it writes back as "auto". */
+NSW_TEST(args_vf_auto)
+{
+	struct nsw_arg_val v[NSW_W_VF_N];
+	CHECK_EQ(parse(nsw_words_vf_add, NSW_W_VF_N, v, "pf 1 vf auto dev x"), 0);
+	CHECK_EQ(v[NSW_W_VF].u, NSW_MAX_VFS);
+	char *out[NSW_ARGS_MAX * 2], buf[256];
+	int c = nsw_args_format(nsw_words_vf_add, NSW_W_VF_N, v, out, NSW_ARGS_MAX * 2, buf,
+				sizeof buf);
+	CHECK_EQ(c, 6);
+	CHECK(c == 6 && !strcmp(out[3], "auto"));
+	CHECK_EQ(parse(nsw_words_vf_add, NSW_W_VF_N, v, "pf 1 vf autox dev x"), -1);
+	CHECK(strstr(err, "0..255 or auto") != NULL);
+	CHECK_EQ(parse(nsw_words_vf_del, NSW_W_VF_N, v, "pf 1 vf auto"), -1);
+	CHECK_EQ(parse(VF, v, "vf auto"), -1);
+	char u[128];
+	nsw_args_usage(nsw_words_vf_add, NSW_W_VF_N, u, sizeof u);
+	CHECK(strstr(u, "vf V|auto") != NULL);
 }
