@@ -424,9 +424,12 @@ static int nsw_vf_find(struct nsw_ctx *x, struct nsw_vf_ref *r, bool use_record)
 			if (json_object_object_get_ex(o, "mac", &v))
 				nsw_cni_mac_parse(json_object_get_string(v), &mac);
 			json_object_object_get_ex(o, "dev", &d);
+			/* vf show names a device that is gone by its old index, "#N". */
 			const char *dev = d && json_object_is_type(d, json_type_string)
 						  ? json_object_get_string(d)
 						  : NULL;
+			if (dev && dev[0] == '#')
+				dev = NULL;
 			bool hit;
 			if (pass == 0) {
 				hit = dev && !strcmp(dev, x->host);
