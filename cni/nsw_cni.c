@@ -220,8 +220,8 @@ static int nsw_cli(struct nsw_ctx *x, struct json_object **res, bool quiet, cons
 			size_t l = strlen(why);
 			while (l && (why[l - 1] == '\n'))
 				l--;
-			nsw_cni_fail(&x->e, NSW_CNI_E_NSWITCH, "nswitch %s %s: %.*s", argv[2],
-				     argv[3] ? argv[3] : "", (int)l, rc < 0 ? "did not run" : why);
+			nsw_cni_fail(&x->e, NSW_CNI_E_NSWITCH, "nswitch: %.*s", (int)l,
+				     rc < 0 ? "did not run" : why);
 			if (j)
 				json_object_put(j);
 		}

@@ -255,7 +255,6 @@ podman_setup() {
 		network_backend = "cni"
 		cni_plugin_dirs = ["$TMP/pm/bin", "/usr/lib/cni"]
 		network_config_dir = "$TMP/pm/netd"
-		default_network = "${LABP}pf0"
 	EOF
 	cat >"$TMP/storage.conf" <<-EOF
 		[storage]
