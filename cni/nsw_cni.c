@@ -636,6 +636,14 @@ static int nsw_add(struct nsw_ctx *x)
 		if (nsw_ipam(x, "ADD", &ipam_res) || nsw_cni_ipam_parse(ipam_res, &ip, &x->e))
 			goto out;
 	}
+	/* A route without gw goes by the gateway of the first address of its family, as the
+	 * reference plugins do (ipam.ConfigureIface); on-link only when there is none. */
+	for (unsigned i = 0; i < ip.n_routes; i++)
+		for (unsigned j = 0; j < ip.n_ips && !ip.routes[i].have_gw; j++)
+			if (ip.ips[j].family == ip.routes[i].family && ip.ips[j].have_gw) {
+				memcpy(ip.routes[i].gw, ip.ips[j].gw, 16);
+				ip.routes[i].have_gw = true;
+			}
 	if (nsw_enter(x, cfd))
 		goto out;
 	int cifi = nsw_cni_link_index(x->ifname);

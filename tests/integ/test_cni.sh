@@ -43,14 +43,18 @@ ip netns add "$HV"
 "$NSW" nic add "$NIC" pfs 2 netns "$HV" >/dev/null || { echo "FAIL cni_setup: nic add failed"; exit 1; }
 OUI0=$("$NSW" -j nic show "$NIC" | jq -r '.[0].pfs[0].oui')
 
-# conf PF [EXTRA-JSON]: a network of PF PF (name ${LABP}pfPF), addresses from host-local.
+# conf PF [EXTRA-JSON]: a network of PF PF (name ${LABP}pfPF), an IPv4 and an IPv6 address
+# from host-local, and a route without gw (by the IPv4 gateway).
 conf() {
 	jq -nc --arg nic "$NIC" --argjson pf "$1" --arg dir "$TMP/ipam" --arg name "${LABP}pf$1" \
 		--argjson extra "${2:-"{}"}" \
 		'{cniVersion: "1.0.0", name: $name, type: "nswitch", nic: $nic, pf: $pf,
 		  ipam: {type: "host-local", dataDir: $dir,
 			 ranges: [[{subnet: "10.77.0.0/16", rangeStart: "10.77.\($pf + 1).1",
-				    rangeEnd: "10.77.\($pf + 1).250"}]]}} + $extra'
+				    rangeEnd: "10.77.\($pf + 1).250"}],
+				  [{subnet: "fd77::/64", rangeStart: "fd77::\($pf + 1):1",
+				    rangeEnd: "fd77::\($pf + 1):fa"}]],
+			 routes: [{dst: "10.99.0.0/16"}]}} + $extra'
 }
 # cni COMMAND CONTAINER-ID NETNS-NAME [IFNAME] < config: the plugin as a runtime runs it.
 cni() {
@@ -103,10 +107,15 @@ test_add_check_del_and_traffic() {
 	ip -n ${LABP}c1 -j addr show eth0 | jq -e --arg a "$(jq -r '.ips[0].address' <<<"$r1")" \
 		'[.[0].addr_info[] | "\(.local)/\(.prefixlen)"] | index($a)' >/dev/null ||
 		fail "container 1 lacks its address"
+	[[ $(jq '.ips | length' <<<"$r1") == 2 ]] || fail "not two addresses: $r1"
+	ip -n ${LABP}c1 -j route show 10.99.0.0/16 | jq -e '.[0].gateway == "10.77.0.1"' >/dev/null ||
+		fail "route 10.99.0.0/16 not via 10.77.0.1: $(ip -n ${LABP}c1 route)"
 	c0=$(stat .cases.case0.pkts); c1=$(stat .cases.case1.pkts)
+	in_c 1 ping -c 2 -i 0.2 -W 2 -q "$(jq -r '.ips[1].address | sub("/.*"; "")' <<<"$r2")" \
+		>/dev/null || fail "no IPv6 ping on PF 0"
 	in_c 1 ping -c 3 -i 0.2 -W 2 -q "${ip2%/*}" >/dev/null || fail "no ping on PF 0"
 	in_c 1 ping -c 3 -i 0.2 -W 2 -q "${ip3%/*}" >/dev/null || fail "no ping across PFs"
-	(($(stat .cases.case0.pkts) >= c0 + 6)) || fail "Case 0 did not rise by 6"
+	(($(stat .cases.case0.pkts) >= c0 + 10)) || fail "Case 0 did not rise by 10"
 	(($(stat .cases.case1.pkts) >= c1 + 6)) || fail "Case 1 did not rise by 6"
 	# CHECK: right with the result, wrong with another vMAC or another address.
 	conf 0 | jq -c --argjson p "$r1" '. + {prevResult: $p}' >"$TMP/chk"
@@ -115,6 +124,10 @@ test_add_check_del_and_traffic() {
 	jq -c '.prevResult.interfaces[1].mac = "'"$OUI0"':00:00:99"' "$TMP/chk" >"$TMP/chk2"
 	if out=$(cni CHECK cid-1 ${LABP}c1 <"$TMP/chk2"); then fail "CHECK passed a wrong vMAC"; fi
 	jq -e '.code == 104' <<<"$out" >/dev/null || fail "CHECK wrong vMAC: $out"
+	jq -c '.prevResult.ips[1].address = "fd77::9:9/64"' "$TMP/chk" >"$TMP/chk4"
+	if out=$(cni CHECK cid-1 ${LABP}c1 <"$TMP/chk4"); then fail "CHECK passed a wrong IPv6 address"; fi
+	jq -e '.code == 104 and (.msg | contains("fd77::9:9/64"))' <<<"$out" >/dev/null ||
+		fail "CHECK wrong IPv6 address: $out"
 	jq -c '.prevResult.ips[0].address = "10.77.9.9/16"' "$TMP/chk" >"$TMP/chk3"
 	if out=$(cni CHECK cid-1 ${LABP}c1 <"$TMP/chk3"); then fail "CHECK passed a wrong address"; fi
 	jq -e '.code == 104 and (.msg | contains("10.77.9.9/16"))' <<<"$out" >/dev/null ||
