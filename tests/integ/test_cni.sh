@@ -89,7 +89,7 @@ test_add_check_del_and_traffic() {
 	cns 1 2 3
 	local r1 r2 r3 m1 m2 c0 c1 ip2 ip3 out
 	r1=$(conf 0 | cni ADD cid-1 ${LABP}c1) || fail "ADD 1: $r1"
-	r2=$(conf 0 | CNI_ARGS="IgnoreUnknown=1;MAC=$OUI0:00:00:42" cni ADD cid-2 ${LABP}c2) ||
+	r2=$(conf 0 | CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=p2;K8S_POD_INFRA_CONTAINER_ID=cid-2;MAC=$OUI0:00:00:42" cni ADD cid-2 ${LABP}c2) ||
 		fail "ADD 2: $r2"
 	r3=$(conf 1 | cni ADD cid-3 ${LABP}c3) || fail "ADD 3: $r3"
 	# The result as the spec says: the container's interface with its sandbox and vMAC, the
@@ -163,6 +163,8 @@ test_bad_configs_and_failed_add_leave_nothing() {
 	bad unknown_key 2 "$(conf 0 '{"vlna": 5}')"
 	bad pf_range 7 "$(conf 0 '{"pf": 8}')"
 	bad no_nic 7 "$(conf 0 | jq -c 'del(.nic)')"
+	bad cli_not_there 7 "$(conf 0 '{"nswitch": "/nonexistent/nswitch"}')"
+	bad cli_env_not_there 7 "$(conf 0)" NSWITCH_CNI_CLI=/nonexistent/nswitch
 	bad nic_absent 100 "$(conf 0 '{"nic": "cnnone"}')"
 	bad pf_absent 100 "$(conf 0 '{"pf": 5}')"
 	bad no_netns 4 "$(conf 0)" CNI_NETNS=
@@ -179,12 +181,26 @@ test_bad_configs_and_failed_add_leave_nothing() {
 
 test_del_after_crash_or_namespace_gone() {
 	cns 4 5
-	local out
-	# A crash before the record was written: DEL finds the VF by its device.
-	conf 0 | cni ADD cid-4 ${LABP}c4 >/dev/null || fail "ADD 4"
-	rm -f /run/nswitch-cni/"$NIC"/*.json
-	out=$(conf 0 | cni DEL cid-4 ${LABP}c4) && [[ -z $out ]] || fail "DEL without record: $out"
-	nothing_left "after DEL without a record"
+	local out at cfg
+	# A crash (SIGKILL) of ADD right after each nswitch command it runs: the CLI stand-in runs
+	# the real one, then kills the plugin. DEL must then remove whatever ADD had made.
+	cat >"$TMP/crash-cli" <<-EOF
+		#!/bin/bash
+		"$NSW" "\$@"; rc=\$?
+		[[ " \$* " == *" \$(cat "$TMP/crash-at") "* ]] && kill -9 \$PPID
+		exit \$rc
+	EOF
+	chmod +x "$TMP/crash-cli"
+	printf 'prio 10 proto icmp action allow\n' >"$TMP/ok.acl"
+	cfg=$(conf 0 "{\"nswitch\": \"$TMP/crash-cli\", \"acl\": \"$TMP/ok.acl\"}")
+	for at in list add replace; do
+		echo "$at" >"$TMP/crash-at"
+		if out=$(cni ADD cid-4 ${LABP}c4 <<<"$cfg"); then fail "ADD survived a kill at $at: $out"; fi
+		[[ $at == list ]] || (($(vf_count) == 1)) || fail "no VF made before the kill at $at"
+		echo none >"$TMP/crash-at"
+		out=$(cni DEL cid-4 ${LABP}c4 <<<"$cfg") && [[ -z $out ]] || fail "DEL after kill at $at: $out"
+		nothing_left "after a kill at $at and DEL"
+	done
 	# The namespace deleted first: the veth went with it, the record names the VF.
 	conf 0 | cni ADD cid-5 ${LABP}c5 >/dev/null || fail "ADD 5"
 	ip netns del ${LABP}c5
@@ -244,6 +260,27 @@ test_vlan_passed_through() {
 	"$NSW" -j vf show "$NIC" | jq -e 'map(select(.vlan == 100)) | length == 1' >/dev/null ||
 		fail "no VF with vlan 100: $("$NSW" -j vf show "$NIC")"
 	conf 0 '{"vlan": 100}' | cni DEL cid-v ${LABP}cv >/dev/null || fail "DEL"
+	nothing_left
+}
+
+# The NetworkAttachmentDefinitions of docs/cni-nad.yaml, as Multus passes them to the plugin
+# (only the NIC's name and the lease folder changed for the lab).
+test_nad_configs_attach() {
+	cns n0 n1
+	local cfg i=0 r
+	while IFS= read -r cfg; do
+		cfg=$(jq -c --arg nic "$NIC" --arg d "$TMP/ipam" '.nic = $nic | .ipam.dataDir = $d' <<<"$cfg")
+		r=$(cni ADD cid-n$i ${LABP}cn$i <<<"$cfg") || fail "ADD of NAD config $i: $r"
+		"$NSW" -j vf show "$NIC" | jq -e --arg m "$(jq -r '.interfaces[1].mac' <<<"$r")" \
+			--argjson pf $i 'map(select(.mac == $m and .pf == $pf)) | length == 1' >/dev/null ||
+			fail "NAD config $i: no VF of PF $i with its MAC"
+		cni CHECK cid-n$i ${LABP}cn$i <<<"$(jq -c --argjson p "$r" '. + {prevResult: $p}' <<<"$cfg")" ||
+			fail "CHECK of NAD config $i"
+		cni DEL cid-n$i ${LABP}cn$i <<<"$cfg" || fail "DEL of NAD config $i"
+		i=$((i + 1))
+	done < <(sed -n "/config: '/,/}'/p" "$ROOT/docs/cni-nad.yaml" | sed "s/^ *config: '//; s/'\$//" |
+		jq -c . )
+	((i == 2)) || fail "$i configs in docs/cni-nad.yaml, not 2"
 	nothing_left
 }
 
@@ -317,6 +354,7 @@ run_test bad_configs_and_failed_add_leave_nothing
 run_test del_after_crash_or_namespace_gone
 run_test parallel_20_add_then_20_del
 run_test latency
+run_test nad_configs_attach
 [[ -f $TMP/latency ]] && cat "$TMP/latency"
 if "$NSW" help vf | grep -qw vlan; then
 	run_test vlan_passed_through
