@@ -56,7 +56,7 @@ const struct nsw_arg_spec nsw_words_vf_add[NSW_W_VF_N] = {
 	[NSW_W_PF] = W_PF(1),
 	/* auto: the lowest free VF of the PF, picked under the NIC's lock (callers that attach
 	 * in parallel, like a CNI plugin, never race for a number). */
-	[NSW_W_VF] = {.word = "vf", .kind = NSW_ARG_UINT, .max = NSW_MAX_VFS - 1, .meta = "V|auto",
+	[NSW_W_VF] = {.word = "vf", .kind = NSW_ARG_UINT, .max = NSW_MAX_VFS - 1, .meta = "V",
 		      .what = "VF number", .required = 1, .auto_word = "auto"},
 	[NSW_W_DEV] = W_DEV("dev", "DEV", 1),
 	[NSW_W_MAC] = W_MAC,

@@ -165,7 +165,4 @@ NSW_TEST(args_vf_auto)
 	CHECK(strstr(err, "0..255 or auto") != NULL);
 	CHECK_EQ(parse(nsw_words_vf_del, NSW_W_VF_N, v, "pf 1 vf auto"), -1);
 	CHECK_EQ(parse(VF, v, "vf auto"), -1);
-	char u[128];
-	nsw_args_usage(nsw_words_vf_add, NSW_W_VF_N, u, sizeof u);
-	CHECK(strstr(u, "vf V|auto") != NULL);
 }
