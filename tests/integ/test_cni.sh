@@ -26,9 +26,10 @@ cleanup() {
 	"$NSW" nic del "$NIC" >/dev/null 2>&1 || true
 	ip netns del "$HV" 2>/dev/null || true
 	rm -rf "/run/nswitch-cni/$NIC"
+	rmdir /run/nswitch-cni 2>/dev/null || true
 	# libcni (inside podman) caches results in /var/lib/cni/results, a path podman 4.3 does
 	# not let us move; podman rm empties it, and a folder we made goes again.
-	[[ -n ${CNI_CACHE_MADE:-} ]] && rmdir /var/lib/cni/results /var/lib/cni 2>/dev/null
+	[[ -z ${CNI_CACHE_MADE:-} ]] || rmdir /var/lib/cni/results 2>/dev/null || true
 	# podman's vfs storage may hold read-only files; its mounts are gone with the containers.
 	chmod -R u+w "$TMP" 2>/dev/null || true
 	rm -rf "$TMP"
@@ -285,22 +286,29 @@ test_nad_configs_attach() {
 }
 
 # ---- podman ----
-pm() { nsenter --net="/run/netns/$HV" podman "$@"; }
+pm() { TMPDIR=$TMP/pm/tmp nsenter --net="/run/netns/$HV" podman "$@"; }
 
 podman_setup() {
 	mkdir -p "$TMP/pm/netd" "$TMP/pm/bin" "$TMP/pm/root" "$TMP/pm/run" "$TMP/pm/tmp" "$TMP/rootfs/bin"
 	install -m 755 "$CNI" "$TMP/pm/bin/nswitch" # as `make install-cni` installs it
+	# runc keeps its state in /run/runc unless told: podman has no setting for it, so it runs
+	# runc through this, with --root in the temporary folder.
+	printf '#!/bin/sh\nexec %s --root %s "$@"\n' "$(command -v runc)" "$TMP/pm/runc-state" >"$TMP/pm/runc"
+	chmod 755 "$TMP/pm/runc"
 	cat >"$TMP/containers.conf" <<-EOF
 		[containers]
 		default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 		[engine]
 		cgroup_manager = "cgroupfs"
 		runtime = "runc"
+		image_copy_tmp_dir = "$TMP/pm/tmp"
 		events_logger = "file"
 		events_logfile_path = "$TMP/pm/events.log"
 		tmp_dir = "$TMP/pm/tmp"
 		static_dir = "$TMP/pm/root/libpod"
 		volume_path = "$TMP/pm/root/volumes"
+		[engine.runtimes]
+		runc = ["$TMP/pm/runc"]
 		[network]
 		network_backend = "cni"
 		cni_plugin_dirs = ["$TMP/pm/bin", "/usr/lib/cni"]
@@ -321,7 +329,13 @@ podman_setup() {
 	cp /bin/busybox "$TMP/rootfs/bin/busybox"
 	local a
 	for a in sh ping sleep ip cat; do ln -s busybox "$TMP/rootfs/bin/$a"; done
-	tar -C "$TMP/rootfs" -c . | pm import - localhost/${LABP}bb >/dev/null
+	# podman import records blobs in /var/lib/containers/cache (no setting moves it in 4.3):
+	# the import runs in a private mount namespace with a scratch /var/lib.
+	tar -C "$TMP/rootfs" -c . >"$TMP/rootfs.tar"
+	mkdir -p "$TMP/pm/varlib"
+	unshare -m --propagation private sh -c 'mount --bind "$1" /var/lib && shift && exec "$@"' sh \
+		"$TMP/pm/varlib" env TMPDIR="$TMP/pm/tmp" nsenter --net="/run/netns/$HV" podman import "$TMP/rootfs.tar" \
+		localhost/${LABP}bb >/dev/null
 }
 
 test_podman() {
