@@ -70,8 +70,9 @@ nothing_left() {
 	local n links recs leases
 	n=$(vf_count)
 	links=$(ip -n "$HV" -o link show 2>/dev/null | grep -c ' nsc[np]' || true)
-	recs=$(find /run/nswitch-cni/"$NIC" -type f 2>/dev/null | wc -l)
-	leases=$(find "$TMP/ipam" -type f ! -name 'last_reserved_ip*' ! -name lock 2>/dev/null | wc -l)
+	recs=$({ find /run/nswitch-cni/"$NIC" -type f 2>/dev/null || true; } | wc -l)
+	leases=$({ find "$TMP/ipam" -type f ! -name 'last_reserved_ip*' ! -name lock 2>/dev/null ||
+		true; } | wc -l)
 	[[ $n == 0 && $links == 0 && $recs == 0 && $leases == 0 ]] ||
 		fail "left behind: $n VFs, $links veth ends, $recs records, $leases leases ${1:-}"
 }
@@ -140,6 +141,20 @@ test_add_check_del_and_traffic() {
 	conf 0 | cni DEL cid-2 ${LABP}c2 >/dev/null || fail "DEL 2"
 	conf 1 | cni DEL cid-3 ${LABP}c3 >/dev/null || fail "DEL 3"
 	ip -n ${LABP}c1 link show eth0 >/dev/null 2>&1 && fail "eth0 still in container 1"
+	nothing_left
+}
+
+# The CLI's own `vf add ... vf auto`: the lowest free VF, a hole first, printed under -j.
+test_vf_auto_takes_the_lowest_free() {
+	local i got=()
+	for i in 0 1 2 3; do ip -n "$HV" link add ${LABP}h$i type veth peer name ${LABP}g$i; done
+	for i in 0 1 2; do got+=("$("$NSW" -j vf add "$NIC" pf 1 vf auto dev ${LABP}h$i | jq .vf)"); done
+	[[ ${got[*]} == "0 1 2" ]] || fail "vf auto gave ${got[*]}, not 0 1 2"
+	"$NSW" vf del "$NIC" pf 1 vf 1
+	got=$("$NSW" -j vf add "$NIC" pf 1 vf auto dev ${LABP}h3 | jq .vf)
+	[[ $got == 1 ]] || fail "vf auto after deleting VF 1 gave $got"
+	for i in 0 1 2; do "$NSW" vf del "$NIC" pf 1 vf $i; done
+	for i in 0 1 2 3; do ip -n "$HV" link del ${LABP}h$i; done
 	nothing_left
 }
 
@@ -368,6 +383,7 @@ test_podman() {
 }
 
 run_test version
+run_test vf_auto_takes_the_lowest_free
 run_test add_check_del_and_traffic
 run_test bad_configs_and_failed_add_leave_nothing
 run_test del_after_crash_or_namespace_gone
