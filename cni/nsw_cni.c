@@ -111,7 +111,7 @@ static int nsw_run(char *const argv[], char *const envp[], const char *in, char 
 			ssize_t w = write(pi[1], in + inoff, inlen - inoff);
 			if (w > 0)
 				inoff += (size_t)w;
-			if (w < 0 || inoff == inlen) {
+			if ((w < 0 && errno != EAGAIN && errno != EINTR) || inoff == inlen) {
 				close(pi[1]);
 				pi[1] = -1;
 			}
