@@ -25,6 +25,7 @@
 #include "nsw_print.h"
 
 const char *nsw_netns_opt;
+const char *nsw_fail_where = ""; /* "FILE:LINE: " while a batch runs a line */
 
 void nsw_fail(const char *fmt, ...)
 {
@@ -40,11 +41,13 @@ void nsw_fail(const char *fmt, ...)
 			*c = '?';
 	fflush(stdout);
 	if (nsw_json) {
+		char full[1024];
+		snprintf(full, sizeof full, "%s%s", nsw_fail_where, msg);
 		fputs("{\"error\":", stderr);
-		nsw_json_escape(stderr, msg);
+		nsw_json_escape(stderr, full);
 		fputs("}\n", stderr);
 	} else {
-		fprintf(stderr, "nswitch: %s\n", msg);
+		fprintf(stderr, "nswitch: %s%s\n", nsw_fail_where, msg);
 	}
 	exit(1);
 }
