@@ -14,7 +14,8 @@
  * Syntax: blanks separate words; "double quotes" group them (\" and \\ inside); a word
  * starting with '#' starts a comment; a last word <<WORD makes the following lines, up to a
  * line that is exactly WORD, the command's standard input (how save writes ACL rule sets);
- * otherwise a command's standard input is empty. A line starting with '-' is refused: global
+ * otherwise a command has none (/dev/null), and one that reads its rules from it refuses
+ * (nsw_no_stdin) instead of taking no rules. A line starting with '-' is refused: global
  * options (-j, -n) are given once, before -b, and apply to every line. Used by nswitch.c. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -214,6 +215,7 @@ static bool nsw_batch_run(const char *name, struct nsw_bcmd *c)
 				nsw_fail("here-document: %s", strerror(errno));
 		} else {
 			fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+			nsw_no_stdin = true;
 		}
 		if (fd < 0 || dup2(fd, 0) < 0)
 			nsw_fail("standard input: %s", strerror(errno));

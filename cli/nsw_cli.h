@@ -20,6 +20,9 @@
 extern const char *nsw_netns_opt; /* -n */
 /* "FILE:LINE: " while `nswitch -b` runs that line, else "": the start of nsw_fail's message. */
 extern const char *nsw_fail_where;
+/* True while `nswitch -b` runs a line without a here-document: its standard input is nothing,
+ * and a command that reads one refuses rather than take it as empty. */
+extern bool nsw_no_stdin;
 
 /* Prints one line "nswitch: ..." (or {"error": "..."} under -j) and exits 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void nsw_fail(const char *fmt, ...);

@@ -26,6 +26,7 @@
 
 const char *nsw_netns_opt;
 const char *nsw_fail_where = ""; /* "FILE:LINE: " while a batch runs a line */
+bool nsw_no_stdin;
 
 void nsw_fail(const char *fmt, ...)
 {

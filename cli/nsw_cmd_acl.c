@@ -46,6 +46,9 @@ static char *nsw_acl_read(const char *file, size_t *len)
 {
 	char q[NSW_ACL_QUOTE_LEN];
 	const bool in = !file || !strcmp(file, "-");
+	if (in && nsw_no_stdin)
+		nsw_fail("acl: no rules: in a batch, give them in a here-document (a last word <<EOF, "
+			 "the rules, a line EOF) or with file FILE");
 	const char *name = in ? "stdin" : nsw_acl_quote(file, q);
 	int fd = in ? 0 : open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

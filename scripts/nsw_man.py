@@ -118,7 +118,11 @@ the command's standard input: this is how
 .B save
 writes ACL rule sets for
 .BR "acl replace" .
-Otherwise a command's standard input is empty.
+Otherwise a command has no standard input, and
+.B acl replace
+without
+.B file
+refuses rather than install no rules.
 The file is read and split into commands before the first one runs: a syntax error
 anywhere runs nothing. Each command is all\\-or\\-nothing; at the first one that fails,
 the batch stops with

@@ -152,6 +152,14 @@ test_batch_from_stdin() {
 	err=$(printf 'vf show %s\n\nvf show nope\n' "$NIC" | "$NSW" -j -b - 2>&1 >/dev/null) || rc=$?
 	((rc == 1)) || fail "a failing line of stdin: exit status $rc"
 	[[ $err == '{"error":"stdin:3: unknown NIC \"nope\""}' ]] || fail "-j error: $err"
+	# A rule set without its here-document is refused, not taken as no rules.
+	local acl
+	acl=$("$NSW" -j acl show "$NIC")
+	err=$(printf 'acl replace %s pf 0 vf 1 dir in\n' "$NIC" | "$NSW" -b - 2>&1) &&
+		fail "acl replace without rules was accepted in a batch"
+	[[ $err == "nswitch: stdin:1: acl: no rules: in a batch, give them in a here-document"* ]] ||
+		fail "acl replace without rules: $err"
+	[[ $("$NSW" -j acl show "$NIC") == "$acl" ]] || fail "the rule sets changed"
 }
 
 test_syntax_error_anywhere_runs_nothing() {
