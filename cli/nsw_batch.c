@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nsw_batch_words.h"
 #include "nsw_save.h"
 
 #define NSW_BATCH_WORDS 64
@@ -74,48 +75,6 @@ static char *nsw_batch_read(const char *file, size_t *len)
 	return buf;
 }
 
-/* Splits line l[0..n) into c's words. Returns NULL, or why it cannot. *lastq: the last word
- * had quotes (so it is never a here-document's start). */
-static const char *nsw_batch_words(const char *l, size_t n, struct nsw_bcmd *c, bool *lastq)
-{
-	size_t i = 0;
-	c->argc = 0;
-	for (;;) {
-		while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '\r'))
-			i++;
-		if (i >= n || l[i] == '#')
-			return NULL;
-		if (c->argc == NSW_BATCH_WORDS)
-			return "more than 64 words";
-		char *w = malloc(n - i + 1);
-		size_t o = 0;
-		bool quoted = false;
-		if (!w)
-			return "out of memory";
-		while (i < n && l[i] != ' ' && l[i] != '\t' && l[i] != '\r') {
-			if (l[i] != '"') {
-				w[o++] = l[i++];
-				continue;
-			}
-			quoted = true;
-			for (i++; i < n && l[i] != '"'; i++) {
-				if (l[i] == '\\' && i + 1 < n && (l[i + 1] == '"' || l[i + 1] == '\\'))
-					i++;
-				w[o++] = l[i];
-			}
-			if (i >= n) {
-				free(w);
-				return "a quote without its end";
-			}
-			i++;
-		}
-		w[o] = 0;
-		*lastq = quoted;
-		c->argv[c->argc++] = w;
-		c->argv[c->argc] = NULL;
-	}
-}
-
 static bool nsw_here_word_ok(const char *d)
 {
 	if (!*d)
@@ -150,8 +109,9 @@ static struct nsw_bcmd *nsw_batch_parse(const char *name, char *text, size_t len
 		memset(c, 0, sizeof *c);
 		c->line = line;
 		bool lastq = false;
-		const char *why = nsw_batch_words(text + i, e - i, c, &lastq);
-		if (why)
+		const char *why = NULL;
+		c->argc = nsw_bwords_split(text + i, e - i, c->argv, NSW_BATCH_WORDS, &lastq, &why);
+		if (c->argc < 0)
 			nsw_fail("%s:%zu: %s", name, line, why);
 		i = e + 1;
 		if (!c->argc)

@@ -27,38 +27,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nsw_batch_words.h"
 #include "nsw_save.h"
-
-void nsw_save_quote(const char *w, char *out, size_t len)
-{
-	bool bare = *w && strncmp(w, "<<", 2) && *w != '#';
-	for (const char *c = w; *c && bare; c++)
-		if (*c == ' ' || *c == '\t' || *c == '"' || *c == '\\')
-			bare = false;
-	if (bare) {
-		snprintf(out, len, "%s", w);
-		return;
-	}
-	size_t o = 0;
-	if (len < 3) {
-		if (len)
-			out[0] = 0;
-		return;
-	}
-	out[o++] = '"';
-	for (const char *c = w; *c && o + 3 < len; c++) {
-		if (*c == '"' || *c == '\\')
-			out[o++] = '\\';
-		out[o++] = *c;
-	}
-	out[o++] = '"';
-	out[o] = 0;
-}
 
 static void nsw_save_put(struct nsw_save *s, const char *w)
 {
-	char q[600];
-	nsw_save_quote(w, q, sizeof q);
+	char q[2 * NSW_SAVE_LINE + 3];
+	nsw_bwords_quote(w, q, sizeof q);
 	int k = snprintf(s->line + s->len, sizeof s->line - s->len, "%s%s", s->len ? " " : "", q);
 	if (k < 0 || (size_t)k >= sizeof s->line - s->len)
 		nsw_fail("save: a line longer than %d bytes", NSW_SAVE_LINE);

@@ -36,8 +36,6 @@ void nsw_save_end_more(struct nsw_save *s);
 void nsw_save_end_here(struct nsw_save *s);
 void nsw_save_body(struct nsw_save *s, const char *text);
 void nsw_save_here_close(struct nsw_save *s);
-/* A word as the batch reader reads it back: bare when it can be, else in double quotes. */
-void nsw_save_quote(const char *w, char *out, size_t len);
 
 /* The hooks of the objects that have state to save (nsw_objs' save field). Each runs with the
  * NIC open (locked, in its namespace) and writes only lines of its own object. */
