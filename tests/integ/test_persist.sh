@@ -234,6 +234,15 @@ test_kill9_mid_batch_leaves_a_prefix() {
 		part=$("$NSW" save 2>&1 | grep -v '^#') || true
 		[[ $conf_cmds == "$part"* ]] || fail "after a kill at +${d}s, save is not a prefix of the file: $(diff <(echo "$conf_cmds") <(echo "$part") | grep '^>' | head -2 | tr '\n' ' ')"
 		[[ -n $part && $part != "$conf_cmds" ]] && inside=$((inside + 1))
+		# Nothing half-made in the kernel either: a device has nswitch's filter exactly when
+		# the saved lines name it as a VF's device or an uplink.
+		local dev has named
+		for dev in vm1 vm2 vm3 vm4 up0 "$U1"; do
+			has=$(hv tc filter show dev "$dev" ingress | grep -c ' bpf ') || true
+			named=$(grep -cE "(dev|uplink) $dev( |\$)" <<<"$part") || true
+			(((has > 0) == (named > 0))) ||
+				fail "after a kill at +${d}s: $dev has $has nswitch filters, named $named times"
+		done
 		if [[ -n $part ]]; then
 			local err
 			err=$("$NSW" -b "$CONF" 2>&1 >/dev/null) && fail "running the file again on a part of it succeeded"
