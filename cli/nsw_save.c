@@ -11,13 +11,15 @@
  *   - A setting is saved by ONE nsw_save_word() call in its object's hook, beside the other
  *     words of its line. A VF setting goes in nsw_save_vf (cli/nsw_cmd_vf.c): on the `vf add`
  *     line when `vf add` takes the word, else on the `vf set` line written after it (which is
- *     written only when it has a word). Write the word only when the value is not the default
- *     the command would give anyway.
+ *     written only when it has a word). A word may be left out when its value is the default
+ *     the command gives anyway (qos 0, spoofchk on); identities (a vMAC) are always written.
+ *   - A new object with state adds its hook to its nsw_objs entry, after the objects its
+ *     lines name; one without state (fdb, stats, capture) has NULL there.
  *   - What a command prints back (show) and what save writes must round-trip: the integration
  *     test tests/integ/test_persist.sh compares every -j show before and after save / nic del /
  *     -b. A new setting belongs in the lab of that test.
- * Runtime-only state is not saved: counters, learned nothing (Table A is the VFs' vMACs),
- * captures. */
+ * Runtime state is not saved: counters, captures, the FDB (Table A is the VFs' vMACs, which
+ * vf add makes again). A NIC is saved under its lock: one consistent snapshot. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
