@@ -11,3 +11,13 @@ CLI_SRC += cli/nsw_print.c
 $(B)/nswitch: cli/nsw_print.c cli/nsw_print.h
 UNIT_SRC += tests/unit/test_print.c cli/nsw_print.c
 $(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san: tests/unit/test_print.c cli/nsw_print.c cli/nsw_print.h
+
+# Configuration that persists: `nswitch save` (each object's lines from its own hook) and
+# `nswitch -b FILE`, the batch that reads them back.
+CLI_SRC += cli/nsw_save.c cli/nsw_batch.c
+$(B)/nswitch: cli/nsw_save.c cli/nsw_batch.c cli/nsw_save.h
+# ... and the words of a batch line, pure, with their unit test.
+CLI_SRC += cli/nsw_batch_words.c
+$(B)/nswitch: cli/nsw_batch_words.c cli/nsw_batch_words.h
+UNIT_SRC += tests/unit/test_batch_words.c cli/nsw_batch_words.c
+$(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san: tests/unit/test_batch_words.c cli/nsw_batch_words.c cli/nsw_batch_words.h

@@ -18,6 +18,11 @@
 #define NSW_TC_PRIO 1
 
 extern const char *nsw_netns_opt; /* -n */
+/* "FILE:LINE: " while `nswitch -b` runs that line, else "": the start of nsw_fail's message. */
+extern const char *nsw_fail_where;
+/* True while `nswitch -b` runs a line without a here-document: its standard input is nothing,
+ * and a command that reads one refuses rather than take it as empty. */
+extern bool nsw_no_stdin;
 
 /* Prints one line "nswitch: ..." (or {"error": "..."} under -j) and exits 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void nsw_fail(const char *fmt, ...);
@@ -38,9 +43,10 @@ void nsw_nic_name_check(const char *name);
  * and enters its network namespace. */
 void nsw_nic_open(struct nsw_cli_nic *n, const char *name);
 void nsw_nic_close(struct nsw_cli_nic *n);
-/* Makes NIC name (npfs PFs, devices in netns, mode NSW_MODE_*) out of sight and renames it
- * into place; removes NIC name with everything it made. Both fail with a one-line error. */
-void nsw_nic_create(const char *name, unsigned npfs, const char *netns, unsigned mode);
+/* Makes NIC name (npfs PFs, devices in netns, mode NSW_MODE_*, number id, or the lowest free
+ * one when id < 0) out of sight and renames it into place; removes NIC name with everything it
+ * made. Both fail with a one-line error. */
+void nsw_nic_create(const char *name, unsigned npfs, const char *netns, unsigned mode, int id);
 void nsw_nic_destroy(const char *name);
 /* Recomputes the NIC's nsw_features word from its ACL, mirror, capture and QoS maps: call
  * after changing any of them. */

@@ -25,6 +25,8 @@
 #include "nsw_print.h"
 
 const char *nsw_netns_opt;
+const char *nsw_fail_where = ""; /* "FILE:LINE: " while a batch runs a line */
+bool nsw_no_stdin;
 
 void nsw_fail(const char *fmt, ...)
 {
@@ -40,11 +42,13 @@ void nsw_fail(const char *fmt, ...)
 			*c = '?';
 	fflush(stdout);
 	if (nsw_json) {
+		char full[1024];
+		snprintf(full, sizeof full, "%s%s", nsw_fail_where, msg);
 		fputs("{\"error\":", stderr);
-		nsw_json_escape(stderr, msg);
+		nsw_json_escape(stderr, full);
 		fputs("}\n", stderr);
 	} else {
-		fprintf(stderr, "nswitch: %s\n", msg);
+		fprintf(stderr, "nswitch: %s%s\n", nsw_fail_where, msg);
 	}
 	exit(1);
 }

@@ -84,6 +84,8 @@ const struct nsw_arg_spec nsw_words_nic_add[NSW_W_NIC_N] = {
 			     .what = "network namespace"},
 	[NSW_W_NIC_MODE] = {.word = "mode", .kind = NSW_ARG_ENUM, .choices = nsw_modes,
 			    .meta = "tc|tc-peer|xdp", .what = "mode"},
+	[NSW_W_NIC_ID] = {.word = "id", .kind = NSW_ARG_UINT, .max = 31, .meta = "ID",
+			  .what = "NIC id"},
 };
 
 const struct nsw_arg_spec nsw_words_capture[NSW_W_CAP_N] = {

@@ -18,7 +18,7 @@ extern const struct nsw_arg_spec nsw_words_vf_add[NSW_W_VF_N];
 extern const struct nsw_arg_spec nsw_words_vf_set[NSW_W_VF_N];
 extern const struct nsw_arg_spec nsw_words_vf_del[NSW_W_VF_N];
 
-enum { NSW_W_NIC_PFS, NSW_W_NIC_NETNS, NSW_W_NIC_MODE, NSW_W_NIC_N };
+enum { NSW_W_NIC_PFS, NSW_W_NIC_NETNS, NSW_W_NIC_MODE, NSW_W_NIC_ID, NSW_W_NIC_N };
 extern const struct nsw_arg_spec nsw_words_nic_add[NSW_W_NIC_N];
 
 enum { NSW_W_CAP_PF, NSW_W_CAP_VF, NSW_W_CAP_OUI, NSW_W_CAP_CASE, NSW_W_CAP_DIR,

@@ -9,19 +9,21 @@
 
 #include "nsw_cmd.h"
 #include "nsw_cli_words.h"
+#include "nsw_save.h"
 
 const struct nsw_obj nsw_objs[] = {
-	{"nic", nsw_cmds_nic, true, "show"},
-	{"pf", nsw_cmds_pf, true, NULL},
-	{"vf", nsw_cmds_vf, true, NULL},
-	{"fdb", nsw_cmds_fdb, true, NULL},
-	{"stats", nsw_cmds_stats, true, NULL},
-	{"acl", nsw_cmds_acl, true, NULL},
-	{"mirror", nsw_cmds_mirror, true, NULL},
-	{"capture", nsw_cmds_capture, true, NULL},
-	{"qos", nsw_cmds_qos, true, NULL},
-	{"lab", nsw_cmds_lab, false, NULL},
-	{NULL, NULL, false, NULL},
+	{"nic", nsw_cmds_nic, true, "show", nsw_save_nic},
+	{"pf", nsw_cmds_pf, true, NULL, nsw_save_pf},
+	{"vf", nsw_cmds_vf, true, NULL, nsw_save_vf},
+	{"fdb", nsw_cmds_fdb, true, NULL, NULL},
+	{"stats", nsw_cmds_stats, true, NULL, NULL},
+	{"acl", nsw_cmds_acl, true, NULL, nsw_save_acl},
+	{"mirror", nsw_cmds_mirror, true, NULL, nsw_save_mirror},
+	{"capture", nsw_cmds_capture, true, NULL, NULL},
+	{"qos", nsw_cmds_qos, true, NULL, nsw_save_qos},
+	{"lab", nsw_cmds_lab, false, NULL, NULL},
+	{"save", nsw_cmds_save, false, NULL, NULL},
+	{NULL, NULL, false, NULL, NULL},
 };
 
 #define NSW_VERBS_MAX 16 /* verbs and aliases of one object, and "help" */
@@ -29,6 +31,7 @@ const struct nsw_obj nsw_objs[] = {
 
 static const char nsw_help_head[] =
 	"Usage: nswitch [-j] [-p] [-n NETNS] OBJECT COMMAND [ARGS]\n"
+	"       nswitch [-j] [-n NETNS] [-force] [-down] -b FILE|-\n"
 	"\n"
 	"A virtual SR-IOV NIC with the nSwitch of Bardgett and Zou: VMs attach as VFs, each PF owns\n"
 	"a MAC OUI, and frames between VMs are switched by comparing source and destination OUI.\n"
@@ -39,6 +42,11 @@ static const char nsw_help_tail[] =
 	"        This help, of every object or of one.\n"
 	"\n"
 	"Options: -j JSON output (errors too), -p pretty JSON, -n NETNS run in that namespace.\n"
+	"-b FILE (- for stdin): run the commands of FILE, one per line without \"nswitch\" (#\n"
+	"comments, \"double quotes\", a last word <<WORD: the lines up to WORD are the command's\n"
+	"input); stops at the first failing line (nswitch: FILE:LINE: why), the lines before it\n"
+	"applied, that one not at all; -force goes on past it. -j and -n apply to every line.\n"
+	"-down with -b: delete, last first, the NICs that FILE's nic add lines make.\n"
 	"Words may be shortened to a unique prefix (nswitch v sh lab0). A word given twice, or\n"
 	"one the command does not take, is refused; -j help lists the commands and their words.\n"
 	"Errors: one line on stderr, exit status 1, nothing changed. State lives under\n"

@@ -35,12 +35,17 @@ struct nsw_cmd {
 	const char *help; /* what it does: lines of at most 88 columns, '\n' between them */
 };
 
+struct nsw_save;
+
 /* A table ends with an entry whose func is NULL. */
 struct nsw_obj {
 	const char *name;
 	const struct nsw_cmd *cmds;
 	bool in_netns; /* -n applies: entered before the command runs */
 	const char *dflt; /* the verb run when none is given, or NULL */
+	/* Writes the lines that recreate what this object's commands made on the open NIC, for
+	 * `nswitch save` (cli/nsw_save.c says the rule), or NULL: nothing to save. */
+	void (*save)(struct nsw_cli_nic *n, struct nsw_save *s);
 };
 
 extern const struct nsw_cmd nsw_cmds_nic[], nsw_cmds_pf[], nsw_cmds_vf[], nsw_cmds_fdb[],

@@ -19,6 +19,7 @@
 #include "nsw_cli.h"
 #include "nsw_cli_words.h"
 #include "nsw_cmd.h"
+#include "nsw_save.h"
 
 struct nsw_acl_target {
 	unsigned pf, vf, dir;
@@ -45,6 +46,9 @@ static char *nsw_acl_read(const char *file, size_t *len)
 {
 	char q[NSW_ACL_QUOTE_LEN];
 	const bool in = !file || !strcmp(file, "-");
+	if (in && nsw_no_stdin)
+		nsw_fail("acl: no rules: in a batch, give them in a here-document (a last word <<EOF, "
+			 "the rules, a line EOF) or with file FILE");
 	const char *name = in ? "stdin" : nsw_acl_quote(file, q);
 	int fd = in ? 0 : open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -78,6 +82,40 @@ static char *nsw_acl_read(const char *file, size_t *len)
 
 static struct nsw_acl_hkey nsw_keys[NSW_ACL_IDS];
 static struct nsw_acl_hval nsw_vals[NSW_ACL_IDS];
+
+/* Reads the live rule set set (a VF's slot * 2 + dir) into nsw_keys/nsw_vals, by priority, and
+ * its header into s. Returns the count of rules, or -1 when the set is not live. */
+static int nsw_acl_set_read(int fd_active, int fd_sets, int fd_rules, uint32_t set,
+			    uint32_t *word, struct nsw_acl_set *s)
+{
+	if (bpf_map_lookup_elem(fd_active, &set, word) || !(*word & NSW_ACL_LIVE))
+		return -1;
+	uint32_t sk = nsw_acl_buf_key(set, (*word & NSW_ACL_BUF) ? 1 : 0);
+	if (bpf_map_lookup_elem(fd_sets, &sk, s))
+		return -1;
+	int nr = nsw_acl_collect(fd_rules, set, *word & NSW_ACL_GEN_MASK, false, nsw_keys,
+				 nsw_vals, NSW_ACL_IDS);
+	for (int i = 1; i < nr; i++)
+		for (int j = i; j > 0 && nsw_vals[j - 1].prio > nsw_vals[j].prio; j--) {
+			struct nsw_acl_hkey tk = nsw_keys[j];
+			struct nsw_acl_hval tv = nsw_vals[j];
+			nsw_keys[j] = nsw_keys[j - 1];
+			nsw_vals[j] = nsw_vals[j - 1];
+			nsw_keys[j - 1] = tk;
+			nsw_vals[j - 1] = tv;
+		}
+	return nr;
+}
+
+/* Rule i of the set nsw_acl_set_read read last. */
+static struct nsw_acl_rule nsw_acl_rule_of(const struct nsw_acl_set *s, int i)
+{
+	unsigned t = (nsw_keys[i].tgen & 15) % NSW_ACL_MASKS;
+	return (struct nsw_acl_rule){.val = nsw_vals[i].val, .mask = s->t[t].mask,
+				     .prio = nsw_vals[i].prio, .action = nsw_vals[i].action,
+				     .mirror_pf = nsw_vals[i].mirror_pf,
+				     .mirror_vf = nsw_vals[i].mirror_vf};
+}
 
 /* replace and flush: flush installs the empty set the same way. */
 static void nsw_acl_write(const char *nic, const struct nsw_arg_val *v, bool flush)
@@ -163,24 +201,10 @@ static void nsw_acl_show_cmd(const char *nic, const struct nsw_arg_val *v)
 		uint32_t word = 0, slot = set / 2;
 		if (filter && set / 2 != only.set / 2)
 			continue;
-		if (bpf_map_lookup_elem(fd_active, &set, &word) || !(word & NSW_ACL_LIVE))
-			continue;
 		struct nsw_acl_set s;
-		uint32_t sk = nsw_acl_buf_key(set, (word & NSW_ACL_BUF) ? 1 : 0);
-		if (bpf_map_lookup_elem(fd_sets, &sk, &s))
+		int nr = nsw_acl_set_read(fd_active, fd_sets, fd_rules, set, &word, &s);
+		if (nr < 0)
 			continue;
-		int nr = nsw_acl_collect(fd_rules, set, word & NSW_ACL_GEN_MASK, false, nsw_keys,
-					 nsw_vals, NSW_ACL_IDS);
-		/* By priority. */
-		for (int i = 1; i < nr; i++)
-			for (int j = i; j > 0 && nsw_vals[j - 1].prio > nsw_vals[j].prio; j--) {
-				struct nsw_acl_hkey tk = nsw_keys[j];
-				struct nsw_acl_hval tv = nsw_vals[j];
-				nsw_keys[j] = nsw_keys[j - 1];
-				nsw_vals[j] = nsw_vals[j - 1];
-				nsw_keys[j - 1] = tk;
-				nsw_vals[j - 1] = tv;
-			}
 		const char *dir = set % 2 ? "out" : "in";
 		nsw_print_obj_open(NULL);
 		nsw_print_uint(NSW_PR_ANY, "pf", "acl vf %llu", slot / NSW_MAX_VFS);
@@ -197,11 +221,7 @@ static void nsw_acl_show_cmd(const char *nic, const struct nsw_arg_val *v)
 			struct nsw_acl_hit hit;
 			nsw_counter_sum(fd_hits, nsw_vals[i].id, NSW_ACL_IDS, (uint64_t *)&hit,
 					sizeof hit / 8);
-			unsigned t = (nsw_keys[i].tgen & 15) % NSW_ACL_MASKS;
-			const struct nsw_acl_rule r = {
-				.val = nsw_vals[i].val, .mask = s.t[t].mask, .prio = nsw_vals[i].prio,
-				.action = nsw_vals[i].action, .mirror_pf = nsw_vals[i].mirror_pf,
-				.mirror_vf = nsw_vals[i].mirror_vf};
+			const struct nsw_acl_rule r = nsw_acl_rule_of(&s, i);
 			const char *act = r.action == NSW_ACL_DROP     ? "drop"
 					  : r.action == NSW_ACL_MIRROR ? "mirror" : "allow";
 			/* The text is the line a rule file holds, as nsw_acl_rule_format writes it:
@@ -227,6 +247,40 @@ static void nsw_acl_show_cmd(const char *nic, const struct nsw_arg_val *v)
 	nsw_print_arr_close();
 	nsw_print_end();
 	nsw_nic_close(&n);
+}
+
+/* Every live rule set: `acl replace` with the rules in a here-document, as acl show writes
+ * them; an empty live set (flushed) as `acl flush`, which makes the same. */
+void nsw_save_acl(struct nsw_cli_nic *n, struct nsw_save *s)
+{
+	int fd_active = nsw_nic_map(n, "nsw_acl_active"), fd_sets = nsw_nic_map(n, "nsw_acl_sets");
+	int fd_rules = nsw_nic_map(n, "nsw_acl_rules");
+	for (uint32_t set = 0; set < NSW_NVF_SLOTS * 2; set++) {
+		uint32_t word = 0, slot = set / 2;
+		struct nsw_acl_set hdr;
+		int nr = nsw_acl_set_read(fd_active, fd_sets, fd_rules, set, &word, &hdr);
+		if (nr < 0)
+			continue;
+		nsw_save_line(s, nr ? "acl replace" : "acl flush", n->name);
+		nsw_save_word(s, "pf", "%u", slot / NSW_MAX_VFS);
+		nsw_save_word(s, "vf", "%u", slot % NSW_MAX_VFS);
+		nsw_save_word(s, "dir", "%s", set % 2 ? "out" : "in");
+		if (!nr) {
+			nsw_save_end(s);
+			continue;
+		}
+		nsw_save_end_here(s);
+		for (int i = 0; i < nr; i++) {
+			char line[NSW_ACL_LINE_LEN];
+			const struct nsw_acl_rule r = nsw_acl_rule_of(&hdr, i);
+			nsw_acl_rule_format(&r, line, sizeof line);
+			nsw_save_body(s, line);
+		}
+		nsw_save_here_close(s);
+	}
+	close(fd_active);
+	close(fd_sets);
+	close(fd_rules);
 }
 
 const struct nsw_cmd nsw_cmds_acl[] = {

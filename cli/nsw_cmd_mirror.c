@@ -14,6 +14,7 @@
 #include "nsw_cli.h"
 #include "nsw_cli_words.h"
 #include "nsw_cmd.h"
+#include "nsw_save.h"
 
 static void nsw_mirror_show_cmd(const char *nic, const struct nsw_arg_val *args)
 {
@@ -99,6 +100,31 @@ static void nsw_mirror_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	nsw_features_refresh(&n);
 	close(fd);
 	nsw_nic_close(&n);
+}
+
+void nsw_save_mirror(struct nsw_cli_nic *n, struct nsw_save *s)
+{
+	int fd = nsw_nic_map(n, "nsw_mirror");
+	for (uint32_t k = 0; k < NSW_NVF_SLOTS + NSW_MAX_PFS; k++) {
+		uint32_t w = 0;
+		if (bpf_map_lookup_elem(fd, &k, &w) || !w)
+			continue;
+		uint32_t t = nsw_mirror_monitor(w);
+		nsw_save_line(s, "mirror add", n->name);
+		if (k < NSW_NVF_SLOTS) {
+			nsw_save_word(s, "pf", "%u", k / NSW_MAX_VFS);
+			nsw_save_word(s, "vf", "%u", k % NSW_MAX_VFS);
+		} else {
+			nsw_save_word(s, "pf", "%u", k - NSW_NVF_SLOTS);
+		}
+		nsw_save_word(s, "to", NULL);
+		nsw_save_word(s, "pf", "%u", t / NSW_MAX_VFS);
+		nsw_save_word(s, "vf", "%u", t % NSW_MAX_VFS);
+		if (!(w & NSW_MIRROR_IN) || !(w & NSW_MIRROR_OUT))
+			nsw_save_word(s, "dir", "%s", (w & NSW_MIRROR_IN) ? "in" : "out");
+		nsw_save_end(s);
+	}
+	close(fd);
 }
 
 const struct nsw_cmd nsw_cmds_mirror[] = {

@@ -14,6 +14,7 @@
 #include "nsw_cli.h"
 #include "nsw_cmd.h"
 #include "nsw_cli_words.h"
+#include "nsw_save.h"
 
 static void nsw_nic_show_one(const char *name)
 {
@@ -110,7 +111,7 @@ static void nsw_nic_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	const char *netns = v[NSW_W_NIC_NETNS].set ? v[NSW_W_NIC_NETNS].str : nsw_netns_opt;
 	if (npfs < 1)
 		nsw_fail("nic add: invalid number of PFs \"0\": 1..%d", NSW_MAX_PFS);
-	nsw_nic_create(nic, npfs, netns, mode);
+	nsw_nic_create(nic, npfs, netns, mode, v[NSW_W_NIC_ID].set ? (int)v[NSW_W_NIC_ID].u : -1);
 	nsw_print_obj_open(NULL);
 	nsw_print_str(NSW_PR_ANY, "nic", "nic %s:", nic);
 	nsw_print_uint(NSW_PR_ANY, "pfs", " %llu PF", npfs);
@@ -134,6 +135,21 @@ static void nsw_nic_del_cmd(const char *nic, const struct nsw_arg_val *args)
 	nsw_nic_destroy(nic);
 }
 
+void nsw_save_nic(struct nsw_cli_nic *n, struct nsw_save *s)
+{
+	static const char *const modes[] = {[NSW_MODE_TC] = "tc", [NSW_MODE_TC_PEER] = "tc-peer",
+					    [NSW_MODE_XDP] = "xdp"};
+	nsw_save_line(s, "nic add", n->name);
+	nsw_save_word(s, "id", "%u", (unsigned)n->meta.nic_id);
+	nsw_save_word(s, "pfs", "%u", nsw_nic_num_pfs(n->st));
+	if (n->meta.mode > NSW_MODE_XDP)
+		nsw_fail("save: NIC %s: unknown mode %u", n->name, (unsigned)n->meta.mode);
+	nsw_save_word(s, "mode", "%s", modes[n->meta.mode]);
+	if (n->meta.netns[0])
+		nsw_save_word(s, "netns", "%s", n->meta.netns);
+	nsw_save_end(s);
+}
+
 const struct nsw_cmd nsw_cmds_nic[] = {
 	{"add", NULL, nsw_nic_add_cmd, NSW_POS_NIC, nsw_words_nic_add, NSW_W_NIC_N,
 	 "Create NIC with N PFs (1..8, default 1), each with a distinct locally administered\n"
@@ -142,7 +158,9 @@ const struct nsw_cmd nsw_cmds_nic[] = {
 	 "the egress qdisc sees the 802.1p priority), tc-peer (bpf_redirect_peer straight into\n"
 	 "the VM: faster, veth only, bypasses the host-side egress qdisc), xdp (fastest;\n"
 	 "needs tx checksum offload off and GRO on, set while the link is up, inside every\n"
-	 "VM; a redirect the kernel refuses shows in its xdp tracepoints, not in stats)."},
+	 "VM; a redirect the kernel refuses shows in its xdp tracepoints, not in stats).\n"
+	 "id: the NIC's number (0..31, default the lowest free), which picks its PFs' default\n"
+	 "OUIs; save writes it."},
 	{"del", NULL, nsw_nic_del_cmd, NSW_POS_NIC, NULL, 0,
 	 "Remove NIC: every program, attachment, map and pin it made."},
 	{"show", "list", nsw_nic_show_cmd, NSW_POS_NIC_OPT, NULL, 0,

@@ -15,6 +15,7 @@
 #include "nsw_cli.h"
 #include "nsw_cmd.h"
 #include "nsw_cli_words.h"
+#include "nsw_save.h"
 
 static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 {
@@ -70,6 +71,73 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_port_detach(&n, old_ifi);
 	(void)e; /* validated above on the same state under the lock */
 	nsw_nic_close(&n);
+}
+
+static bool nsw_oui_held(const uint32_t *cur, unsigned npfs, unsigned skip, uint32_t oui)
+{
+	for (unsigned q = 0; q < npfs; q++)
+		if (q != skip && cur[q] == oui)
+			return true;
+	return false;
+}
+
+/* A PF's OUI, uplink and miss policy. The OUIs are written in an order `pf set` accepts from a
+ * NIC just made with the same id (each PF with its default OUI): a PF takes an OUI only once no
+ * other PF holds it, and PFs that trade OUIs go through a free one. */
+void nsw_save_pf(struct nsw_cli_nic *n, struct nsw_save *s)
+{
+	unsigned npfs = nsw_nic_num_pfs(n->st);
+	uint32_t cur[NSW_MAX_PFS], want[NSW_MAX_PFS];
+	bool done[NSW_MAX_PFS];
+	for (unsigned p = 0; p < npfs; p++) {
+		cur[p] = nsw_default_oui(n->meta.nic_id, p);
+		want[p] = (n->st->pf[p] & NSW_PF_HAS_OUI) ? (uint32_t)(n->st->pf[p] & NSW_PF_OUI_MASK)
+							  : cur[p];
+		done[p] = false;
+	}
+	for (unsigned left = npfs; left;) {
+		unsigned p = 0;
+		while (p < npfs && (done[p] || (cur[p] != want[p] &&
+						nsw_oui_held(cur, npfs, p, want[p]))))
+			p++;
+		char oui[9];
+		if (p == npfs) { /* a cycle: one of them steps aside to an OUI no PF holds or wants */
+			for (p = 0; done[p]; p++)
+				;
+			uint32_t tmp = 0x02ff00;
+			while (nsw_oui_held(cur, npfs, NSW_MAX_PFS, tmp) ||
+			       nsw_oui_held(want, npfs, NSW_MAX_PFS, tmp))
+				tmp++;
+			nsw_oui_format(tmp, oui);
+			nsw_save_line(s, "pf set", n->name);
+			nsw_save_word(s, "pf", "%u", p);
+			nsw_save_word(s, "oui", "%s", oui);
+			nsw_save_end(s);
+			cur[p] = tmp;
+			continue;
+		}
+		nsw_save_line(s, "pf set", n->name);
+		nsw_save_word(s, "pf", "%u", p);
+		nsw_save_mark(s);
+		if (cur[p] != want[p]) {
+			nsw_oui_format(want[p], oui);
+			nsw_save_word(s, "oui", "%s", oui);
+			cur[p] = want[p];
+		}
+		uint32_t k = p, ifi = 0;
+		char dev[IF_NAMESIZE];
+		bpf_map_lookup_elem(n->fd_pf_dev, &k, &ifi);
+		if (ifi && !if_indextoname(ifi, dev))
+			nsw_fail("save: PF %u's uplink (ifindex %u) is gone: set another or none first",
+				 p, ifi);
+		if (ifi)
+			nsw_save_word(s, "uplink", "%s", dev);
+		if (n->st->pf[p] & NSW_PF_MISS_DROP)
+			nsw_save_word(s, "miss", "drop");
+		nsw_save_end_more(s);
+		done[p] = true;
+		left--;
+	}
 }
 
 const struct nsw_cmd nsw_cmds_pf[] = {

@@ -18,6 +18,7 @@
 #include "nsw_cli_words.h"
 #include "nsw_qos_nl.h"
 #include "nsw_cmd.h"
+#include "nsw_save.h"
 #include "../bpf/nsw_qos.h"
 
 /* ---- arguments and output ---- */
@@ -237,6 +238,54 @@ static void nsw_qos_del_cmd(const char *nic, const struct nsw_arg_val *v)
 	nsw_qos_del(&n, &a);
 	nsw_qos_nl_close();
 	nsw_nic_close(&n);
+}
+
+/* Every VF's limits: the rate as nswitch's htb class has it (exact: in the largest unit that
+ * divides it), the packet rate and its burst as the policer's record has them. */
+void nsw_save_qos(struct nsw_cli_nic *n, struct nsw_save *s)
+{
+	static const struct {
+		const char *u;
+		uint64_t m;
+	} units[] = {{"tbit", 1000000000000ull}, {"gbit", 1000000000ull}, {"mbit", 1000000ull},
+		     {"kbit", 1000ull}, {"bit", 1}};
+	int fd_qos = nsw_nic_map(n, "nsw_qos");
+	char dev[IF_NAMESIZE], e[256];
+	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
+		unsigned pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
+		if (!(n->st->vf[pf][vf] & NSW_VF_EN))
+			continue;
+		struct nsw_qos q = {0};
+		bpf_map_lookup_elem(fd_qos, &slot, &q);
+		uint32_t ifi = nsw_qos_vf_dev(n, pf, vf, dev);
+		struct nsw_qdisc qd = {0};
+		struct nsw_htb_classes cs = {0};
+		if (ifi && (nsw_root_qdisc(ifi, &qd, e, sizeof e) ||
+			    (q.rate_ifindex == ifi && nsw_qdisc_is_ours(&qd) &&
+			     nsw_our_classes(ifi, &cs, e, sizeof e))))
+			nsw_fail("save: cannot read the qdiscs of %s: %s", dev, e);
+		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
+		if (!vc && !q.pps)
+			continue;
+		nsw_save_line(s, "qos set", n->name);
+		nsw_save_word(s, "pf", "%u", pf);
+		nsw_save_word(s, "vf", "%u", vf);
+		if (vc) {
+			uint64_t bits = nsw_class_rate(vc) * 8;
+			size_t u = 0;
+			while (bits % units[u].m)
+				u++;
+			nsw_save_word(s, "rate", "%llu%s", (unsigned long long)(bits / units[u].m),
+				      units[u].u);
+		}
+		if (q.pps) {
+			nsw_save_word(s, "pps", "%llu", (unsigned long long)q.pps);
+			nsw_save_word(s, "burst", "%llu", (unsigned long long)q.burst);
+		}
+		nsw_save_end(s);
+	}
+	close(fd_qos);
+	nsw_qos_nl_close();
 }
 
 const struct nsw_cmd nsw_cmds_qos[] = {

@@ -15,6 +15,7 @@
 #include "nsw_cli.h"
 #include "nsw_cmd.h"
 #include "nsw_cli_words.h"
+#include "nsw_save.h"
 
 static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 {
@@ -195,6 +196,43 @@ static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 	nsw_print_arr_close();
 	nsw_print_end();
 	nsw_nic_close(&n);
+}
+
+/* Every VF: a `vf add` line, then a `vf set` line for the settings vf add does not take (none
+ * yet). A new VF setting is one nsw_save_word call on one of the two (cli/nsw_save.c). */
+void nsw_save_vf(struct nsw_cli_nic *n, struct nsw_save *s)
+{
+	char mac[18], dev[IF_NAMESIZE];
+	unsigned npfs = nsw_nic_num_pfs(n->st);
+	for (unsigned p = 0; p < npfs; p++)
+		for (unsigned v = 0; v < NSW_MAX_VFS; v++) {
+			uint64_t w = n->st->vf[p][v];
+			if (!(w & NSW_VF_EN))
+				continue;
+			uint32_t slot = nsw_vf_slot(p, v), ifi = 0;
+			bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi);
+			if (!ifi || !if_indextoname(ifi, dev))
+				nsw_fail("save: VF %u,%u has lost its device (ifindex %u): vf del it, or "
+					 "save once it is back", p, v, ifi);
+			nsw_mac_format(w & NSW_MAC_MASK, mac);
+			unsigned qos = (unsigned)((w & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
+			nsw_save_line(s, "vf add", n->name);
+			nsw_save_word(s, "pf", "%u", p);
+			nsw_save_word(s, "vf", "%u", v);
+			nsw_save_word(s, "dev", "%s", dev);
+			nsw_save_word(s, "mac", "%s", mac);
+			if (qos)
+				nsw_save_word(s, "qos", "%u", qos);
+			if (!(w & NSW_VF_SPOOFCHK))
+				nsw_save_word(s, "spoofchk", "off");
+			nsw_save_end(s);
+			nsw_save_line(s, "vf set", n->name);
+			nsw_save_word(s, "pf", "%u", p);
+			nsw_save_word(s, "vf", "%u", v);
+			nsw_save_mark(s);
+			/* settings `vf add` does not take go here */
+			nsw_save_end_more(s);
+		}
 }
 
 const struct nsw_cmd nsw_cmds_vf[] = {

@@ -593,7 +593,8 @@ static void nsw_unpin_all(const char *dir)
 	rmdir(dir);
 }
 
-void nsw_nic_create(const char *name, unsigned npfs, const char *netns, unsigned mode)
+void nsw_nic_create(const char *name, unsigned npfs, const char *netns, unsigned mode,
+		    int want_id)
 {
 	char dir[128], final[128], path[192], names[64][16];
 	struct stat sb;
@@ -627,8 +628,20 @@ void nsw_nic_create(const char *name, unsigned npfs, const char *netns, unsigned
 	unsigned id = 0;
 	while (id < 32 && used[id])
 		id++;
-	if (id == 32)
+	if (id == 32 && want_id < 0)
 		nsw_fail("too many NICs (32)");
+	/* An id asked for (a saved configuration) is that one or an error: it picks the PFs'
+	 * default OUIs, hence the vMACs the VMs were given. */
+	if (want_id >= 0 && used[want_id]) {
+		for (int i = 0; i < nn; i++) {
+			struct nsw_meta m;
+			if (nsw_read_meta(names[i], &m) && m.nic_id == (unsigned)want_id)
+				nsw_fail("nic add: id %d is NIC %s's", want_id, names[i]);
+		}
+		nsw_fail("nic add: id %d is taken", want_id);
+	}
+	if (want_id >= 0)
+		id = (unsigned)want_id;
 
 	struct nsw_tc *skel = nsw_tc__open();
 	if (!skel)
