@@ -288,6 +288,9 @@ test_man_page_lists_every_command_of_the_help() {
 	diff <("$NSW" -j help | jq -r '.[].usage' | sort) \
 		<(sed -n 's/^\.B nswitch //p' "$man" | sed 's/\\-/-/g; s/\\e/\\/g' | sort) >"$TMP/man.diff" ||
 		fail "docs/nswitch.8 and nswitch help differ (make man): $(grep '^[<>]' "$TMP/man.diff" | head -2 | tr '\n' ' ')"
+	# The descriptions too, not only the synopses: the page is what make man writes.
+	python3 "$ROOT/scripts/nsw_man.py" "$NSW" | diff - "$man" >"$TMP/man.diff" ||
+		fail "docs/nswitch.8 is not what make man writes from this nswitch: $(grep '^[<>]' "$TMP/man.diff" | head -2 | tr '\n' ' ')"
 }
 
 run_test save_nic_del_batch_round_trip_identical
