@@ -65,8 +65,26 @@ static __always_inline void nsw_cnt_open(struct nsw_dp_frame *t)
 	t->s = bpf_map_lookup_elem(&nsw_stats, &k);
 }
 
-/* What the decision said about the frame (len octets): its class, its sender's device, and a
- * drop's reason. */
+/* A group frame (destination dst) into a device's broadcast or multicast counter pair. */
+static __always_inline void nsw_cnt_group(uint64_t *bcast, uint64_t *mcast, __u64 dst)
+{
+	if (dst == NSW_MAC_BCAST)
+		(*bcast)++;
+	else
+		(*mcast)++;
+}
+
+/* A frame to VF (pf, vf) dropped on its way there: the VF's receive drops. */
+static __always_inline void nsw_cnt_to_drop(__u32 cpu, __u32 pf, __u32 vf)
+{
+	struct nsw_dev_stats *d = nsw_cnt_dev(cpu, nsw_vf_slot(pf, vf));
+	if (d)
+		d->to_drops++;
+}
+
+/* What the decision said about the frame (len octets): its class, its sender's device (a
+ * flood's group counters too), and a drop's reason; a drop for the receiver's link state
+ * also in the receiver's drops. */
 static __always_inline void nsw_cnt_in(const struct nsw_dp_frame *t, __u32 len)
 {
 	struct nsw_dev_stats *d = nsw_cnt_dev(t->cpu, nsw_dev_ix(t->in.kind, t->in.pf, t->in.vf));
@@ -74,7 +92,13 @@ static __always_inline void nsw_cnt_in(const struct nsw_dp_frame *t, __u32 len)
 		d->from_pkts++;
 		d->from_bytes += len;
 		d->drops += t->v.action == NSW_ACT_DROP;
+		if (t->v.action == NSW_ACT_FLOOD)
+			nsw_cnt_group(&d->from_bcast, &d->from_mcast, t->f.dst);
 	}
+	/* The core names the receiver of a link-state drop; the sender's own has no pf. */
+	if (t->v.action == NSW_ACT_DROP && t->v.reason == NSW_DROP_VF_STATE &&
+	    t->v.pf != NSW_NONE)
+		nsw_cnt_to_drop(t->cpu, t->v.pf, t->v.vf);
 	if (!t->s)
 		return;
 	nsw_ctr_add(&t->s->cls[nsw_cnt_class(&t->v)], len);
@@ -82,7 +106,8 @@ static __always_inline void nsw_cnt_in(const struct nsw_dp_frame *t, __u32 len)
 		t->s->drop[t->v.reason]++;
 }
 
-/* A copy (or the frame) of len octets delivered to device (kind, pf, vf). */
+/* A copy (or the frame) of len octets delivered to device (kind, pf, vf); a flood's copy in
+ * the device's group counters too. */
 static __always_inline void nsw_cnt_out(const struct nsw_dp_frame *t, __u8 kind, __u32 pf,
 					__u32 vf, __u32 len)
 {
@@ -90,6 +115,8 @@ static __always_inline void nsw_cnt_out(const struct nsw_dp_frame *t, __u8 kind,
 	if (d) {
 		d->to_pkts++;
 		d->to_bytes += len;
+		if (t->v.action == NSW_ACT_FLOOD)
+			nsw_cnt_group(&d->to_bcast, &d->to_mcast, t->f.dst);
 	}
 }
 
@@ -102,6 +129,9 @@ static __always_inline void nsw_cnt_late_drop(const struct nsw_dp_frame *t, __u3
 	struct nsw_dev_stats *d = nsw_cnt_dev(t->cpu, nsw_dev_ix(t->in.kind, t->in.pf, t->in.vf));
 	if (d)
 		d->drops++;
+	/* A unicast to a VF dropped after the core: dropped on its way to that VF. */
+	if (t->v.action == NSW_ACT_VF)
+		nsw_cnt_to_drop(t->cpu, t->v.pf, t->v.vf);
 	if (t->s)
 		nsw_cnt_reclass_drop(t->s, nsw_cnt_class(&t->v), len, reason);
 }

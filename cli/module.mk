@@ -11,3 +11,8 @@ CLI_SRC += cli/nsw_print.c
 $(B)/nswitch: cli/nsw_print.c cli/nsw_print.h
 UNIT_SRC += tests/unit/test_print.c cli/nsw_print.c
 $(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san: tests/unit/test_print.c cli/nsw_print.c cli/nsw_print.h
+
+# A VF's link state on its device and the uplinks' carrier followed (vf add/set state, pf set,
+# pf watch).
+CLI_SRC += cli/nsw_vf_link.c
+$(B)/nswitch: cli/nsw_vf_link.c cli/nsw_vf_link.h
