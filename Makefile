@@ -97,6 +97,12 @@ $(B)/test_bpf_acl: tests/bpf/test_acl_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $
 	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_acl_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
 
+$(B)/test_bpf_vf_state: tests/bpf/test_vf_state_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_vf_state_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/libnswcore.a \
+		$(LIBBPF_LIBS) -o $@
+ALL += $(B)/test_bpf_vf_state
+
 # Unit tests: with $(CC), with the other compiler, and under ASan+UBSan.
 $(B)/unit_tests: $(UNIT_SRC) $(UNIT_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
