@@ -280,9 +280,10 @@ const struct nsw_cmd nsw_cmds_vf[] = {
 	 "vMAC is the PF's OUI followed by P and V. A veth's VM end is given the vMAC; for a\n"
 	 "tap the MAC to give QEMU is printed. qos: default 802.1p priority (0..7) of\n"
 	 "untagged frames. spoofchk (default on): drop frames not sent from the vMAC.\n"
-	 "state: the VF's link (as ip link's vf state): auto (the default) follows the\n"
-	 "carrier of PF P's uplink (a PF without one: up; nswitch pf watch follows changes),\n"
-	 "enable is up, disable down. Down, whatever is sent to or from the VF is dropped,\n"
+	 "state: the VF's link (as ip link's vf state): enable (the default) is up, disable\n"
+	 "down, auto follows the carrier of PF P's uplink (a PF without one: up), as read\n"
+	 "by vf add/set and pf set, and as it changes while nswitch pf watch runs. Down,\n"
+	 "whatever is sent to or from the VF is dropped,\n"
 	 "counted as vf_state_down; a veth's VM end loses its carrier (its host end is set\n"
 	 "down); a tap's carrier goes off, which QEMU does not pass on: the guest's link\n"
 	 "stays up and its frames are dropped."},

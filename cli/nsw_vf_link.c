@@ -53,8 +53,13 @@ int nsw_vf_link_apply(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err
 	}
 	if (!strcmp(link.kind, "veth")) /* the VM's end loses its carrier with ours down */
 		r = nsw_link_change(ifi, up ? IFF_UP : 0, IFF_UP, -1);
-	else /* a tap: its carrier, the device stays up for QEMU */
+	else { /* a tap: its carrier, the device stays up for QEMU */
 		r = nsw_link_change(ifi, 0, 0, up);
+		/* A tap no VM has open refuses a carrier (EPERM); it gets one when the VM
+		 * opens it. */
+		if (r == -EPERM && up)
+			r = 0;
+	}
 	if (r)
 		snprintf(err, len, "cannot set %s's %s %s: %s", link.kind[0] ? link.kind : "device",
 			 strcmp(link.kind, "veth") ? "carrier" : "link", up ? "up" : "down",

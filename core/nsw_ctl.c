@@ -255,10 +255,10 @@ int nsw_vf_add(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsi
 	if (err)
 		return err;
 	/* VF first, then Table A: the data path never finds an entry for a disabled VF. */
-	uint64_t w = nsw_vf_word_make(mac, qos, spoofchk); /* state auto */
-	if (!nsw_vf_link_eval(nic->pf[pf], w))
-		w |= NSW_VF_LINK_DOWN;
-	nsw_store(&nic->vf[pf][vf], w);
+	/* State enable: up until told otherwise (nsw_vf_set_state), so a VF's link never rests
+	 * on a carrier reading nothing may be keeping current. */
+	nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(mac, qos, spoofchk) |
+					    (uint64_t)NSW_VF_STATE_ENABLE << NSW_VF_STATE_SHIFT);
 	nsw_store(slot, nsw_fdb_slot_make(mac, (uint8_t)pf, (uint16_t)vf));
 	nic->fdb.count++;
 	return NSW_OK;

@@ -33,7 +33,7 @@ int nsw_pf_set(struct nsw_nic *nic, unsigned pf, long oui, int uplink);
 int nsw_pf_set_miss_drop(struct nsw_nic *nic, unsigned pf, bool drop);
 
 /* Enables VF (pf, vf) with vMAC mac (0: the automatic vMAC), default priority qos (0..7) and
- * spoof check, and enters the vMAC in Table A. */
+ * spoof check, link state enable, and enters the vMAC in Table A. */
 int nsw_vf_add(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsigned qos,
 	       bool spoofchk);
 /* Changes a VF's settings; mac 0, qos < 0, spoofchk < 0 keep the current value. */

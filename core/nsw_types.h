@@ -90,9 +90,9 @@
 #define NSW_VF_LINK_DOWN (1ull << 54)
 #define NSW_VF_EN (1ull << 63)
 
-/* A VF's link state, as iproute2's `ip link set dev PF vf N state auto|enable|disable`: auto
- * (the default) follows the carrier of the PF's uplink (a PF without one: up), enable is
- * always up, disable always down. */
+/* A VF's link state, as iproute2's `ip link set dev PF vf N state auto|enable|disable` (the
+ * kernel's IFLA_VF_LINK_STATE_* values): auto follows the carrier of the PF's uplink (a PF
+ * without one: up), enable (a new VF's) is always up, disable always down. */
 enum nsw_vf_state { NSW_VF_STATE_AUTO = 0, NSW_VF_STATE_ENABLE = 1, NSW_VF_STATE_DISABLE = 2 };
 
 /* Table A slot: bits 0..47 MAC, 48..55 VF, 56..58 PF, bit 63 valid. */

@@ -106,6 +106,9 @@ NSW_TEST(dp_vf_state_auto_follows_the_carrier)
 	nsw_dp_configure(skel, nic, VF01);
 	struct nsw_stats a, b;
 	stats(&a);
+	for (unsigned v = 1; v <= 3; v++)
+		nsw_vf_set_state(nic, 0, v, NSW_VF_STATE_AUTO);
+	nsw_vf_set_state(nic, 1, 1, NSW_VF_STATE_AUTO);
 	CHECK_EQ(nsw_pf_set_carrier(nic, 0, false), NSW_OK);
 	CHECK_EQ(xmit(VF01, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1), false), TC_ACT_SHOT);
 	CHECK_EQ(xmit(VF01, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1), true), XDP_DROP);

@@ -32,10 +32,11 @@ static bool down(unsigned pf, unsigned vf)
 	return (nic.vf[pf][vf] & NSW_VF_LINK_DOWN) != 0;
 }
 
-NSW_TEST(vf_state_default_auto_and_up)
+NSW_TEST(vf_state_default_enable_and_up)
 {
 	nsw_fixture_lab(&nic);
-	CHECK_EQ(nsw_vf_state_of(nic.vf[0][1]), NSW_VF_STATE_AUTO);
+	CHECK_EQ(nsw_vf_state_of(nic.vf[0][1]), NSW_VF_STATE_ENABLE);
+	CHECK_EQ(nsw_pf_set_carrier(&nic, 0, false), NSW_OK); /* enable: the carrier is not read */
 	CHECK(!down(0, 1) && !down(0, 2) && !down(1, 1));
 	CHECK_EQ(run(V01, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1)).action, NSW_ACT_VF);
 	CHECK(!strcmp(nsw_vf_state_name(NSW_VF_STATE_DISABLE), "disable"));
@@ -71,7 +72,10 @@ NSW_TEST(vf_state_disable_drops_both_ways_enable_restores)
 NSW_TEST(vf_state_auto_follows_the_uplink_carrier)
 {
 	nsw_fixture_lab(&nic); /* PF 0 has an uplink, PF 1 none */
-	nsw_vf_set_state(&nic, 0, 2, NSW_VF_STATE_ENABLE);
+	CHECK_EQ(nsw_vf_set_state(&nic, 0, 1, NSW_VF_STATE_AUTO), NSW_OK);
+	CHECK(!down(0, 1));
+	nsw_vf_set_state(&nic, 0, 3, NSW_VF_STATE_AUTO);
+	nsw_vf_set_state(&nic, 1, 1, NSW_VF_STATE_AUTO);
 	CHECK_EQ(nsw_pf_set_carrier(&nic, 0, false), NSW_OK);
 	CHECK(down(0, 1) && down(0, 3)); /* auto */
 	CHECK(!down(0, 2));              /* enable */
@@ -79,9 +83,11 @@ NSW_TEST(vf_state_auto_follows_the_uplink_carrier)
 	/* A PF without an uplink has no carrier to follow: up whatever it is told. */
 	CHECK_EQ(nsw_pf_set_carrier(&nic, 1, false), NSW_OK);
 	CHECK(!down(1, 1));
-	/* A VF added while the carrier is lost starts down (auto). */
+	/* A VF added while the carrier is lost starts up (enable); set to auto, down. */
 	nsw_vf_del(&nic, 0, 1);
 	CHECK_EQ(nsw_vf_add(&nic, 0, 1, 0, 0, true), NSW_OK);
+	CHECK(!down(0, 1));
+	nsw_vf_set_state(&nic, 0, 1, NSW_VF_STATE_AUTO);
 	CHECK(down(0, 1));
 	CHECK_EQ(nsw_pf_set_carrier(&nic, 0, true), NSW_OK);
 	CHECK(!down(0, 1) && !down(0, 3) && !down(0, 2));
