@@ -181,7 +181,13 @@ static void nsw_vf_del_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_fail("vf del: no VF %u,%u", a.pf, a.vf);
 	/* Unreachable first (registers); then everything else the VF had, so the next VM on the
 	 * slot inherits nothing, and its device last (nsw_vf_state_clear). */
+	bool held_down = n.st->vf[a.pf][a.vf] & NSW_VF_LINK_DOWN;
 	nsw_vf_del(n.st, a.pf, a.vf);
+	/* A device whose link nswitch held down is handed back up (a best effort: the VF is
+	 * gone either way). */
+	char err[160];
+	if (held_down && nsw_vf_link_apply(&n, a.pf, a.vf, err, sizeof err))
+		fprintf(stderr, "nswitch: warning: vf del: %s\n", err);
 	nsw_vf_state_clear(&n, a.pf, a.vf, "vf del");
 	nsw_nic_close(&n);
 }

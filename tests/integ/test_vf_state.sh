@@ -7,7 +7,8 @@
 # and a VF of a PF without an uplink untouched; nswitch -j vf show carries iproute2's VF keys
 # (print_vfinfo) with iproute2's types; broadcast and multicast counters rise by exactly the
 # ARP and multicast pings sent; bad input (a bad state word, a state for a missing VF, vf add
-# with a bad state) is refused with one line and nothing changes.
+# with a bad state) is refused with one line and nothing changes; vf del hands a link nswitch
+# held down back up.
 # Prints "ok NAME" / "FAIL NAME: why".
 source "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d)
@@ -200,9 +201,19 @@ test_bad_input_refused_state_unchanged() {
 	wait_carrier ${LABP}vm2 yes
 }
 
+test_vf_del_hands_a_held_down_link_back() {
+	"$NSW" vf set "$NIC" pf 1 vf 2 state disable
+	wait_carrier ${LABP}vm4 no
+	"$NSW" vf del "$NIC" pf 1 vf 2
+	wait_carrier ${LABP}vm4 yes
+	"$NSW" vf add "$NIC" pf 1 vf 2 dev vm4 >/dev/null
+	pings ${LABP}vm4 10.77.0.3 2 || fail "vm4 not back after vf del and add"
+}
+
 run_test disable_takes_the_vm_link_down_and_drops_counted
 run_test tap_vf_loses_its_carrier
 run_test auto_follows_the_uplink_carrier
 run_test ip_j_link_keys_and_types
 run_test broadcast_and_multicast_counters
 run_test bad_input_refused_state_unchanged
+run_test vf_del_hands_a_held_down_link_back
