@@ -42,10 +42,14 @@ static int nsw_link_change(uint32_t ifindex, unsigned flags, unsigned change, in
 int nsw_vf_link_apply(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t len)
 {
 	uint32_t slot = nsw_vf_slot(pf, vf), ifi = 0;
-	struct nsw_link link;
 	if (bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi) || !ifi)
 		return 0;
-	bool up = !(n->st->vf[pf][vf] & NSW_VF_LINK_DOWN);
+	return nsw_vf_dev_link(ifi, !(n->st->vf[pf][vf] & NSW_VF_LINK_DOWN), err, len);
+}
+
+int nsw_vf_dev_link(uint32_t ifi, bool up, char *err, size_t len)
+{
+	struct nsw_link link;
 	int r = nsw_link_get(ifi, &link);
 	if (r) {
 		snprintf(err, len, "cannot read the VF's device (ifindex %u): %s", ifi, strerror(-r));

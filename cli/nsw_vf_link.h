@@ -7,11 +7,12 @@
  * guest: its virtio link stays up unless QEMU's own set_link is used, so a guest behind a tap
  * sees its frames dropped, counted as vf_state_down, not a lost carrier).
  * Called by the CLI with the NIC open and locked (in its namespace): vf add, vf set state,
- * pf set uplink, and pf watch, the one process that reacts to an uplink's carrier changing
+ * vf del and nic del (a link held down handed back up), pf set uplink, and pf watch, the one process that reacts to an uplink's carrier changing
  * (any rtnetlink watcher may call nsw_pf_carrier_follow on a link event of an uplink). */
 #ifndef NSW_VF_LINK_H
 #define NSW_VF_LINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,8 @@
 /* Puts VF (pf, vf)'s device up or down as its NSW_VF_LINK_DOWN bit says (nothing when it has
  * no device). 0, or a negative errno with a reason in err. */
 int nsw_vf_link_apply(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t len);
+/* The same on device ifi, up or down: what nic del uses to hand back a link held down. */
+int nsw_vf_dev_link(uint32_t ifi, bool up, char *err, size_t len);
 /* The devices of the VFs of PF pf whose bit differs from before[vf] (the VF words before a
  * change) follow it; a failure is a warning on stderr (the data path already drops by the
  * bit). Returns how many VFs changed. */

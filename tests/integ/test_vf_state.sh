@@ -8,7 +8,7 @@
 # (print_vfinfo) with iproute2's types; broadcast and multicast counters rise by exactly the
 # ARP and multicast pings sent; bad input (a bad state word, a state for a missing VF, vf add
 # with a bad state) is refused with one line and nothing changes; vf del hands a link nswitch
-# held down back up.
+# held down back up, and so does nic del.
 # Prints "ok NAME" / "FAIL NAME: why".
 source "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d)
@@ -210,6 +210,13 @@ test_vf_del_hands_a_held_down_link_back() {
 	pings ${LABP}vm4 10.77.0.3 2 || fail "vm4 not back after vf del and add"
 }
 
+test_nic_del_hands_held_down_links_back() { # last: the lab's NIC goes
+	"$NSW" vf set "$NIC" pf 1 vf 1 state disable
+	wait_carrier ${LABP}vm3 no
+	"$NSW" nic del "$NIC" >/dev/null
+	wait_carrier ${LABP}vm3 yes
+}
+
 run_test disable_takes_the_vm_link_down_and_drops_counted
 run_test tap_vf_loses_its_carrier
 run_test auto_follows_the_uplink_carrier
@@ -217,3 +224,4 @@ run_test ip_j_link_keys_and_types
 run_test broadcast_and_multicast_counters
 run_test bad_input_refused_state_unchanged
 run_test vf_del_hands_a_held_down_link_back
+run_test nic_del_hands_held_down_links_back
