@@ -9,7 +9,10 @@
  * and the class in one go, with the blocks found once, and needs no open.
  * Invariants: every frame that enters is counted once by class (case, action, priority,
  * inter-PF) and by its sender's device; every drop by reason; a frame moved to a drop leaves
- * the class it was counted under. Counts touch only the running CPU's blocks: no atomics. */
+ * the class it was counted under; a frame or copy dropped on its way to a known VF also
+ * counts in that VF's to_drops (its rx dropped); a flood's frame and copies count in the
+ * devices' broadcast/multicast counters (second line of the record, untouched by unicast).
+ * Counts touch only the running CPU's blocks: no atomics. */
 #ifndef NSW_COUNTERS_BPF_H
 #define NSW_COUNTERS_BPF_H
 
