@@ -9,7 +9,10 @@
  * and the class in one go, with the blocks found once, and needs no open.
  * Invariants: every frame that enters is counted once by class (case, action, priority,
  * inter-PF) and by its sender's device; every drop by reason; a frame moved to a drop leaves
- * the class it was counted under. Counts touch only the running CPU's blocks: no atomics. */
+ * the class it was counted under; a frame or copy dropped on its way to a known VF also
+ * counts in that VF's to_drops (its rx dropped); a flood's frame and copies count in the
+ * devices' broadcast/multicast counters (second line of the record, untouched by unicast).
+ * Counts touch only the running CPU's blocks: no atomics. */
 #ifndef NSW_COUNTERS_BPF_H
 #define NSW_COUNTERS_BPF_H
 
@@ -65,8 +68,26 @@ static __always_inline void nsw_cnt_open(struct nsw_dp_frame *t)
 	t->s = bpf_map_lookup_elem(&nsw_stats, &k);
 }
 
-/* What the decision said about the frame (len octets): its class, its sender's device, and a
- * drop's reason. */
+/* A group frame (destination dst) into a device's broadcast or multicast counter pair. */
+static __always_inline void nsw_cnt_group(uint64_t *bcast, uint64_t *mcast, __u64 dst)
+{
+	if (dst == NSW_MAC_BCAST)
+		(*bcast)++;
+	else
+		(*mcast)++;
+}
+
+/* A frame to VF (pf, vf) dropped on its way there: the VF's receive drops. */
+static __always_inline void nsw_cnt_to_drop(__u32 cpu, __u32 pf, __u32 vf)
+{
+	struct nsw_dev_stats *d = nsw_cnt_dev(cpu, nsw_vf_slot(pf, vf));
+	if (d)
+		d->to_drops++;
+}
+
+/* What the decision said about the frame (len octets): its class, its sender's device (a
+ * flood's group counters too), and a drop's reason; a drop for the receiver's link state
+ * also in the receiver's drops. */
 static __always_inline void nsw_cnt_in(const struct nsw_dp_frame *t, __u32 len)
 {
 	struct nsw_dev_stats *d = nsw_cnt_dev(t->cpu, nsw_dev_ix(t->in.kind, t->in.pf, t->in.vf));
@@ -74,7 +95,13 @@ static __always_inline void nsw_cnt_in(const struct nsw_dp_frame *t, __u32 len)
 		d->from_pkts++;
 		d->from_bytes += len;
 		d->drops += t->v.action == NSW_ACT_DROP;
+		if (t->v.action == NSW_ACT_FLOOD)
+			nsw_cnt_group(&d->from_bcast, &d->from_mcast, t->f.dst);
 	}
+	/* The core names the receiver of a link-state drop; the sender's own has no pf. */
+	if (t->v.action == NSW_ACT_DROP && t->v.reason == NSW_DROP_VF_STATE &&
+	    t->v.pf != NSW_NONE)
+		nsw_cnt_to_drop(t->cpu, t->v.pf, t->v.vf);
 	if (!t->s)
 		return;
 	nsw_ctr_add(&t->s->cls[nsw_cnt_class(&t->v)], len);
@@ -82,7 +109,8 @@ static __always_inline void nsw_cnt_in(const struct nsw_dp_frame *t, __u32 len)
 		t->s->drop[t->v.reason]++;
 }
 
-/* A copy (or the frame) of len octets delivered to device (kind, pf, vf). */
+/* A copy (or the frame) of len octets delivered to device (kind, pf, vf); a flood's copy in
+ * the device's group counters too. */
 static __always_inline void nsw_cnt_out(const struct nsw_dp_frame *t, __u8 kind, __u32 pf,
 					__u32 vf, __u32 len)
 {
@@ -90,6 +118,8 @@ static __always_inline void nsw_cnt_out(const struct nsw_dp_frame *t, __u8 kind,
 	if (d) {
 		d->to_pkts++;
 		d->to_bytes += len;
+		if (t->v.action == NSW_ACT_FLOOD)
+			nsw_cnt_group(&d->to_bcast, &d->to_mcast, t->f.dst);
 	}
 }
 
@@ -102,6 +132,9 @@ static __always_inline void nsw_cnt_late_drop(const struct nsw_dp_frame *t, __u3
 	struct nsw_dev_stats *d = nsw_cnt_dev(t->cpu, nsw_dev_ix(t->in.kind, t->in.pf, t->in.vf));
 	if (d)
 		d->drops++;
+	/* A unicast to a VF dropped after the core: dropped on its way to that VF. */
+	if (t->v.action == NSW_ACT_VF)
+		nsw_cnt_to_drop(t->cpu, t->v.pf, t->v.vf);
 	if (t->s)
 		nsw_cnt_reclass_drop(t->s, nsw_cnt_class(&t->v), len, reason);
 }

@@ -53,8 +53,15 @@ static long nsw_flood_vf(__u32 i, void *arg)
 	if (pf == v->excl_pf && vf == v->vf)
 		return 0;
 	const uint64_t *words = &c->nic->vf[0][0];
-	if (!(NSW_READ_ONCE(words[slot]) & NSW_VF_EN))
+	uint64_t w = NSW_READ_ONCE(words[slot]);
+	if (!(w & NSW_VF_EN))
 		return 0;
+	/* A VF whose link is held down gets no copy: a copy not made, counted. */
+	if (w & NSW_VF_LINK_DOWN) {
+		nsw_cnt_drop(c->t, NSW_DROP_VF_STATE);
+		nsw_cnt_to_drop(c->t->cpu, pf, vf);
+		return 0;
+	}
 	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &slot);
 	if (!ifi || !*ifi)
 		return 0;
@@ -64,6 +71,7 @@ static long nsw_flood_vf(__u32 i, void *arg)
 	int r = c->t->feat ? nsw_egress_vf(c->skb, c->t, pf, vf, c->sc, acl_word) : 0;
 	if (r) {
 		nsw_cnt_drop(c->t, (__u8)r);
+		nsw_cnt_to_drop(c->t->cpu, pf, vf);
 		return 0;
 	}
 	if (bpf_clone_redirect(c->skb, *ifi, 0)) {

@@ -121,14 +121,23 @@ struct nsw_stats {
 };
 
 /* "from" is what the device handed to the NIC (a VM's transmit, or the wire's receive); "to"
- * is what the NIC delivered to it. One cache line per record. */
+ * is what the NIC delivered to it. Two cache lines per record: the first is all a unicast
+ * frame touches; the second, the group counters, only floods touch (every broadcast and
+ * multicast frame takes the flood path, in every mode). Broadcast is not counted in
+ * multicast. */
 struct nsw_dev_stats {
 	uint64_t from_pkts, from_bytes;
 	uint64_t to_pkts, to_bytes;
-	uint64_t drops; /* frames from this device that were dropped */
-	uint64_t pad[3];
+	uint64_t drops;    /* frames from this device that were dropped */
+	uint64_t to_drops; /* frames to this device (a VF) dropped on the way: its link state,
+			    * its ACL or policer, no device, a flood copy not made, or the
+			    * device's own drop (nsw_rxdrop.bpf.c) */
+	uint64_t pad[2];
+	uint64_t from_bcast, from_mcast; /* of from_pkts: group frames the NIC took */
+	uint64_t to_bcast, to_mcast;     /* of to_pkts: group frames delivered */
+	uint64_t pad2[4];
 };
-_Static_assert(sizeof(struct nsw_dev_stats) == 64, "dev stats layout");
+_Static_assert(sizeof(struct nsw_dev_stats) == 128, "dev stats layout");
 
 
 enum nsw_mode {

@@ -8,7 +8,8 @@
  * the kernel's own drops (tp_btf/kfree_skb) and, for a frame nsw_tc marked (struct __sk_buff
  * cb, see NSW_RXD_MAGIC) dropped at the very device it was sent to, in this NIC's namespace,
  * moves the frame from delivered to dropped: its class counter to the drop class, the sender's
- * device's drops, the receiver's "to" counters back, and the drop reason: vf_link_down (the
+ * device's drops, the receiver's "to" counters back into its to_drops, and the drop reason:
+ * vf_link_down (the
  * device down or without carrier: the VM's end of a veth down, a tap no VM has open; or the
  * kernel's DEV_READY), vf_mtu_exceeded
  * (the veth's rule: longer than the peer's MTU + its header + one tag), vf_rx_dropped (any
@@ -153,6 +154,7 @@ int nsw_rx_drop(unsigned long long *ctx)
 	if (d) {
 		d->to_pkts--;
 		d->to_bytes -= len;
+		d->to_drops++;
 	}
 	return 0;
 }

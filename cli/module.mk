@@ -21,3 +21,7 @@ CLI_SRC += cli/nsw_batch_words.c
 $(B)/nswitch: cli/nsw_batch_words.c cli/nsw_batch_words.h
 UNIT_SRC += tests/unit/test_batch_words.c cli/nsw_batch_words.c
 $(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san: tests/unit/test_batch_words.c cli/nsw_batch_words.c cli/nsw_batch_words.h
+# A VF's link state on its device and the uplinks' carrier followed (vf add/set state, pf set,
+# pf watch).
+CLI_SRC += cli/nsw_vf_link.c
+$(B)/nswitch: cli/nsw_vf_link.c cli/nsw_vf_link.h

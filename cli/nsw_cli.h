@@ -89,6 +89,7 @@ struct nsw_link {
 	int32_t peer_netnsid;  /* veth: netns id of the other end as seen from here, -1: same */
 	uint64_t mac;
 	bool up;
+	bool carrier;      /* IFF_LOWER_UP: up, with a carrier */
 	bool loopback;     /* IFF_LOOPBACK */
 	uint16_t type;     /* ARPHRD_* */
 	uint8_t tun_type;  /* kind "tun": IFF_TUN or IFF_TAP (IFLA_TUN_TYPE); else 0 */

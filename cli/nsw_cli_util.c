@@ -158,6 +158,7 @@ static int nsw_link_cb(const struct nlmsghdr *nlh, void *data)
 	struct nsw_link *l = data;
 	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 	l->up = (ifm->ifi_flags & IFF_UP) != 0;
+	l->carrier = l->up && (ifm->ifi_flags & IFF_LOWER_UP);
 	l->loopback = (ifm->ifi_flags & IFF_LOOPBACK) != 0;
 	l->type = ifm->ifi_type;
 	return mnl_attr_parse(nlh, sizeof *ifm, nsw_link_attr, data);

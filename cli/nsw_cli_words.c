@@ -13,6 +13,7 @@ static const char *const nsw_cases[] = {"0", "1", "2", NULL};
 static const char *const nsw_dir3[] = {"in", "out", "both", NULL};
 static const char *const nsw_dir2[] = {"in", "out", NULL};
 static const char *const nsw_miss[] = {"uplink", "drop", NULL}; /* index: NSW_PF_MISS_DROP */
+static const char *const nsw_states[] = {"auto", "enable", "disable", NULL}; /* enum nsw_vf_state */
 
 /* The words several commands take; REQ: whether the command needs it. */
 #define W_PF(REQ) {.word = "pf", .kind = NSW_ARG_UINT, .max = NSW_MAX_PFS - 1, .meta = "P", \
@@ -29,6 +30,8 @@ static const char *const nsw_miss[] = {"uplink", "drop", NULL}; /* index: NSW_PF
 #define W_OUI {.word = "oui", .kind = NSW_ARG_OUI, .meta = "XX:XX:XX", .what = "OUI"}
 #define W_MISS {.word = "miss", .kind = NSW_ARG_ENUM, .choices = nsw_miss, .meta = "uplink|drop", \
 		.what = "miss policy"}
+#define W_STATE {.word = "state", .kind = NSW_ARG_ENUM, .choices = nsw_states, \
+		 .meta = "auto|enable|disable", .what = "link state"}
 #define W_DIR(CHOICES, META, REQ) {.word = "dir", .kind = NSW_ARG_ENUM, .choices = CHOICES, \
 				   .meta = META, .what = "dir", .required = REQ}
 #define W_FILE {.word = "file", .kind = NSW_ARG_STR, .max = 4095, .meta = "FILE", .what = "file"}
@@ -43,6 +46,7 @@ const struct nsw_arg_spec nsw_words_vf[NSW_W_VF_N] = {
 	[NSW_W_OUI] = W_OUI,
 	[NSW_W_UPLINK] = W_DEV("uplink", "DEV", 0),
 	[NSW_W_MISS] = W_MISS,
+	[NSW_W_STATE] = W_STATE,
 };
 
 const struct nsw_arg_spec nsw_words_pf_set[NSW_W_VF_N] = {
@@ -62,6 +66,7 @@ const struct nsw_arg_spec nsw_words_vf_add[NSW_W_VF_N] = {
 	[NSW_W_MAC] = W_MAC,
 	[NSW_W_QOS] = W_QOS,
 	[NSW_W_SPOOFCHK] = W_SPOOFCHK,
+	[NSW_W_STATE] = W_STATE,
 };
 
 const struct nsw_arg_spec nsw_words_vf_set[NSW_W_VF_N] = {
@@ -70,6 +75,7 @@ const struct nsw_arg_spec nsw_words_vf_set[NSW_W_VF_N] = {
 	[NSW_W_MAC] = W_MAC,
 	[NSW_W_QOS] = W_QOS,
 	[NSW_W_SPOOFCHK] = W_SPOOFCHK,
+	[NSW_W_STATE] = W_STATE,
 };
 
 const struct nsw_arg_spec nsw_words_vf_del[NSW_W_VF_N] = {

@@ -223,7 +223,8 @@ void nsw_core_fail(int err, const char *what)
 
 void nsw_vf_args_get(const struct nsw_arg_val *v, struct nsw_vf_args *a)
 {
-	*a = (struct nsw_vf_args){.qos = -1, .spoofchk = -1, .oui = -1, .miss_drop = -1};
+	*a = (struct nsw_vf_args){.qos = -1, .spoofchk = -1, .oui = -1, .miss_drop = -1,
+				  .state = -1};
 	a->have_pf = v[NSW_W_PF].set, a->pf = (unsigned)v[NSW_W_PF].u;
 	a->have_vf = v[NSW_W_VF].set, a->vf = (unsigned)v[NSW_W_VF].u;
 	a->dev = v[NSW_W_DEV].str;
@@ -242,6 +243,8 @@ void nsw_vf_args_get(const struct nsw_arg_val *v, struct nsw_vf_args *a)
 	a->uplink = v[NSW_W_UPLINK].str;
 	if (v[NSW_W_MISS].set)
 		a->miss_drop = v[NSW_W_MISS].u == 1; /* "drop" */
+	if (v[NSW_W_STATE].set)
+		a->state = (int)v[NSW_W_STATE].u; /* the choices are in enum nsw_vf_state's order */
 }
 
 void nsw_need_pf(const struct nsw_cli_nic *n, const struct nsw_vf_args *a, const char *cmd)

@@ -74,6 +74,7 @@ struct nsw_vf_args {
 	long oui;
 	const char *uplink;
 	int miss_drop; /* -1: keep */
+	int state;     /* enum nsw_vf_state; -1: keep */
 };
 
 /* Decodes values parsed against one of the tables of nsw_words_vf's index; fails on an OUI

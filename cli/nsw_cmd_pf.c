@@ -16,6 +16,7 @@
 #include "nsw_cmd.h"
 #include "nsw_cli_words.h"
 #include "nsw_save.h"
+#include "nsw_vf_link.h"
 
 static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 {
@@ -64,11 +65,18 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 			nsw_fail("pf set: cannot bind the uplink: %s", strerror(se));
 		}
 	}
+	uint64_t before[NSW_MAX_VFS];
+	memcpy(before, n.st->vf[a.pf], sizeof before);
 	e = nsw_pf_set(n.st, a.pf, a.oui, a.uplink ? !none : -1);
 	if (a.miss_drop >= 0)
 		nsw_pf_set_miss_drop(n.st, a.pf, a.miss_drop);
 	if (a.uplink && old_ifi && old_ifi != ifi)
 		nsw_port_detach(&n, old_ifi);
+	/* VFs in state auto follow the new uplink's carrier (none: up). */
+	if (a.uplink) {
+		nsw_pf_carrier_follow(&n, a.pf);
+		nsw_vf_links_sync(&n, a.pf, before);
+	}
 	(void)e; /* validated above on the same state under the lock */
 	nsw_nic_close(&n);
 }
@@ -149,5 +157,10 @@ const struct nsw_cmd nsw_cmds_pf[] = {
 	 "be a VM of another host sharing the OUI), or be dropped as unknown_vmac (drop)."},
 	{"show", NULL, nsw_nic_show_cmd, NSW_POS_NIC_OPT, NULL, 0,
 	 "The PFs of NIC (or of every NIC), as nic show lists them."},
+	{"watch", NULL, nsw_pf_watch_cmd, NSW_POS_NIC, NULL, 0,
+	 "Follow the carrier of NIC's uplinks until killed: the VFs in link state auto go\n"
+	 "down when their PF's uplink loses its carrier and up when it is back (see vf add).\n"
+	 "Without it, the carrier is read only by vf add, vf set state and pf set uplink.\n"
+	 "Prints a line for each PF whose VFs changed."},
 	{0},
 };

@@ -16,6 +16,7 @@
 #include "nsw_cmd.h"
 #include "nsw_cli_words.h"
 #include "nsw_save.h"
+#include "nsw_vf_link.h"
 
 static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 {
@@ -58,6 +59,8 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_mac_format(a.mac, macs);
 		nsw_fail("vf add: MAC %s is already in Table A", macs);
 	}
+	if (!e && a.state >= 0)
+		e = nsw_vf_set_state(&nsw_scratch, a.pf, a.vf, (unsigned)a.state);
 	if (e)
 		nsw_core_fail(e, "vf add");
 	uint64_t vmac = nsw_scratch.vf[a.pf][a.vf] & NSW_MAC_MASK;
@@ -78,11 +81,27 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	}
 	/* Fresh counters for a fresh VF. */
 	nsw_counter_zero(n.fd_dev_stats, slot, NSW_NDEV, sizeof(struct nsw_dev_stats));
+	/* The uplink's carrier as it is now, for a VF in state auto (and the PF's other VFs). */
+	nsw_pf_carrier_follow(&n, a.pf);
 	e = nsw_vf_add(n.st, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos, a.spoofchk != 0);
+	if (!e && a.state >= 0)
+		e = nsw_vf_set_state(n.st, a.pf, a.vf, (unsigned)a.state);
 	if (e) { /* cannot happen: validated under the same lock */
+		nsw_vf_del(n.st, a.pf, a.vf);
 		nsw_port_detach(&n, ifi);
 		bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
 		nsw_core_fail(e, "vf add");
+	}
+	/* A VF that starts with its link down: the VM's link down too (a VF that starts up
+	 * leaves its device as the admin has it). */
+	if (n.st->vf[a.pf][a.vf] & NSW_VF_LINK_DOWN) {
+		int r = nsw_vf_link_apply(&n, a.pf, a.vf, err, sizeof err);
+		if (r) {
+			nsw_vf_del(n.st, a.pf, a.vf);
+			nsw_port_detach(&n, ifi);
+			bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
+			nsw_fail("vf add: %s", err);
+		}
 	}
 	/* 2. The VM's end presents the vMAC, as a VF presents its assigned MAC to the guest. */
 	if (veth) {
@@ -126,6 +145,8 @@ static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	nsw_need_pf(&n, &a, "vf set");
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
 	int e = nsw_vf_set(&nsw_scratch, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
+	if (!e && a.state >= 0)
+		e = nsw_vf_set_state(&nsw_scratch, a.pf, a.vf, (unsigned)a.state);
 	if (e == NSW_E_NOENT)
 		nsw_fail("vf set: no VF %u,%u", a.pf, a.vf);
 	if (e)
@@ -139,6 +160,19 @@ static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 			if (r)
 				nsw_fail("vf set: cannot give the VM's end the new MAC: %s",
 					 strerror(-r));
+		}
+	}
+	if (a.state >= 0) {
+		/* The state first (registers, then the VM's link), so that a device that refuses
+		 * leaves everything as it was. */
+		char err[160];
+		unsigned old = nsw_vf_state_of(n.st->vf[a.pf][a.vf]);
+		nsw_pf_carrier_follow(&n, a.pf);
+		nsw_vf_set_state(n.st, a.pf, a.vf, (unsigned)a.state);
+		if (nsw_vf_link_apply(&n, a.pf, a.vf, err, sizeof err)) {
+			nsw_vf_set_state(n.st, a.pf, a.vf, old);
+			nsw_vf_link_apply(&n, a.pf, a.vf, err, sizeof err);
+			nsw_fail("vf set: %s", err);
 		}
 	}
 	nsw_vf_set(n.st, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
@@ -156,18 +190,51 @@ static void nsw_vf_del_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_fail("vf del: no VF %u,%u", a.pf, a.vf);
 	/* Unreachable first (registers); then everything else the VF had, so the next VM on the
 	 * slot inherits nothing, and its device last (nsw_vf_state_clear). */
+	bool held_down = n.st->vf[a.pf][a.vf] & NSW_VF_LINK_DOWN;
 	nsw_vf_del(n.st, a.pf, a.vf);
+	/* A device whose link nswitch held down is handed back up (a best effort: the VF is
+	 * gone either way). */
+	char err[160];
+	if (held_down && nsw_vf_link_apply(&n, a.pf, a.vf, err, sizeof err))
+		fprintf(stderr, "nswitch: warning: vf del: %s\n", err);
 	nsw_vf_state_clear(&n, a.pf, a.vf, "vf del");
 	nsw_nic_close(&n);
+}
+
+/* VF (p, v)'s counters as iproute2 prints a VF's (ip -s -j link, print_vf_stats64): rx is
+ * what the NIC delivered to the VF, tx what the VF handed it. Key names as iproute2 spells
+ * them, tx_bytes and tx_packets included; tx broadcast and multicast are nswitch's own. */
+static void nsw_vf_stats_print(const struct nsw_dev_stats *d)
+{
+	nsw_print_obj_open("stats");
+	nsw_print_text("    rx");
+	nsw_print_obj_open("rx");
+	nsw_print_uint(NSW_PR_ANY, "bytes", " bytes %llu", d->to_bytes);
+	nsw_print_uint(NSW_PR_ANY, "packets", " packets %llu", d->to_pkts);
+	nsw_print_uint(NSW_PR_ANY, "multicast", " multicast %llu", d->to_mcast);
+	nsw_print_uint(NSW_PR_ANY, "broadcast", " broadcast %llu", d->to_bcast);
+	nsw_print_uint(NSW_PR_ANY, "dropped", " dropped %llu\n", d->to_drops);
+	nsw_print_obj_close();
+	nsw_print_text("    tx");
+	nsw_print_obj_open("tx");
+	nsw_print_uint(NSW_PR_ANY, "tx_bytes", " tx_bytes %llu", d->from_bytes);
+	nsw_print_uint(NSW_PR_ANY, "tx_packets", " tx_packets %llu", d->from_pkts);
+	nsw_print_uint(NSW_PR_ANY, "dropped", " dropped %llu", d->drops);
+	nsw_print_uint(NSW_PR_ANY, "multicast", " multicast %llu", d->from_mcast);
+	nsw_print_uint(NSW_PR_ANY, "broadcast", " broadcast %llu\n", d->from_bcast);
+	nsw_print_obj_close();
+	nsw_print_obj_close();
 }
 
 static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 {
 	struct nsw_cli_nic n;
 	char mac[18], oui[9], rid[8], dev[IF_NAMESIZE];
+	static const char *const modes[] = {"tc", "tc-peer", "xdp"};
 	(void)args;
 	nsw_nic_open(&n, nic);
 	unsigned npfs = nsw_nic_num_pfs(n.st);
+	const char *mode = n.meta.mode < 3 ? modes[n.meta.mode] : "unknown";
 	nsw_print_arr_open(NULL);
 	for (unsigned p = 0; p < npfs; p++)
 		for (unsigned v = 0; v < NSW_MAX_VFS; v++) {
@@ -182,6 +249,8 @@ static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 			nsw_rid_format(nsw_vf_rid(p, v, npfs), rid);
 			unsigned qos = (unsigned)((w & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
 			bool spoof = w & NSW_VF_SPOOFCHK;
+			struct nsw_dev_stats d;
+			nsw_counter_sum(n.fd_dev_stats, slot, NSW_NDEV, (uint64_t *)&d, sizeof d / 8);
 			nsw_print_obj_open(NULL);
 			nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", p);
 			nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", v);
@@ -189,8 +258,30 @@ static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 			nsw_print_str(NSW_PR_ANY, "mac", " mac %s", mac);
 			nsw_print_str(NSW_PR_ANY, "group_oui", " oui %s", oui);
 			nsw_print_str(NSW_PR_ANY, "dev", " dev %s", dev[0] ? dev : NULL);
+			nsw_print_str(NSW_PR_ANY, "mode", " mode %s", mode);
 			nsw_print_uint(NSW_PR_ANY, "qos", " qos %llu", qos);
-			nsw_print_onoff(NSW_PR_ANY, "spoofchk", " spoofchk %s\n", spoof);
+			nsw_print_onoff(NSW_PR_ANY, "spoofchk", " spoofchk %s", spoof);
+			/* A VF can neither change its MAC nor listen to others' frames: untrusted. */
+			nsw_print_onoff(NSW_PR_ANY, "trust", " trust %s", false);
+			nsw_print_str(NSW_PR_ANY, "link_state", " state %s",
+				      nsw_vf_state_name(nsw_vf_state_of(w)));
+			nsw_print_str(NSW_PR_ANY, "link", " link %s\n",
+				      w & NSW_VF_LINK_DOWN ? "down" : "up");
+			/* The rest of iproute2's VF record (print_vfinfo). */
+			nsw_print_str(NSW_PR_ANY, "link_type", "    link/%s", "ether");
+			nsw_print_str(NSW_PR_ANY, "address", " %s", mac);
+			/* One entry, as the kernel reports a VF without a port VLAN: VLAN 0, whose
+			 * zero fields iproute2 leaves out. */
+			nsw_print_arr_open("vlan_list");
+			nsw_print_obj_open(NULL);
+			nsw_print_obj_close();
+			nsw_print_arr_close();
+			/* QoS limits what the VF is given, never what it sends: no transmit limit. */
+			nsw_print_obj_open("rate");
+			nsw_print_uint(NSW_PR_ANY, "max_tx", " max_tx %llu", 0);
+			nsw_print_uint(NSW_PR_ANY, "min_tx", " min_tx %llu\n", 0);
+			nsw_print_obj_close();
+			nsw_vf_stats_print(&d);
 			nsw_print_obj_close();
 		}
 	nsw_print_arr_close();
@@ -225,6 +316,8 @@ void nsw_save_vf(struct nsw_cli_nic *n, struct nsw_save *s)
 				nsw_save_word(s, "qos", "%u", qos);
 			if (!(w & NSW_VF_SPOOFCHK))
 				nsw_save_word(s, "spoofchk", "off");
+			if (nsw_vf_state_of(w) != NSW_VF_STATE_ENABLE)
+				nsw_save_word(s, "state", "%s", nsw_vf_state_name(nsw_vf_state_of(w)));
 			nsw_save_end(s);
 			nsw_save_line(s, "vf set", n->name);
 			nsw_save_word(s, "pf", "%u", p);
@@ -240,13 +333,28 @@ const struct nsw_cmd nsw_cmds_vf[] = {
 	 "Attach DEV (the host end of a VM's veth, or a tap) as VF P,V (vf auto: the lowest\n"
 	 "free VF of PF P, printed). Without mac, the vMAC is the PF's OUI followed by P and\n"
 	 "V. A veth's VM end is given the vMAC; for a tap the MAC to give QEMU is printed.\n"
-	 "qos: default 802.1p priority (0..7) of untagged frames. spoofchk (default on): drop frames not sent from the vMAC."},
+	 "qos: default 802.1p priority (0..7) of untagged frames. spoofchk (default on): drop\n"
+	 "frames not sent from the vMAC.\n"
+	 "state: the VF's link (as ip link's vf state): enable (the default) is up, disable\n"
+	 "down, auto follows the carrier of PF P's uplink (a PF without one: up), as read\n"
+	 "by vf add/set and pf set, and as it changes while nswitch pf watch runs. Down,\n"
+	 "whatever is sent to or from the VF is dropped,\n"
+	 "counted as vf_state_down; a veth's VM end loses its carrier (its host end is set\n"
+	 "down); a tap's carrier goes off, which QEMU does not pass on: the guest's link\n"
+	 "stays up and its frames are dropped."},
 	{"set", NULL, nsw_vf_set_cmd, NSW_POS_NIC, nsw_words_vf_set, NSW_W_VF_N,
-	 "Change VF P,V's vMAC (a veth's VM end follows), default priority or spoofchk."},
+	 "Change VF P,V's vMAC (a veth's VM end follows), default priority, spoofchk or\n"
+	 "link state (see vf add)."},
 	{"del", NULL, nsw_vf_del_cmd, NSW_POS_NIC, nsw_words_vf_del, NSW_W_VF_N,
 	 "Remove VF P,V and everything it had: ACLs, SPAN sessions from and to it (an ACL\n"
 	 "rule mirroring to it becomes allow), QoS, a capture of it, counters."},
 	{"show", NULL, nsw_vf_show_cmd, NSW_POS_NIC, NULL, 0,
-	 "VFs: RID, vMAC, OUI group, device, settings."},
+	 "VFs: RID, vMAC, OUI group, device, mode, settings, link state and link (up or\n"
+	 "down now), then the keys of ip -j link's VF record (print_vfinfo): link_type,\n"
+	 "address, vlan_list, rate (max_tx 0: QoS limits what a VF receives, not what it\n"
+	 "sends), trust (off: a VF cannot change its MAC), stats: rx (delivered to the VF:\n"
+	 "bytes, packets, multicast, broadcast, dropped on the way) and tx (from the VF:\n"
+	 "tx_bytes, tx_packets, dropped, and nswitch's multicast, broadcast). Multicast\n"
+	 "does not include broadcast."},
 	{0},
 };

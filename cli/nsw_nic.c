@@ -35,6 +35,7 @@
 
 #include "nsw_cli_tc.h"
 #include "nsw_cli.h"
+#include "nsw_vf_link.h"
 #include "nsw_tc.skel.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -522,10 +523,23 @@ static bool nsw_nic_finish(const char *dir)
 		static uint32_t keys[NSW_NDEV];
 		int nk = nsw_port_keys(n.fd_ports, keys, NSW_NDEV);
 		if (nk && nsw_enter_own_netns(&n.meta)) {
+			/* The registers, for the VFs whose link nswitch holds down: handed back up. */
+			static struct nsw_nic regs;
+			int fd_state = nsw_pin_get(dir, "nsw_state");
+			bool have_regs = fd_state >= 0 && !bpf_map_lookup_elem(fd_state, &zero, &regs);
+			if (fd_state >= 0)
+				close(fd_state);
 			for (int i = 0; i < nk; i++) {
 				struct nsw_port_info pi;
-				if (!bpf_map_lookup_elem(n.fd_ports, &keys[i], &pi))
-					nsw_port_release(&n, keys[i], pi.flags);
+				char err[160];
+				if (bpf_map_lookup_elem(n.fd_ports, &keys[i], &pi))
+					continue;
+				nsw_port_release(&n, keys[i], pi.flags);
+				if (have_regs && pi.port.kind == NSW_PORT_VF &&
+				    (regs.vf[pi.port.pf % NSW_MAX_PFS][pi.port.vf % NSW_MAX_VFS] &
+				     NSW_VF_LINK_DOWN) &&
+				    nsw_vf_dev_link(keys[i], true, err, sizeof err))
+					fprintf(stderr, "nswitch: warning: nic del: %s\n", err);
 			}
 		} else if (nk) {
 			devices_ok = false;

@@ -55,6 +55,62 @@ unsigned nsw_pf_num_vfs(const struct nsw_nic *nic, unsigned pf)
 	return n;
 }
 
+static int nsw_vf_check(const struct nsw_nic *nic, unsigned pf, unsigned vf);
+
+bool nsw_vf_link_eval(uint64_t pf_word, uint64_t vf_word)
+{
+	switch (nsw_vf_state_of(vf_word)) {
+	case NSW_VF_STATE_ENABLE:
+		return true;
+	case NSW_VF_STATE_DISABLE:
+		return false;
+	default: /* auto: the uplink's carrier; a PF without an uplink has nothing to follow */
+		return !((pf_word & NSW_PF_UPLINK) && (pf_word & NSW_PF_NO_CARRIER));
+	}
+}
+
+unsigned nsw_vf_state_of(uint64_t vf_word)
+{
+	return (unsigned)((vf_word & NSW_VF_STATE_MASK) >> NSW_VF_STATE_SHIFT);
+}
+
+const char *nsw_vf_state_name(unsigned state)
+{
+	static const char *const names[] = {"auto", "enable", "disable"};
+	return state < 3 ? names[state] : "unknown";
+}
+
+/* VF word w with its NSW_VF_LINK_DOWN bit as the rule says under PF word pfw. */
+static uint64_t nsw_vf_link_fold(uint64_t pfw, uint64_t w)
+{
+	return nsw_vf_link_eval(pfw, w) ? (w & ~NSW_VF_LINK_DOWN) : (w | NSW_VF_LINK_DOWN);
+}
+
+/* Every enabled VF of PF pf gets its link bit again (a store only where it changes). */
+static void nsw_pf_links_eval(struct nsw_nic *nic, unsigned pf)
+{
+	for (unsigned v = 0; v < NSW_MAX_VFS; v++) {
+		uint64_t w = nic->vf[pf][v];
+		if ((w & NSW_VF_EN) && nsw_vf_link_fold(nic->pf[pf], w) != w)
+			nsw_store(&nic->vf[pf][v], nsw_vf_link_fold(nic->pf[pf], w));
+	}
+}
+
+int nsw_vf_set_state(struct nsw_nic *nic, unsigned pf, unsigned vf, unsigned state)
+{
+	int err = nsw_vf_check(nic, pf, vf);
+	if (err)
+		return err;
+	uint64_t w = nic->vf[pf][vf];
+	if (!(w & NSW_VF_EN))
+		return NSW_E_NOENT;
+	if (state > NSW_VF_STATE_DISABLE)
+		return NSW_E_RANGE;
+	w = (w & ~NSW_VF_STATE_MASK) | (uint64_t)state << NSW_VF_STATE_SHIFT;
+	nsw_store(&nic->vf[pf][vf], nsw_vf_link_fold(nic->pf[pf], w));
+	return NSW_OK;
+}
+
 int nsw_pf_set(struct nsw_nic *nic, unsigned pf, long oui, int uplink)
 {
 	if (pf >= NSW_MAX_PFS)
@@ -76,6 +132,19 @@ int nsw_pf_set(struct nsw_nic *nic, unsigned pf, long oui, int uplink)
 	if (uplink >= 0)
 		w = uplink ? (w | NSW_PF_UPLINK) : (w & ~NSW_PF_UPLINK);
 	nsw_store(&nic->pf[pf], w);
+	nsw_pf_links_eval(nic, pf);
+	return NSW_OK;
+}
+
+int nsw_pf_set_carrier(struct nsw_nic *nic, unsigned pf, bool carrier)
+{
+	if (pf >= NSW_MAX_PFS)
+		return NSW_E_RANGE;
+	uint64_t w = nic->pf[pf];
+	if (!(w & NSW_PF_EN))
+		return NSW_E_PF_DOWN;
+	nsw_store(&nic->pf[pf], carrier ? (w & ~NSW_PF_NO_CARRIER) : (w | NSW_PF_NO_CARRIER));
+	nsw_pf_links_eval(nic, pf);
 	return NSW_OK;
 }
 
@@ -186,7 +255,10 @@ int nsw_vf_add(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsi
 	if (err)
 		return err;
 	/* VF first, then Table A: the data path never finds an entry for a disabled VF. */
-	nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(mac, qos, spoofchk));
+	/* State enable: up until told otherwise (nsw_vf_set_state), so a VF's link never rests
+	 * on a carrier reading nothing may be keeping current. */
+	nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(mac, qos, spoofchk) |
+					    (uint64_t)NSW_VF_STATE_ENABLE << NSW_VF_STATE_SHIFT);
 	nsw_store(slot, nsw_fdb_slot_make(mac, (uint8_t)pf, (uint16_t)vf));
 	nic->fdb.count++;
 	return NSW_OK;
@@ -210,15 +282,16 @@ int nsw_vf_set(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, int 
 		return err;
 	unsigned q = qos >= 0 ? (unsigned)qos : (unsigned)((w & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
 	bool s = spoofchk >= 0 ? spoofchk != 0 : (w & NSW_VF_SPOOFCHK) != 0;
+	uint64_t link = w & (NSW_VF_STATE_MASK | NSW_VF_LINK_DOWN); /* not this function's */
 	if (new_mac) {
 		/* New entry, then the VF word, then the old entry gone: the VM is reachable under
 		 * one of its MACs at every instant. */
 		nsw_store(slot, nsw_fdb_slot_make(mac, (uint8_t)pf, (uint16_t)vf));
 		nic->fdb.count++;
-		nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(mac, q, s));
+		nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(mac, q, s) | link);
 		nsw_fdb_del(&nic->fdb, old);
 	} else {
-		nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(old, q, s));
+		nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(old, q, s) | link);
 	}
 	return NSW_OK;
 }
@@ -378,6 +451,7 @@ const char *nsw_drop_name(unsigned reason)
 		[NSW_DROP_VF_MTU] = "vf_mtu_exceeded",
 		[NSW_DROP_VF_RX] = "vf_rx_dropped",
 		[NSW_DROP_ACL_L4] = "acl_l4_unknown",
+		[NSW_DROP_VF_STATE] = "vf_state_down",
 	};
 	return reason < NSW_DROP_MAX && names[reason] ? names[reason] : "unknown";
 }

@@ -33,13 +33,24 @@ int nsw_pf_set(struct nsw_nic *nic, unsigned pf, long oui, int uplink);
 int nsw_pf_set_miss_drop(struct nsw_nic *nic, unsigned pf, bool drop);
 
 /* Enables VF (pf, vf) with vMAC mac (0: the automatic vMAC), default priority qos (0..7) and
- * spoof check, and enters the vMAC in Table A. */
+ * spoof check, link state enable, and enters the vMAC in Table A. */
 int nsw_vf_add(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsigned qos,
 	       bool spoofchk);
 /* Changes a VF's settings; mac 0, qos < 0, spoofchk < 0 keep the current value. */
 int nsw_vf_set(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, int qos,
 	       int spoofchk);
 int nsw_vf_del(struct nsw_nic *nic, unsigned pf, unsigned vf);
+
+/* Link state. nsw_vf_set_state sets VF (pf, vf)'s state (enum nsw_vf_state);
+ * nsw_pf_set_carrier records whether PF pf's uplink has a carrier. Both recompute the
+ * NSW_VF_LINK_DOWN bit the data path reads, for that VF or every VF of the PF (nsw_pf_set
+ * does too, when the PF gains or loses its uplink). nsw_vf_link_eval is that bit's rule:
+ * enable up, disable down, auto down only while the PF has an uplink without carrier. */
+int nsw_vf_set_state(struct nsw_nic *nic, unsigned pf, unsigned vf, unsigned state);
+int nsw_pf_set_carrier(struct nsw_nic *nic, unsigned pf, bool carrier);
+bool nsw_vf_link_eval(uint64_t pf_word, uint64_t vf_word);
+unsigned nsw_vf_state_of(uint64_t vf_word);
+const char *nsw_vf_state_name(unsigned state); /* "auto", "enable", "disable" */
 
 /* Table A directly: the VF's own vMAC is entered by nsw_vf_add; these also serve extra
  * unicast filters of a VF (a VM with several MACs) and the benchmarks. */

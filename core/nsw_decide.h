@@ -100,8 +100,16 @@ NSW_INLINE void nsw_to_vf(const struct nsw_nic *nic, struct nsw_verdict *v, uint
 
 	if (NSW_UNLIKELY(in.kind == NSW_PORT_VF && pf == in.pf && vf == in.vf))
 		return nsw_drop(v, NSW_DROP_SELF);
-	if (NSW_UNLIKELY(!(nsw_vf_word(nic, pf, vf) & NSW_VF_EN)))
+	uint64_t w = nsw_vf_word(nic, pf, vf);
+	if (NSW_UNLIKELY(!(w & NSW_VF_EN)))
 		return nsw_drop(v, NSW_DROP_VF_DOWN);
+	/* The receiver's link is held down: dropped, and the drop names the receiver (pf, vf)
+	 * so that the data path counts it in the VF's receive drops. */
+	if (NSW_UNLIKELY(w & NSW_VF_LINK_DOWN)) {
+		v->pf = pf;
+		v->vf = vf;
+		return nsw_drop(v, NSW_DROP_VF_STATE);
+	}
 	v->action = NSW_ACT_VF;
 	v->pf = pf;
 	v->vf = vf;
@@ -129,6 +137,9 @@ NSW_INLINE void nsw_decide_from_vf(const struct nsw_nic *nic, struct nsw_port in
 	uint64_t vfw = nsw_vf_word(nic, in.pf, in.vf);
 	if (NSW_UNLIKELY(!(vfw & NSW_VF_EN)))
 		return nsw_drop(v, NSW_DROP_VF_DOWN);
+	/* A VF whose link is held down sends nothing (what a VM still hands over is dropped). */
+	if (NSW_UNLIKELY(vfw & NSW_VF_LINK_DOWN))
+		return nsw_drop(v, NSW_DROP_VF_STATE);
 	v->prio = f->ntags ? f->pcp : (uint8_t)((vfw & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
 	if (NSW_UNLIKELY((vfw & NSW_VF_SPOOFCHK) && f->src != (vfw & NSW_MAC_MASK)))
 		return nsw_drop(v, NSW_DROP_SPOOF);

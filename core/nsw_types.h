@@ -69,18 +69,31 @@
 
 /* PF word: bits 0..23 OUI, bit 24 has an OUI, bit 25 has an uplink port, bit 26 a Table A miss
  * in an OUI of this NIC is dropped (else it leaves by the port, as a VEB's unknown unicast),
- * bit 63 enabled. */
+ * bit 27 the uplink has lost its carrier (as last seen by the control side; see
+ * nsw_pf_set_carrier), bit 63 enabled. */
 #define NSW_PF_OUI_MASK 0xffffffull
 #define NSW_PF_HAS_OUI (1ull << 24)
 #define NSW_PF_UPLINK (1ull << 25)
 #define NSW_PF_MISS_DROP (1ull << 26)
+#define NSW_PF_NO_CARRIER (1ull << 27)
 #define NSW_PF_EN (1ull << 63)
 
-/* VF word: bits 0..47 vMAC, 48..50 default 802.1p priority, bit 51 spoof check, bit 63 enabled. */
+/* VF word: bits 0..47 vMAC, 48..50 default 802.1p priority, bit 51 spoof check, bits 52..53
+ * the link state set by the admin (enum nsw_vf_state), bit 54 the link is down now (what the
+ * data path reads: the state, and in auto the carrier of the PF's uplink, folded into one bit
+ * by the control side, nsw_vf_link_eval), bit 63 enabled. */
 #define NSW_VF_QOS_SHIFT 48
 #define NSW_VF_QOS_MASK (7ull << NSW_VF_QOS_SHIFT)
 #define NSW_VF_SPOOFCHK (1ull << 51)
+#define NSW_VF_STATE_SHIFT 52
+#define NSW_VF_STATE_MASK (3ull << NSW_VF_STATE_SHIFT)
+#define NSW_VF_LINK_DOWN (1ull << 54)
 #define NSW_VF_EN (1ull << 63)
+
+/* A VF's link state, as iproute2's `ip link set dev PF vf N state auto|enable|disable` (the
+ * kernel's IFLA_VF_LINK_STATE_* values): auto follows the carrier of the PF's uplink (a PF
+ * without one: up), enable (a new VF's) is always up, disable always down. */
+enum nsw_vf_state { NSW_VF_STATE_AUTO = 0, NSW_VF_STATE_ENABLE = 1, NSW_VF_STATE_DISABLE = 2 };
 
 /* Table A slot: bits 0..47 MAC, 48..55 VF, 56..58 PF, bit 63 valid. */
 #define NSW_FDB_VF_SHIFT 48
@@ -174,6 +187,8 @@ enum nsw_drop {
 	NSW_DROP_VF_MTU,      /* environment: longer than the receiving VM's MTU allows */
 	NSW_DROP_VF_RX,       /* environment: the receiving VF's device dropped it otherwise */
 	NSW_DROP_ACL_L4,      /* environment: an ACL could not find the L4 header to judge */
+	NSW_DROP_VF_STATE,    /* the sending or receiving VF's link state holds its link down
+			       * (state disable, or auto while its PF's uplink has no carrier) */
 	NSW_DROP_MAX
 };
 

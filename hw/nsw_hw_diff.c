@@ -455,8 +455,10 @@ static void random_config_op(void)
 		if (rnd() & 1)
 			ctl.pf[p] = rnd() & (NSW_PF_EN | NSW_PF_UPLINK | NSW_PF_MISS_DROP |
 					     NSW_PF_HAS_OUI | 0xffffff);
-		else
-			ctl.vf[p][v] = rnd();
+		else /* any bits but the link state's, kept at enable: the RTL has no VF link
+		      * state (yet), and the core drops by it (vf_state_down) */
+			ctl.vf[p][v] = (rnd() & ~(NSW_VF_STATE_MASK | NSW_VF_LINK_DOWN)) |
+				       (uint64_t)NSW_VF_STATE_ENABLE << NSW_VF_STATE_SHIFT;
 		break;
 	}
 	sync_words();

@@ -48,6 +48,14 @@ static inline int nsw_dp_setup(struct nsw_tc **skel, struct nsw_nic **nic)
 	return *nic == MAP_FAILED ? -1 : 0;
 }
 
+/* lo becomes port `in` (the configuration otherwise unchanged). */
+static inline void nsw_dp_configure_port(struct nsw_tc *skel, struct nsw_port in)
+{
+	struct nsw_port_info pi = {.port = in};
+	nsw_port_write(bpf_map__fd(skel->maps.nsw_ports), bpf_map__fd(skel->maps.nsw_port_ix), LO,
+		       &pi);
+}
+
 /* The fixture's NIC; lo is port `in`; every VF and PF 0's port are bound to lo. */
 static inline void nsw_dp_configure(struct nsw_tc *skel, struct nsw_nic *nic, struct nsw_port in)
 {

@@ -65,3 +65,6 @@ stat() { "$NSW" -j stats show "$NIC" | jq -r "$1"; }
 pings() { # pings FROM_NS IP [count]: succeeds when every echo is answered
 	ip netns exec "$1" ping -c "${3:-3}" -i 0.1 -W 1 -q "$2" >/dev/null
 }
+# A -j vf show without the VFs' counters (stats): what a refused command must leave unchanged,
+# while traffic (the VMs' own chatter) may move the counters.
+vf_settings() { jq -c 'map(del(.stats))'; }

@@ -39,7 +39,8 @@ def value(s, key):
 
 
 STRING_KEYS = {"nic", "mode", "netns", "rid", "mac", "oui", "group_oui", "uplink", "dev", "dir",
-               "match", "action", "rate", "kind"}
+               "match", "action", "rate", "kind", "address", "link_type", "link_state", "link",
+               "protocol"}
 
 
 def fields(m, defaults=None):
@@ -92,10 +93,33 @@ def read_nic(text):
 
 
 def read_vf(text):
-    return [fields(full(r"vf (?P<pf>\d+),(?P<vf>\d+) rid (?P<rid>\S+) mac (?P<mac>\S+)"
-                        r" oui (?P<group_oui>\S+) dev (?P<dev>\S+) qos (?P<qos>\d+)"
-                        r" spoofchk (?P<spoofchk>on|off)", l, "vf show"))
-            for l in lines_of(text)]
+    """Four lines a VF: nswitch's fields; iproute2's link line (link/TYPE ADDRESS, an optional
+    port VLAN, the rate); its rx and tx counters (ip -s -j link's VF stats)."""
+    ls = lines_of(text)
+    if len(ls) % 4:
+        raise Mismatch(f"vf show: {len(ls)} lines, not 4 a VF")
+    out = []
+    for i in range(0, len(ls), 4):
+        vf = fields(full(r"vf (?P<pf>\d+),(?P<vf>\d+) rid (?P<rid>\S+) mac (?P<mac>\S+)"
+                         r" oui (?P<group_oui>\S+) dev (?P<dev>\S+) mode (?P<mode>\S+)"
+                         r" qos (?P<qos>\d+) spoofchk (?P<spoofchk>on|off) trust (?P<trust>on|off)"
+                         r" state (?P<link_state>auto|enable|disable) link (?P<link>up|down)",
+                         ls[i], "vf show"))
+        m = full(r"    link/(?P<link_type>\S+) (?P<address>\S+)"
+                 r"(?: vlan (?P<vlan>\d+)(?: qos (?P<vqos>\d+))?(?: proto (?P<protocol>\S+))?)?"
+                 r" max_tx (?P<max_tx>\d+) min_tx (?P<min_tx>\d+)", ls[i + 1], "vf show")
+        f = fields(m)
+        vf["link_type"], vf["address"] = f["link_type"], f["address"]
+        vlan = {k: f[k] for k in ("vlan", "protocol") if k in f}
+        if "vqos" in f:
+            vlan["qos"] = f["vqos"]
+        vf["vlan_list"] = [vlan]
+        vf["rate"] = {"max_tx": f["max_tx"], "min_tx": f["min_tx"]}
+        rx = full(r"    rx (.*)", ls[i + 2], "vf show").group(1)
+        tx = full(r"    tx (.*)", ls[i + 3], "vf show").group(1)
+        vf["stats"] = {"rx": pairs(rx, "vf show rx"), "tx": pairs(tx, "vf show tx")}
+        out.append(vf)
+    return out
 
 
 def read_fdb(text):

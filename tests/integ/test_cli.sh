@@ -8,7 +8,7 @@ lab_cleanup
 "$NSW" lab up >/dev/null || { echo "FAIL lab_up: nswitch lab up failed"; exit 1; }
 
 snapshot() {
-	{ "$NSW" -j nic show "$NIC"; "$NSW" -j vf show "$NIC"; "$NSW" -j fdb show "$NIC"; } 2>&1
+	{ "$NSW" -j nic show "$NIC"; "$NSW" -j vf show "$NIC" | vf_settings; "$NSW" -j fdb show "$NIC"; } 2>&1
 }
 
 # expect_error NAME PATTERN ARGS...: nswitch ARGS must fail with one line matching PATTERN and

@@ -60,7 +60,7 @@ nsw_view() { # what nswitch shows of $CN, or "absent"
 	local nic
 	nic=$("$NSW" -j nic show "$CN" 2>/dev/null) || { echo absent; return 0; }
 	echo "$nic"
-	"$NSW" -j vf show "$CN"
+	"$NSW" -j vf show "$CN" | vf_settings
 	"$NSW" -j acl show "$CN" | sed -E 's/"generation":[0-9]+,//g'
 }
 kern_view() { # clsact and filters of the lab's devices (program ids left out), and the pins

@@ -157,7 +157,7 @@ test_capture_ends_cleanly_on_sighup() {
 }
 
 snapshot() {
-	{ "$NSW" -j nic show "$NIC"; "$NSW" -j vf show "$NIC"; "$NSW" -j fdb show "$NIC"; } 2>&1
+	{ "$NSW" -j nic show "$NIC"; "$NSW" -j vf show "$NIC" | vf_settings; "$NSW" -j fdb show "$NIC"; } 2>&1
 }
 # refused PATTERN ARGS...: nswitch ARGS fails with one line matching PATTERN, state unchanged.
 refused() {

@@ -41,6 +41,8 @@ lab_full() {
 	"$NSW" pf set "$NIC" pf 1 uplink "$U1" miss drop
 	"$NSW" vf set "$NIC" pf 0 vf 2 qos 5 spoofchk off
 	"$NSW" vf set "$NIC" pf 1 vf 2 qos 3
+	"$NSW" vf set "$NIC" pf 1 vf 1 state disable
+	"$NSW" vf set "$NIC" pf 0 vf 1 state auto
 	printf 'prio 1 proto tcp dport 22 action drop\nprio 5 src-ip 10.0.0.0/8 action mirror to 1,2\n' |
 		"$NSW" acl replace "$NIC" pf 0 vf 1 dir in >/dev/null
 	printf 'prio 3 ethertype 0x88b5 action drop\n# a comment\nprio 7 src 02:00:00:00:00:00/02:00:00:00:00:00 action allow\n' |
@@ -69,7 +71,7 @@ snap1() {
 	for c in nic pf vf fdb acl mirror qos; do
 		echo "== $n $c"
 		"$NSW" -j $c show "$n" |
-			jq -c 'walk(if type == "object" then del(.pkts, .bytes, .drops, .qdisc_drops) else . end)'
+			jq -c 'walk(if type == "object" then del(.pkts, .bytes, .drops, .qdisc_drops, .stats) else . end)'
 	done
 }
 snap() { snap1 "$NIC"; snap1 "$NO"; }
