@@ -196,6 +196,231 @@ static inline bool nsw_sim_heap_pop(struct nsw_sim_heap *h, struct nsw_sim_ev *o
 	return true;
 }
 
+/* ---- the event queue of the model: a timing wheel over a heap ----
+ * The model's events are mostly a few ns to a few us ahead of now (a frame's next hop, a
+ * buffer release, an interrupt timer); a heap spends O(log n) moves on each of them. The
+ * queue keeps events due within NSW_SIM_WHEEL_NS of now in a wheel of one-ns slots, each a
+ * FIFO, with a two-level bitmap of the slots in use, and events due later in an overflow
+ * heap ordered by (time, push number). Only sources' re-arms (often far ahead) go through
+ * the heap.
+ * Its order (pinned by tests/sim/test_sim_heap.c, documented in docs/sim.md):
+ *  - events pop in time order; events of equal time pop in the order they were pushed (FIFO):
+ *    an overflowed event moves into the wheel, in push order, as soon as its time comes
+ *    within the wheel's span, which is before any later push can land in the same slot;
+ *  - an event pushed for a time already past (t < now) runs now, after those already queued
+ *    for now; its t is kept.
+ * Integer arithmetic only: the order is the same on every compiler and -O level. */
+#define NSW_SIM_WHEEL_BITS 18
+#define NSW_SIM_WHEEL_NS (1u << NSW_SIM_WHEEL_BITS)
+#define NSW_SIM_WHEEL_MASK (NSW_SIM_WHEEL_NS - 1u)
+#define NSW_SIM_WHEEL_W1 (NSW_SIM_WHEEL_NS / 64u) /* bitmap words */
+#define NSW_SIM_WHEEL_W2 ((NSW_SIM_WHEEL_W1 + 63u) / 64u) /* summary words */
+#define NSW_SIM_NIL UINT32_MAX
+
+struct nsw_sim_evn {
+	struct nsw_sim_ev e;
+	uint32_t next; /* the next node of its slot (circular: the tail's next is the head) */
+};
+
+struct nsw_sim_ovf {
+	unsigned __int128 key; /* t << 64 | push number: one compare orders (t, seq) */
+	struct nsw_sim_ev e;
+};
+
+struct nsw_sim_evq {
+	uint64_t now;   /* the slot being drained; every queued event is due at or after it */
+	size_t n;       /* events queued */
+	uint64_t pushes, pops, seq;
+	struct nsw_sim_evn *pool; /* wheel nodes, a free list through next */
+	uint32_t pool_n, pool_cap, free;
+	uint32_t *tail; /* per slot: its last node, or NSW_SIM_NIL */
+	uint64_t bits[NSW_SIM_WHEEL_W1], sum[NSW_SIM_WHEEL_W2];
+	struct nsw_sim_ovf *o; /* the overflow heap, 4-ary on (t, seq) */
+	size_t on, ocap;
+};
+
+static inline int nsw_sim_evq_init(struct nsw_sim_evq *q, size_t cap)
+{
+	memset(q, 0, sizeof *q);
+	q->pool_cap = cap < 1024 ? 1024 : (uint32_t)cap;
+	q->pool = malloc(q->pool_cap * sizeof *q->pool);
+	q->tail = malloc(NSW_SIM_WHEEL_NS * sizeof *q->tail);
+	q->ocap = cap < 64 ? 64 : cap;
+	q->o = malloc(q->ocap * sizeof *q->o);
+	q->free = NSW_SIM_NIL;
+	if (!q->pool || !q->tail || !q->o)
+		return -1;
+	memset(q->tail, 0xff, NSW_SIM_WHEEL_NS * sizeof *q->tail);
+	return 0;
+}
+
+static inline void nsw_sim_evq_free(struct nsw_sim_evq *q)
+{
+	free(q->pool);
+	free(q->tail);
+	free(q->o);
+	q->pool = NULL;
+	q->tail = NULL;
+	q->o = NULL;
+}
+
+static inline void *nsw_sim_grow(void *a, size_t *cap, size_t size)
+{
+	size_t c = *cap * 2;
+	void *b = realloc(a, c * size);
+	if (!b) {
+		fprintf(stderr, "nswitch-sim: out of memory for %zu events\n", c);
+		exit(3);
+	}
+	*cap = c;
+	return b;
+}
+
+static inline bool nsw_sim_ovf_less(const struct nsw_sim_ovf *a, const struct nsw_sim_ovf *b)
+{
+	return a->key < b->key;
+}
+
+static inline void nsw_sim_ovf_push(struct nsw_sim_evq *q, const struct nsw_sim_ev *e)
+{
+	if (q->on == q->ocap)
+		q->o = nsw_sim_grow(q->o, &q->ocap, sizeof *q->o);
+	struct nsw_sim_ovf x = {.key = (unsigned __int128)e->t << 64 | q->seq++, .e = *e};
+	size_t i = q->on++;
+	while (i > 0) {
+		size_t p = (i - 1) >> 2;
+		if (!nsw_sim_ovf_less(&x, &q->o[p]))
+			break;
+		q->o[i] = q->o[p];
+		i = p;
+	}
+	q->o[i] = x;
+}
+
+static inline void nsw_sim_ovf_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out)
+{
+	struct nsw_sim_ovf *a = q->o;
+	*out = a[0].e;
+	struct nsw_sim_ovf x = a[--q->on];
+	size_t n = q->on, i = 0;
+	for (;;) {
+		size_t c = (i << 2) + 1, m = c;
+		if (c >= n)
+			break;
+		for (size_t k = c + 1; k < c + 4 && k < n; k++)
+			if (nsw_sim_ovf_less(&a[k], &a[m]))
+				m = k;
+		if (!nsw_sim_ovf_less(&a[m], &x))
+			break;
+		a[i] = a[m];
+		i = m;
+	}
+	if (n)
+		a[i] = x;
+}
+
+/* Appends e to the slot of time t (t within the wheel's span of now). */
+static inline void nsw_sim_wheel_put(struct nsw_sim_evq *q, const struct nsw_sim_ev *e,
+				     uint64_t t)
+{
+	uint32_t k = q->free;
+	if (k != NSW_SIM_NIL) {
+		q->free = q->pool[k].next;
+	} else {
+		if (q->pool_n == q->pool_cap) {
+			size_t cap = q->pool_cap;
+			q->pool = nsw_sim_grow(q->pool, &cap, sizeof *q->pool);
+			q->pool_cap = (uint32_t)cap;
+		}
+		k = q->pool_n++;
+	}
+	struct nsw_sim_evn *nd = &q->pool[k];
+	nd->e = *e;
+	uint32_t sl = (uint32_t)t & NSW_SIM_WHEEL_MASK, tl = q->tail[sl];
+	if (tl == NSW_SIM_NIL) {
+		nd->next = k;
+		q->bits[sl >> 6] |= 1ull << (sl & 63);
+		q->sum[sl >> 12] |= 1ull << ((sl >> 6) & 63);
+	} else {
+		nd->next = q->pool[tl].next;
+		q->pool[tl].next = k;
+	}
+	q->tail[sl] = k;
+}
+
+static inline void nsw_sim_evq_push(struct nsw_sim_evq *q, const struct nsw_sim_ev *e)
+{
+	uint64_t t = e->t < q->now ? q->now : e->t;
+	if (t - q->now < NSW_SIM_WHEEL_NS)
+		nsw_sim_wheel_put(q, e, t);
+	else
+		nsw_sim_ovf_push(q, e);
+	q->n++;
+	q->pushes++;
+}
+
+/* The first slot in use at or after slot p, going round the wheel (one must be in use). */
+static inline uint32_t nsw_sim_wheel_next(const struct nsw_sim_evq *q, uint32_t p)
+{
+	uint32_t w = p >> 6;
+	uint64_t m = q->bits[w] & (~0ull << (p & 63));
+	if (m)
+		return (w << 6) | (uint32_t)__builtin_ctzll(m);
+	/* the summary, from the word after w round to w itself (its low bits) */
+	for (uint32_t i = 0; i <= NSW_SIM_WHEEL_W1; i++) {
+		uint32_t ww = (w + 1 + i) & (NSW_SIM_WHEEL_W1 - 1);
+		uint64_t sm = q->sum[ww >> 6] & (~0ull << (ww & 63));
+		if (!sm) { /* skip to the next summary word */
+			i += 63 - (ww & 63);
+			continue;
+		}
+		uint32_t hit = ((ww >> 6) << 6) | (uint32_t)__builtin_ctzll(sm);
+		return (hit << 6) | (uint32_t)__builtin_ctzll(q->bits[hit]);
+	}
+	return p; /* not reached while the wheel holds an event */
+}
+
+/* Takes the next event into *out; false when the queue is empty. */
+static inline bool nsw_sim_evq_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out)
+{
+	if (!q->n)
+		return false;
+	uint32_t sl = (uint32_t)q->now & NSW_SIM_WHEEL_MASK;
+	if (q->tail[sl] == NSW_SIM_NIL) {
+		/* advance now to the earlier of the wheel's next slot and the heap's top, then
+		 * bring into the wheel what is now within its span */
+		uint64_t nw = UINT64_MAX;
+		if (q->n > q->on) {
+			uint32_t k = nsw_sim_wheel_next(q, sl);
+			nw = q->now + ((k - sl) & NSW_SIM_WHEEL_MASK);
+		}
+		if (q->on && q->o[0].e.t < nw)
+			nw = q->o[0].e.t;
+		q->now = nw;
+		while (q->on && q->o[0].e.t - nw < NSW_SIM_WHEEL_NS) {
+			struct nsw_sim_ev e;
+			nsw_sim_ovf_pop(q, &e);
+			nsw_sim_wheel_put(q, &e, e.t);
+		}
+		sl = (uint32_t)nw & NSW_SIM_WHEEL_MASK;
+	}
+	uint32_t tl = q->tail[sl], k = q->pool[tl].next;
+	*out = q->pool[k].e;
+	if (k == tl) {
+		q->tail[sl] = NSW_SIM_NIL;
+		q->bits[sl >> 6] &= ~(1ull << (sl & 63));
+		if (!q->bits[sl >> 6])
+			q->sum[sl >> 12] &= ~(1ull << ((sl >> 6) & 63));
+	} else {
+		q->pool[tl].next = q->pool[k].next;
+	}
+	q->pool[k].next = q->free;
+	q->free = k;
+	q->n--;
+	q->pops++;
+	return true;
+}
+
 /* ---- FIFO servers ---- */
 
 #define NSW_SIM_FX_SHIFT 16

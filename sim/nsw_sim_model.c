@@ -11,7 +11,7 @@
  *    nsw_frame_build(), from a NIC configured only through core/nsw_ctl.h. The VEPA NIC of
  *    Qbg/Qbh and the vSwitch look MACs up with the core's Table A reader (nsw_fdb_find); the
  *    external switch forwards by the destination VM's port (its own MAC table, not modelled).
- *  - A frame ends delivered or dropped, never lost: gen == out + drop once the heap drains.
+ *  - A frame ends delivered or dropped, never lost: gen == out + drop once the event queue drains.
  *  - Backpressure: the NIC has a TX packet buffer (nic_txbuf bytes) and an RX one (nic_buf),
  *    as real NICs do. A frame takes TX bytes before the NIC fetches it from a VM, RX bytes
  *    when it arrives from the wire, and gives them back when its DMA write to a VM, or its
@@ -37,6 +37,13 @@
 
 /* ---- the run ---- */
 
+/* A source's time (a non-negative real) to whole ns, to nearest: cheaper than llround, and
+ * the same on every compiler (IEEE double addition). */
+static inline uint64_t nsw_sim_t_of(double t)
+{
+	return (uint64_t)(t + 0.5);
+}
+
 static inline bool nsw_sim_in_window(const struct nsw_sim *s, uint64_t t0)
 {
 	return t0 >= s->warmup && t0 <= s->dur;
@@ -55,7 +62,7 @@ static inline void nsw_sim_release_at(struct nsw_sim *s, struct nsw_sim_ev *e, u
 	struct nsw_sim_ev rel = {.t = t, .len = e->len, .route = ROUTE_RELEASE,
 				 .stage = (uint8_t)pool};
 	e->flags &= (uint16_t) ~(NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX);
-	nsw_sim_heap_push(&s->h, &rel);
+	nsw_sim_evq_push(&s->h, &rel);
 }
 
 static void nsw_sim_tcp_done(struct nsw_sim *s, uint32_t fi, uint32_t n, bool lost, uint64_t t);
@@ -100,7 +107,7 @@ static inline void nsw_sim_next(struct nsw_sim *s, struct nsw_sim_ev *e, uint8_t
 	e->route = route;
 	e->stage = 0;
 	e->t = t;
-	nsw_sim_heap_push(&s->h, e);
+	nsw_sim_evq_push(&s->h, e);
 }
 
 /* ---- process=tcp: a window-limited source ---- */
@@ -115,9 +122,9 @@ static void nsw_sim_tcp_kick(struct nsw_sim *s, uint32_t fi, uint64_t t)
 	f->blocked = 0;
 	if (f->tnext < (double)t)
 		f->tnext = (double)t;
-	struct nsw_sim_ev g = {.t = (uint64_t)llround(f->tnext), .flow = fi};
+	struct nsw_sim_ev g = {.t = nsw_sim_t_of(f->tnext), .flow = fi};
 	if (g.t <= s->dur)
-		nsw_sim_heap_push(&s->h, &g);
+		nsw_sim_evq_push(&s->h, &g);
 }
 
 /* n of flow fi's frames left the network at time t: acknowledged, or lost. */
@@ -210,10 +217,10 @@ static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, 
 	if (q->n >= p->irq_frames)
 		return nsw_sim_irq_fire(s, vm, q->last);
 	if (q->n == 1) {
-		q->deadline = t + nsw_sim_round_ns(p->irq_timer_ns);
+		q->deadline = t + s->irq_timer;
 		struct nsw_sim_ev tm = {.t = q->deadline, .flow = q->seq, .aux = vm,
 					.route = ROUTE_IRQ};
-		nsw_sim_heap_push(&s->h, &tm);
+		nsw_sim_evq_push(&s->h, &tm);
 	}
 }
 
@@ -588,7 +595,7 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 	if (e->stage + 1u < r->n) {
 		e->t = nt;
 		e->stage++;
-		nsw_sim_heap_push(&s->h, e);
+		nsw_sim_evq_push(&s->h, e);
 		return;
 	}
 	nsw_sim_op(s, r, e, nt);
@@ -624,20 +631,18 @@ static bool nsw_sim_next_gen(struct nsw_sim *s, struct nsw_sim_flow *f, uint64_t
 	default:
 		f->tnext += f->gap_ns;
 	}
-	*t = (uint64_t)llround(f->tnext);
+	*t = nsw_sim_t_of(f->tnext);
 	return *t <= s->dur;
 }
 
-static void nsw_sim_gen(struct nsw_sim *s)
+/* A source's event *top (popped) fires: it emits a frame and is pushed back for the next. */
+static void nsw_sim_gen(struct nsw_sim *s, const struct nsw_sim_ev *top)
 {
-	struct nsw_sim_ev *top = &s->h.a[0];
 	struct nsw_sim_flow *f = &s->flow[top->flow];
 	uint64_t now = top->t;
 	if (s->gen_total >= s->max_frames ||
 	    (f->process == NSW_SIM_TCP && f->inflight >= (uint32_t)f->cwnd)) {
 		f->blocked = f->process == NSW_SIM_TCP; /* resumes when the window opens */
-		struct nsw_sim_ev dead;
-		nsw_sim_heap_pop(&s->h, &dead);
 		return;
 	}
 	if (f->process == NSW_SIM_TCP) {
@@ -663,12 +668,7 @@ static void nsw_sim_gen(struct nsw_sim *s)
 	if (++s->gen_total < s->max_frames && nsw_sim_next_gen(s, f, &nt)) {
 		struct nsw_sim_ev ne = *top;
 		ne.t = nt;
-		s->h.pops++;
-		s->h.pushes++;
-		nsw_sim_heap_sift_down(&s->h, ne); /* replaces the root */
-	} else {
-		struct nsw_sim_ev dead;
-		nsw_sim_heap_pop(&s->h, &dead);
+		nsw_sim_evq_push(&s->h, &ne);
 	}
 	nsw_sim_stage_run(s, &fr);
 }
@@ -750,8 +750,9 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	    nsw_sim_flows(s, sc))
 		goto out;
 	s->hdr_fast = nsw_sim_hdr_check(s);
+	s->irq_timer = nsw_sim_round_ns(p->irq_timer_ns);
 	nsw_sim_rng_seed(&s->rng, p->seed);
-	if (nsw_sim_heap_init(&s->h, 2 * s->nflows + 1024))
+	if (nsw_sim_evq_init(&s->h, 2 * s->nflows + 1024))
 		goto out;
 	for (unsigned i = 0; i < s->nflows; i++) {
 		struct nsw_sim_flow *f = &s->flow[i];
@@ -763,18 +764,15 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		f->tnext = (double)fs->start_ns + nsw_sim_rng_unit(&s->rng) * f->gap_ns;
 		if (f->process == NSW_SIM_ONOFF)
 			f->on_until = f->tnext + nsw_sim_rng_exp(&s->rng, f->on_ns);
-		struct nsw_sim_ev e = {.t = (uint64_t)llround(f->tnext), .flow = i};
+		struct nsw_sim_ev e = {.t = nsw_sim_t_of(f->tnext), .flow = i};
 		if (e.t <= s->dur)
-			nsw_sim_heap_push(&s->h, &e);
+			nsw_sim_evq_push(&s->h, &e);
 	}
 	struct nsw_sim_ev e;
-	while (s->h.n) {
-		if (s->h.a[0].route == 0) {
-			nsw_sim_gen(s);
-			continue;
-		}
-		nsw_sim_heap_pop(&s->h, &e);
-		if (e.route == ROUTE_RELEASE)
+	while (nsw_sim_evq_pop(&s->h, &e)) {
+		if (e.route == 0)
+			nsw_sim_gen(s, &e);
+		else if (e.route == ROUTE_RELEASE)
 			nsw_sim_release(s, e.t, e.len, e.stage);
 		else if (e.route == ROUTE_IRQ) {
 			if (s->irq[e.aux].n && s->irq[e.aux].seq == e.flow)
@@ -787,7 +785,7 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 out:
 	for (unsigned i = 0; i < s->nres; i++)
 		nsw_sim_res_free(&s->res[i]);
-	nsw_sim_heap_free(&s->h);
+	nsw_sim_evq_free(&s->h);
 	free(s->flow);
 	for (unsigned c = 0; c < 8; c++)
 		free(s->wq[c].a);

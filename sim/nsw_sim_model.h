@@ -95,7 +95,7 @@ struct nsw_sim {
 	int arch;
 	struct nsw_nic nic;
 	struct nsw_fdb vsw_fdb;
-	struct nsw_sim_heap h;
+	struct nsw_sim_evq h; /* the event queue */
 	struct nsw_sim_rng rng;
 	unsigned nres, nroutes;
 	struct nsw_sim_res res[NSW_SIM_MAX_RES];
@@ -141,6 +141,7 @@ struct nsw_sim {
 	} *irq;
 	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
 	double io_cpu_ns;            /* drivers and interrupts inside the window */
+	uint64_t irq_timer;          /* irq_timer_ns, whole ns */
 	/* the header words nsw_process would take from nsw_frame_build's frame, put together
 	 * from the MACs (see nsw_sim_hdr_words); hdr_fast once checked against the real path */
 	bool hdr_fast;
