@@ -93,6 +93,13 @@ struct nsw_sim_params {
 	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb, rcb_split;
 	double tlp_ovh, cpl_ovh, desc_bytes, batch;
 	double dma_rd_ns, pcie_lat_ns;
+	/* PCIe flow control and read tags, as limits: the NIC's outstanding reads hold a tag
+	 * each (rd_tags) and completion credits (fc_cpld, 16-byte units; 0: infinite) for
+	 * dma_rd_ns; its read requests take non-posted header credits (fc_nph) and its writes
+	 * posted header and data credits (fc_ph, fc_pd in 16-byte units) of the root port,
+	 * which returns them fc_rtt_ns after the TLP left. 0 for a credit: infinite. */
+	unsigned rd_tags, fc_ph, fc_pd, fc_nph, fc_cpld;
+	double fc_rtt_ns;
 	unsigned tx_ring; /* frames a VM's TX ring holds while the NIC cannot fetch them */
 	/* NIC */
 	double nic_frame_ns, nic_lat_ns;
@@ -170,7 +177,15 @@ struct nsw_sim_result {
 	uint64_t events;
 	uint64_t end_ns; /* simulated time when the last frame left */
 	uint64_t decisions; /* frames decided by the core */
+	/* frames that waited for PCIe read tags or flow-control credits, and how long in all
+	 * (ns), by what they waited for: NSW_SIM_FC_* */
+	uint64_t fc_waits[5];
+	double fc_wait_ns[5];
 };
+
+/* The PCIe limits a DMA can wait for (nsw_sim_result.fc_*). */
+enum nsw_sim_fc { NSW_SIM_FC_TAGS = 0, NSW_SIM_FC_CPLD, NSW_SIM_FC_NPH, NSW_SIM_FC_PH,
+		  NSW_SIM_FC_PD, NSW_SIM_FC_MAX };
 
 /* Parameters. */
 void nsw_sim_defaults(struct nsw_sim_scenario *s);

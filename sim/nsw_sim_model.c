@@ -562,6 +562,103 @@ static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len, unsigne
 	}
 }
 
+/* ---- PCIe read tags and flow-control credits ----
+ * A limit's units are taken when a DMA's TLPs go and come back a fixed time later (a tag and
+ * completion credits when the read's completions are in, dma_rd_ns; a root port's posted or
+ * non-posted credits when it has passed the TLP on, fc_rtt_ns). A frame's TLPs of one DMA are
+ * taken together: they go when every limit has room for all of them, and the frame waits for
+ * that (the wait adds to its latency, and since frames take their units in time order the
+ * limits bound the DMA rate: at most cap units per hold). A frame that needs more units than
+ * a limit has takes all of it. */
+
+/* The earliest time at or after t when u units of c are free. */
+static uint64_t nsw_sim_credit_when(const struct nsw_sim_credit *c, uint64_t t, uint64_t u)
+{
+	if (!c->cap)
+		return t;
+	if (u > c->cap)
+		u = c->cap;
+	uint64_t used = c->used;
+	for (size_t i = 0; used + u > c->cap && i < c->n; i++) {
+		const struct nsw_sim_credit_hold *h = &c->ring[(c->head + i) % c->rcap];
+		used -= h->u;
+		if (h->t > t)
+			t = h->t;
+	}
+	return t;
+}
+
+/* Takes u units of c at time t (nsw_sim_credit_when said they are free then). */
+static void nsw_sim_credit_take(struct nsw_sim_credit *c, uint64_t t, uint64_t u)
+{
+	if (!c->cap)
+		return;
+	if (u > c->cap)
+		u = c->cap;
+	while (c->n && c->ring[c->head].t <= t) {
+		c->used -= c->ring[c->head].u;
+		c->head = (c->head + 1) % c->rcap;
+		c->n--;
+	}
+	if (c->n == c->rcap) {
+		size_t cap = c->rcap ? 2 * c->rcap : 64;
+		struct nsw_sim_credit_hold *a = malloc(cap * sizeof *a);
+		if (!a) {
+			fprintf(stderr, "nswitch-sim: out of memory for PCIe credits\n");
+			exit(3);
+		}
+		for (size_t i = 0; i < c->n; i++)
+			a[i] = c->ring[(c->head + i) % c->rcap];
+		free(c->ring);
+		c->ring = a;
+		c->head = 0;
+		c->rcap = cap;
+	}
+	c->ring[(c->head + c->n++) % c->rcap] = (struct nsw_sim_credit_hold){t + c->hold, u};
+	c->used += u;
+}
+
+/* The frame's DMA of this stage takes its units at e->t or later: returns how long it
+ * waits. */
+static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, unsigned op)
+{
+	const struct nsw_sim_params *p = s->p;
+	uint64_t pl = e->len > 4 ? e->len - 4u : 0, u[NSW_SIM_FC_MAX] = {0};
+	if (op == FC_READ) {
+		/* the data's read requests (MRRS each); every batch-th frame reads a batch of
+		 * descriptors too (one request) */
+		uint64_t req = (pl + p->mrrs - 1) / p->mrrs, cpl = (pl + 15) / 16;
+		if (s->fetches++ % s->batch_n == 0) {
+			req++;
+			cpl += (uint64_t)(p->desc_bytes * s->batch_n + 15) / 16;
+		}
+		u[NSW_SIM_FC_TAGS] = u[NSW_SIM_FC_NPH] = req;
+		u[NSW_SIM_FC_CPLD] = cpl;
+	} else {
+		u[NSW_SIM_FC_PH] = (pl + p->mps - 1) / p->mps; /* MWrs of MPS at most */
+		u[NSW_SIM_FC_PD] = (pl + 15) / 16;
+	}
+	uint64_t t = e->t;
+	int by = -1;
+	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++) {
+		if (!u[k])
+			continue;
+		uint64_t w = nsw_sim_credit_when(&s->fc[k], t, u[k]);
+		if (w > t) {
+			t = w;
+			by = (int)k;
+		}
+	}
+	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
+		if (u[k])
+			nsw_sim_credit_take(&s->fc[k], t, u[k]);
+	if (by >= 0 && nsw_sim_in_window(s, e->t0)) {
+		s->r->fc_waits[by]++;
+		s->r->fc_wait_ns[by] += (double)(t - e->t);
+	}
+	return t - e->t;
+}
+
 static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 {
 	const struct nsw_sim_route *r = &s->route[e->route];
@@ -587,6 +684,8 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL, e->t);
 	if (st->side != NONE16)
 		nsw_sim_res_charge(&s->res[st->side], e->t, st->stab[e->len]);
+	if (st->fc)
+		fin += nsw_sim_fc_take(s, e, st->fc);
 	if (st->pool == POOL_RELEASE && (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX)))
 		nsw_sim_release_at(s, e, fin);
 	uint64_t nt = fin + st->post;
@@ -751,6 +850,13 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		goto out;
 	s->hdr_fast = nsw_sim_hdr_check(s);
 	s->irq_timer = nsw_sim_round_ns(p->irq_timer_ns);
+	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;
+	const unsigned fc_cap[NSW_SIM_FC_MAX] = {p->rd_tags, p->fc_cpld, p->fc_nph, p->fc_ph,
+						 p->fc_pd};
+	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++) {
+		s->fc[k].cap = fc_cap[k];
+		s->fc[k].hold = nsw_sim_round_ns(k <= NSW_SIM_FC_CPLD ? p->dma_rd_ns : p->fc_rtt_ns);
+	}
 	nsw_sim_rng_seed(&s->rng, p->seed);
 	if (nsw_sim_evq_init(&s->h, 2 * s->nflows + 1024))
 		goto out;
@@ -792,6 +898,8 @@ out:
 	free(s->ring_n);
 	free(s->irq);
 	free(s->irq_wait);
+	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
+		free(s->fc[k].ring);
 	free(s);
 	return rc;
 }

@@ -55,9 +55,27 @@ enum nsw_sim_op {
 	OP_DELIVER_EXT,
 };
 
+/* The PCIe limits a stage's DMA takes (nsw_sim_model.c, nsw_sim_fc_take). */
+enum nsw_sim_fc_op {
+	FC_NONE = 0,
+	FC_READ,  /* the NIC fetches the frame: read requests (tags, completion and NP credits) */
+	FC_WRITE, /* the NIC writes the frame to a VM: posted header and data credits */
+};
+
+/* A PCIe limit: cap units, each taken for `hold` ns. All holds of one limit are equally long
+ * and taken in time order, so they come back in the order taken: a FIFO of (when, units). */
+struct nsw_sim_credit {
+	uint64_t cap, used, hold; /* cap 0: infinite */
+	struct nsw_sim_credit_hold {
+		uint64_t t;
+		uint64_t u;
+	} *ring;
+	size_t head, n, rcap;
+};
+
 struct nsw_sim_stage {
 	uint16_t res, side; /* server; the other-direction server charged, or NONE16 */
-	uint8_t phase, pool;
+	uint8_t phase, pool, fc;
 	const uint64_t *tab, *stab; /* service per frame length (PCIe), in fixed point */
 	uint64_t a, b;              /* else service = a + b * len, fixed point */
 	uint64_t post;              /* ns after the service: propagation, latency */
@@ -142,6 +160,9 @@ struct nsw_sim {
 	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
 	double io_cpu_ns;            /* drivers and interrupts inside the window */
 	uint64_t irq_timer;          /* irq_timer_ns, whole ns */
+	struct nsw_sim_credit fc[NSW_SIM_FC_MAX]; /* indexed by NSW_SIM_FC_* */
+	uint64_t fetches;            /* frames fetched: every batch-th reads descriptors */
+	unsigned batch_n;            /* batch, whole frames */
 	/* the header words nsw_process would take from nsw_frame_build's frame, put together
 	 * from the MACs (see nsw_sim_hdr_words); hdr_fast once checked against the real path */
 	bool hdr_fast;

@@ -62,6 +62,18 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	p->batch = 1;
 	p->dma_rd_ns = 550; /* pcie-bench, 64-byte DMA read on Gen3 */
 	p->pcie_lat_ns = 275; /* one way: half a read round trip */
+	/* Read tags: 256, the 8-bit Tag field (PCIe Base Spec. 2.2.6.2) that Linux enables on
+	 * every device supporting Extended Tags (since 4.13); the 5-bit default allows 32.
+	 * Completion credits: infinite, as the specification requires of an Endpoint
+	 * (2.6.1.1). The root port's posted and non-posted credits and their return time:
+	 * assumed (64 headers, 16 KB of posted data, twice pcie_lat_ns) - vendors do not
+	 * publish them; at the defaults none of them binds. */
+	p->rd_tags = 256;
+	p->fc_cpld = 0;
+	p->fc_ph = 64;
+	p->fc_pd = 1024;
+	p->fc_nph = 64;
+	p->fc_rtt_ns = 550;
 	p->tx_ring = 512; /* a TX descriptor ring of ixgbe's default size */
 	/* NIC */
 	/* The decision pipeline as built in RTL (hw/, docs/hw.md): one decision per clock, four

@@ -54,6 +54,14 @@ void nsw_sim_report(const struct nsw_sim_scenario *sc, const struct nsw_sim_resu
 	if (r->cpu_util > 1)
 		fprintf(f, "  (more CPU than the host has: the model counts CPU time, it does not limit "
 			   "the traffic by it)\n");
+	static const char *const fc_name[NSW_SIM_FC_MAX] = {"read_tags", "cpl_credits",
+							    "np_credits", "posted_hdr_credits",
+							    "posted_data_credits"};
+	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
+		if (r->fc_waits[k])
+			fprintf(f, "PCIe: %llu frames waited for %s, %.1f ns on average\n",
+				(unsigned long long)r->fc_waits[k], fc_name[k],
+				r->fc_wait_ns[k] / (double)r->fc_waits[k]);
 	fprintf(f, "utilization:");
 	for (unsigned i = 0; i < r->nres; i++)
 		if (r->res_util[i] > 0)
