@@ -191,9 +191,18 @@ static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
 	uint32_t n = q->n;
 	q->n = 0;
 	q->seq++;
-	if (t >= s->warmup && t <= s->dur)
+	const struct nsw_sim_params *p = s->p;
+	/* the interrupt's exits and injection, then NAPI polls until its frames are taken */
+	uint32_t polls = n ? (n + p->napi_budget - 1) / p->napi_budget : 1;
+	double exit_ns = p->vm_exit_ns * p->irq_exits, napi_ns = p->napi_poll_ns * polls;
+	if (t >= s->warmup && t <= s->dur) {
 		s->r->irqs++;
-	nsw_sim_cpu(s, t, s->p->irq_ns);
+		s->r->exits += p->irq_exits;
+		s->r->polls += polls;
+		s->exit_cpu_ns += exit_ns;
+		s->napi_cpu_ns += napi_ns;
+	}
+	nsw_sim_cpu(s, t, p->irq_ns + exit_ns + napi_ns);
 	for (uint32_t i = 0; i < n; i++)
 		nsw_sim_seen(s, &w[i], t);
 }
@@ -806,6 +815,8 @@ static void nsw_sim_finish(struct nsw_sim *s)
 		base += p->vm_load[i];
 	r->vsw_cpu_util = vsw_busy * p->vsw_cpu_frac / p->cpus;
 	r->io_cpu_util = s->io_cpu_ns / ((double)r->window_ns * p->cpus);
+	r->exit_cpu_util = s->exit_cpu_ns / ((double)r->window_ns * p->cpus);
+	r->napi_cpu_util = s->napi_cpu_ns / ((double)r->window_ns * p->cpus);
 	r->cpu_util = r->vsw_cpu_util + r->io_cpu_util + base / p->cpus;
 	for (unsigned k = 0; k < NSW_SIM_PH_MAX; k++)
 		r->phase_mean[k] = s->gen_win ? s->phase_sum[k] / (double)s->gen_win : 0;

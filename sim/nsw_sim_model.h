@@ -159,6 +159,7 @@ struct nsw_sim {
 	} *irq;
 	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
 	double io_cpu_ns;            /* drivers and interrupts inside the window */
+	double exit_cpu_ns, napi_cpu_ns; /* the parts of io_cpu_ns that are exits and polls */
 	uint64_t irq_timer;          /* irq_timer_ns, whole ns */
 	struct nsw_sim_credit fc[NSW_SIM_FC_MAX]; /* indexed by NSW_SIM_FC_* */
 	uint64_t fetches;            /* frames fetched: every batch-th reads descriptors */
