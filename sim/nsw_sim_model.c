@@ -580,16 +580,25 @@ static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len, unsigne
  * limits bound the DMA rate: at most cap units per hold). A frame that needs more units than
  * a limit has takes all of it. */
 
-/* The earliest time at or after t when u units of c are free. */
-static uint64_t nsw_sim_credit_when(const struct nsw_sim_credit *c, uint64_t t, uint64_t u)
+/* Gives back what came back by time t (the current time: later frames take units later). */
+static inline void nsw_sim_credit_expire(struct nsw_sim_credit *c, uint64_t t)
 {
-	if (!c->cap)
-		return t;
+	while (c->n && c->ring[c->head].t <= t) {
+		c->used -= c->ring[c->head].u;
+		c->head = (c->head + 1) & (c->rcap - 1);
+		c->n--;
+	}
+}
+
+/* The earliest time at or after t when u units of c are free (c expired at t). */
+static inline uint64_t nsw_sim_credit_when(const struct nsw_sim_credit *c, uint64_t t,
+					   uint64_t u)
+{
 	if (u > c->cap)
 		u = c->cap;
 	uint64_t used = c->used;
 	for (size_t i = 0; used + u > c->cap && i < c->n; i++) {
-		const struct nsw_sim_credit_hold *h = &c->ring[(c->head + i) % c->rcap];
+		const struct nsw_sim_credit_hold *h = &c->ring[(c->head + i) & (c->rcap - 1)];
 		used -= h->u;
 		if (h->t > t)
 			t = h->t;
@@ -597,19 +606,13 @@ static uint64_t nsw_sim_credit_when(const struct nsw_sim_credit *c, uint64_t t, 
 	return t;
 }
 
-/* Takes u units of c at time t (nsw_sim_credit_when said they are free then). */
-static void nsw_sim_credit_take(struct nsw_sim_credit *c, uint64_t t, uint64_t u)
+/* Takes u units of c at time t (nsw_sim_credit_when said they are free then; what came back
+ * before t may still be in the ring, and is counted in used until a later expire). */
+static inline void nsw_sim_credit_take(struct nsw_sim_credit *c, uint64_t t, uint64_t u)
 {
-	if (!c->cap)
-		return;
 	if (u > c->cap)
 		u = c->cap;
-	while (c->n && c->ring[c->head].t <= t) {
-		c->used -= c->ring[c->head].u;
-		c->head = (c->head + 1) % c->rcap;
-		c->n--;
-	}
-	if (c->n == c->rcap) {
+	if (c->n == c->rcap) { /* the ring's size is a power of two */
 		size_t cap = c->rcap ? 2 * c->rcap : 64;
 		struct nsw_sim_credit_hold *a = malloc(cap * sizeof *a);
 		if (!a) {
@@ -617,50 +620,67 @@ static void nsw_sim_credit_take(struct nsw_sim_credit *c, uint64_t t, uint64_t u
 			exit(3);
 		}
 		for (size_t i = 0; i < c->n; i++)
-			a[i] = c->ring[(c->head + i) % c->rcap];
+			a[i] = c->ring[(c->head + i) & (c->rcap - 1)];
 		free(c->ring);
 		c->ring = a;
 		c->head = 0;
 		c->rcap = cap;
 	}
-	c->ring[(c->head + c->n++) % c->rcap] = (struct nsw_sim_credit_hold){t + c->hold, u};
+	c->ring[(c->head + c->n++) & (c->rcap - 1)] = (struct nsw_sim_credit_hold){t + c->hold, u};
 	c->used += u;
+}
+
+/* One limit's part in a frame's wait: the time, at or after t, when c has room for u units
+ * (c first gives back what came back by now, t0). */
+static inline uint64_t nsw_sim_fc_when(struct nsw_sim_credit *c, uint64_t t0, uint64_t t,
+				       uint64_t u, int k, int *by)
+{
+	if (!c->cap)
+		return t;
+	nsw_sim_credit_expire(c, t0);
+	if (c->used + u <= c->cap)
+		return t; /* room at once: the common case */
+	uint64_t w = nsw_sim_credit_when(c, t, u);
+	if (w > t)
+		*by = k;
+	return w > t ? w : t;
+}
+
+static inline void nsw_sim_fc_hold(struct nsw_sim_credit *c, uint64_t t, uint64_t u)
+{
+	if (c->cap)
+		nsw_sim_credit_take(c, t, u);
 }
 
 /* The frame's DMA of this stage takes its units at e->t or later: returns how long it
  * waits. */
 static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, unsigned op)
 {
-	const struct nsw_sim_params *p = s->p;
-	uint64_t pl = e->len > 4 ? e->len - 4u : 0, u[NSW_SIM_FC_MAX] = {0};
+	uint64_t t = e->t;
+	int by = -1;
 	if (op == FC_READ) {
 		/* the data's read requests (MRRS each); every batch-th frame reads a batch of
 		 * descriptors too (one request) */
-		uint64_t req = (pl + p->mrrs - 1) / p->mrrs, cpl = (pl + 15) / 16;
-		if (s->fetches++ % s->batch_n == 0) {
+		uint64_t req = s->fc_rd_req[e->len], cpl = s->fc_rd_cpl[e->len];
+		if (!s->desc_left) {
+			s->desc_left = s->batch_n;
 			req++;
-			cpl += (uint64_t)(p->desc_bytes * s->batch_n + 15) / 16;
+			cpl += s->fc_desc_cpl;
 		}
-		u[NSW_SIM_FC_TAGS] = u[NSW_SIM_FC_NPH] = req;
-		u[NSW_SIM_FC_CPLD] = cpl;
+		s->desc_left--;
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_TAGS], e->t, t, req, NSW_SIM_FC_TAGS, &by);
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_CPLD], e->t, t, cpl, NSW_SIM_FC_CPLD, &by);
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_NPH], e->t, t, req, NSW_SIM_FC_NPH, &by);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_TAGS], t, req);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_CPLD], t, cpl);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_NPH], t, req);
 	} else {
-		u[NSW_SIM_FC_PH] = (pl + p->mps - 1) / p->mps; /* MWrs of MPS at most */
-		u[NSW_SIM_FC_PD] = (pl + 15) / 16;
+		uint64_t ph = s->fc_wr_ph[e->len], pd = s->fc_wr_pd[e->len]; /* MWrs of MPS */
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_PH], e->t, t, ph, NSW_SIM_FC_PH, &by);
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_PD], e->t, t, pd, NSW_SIM_FC_PD, &by);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PH], t, ph);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PD], t, pd);
 	}
-	uint64_t t = e->t;
-	int by = -1;
-	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++) {
-		if (!u[k])
-			continue;
-		uint64_t w = nsw_sim_credit_when(&s->fc[k], t, u[k]);
-		if (w > t) {
-			t = w;
-			by = (int)k;
-		}
-	}
-	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
-		if (u[k])
-			nsw_sim_credit_take(&s->fc[k], t, u[k]);
 	if (by >= 0 && nsw_sim_in_window(s, e->t0)) {
 		s->r->fc_waits[by]++;
 		s->r->fc_wait_ns[by] += (double)(t - e->t);
@@ -864,6 +884,13 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;
 	const unsigned fc_cap[NSW_SIM_FC_MAX] = {p->rd_tags, p->fc_cpld, p->fc_nph, p->fc_ph,
 						 p->fc_pd};
+	for (unsigned len = 0; len < TAB_LEN; len++) {
+		unsigned pl = len > 4 ? len - 4 : 0;
+		s->fc_rd_req[len] = (uint16_t)((pl + p->mrrs - 1) / p->mrrs);
+		s->fc_rd_cpl[len] = s->fc_wr_pd[len] = (uint16_t)((pl + 15) / 16);
+		s->fc_wr_ph[len] = (uint16_t)((pl + p->mps - 1) / p->mps);
+	}
+	s->fc_desc_cpl = (uint64_t)(p->desc_bytes * s->batch_n + 15) / 16;
 	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++) {
 		s->fc[k].cap = fc_cap[k];
 		s->fc[k].hold = nsw_sim_round_ns(k <= NSW_SIM_FC_CPLD ? p->dma_rd_ns : p->fc_rtt_ns);

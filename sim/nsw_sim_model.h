@@ -162,7 +162,10 @@ struct nsw_sim {
 	double exit_cpu_ns, napi_cpu_ns; /* the parts of io_cpu_ns that are exits and polls */
 	uint64_t irq_timer;          /* irq_timer_ns, whole ns */
 	struct nsw_sim_credit fc[NSW_SIM_FC_MAX]; /* indexed by NSW_SIM_FC_* */
-	uint64_t fetches;            /* frames fetched: every batch-th reads descriptors */
+	unsigned desc_left;          /* frames to fetch before the next descriptor batch's read */
+	uint64_t fc_desc_cpl;        /* completion credits of a batch of descriptors */
+	/* per frame length: read requests, completion credits, posted headers and data */
+	uint16_t fc_rd_req[TAB_LEN], fc_rd_cpl[TAB_LEN], fc_wr_ph[TAB_LEN], fc_wr_pd[TAB_LEN];
 	unsigned batch_n;            /* batch, whole frames */
 	/* the header words nsw_process would take from nsw_frame_build's frame, put together
 	 * from the MACs (see nsw_sim_hdr_words); hdr_fast once checked against the real path */
