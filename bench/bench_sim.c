@@ -2,7 +2,7 @@
  * and does not fail on timing.
  *  1. The engine alone: the classic "hold" model (pop the earliest event, push it back a random
  *     time later, up to ~1 ms) with 1000 and 100000 pending events, events per second, for
- *     the rack model's heap and for the model's event queue (timing wheel over a heap).
+ *     the rack model's heap and for the model's event queue (a calendar over a heap).
  *  2. The whole simulator on the 1000-VM scenario (sim/scenarios/vm1000.scn: 4 PFs x 250 VFs,
  *     random destinations, the core's decision on every frame) for 10^8 frames: wall time,
  *     events per second, frames per second.

@@ -72,13 +72,14 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	 * every device supporting Extended Tags (since 4.13); the 5-bit default allows 32.
 	 * Completion credits: infinite, as the specification requires of an Endpoint
 	 * (2.6.1.1). The root port's posted and non-posted credits and their return time:
-	 * assumed (64 headers, 16 KB of posted data, twice pcie_lat_ns) - vendors do not
-	 * publish them; at the defaults none of them binds. */
+	 * assumed (twice pcie_lat_ns; 256 headers and 64 KB of posted data, enough for a Gen5
+	 * x16 link's full rate of MPS writes and MRRS reads over that time) - vendors do not
+	 * publish them. */
 	p->rd_tags = 256;
 	p->fc_cpld = 0;
-	p->fc_ph = 64;
-	p->fc_pd = 1024;
-	p->fc_nph = 64;
+	p->fc_ph = 256;
+	p->fc_pd = 4096;
+	p->fc_nph = 256;
 	p->fc_rtt_ns = 550;
 	p->tx_ring = 512; /* a TX descriptor ring of ixgbe's default size */
 	/* NIC */

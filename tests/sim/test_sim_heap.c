@@ -3,11 +3,11 @@
  * same nanosecond are served in pop order, so a queue that breaks ties differently changes
  * latencies and the committed results/sim/ figures, although every individual run stays
  * valid.
- *  - The model's queue (struct nsw_sim_evq, a timing wheel over an overflow heap): equal
+ *  - The model's queue (struct nsw_sim_evq, a calendar over an overflow heap): equal
  *    times pop in push order (FIFO), and an event pushed for a time already past runs at the
  *    current time after those queued for it. Checked event by event, on a mix like the
- *    simulator's (sources re-armed far ahead, past the wheel's span, so that ties meet
- *    between the overflow heap and the wheel; short-lived frame events; many equal times;
+ *    simulator's (sources re-armed far ahead, round the calendar's span, so that ties meet
+ *    between the overflow heap and the calendar; short-lived frame events; many equal times;
  *    pushes into the past), and by a digest of the popped sequence.
  *  - The rack model's 4-ary heap (struct nsw_sim_heap): its own fixed order, by a digest
  *    (the one the heap of the committed rack results gives). */
@@ -78,13 +78,15 @@ NSW_TEST(heap_order_of_equal_times_is_pinned)
 		nsw_sim_evq_push(&q, &e);
 	}
 	uint64_t digest = 0xcbf29ce484222325ull, last_t = 0, last_push = 0, uniq = HEAP_SOURCES;
-	unsigned bad_time = 0, bad_fifo = 0, pops = 0, past = 0;
+	unsigned bad_time = 0, bad_fifo = 0, pops = 0, past = 0, far = 0;
+	size_t ovf_max = 0;
 	struct nsw_sim_ev e;
 	for (unsigned step = 0; step < HEAP_STEPS && nsw_sim_evq_pop(&q, &e); step++) {
 		/* the time an event runs at: its own, or now if it was pushed into the past */
 		uint64_t at = e.t > last_t ? e.t : last_t;
-		if (e.t < last_t && !e.aux)
+		if (e.t < last_t && e.aux != 1)
 			bad_time++;
+		far += e.aux == 2;
 		if (step && at == last_t && e.t0 < last_push)
 			bad_fifo++;
 		last_t = at;
@@ -93,14 +95,21 @@ NSW_TEST(heap_order_of_equal_times_is_pinned)
 		pops++;
 		if (e.route == 0) {
 			/* a source: emits a frame that lives a few ns (often 0: a tie with now) and
-			 * is re-armed, often beyond the wheel's span */
+			 * is re-armed, a quarter of the times round the calendar's span */
 			struct nsw_sim_ev fr = {.t = e.t + nsw_sim_rng_below(&r, 4),
 						.flow = (uint32_t)uniq++, .route = 1};
 			struct nsw_sim_ev ne = e;
-			ne.t += 1 + nsw_sim_rng_below(&r, 48) +
-				(nsw_sim_rng_below(&r, 4) ? 0 : NSW_SIM_WHEEL_NS - 24);
+			ne.t += 1 + nsw_sim_rng_below(&r, 48);
+			ne.aux = 0;
+			if (!nsw_sim_rng_below(&r, 4)) { /* round the span's end: heap or calendar */
+				ne.t += NSW_SIM_CAL_SPAN - 2 * NSW_SIM_CAL_W +
+					nsw_sim_rng_below(&r, 4 * NSW_SIM_CAL_W);
+				ne.aux = 2;
+			}
 			ne.t0 = pushed++;
 			nsw_sim_evq_push(&q, &ne);
+			if (q.on > ovf_max)
+				ovf_max = q.on;
 			fr.t0 = pushed++;
 			nsw_sim_evq_push(&q, &fr);
 		} else if (nsw_sim_rng_below(&r, 3)) { /* the frame's next stage, maybe at once */
@@ -117,12 +126,15 @@ NSW_TEST(heap_order_of_equal_times_is_pinned)
 		}
 	}
 	printf("# event queue: %u pops, %llu events, %zu pending, %u pushed into the past, "
-	       "digest %016llx\n",
-	       pops, (unsigned long long)uniq, q.n, past, (unsigned long long)digest);
+	       "%u far ones popped, up to %llu ns, digest %016llx\n",
+	       pops, (unsigned long long)uniq, q.n, past, far, (unsigned long long)last_t,
+	       (unsigned long long)digest);
 	nsw_sim_evq_free(&q);
 	CHECK_EQ(bad_time, 0u);
 	CHECK_EQ(bad_fifo, 0u);
 	CHECK_EQ(pops, (unsigned)HEAP_STEPS);
 	CHECK(past > 1000);
-	CHECK_EQ(digest, 0xa50591efcb46473eull);
+	CHECK(far > 1000);  /* sources came back from round the span's end */
+	CHECK(ovf_max > 0); /* some of them through the overflow heap */
+	CHECK_EQ(digest, 0xc6ed62619d9407c5ull);
 }
