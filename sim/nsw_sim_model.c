@@ -606,12 +606,16 @@ static inline uint64_t nsw_sim_credit_when(const struct nsw_sim_credit *c, uint6
 	return t;
 }
 
-/* Takes u units of c at time t (nsw_sim_credit_when said they are free then; what came back
- * before t may still be in the ring, and is counted in used until a later expire). */
-static inline void nsw_sim_credit_take(struct nsw_sim_credit *c, uint64_t t, uint64_t u)
+/* Takes u units of c at time t (nsw_sim_credit_when said they are free then). What came back
+ * stays in the ring, counted in used, until a check finds no room by that count or the ring
+ * is full (t0: the current time): giving back lazily is exact, and cheap when nothing binds. */
+static inline void nsw_sim_credit_take(struct nsw_sim_credit *c, uint64_t t, uint64_t u,
+				       uint64_t t0)
 {
 	if (u > c->cap)
 		u = c->cap;
+	if (c->n == c->rcap) /* full: first give back what came back by now */
+		nsw_sim_credit_expire(c, t0);
 	if (c->n == c->rcap) { /* the ring's size is a power of two */
 		size_t cap = c->rcap ? 2 * c->rcap : 64;
 		struct nsw_sim_credit_hold *a = malloc(cap * sizeof *a);
@@ -637,19 +641,24 @@ static inline uint64_t nsw_sim_fc_when(struct nsw_sim_credit *c, uint64_t t0, ui
 {
 	if (!c->cap)
 		return t;
+	/* used counts what came back but was not given back yet: room by that count is room
+	 * (the common case, nothing to give back); else give back and look again */
+	if (c->used + u <= c->cap)
+		return t;
 	nsw_sim_credit_expire(c, t0);
 	if (c->used + u <= c->cap)
-		return t; /* room at once: the common case */
+		return t;
 	uint64_t w = nsw_sim_credit_when(c, t, u);
 	if (w > t)
 		*by = k;
 	return w > t ? w : t;
 }
 
-static inline void nsw_sim_fc_hold(struct nsw_sim_credit *c, uint64_t t, uint64_t u)
+static inline void nsw_sim_fc_hold(struct nsw_sim_credit *c, uint64_t t, uint64_t u,
+				   uint64_t t0)
 {
 	if (c->cap)
-		nsw_sim_credit_take(c, t, u);
+		nsw_sim_credit_take(c, t, u, t0);
 }
 
 /* The frame's DMA of this stage takes its units at e->t or later: returns how long it
@@ -671,15 +680,15 @@ static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, u
 		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_TAGS], e->t, t, req, NSW_SIM_FC_TAGS, &by);
 		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_CPLD], e->t, t, cpl, NSW_SIM_FC_CPLD, &by);
 		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_NPH], e->t, t, req, NSW_SIM_FC_NPH, &by);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_TAGS], t, req);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_CPLD], t, cpl);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_NPH], t, req);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_TAGS], t, req, e->t);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_CPLD], t, cpl, e->t);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_NPH], t, req, e->t);
 	} else {
 		uint64_t ph = s->fc_wr_ph[e->len], pd = s->fc_wr_pd[e->len]; /* MWrs of MPS */
 		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_PH], e->t, t, ph, NSW_SIM_FC_PH, &by);
 		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_PD], e->t, t, pd, NSW_SIM_FC_PD, &by);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PH], t, ph);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PD], t, pd);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PH], t, ph, e->t);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PD], t, pd, e->t);
 	}
 	if (by >= 0 && nsw_sim_in_window(s, e->t0)) {
 		s->r->fc_waits[by]++;
