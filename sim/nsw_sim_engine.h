@@ -211,7 +211,7 @@ static inline bool nsw_sim_heap_pop(struct nsw_sim_heap *h, struct nsw_sim_ev *o
  *  - an event pushed for a time already past (t < now) runs now, after those already queued
  *    for now (its order key is now); its t is kept.
  * Integer arithmetic only: the order is the same on every compiler and -O level. */
-#define NSW_SIM_CAL_SHIFT 8
+#define NSW_SIM_CAL_SHIFT 8 /* <= 8: see struct nsw_sim_cur */
 #define NSW_SIM_CAL_W (1u << NSW_SIM_CAL_SHIFT)  /* ns per bucket */
 #define NSW_SIM_CAL_NB 1024u                      /* buckets */
 #define NSW_SIM_CAL_SPAN ((uint64_t)NSW_SIM_CAL_W * NSW_SIM_CAL_NB)
@@ -224,7 +224,8 @@ struct nsw_sim_evn {
 	uint32_t next; /* the next node of its bucket's list */
 };
 
-/* An entry of the current bucket: (kt within the bucket, push number) in one key. */
+/* An entry of the current bucket: (kt within the bucket, push number) in one key: 8 bits of
+ * time (NSW_SIM_CAL_SHIFT) over 56 of push number, 7 x 10^16 pushes before it could wrap. */
 struct nsw_sim_cur {
 	uint64_t key;
 	uint32_t node;
