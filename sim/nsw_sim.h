@@ -83,16 +83,26 @@ struct nsw_sim_params {
 	double vsw_frame_ns, vsw_byte_ns, vsw_lat_ns, vsw_cpu_frac;
 	unsigned vsw_threads, buf_vsw;
 	/* host CPU spent at the VMs' ends of every path: the guest driver per frame sent and
-	 * received (per frame and per byte), and per interrupt (an exit, the injection, the
-	 * handler and its NAPI poll); interrupts are moderated: one fires when irq_frames
-	 * frames wait or irq_timer_ns after the first of them, whichever comes first, and the
-	 * VM sees its frames then */
+	 * received (per frame and per byte); per interrupt, its injection and the guest's
+	 * handler (irq_ns) and irq_exits VM exits of vm_exit_ns each; per NAPI poll
+	 * napi_poll_ns, an interrupt's frames taking one poll per napi_budget of them.
+	 * Interrupts are moderated: one fires when irq_frames frames wait or irq_timer_ns
+	 * after the first of them, whichever comes first, and the VM sees its frames then */
 	double drv_tx_ns, drv_tx_byte_ns, drv_rx_ns, drv_rx_byte_ns, irq_ns, irq_timer_ns;
 	unsigned irq_frames;
+	double vm_exit_ns, napi_poll_ns;
+	unsigned irq_exits, napi_budget;
 	/* PCIe */
 	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb, rcb_split;
 	double tlp_ovh, cpl_ovh, desc_bytes, batch;
 	double dma_rd_ns, pcie_lat_ns;
+	/* PCIe flow control and read tags, as limits: the NIC's outstanding reads hold a tag
+	 * each (rd_tags) and completion credits (fc_cpld, 16-byte units; 0: infinite) for
+	 * dma_rd_ns; its read requests take non-posted header credits (fc_nph) and its writes
+	 * posted header and data credits (fc_ph, fc_pd in 16-byte units) of the root port,
+	 * which returns them fc_rtt_ns after the TLP left. 0 for a credit: infinite. */
+	unsigned rd_tags, fc_ph, fc_pd, fc_nph, fc_cpld;
+	double fc_rtt_ns;
 	unsigned tx_ring; /* frames a VM's TX ring holds while the NIC cannot fetch them */
 	/* NIC */
 	double nic_frame_ns, nic_lat_ns;
@@ -162,6 +172,8 @@ struct nsw_sim_result {
 	double vsw_cpu_util;  /* the part of cpu_util due to switching in the hypervisor */
 	double io_cpu_util;   /* the part due to the VMs' drivers and interrupts */
 	uint64_t irqs;        /* interrupts raised to VMs inside the window */
+	uint64_t exits, polls; /* VM exits and NAPI polls they cost, inside the window */
+	double exit_cpu_util, napi_cpu_util; /* the parts of io_cpu_util they are */
 	double pcie_h2d_util, pcie_d2h_util, port_up_util, port_dn_util;
 	/* Time spent in each phase, summed over all hops of that phase and averaged over the frames
 	 * created in the window: without drops the phases add up to the mean latency. */
@@ -170,7 +182,15 @@ struct nsw_sim_result {
 	uint64_t events;
 	uint64_t end_ns; /* simulated time when the last frame left */
 	uint64_t decisions; /* frames decided by the core */
+	/* frames that waited for PCIe read tags or flow-control credits, and how long in all
+	 * (ns), by what they waited for: NSW_SIM_FC_* */
+	uint64_t fc_waits[5];
+	double fc_wait_ns[5];
 };
+
+/* The PCIe limits a DMA can wait for (nsw_sim_result.fc_*). */
+enum nsw_sim_fc { NSW_SIM_FC_TAGS = 0, NSW_SIM_FC_CPLD, NSW_SIM_FC_NPH, NSW_SIM_FC_PH,
+		  NSW_SIM_FC_PD, NSW_SIM_FC_MAX };
 
 /* Parameters. */
 void nsw_sim_defaults(struct nsw_sim_scenario *s);

@@ -196,6 +196,265 @@ static inline bool nsw_sim_heap_pop(struct nsw_sim_heap *h, struct nsw_sim_ev *o
 	return true;
 }
 
+/* ---- the event queue of the model: a calendar of buckets over a heap ----
+ * The model's events are mostly a few ns to a few us ahead of now (a frame's next hop, a
+ * buffer release, an interrupt timer); a heap spends O(log n) moves on each. The queue keeps
+ * events due within NSW_SIM_CAL_SPAN ns of now in a calendar of buckets of NSW_SIM_CAL_W ns
+ * (a list each, appended to, with a bitmap of the buckets in use); the current bucket is
+ * sorted once into an array when time reaches it, and an event pushed into it is inserted in
+ * place. Events due later wait in an overflow heap and move into their bucket as it comes
+ * within the span. The bucket array, bitmap and current array are small enough for L1.
+ * Its order (pinned by tests/sim/test_sim_heap.c, documented in docs/sim.md):
+ *  - events pop in time order; events of equal time pop in the order they were pushed (FIFO):
+ *    every event carries its push number and is ordered by (time, push number) wherever it
+ *    waits;
+ *  - an event pushed for a time already past (t < now) runs now, after those already queued
+ *    for now (its order key is now); its t is kept.
+ * Integer arithmetic only: the order is the same on every compiler and -O level. */
+#define NSW_SIM_CAL_SHIFT 8 /* <= 8: see struct nsw_sim_cur */
+#define NSW_SIM_CAL_W (1u << NSW_SIM_CAL_SHIFT)  /* ns per bucket */
+#define NSW_SIM_CAL_NB 1024u                      /* buckets */
+#define NSW_SIM_CAL_SPAN ((uint64_t)NSW_SIM_CAL_W * NSW_SIM_CAL_NB)
+#define NSW_SIM_NIL UINT32_MAX
+
+struct nsw_sim_evn {
+	struct nsw_sim_ev e;
+	uint64_t kt;   /* order time: t, or now if t was past when pushed */
+	uint64_t seq;  /* push number */
+	uint32_t next; /* the next node of its bucket's list */
+};
+
+/* An entry of the current bucket: (kt within the bucket, push number) in one key: 8 bits of
+ * time (NSW_SIM_CAL_SHIFT) over 56 of push number, 7 x 10^16 pushes before it could wrap. */
+struct nsw_sim_cur {
+	uint64_t key;
+	uint32_t node;
+};
+
+struct nsw_sim_ovf {
+	unsigned __int128 key; /* kt << 64 | push number */
+	uint32_t node;
+};
+
+struct nsw_sim_evq {
+	uint64_t now;   /* the order time of the last event popped */
+	uint64_t cur_b; /* the current bucket (absolute number: kt >> NSW_SIM_CAL_SHIFT) */
+	size_t n;       /* events queued */
+	uint64_t pushes, pops, seq;
+	struct nsw_sim_evn *pool; /* nodes, a free list through next */
+	uint32_t pool_n, pool_cap, free;
+	uint32_t head[NSW_SIM_CAL_NB], tail[NSW_SIM_CAL_NB];
+	uint64_t bits[NSW_SIM_CAL_NB / 64];
+	struct nsw_sim_cur *cur; /* the current bucket, sorted; cur_i the next to pop */
+	size_t cur_i, cur_n, cur_cap;
+	struct nsw_sim_ovf *o; /* the overflow heap, 4-ary on key */
+	size_t on, ocap;
+};
+
+static inline int nsw_sim_evq_init(struct nsw_sim_evq *q, size_t cap)
+{
+	memset(q, 0, sizeof *q);
+	q->pool_cap = cap < 1024 ? 1024 : (uint32_t)cap;
+	q->pool = malloc(q->pool_cap * sizeof *q->pool);
+	q->cur_cap = 256;
+	q->cur = malloc(q->cur_cap * sizeof *q->cur);
+	q->ocap = cap < 64 ? 64 : cap;
+	q->o = malloc(q->ocap * sizeof *q->o);
+	q->free = NSW_SIM_NIL;
+	memset(q->head, 0xff, sizeof q->head);
+	memset(q->tail, 0xff, sizeof q->tail);
+	return q->pool && q->cur && q->o ? 0 : -1;
+}
+
+static inline void nsw_sim_evq_free(struct nsw_sim_evq *q)
+{
+	free(q->pool);
+	free(q->cur);
+	free(q->o);
+	q->pool = NULL;
+	q->cur = NULL;
+	q->o = NULL;
+}
+
+static inline void *nsw_sim_grow(void *a, size_t *cap, size_t size)
+{
+	size_t c = *cap * 2;
+	void *b = realloc(a, c * size);
+	if (!b) {
+		fprintf(stderr, "nswitch-sim: out of memory for %zu events\n", c);
+		exit(3);
+	}
+	*cap = c;
+	return b;
+}
+
+static inline void nsw_sim_ovf_push(struct nsw_sim_evq *q, uint32_t k)
+{
+	if (q->on == q->ocap)
+		q->o = nsw_sim_grow(q->o, &q->ocap, sizeof *q->o);
+	struct nsw_sim_ovf x = {(unsigned __int128)q->pool[k].kt << 64 | q->pool[k].seq, k};
+	size_t i = q->on++;
+	while (i > 0) {
+		size_t p = (i - 1) >> 2;
+		if (x.key >= q->o[p].key)
+			break;
+		q->o[i] = q->o[p];
+		i = p;
+	}
+	q->o[i] = x;
+}
+
+static inline uint32_t nsw_sim_ovf_pop(struct nsw_sim_evq *q)
+{
+	struct nsw_sim_ovf *a = q->o;
+	uint32_t top = a[0].node;
+	struct nsw_sim_ovf x = a[--q->on];
+	size_t n = q->on, i = 0;
+	for (;;) {
+		size_t c = (i << 2) + 1, m = c;
+		if (c >= n)
+			break;
+		for (size_t k = c + 1; k < c + 4 && k < n; k++)
+			if (a[k].key < a[m].key)
+				m = k;
+		if (a[m].key >= x.key)
+			break;
+		a[i] = a[m];
+		i = m;
+	}
+	if (n)
+		a[i] = x;
+	return top;
+}
+
+/* Appends node k to the list of its bucket b (within the span of the current one). */
+static inline void nsw_sim_cal_put(struct nsw_sim_evq *q, uint32_t k, uint64_t b)
+{
+	uint32_t sl = (uint32_t)b & (NSW_SIM_CAL_NB - 1);
+	q->pool[k].next = NSW_SIM_NIL;
+	if (q->tail[sl] == NSW_SIM_NIL) {
+		q->head[sl] = k;
+		q->bits[sl >> 6] |= 1ull << (sl & 63);
+	} else {
+		q->pool[q->tail[sl]].next = k;
+	}
+	q->tail[sl] = k;
+}
+
+static inline uint64_t nsw_sim_cur_key(const struct nsw_sim_evn *nd)
+{
+	return (nd->kt & (NSW_SIM_CAL_W - 1)) << 56 | nd->seq;
+}
+
+static inline void nsw_sim_evq_push(struct nsw_sim_evq *q, const struct nsw_sim_ev *e)
+{
+	uint32_t k = q->free;
+	if (k != NSW_SIM_NIL) {
+		q->free = q->pool[k].next;
+	} else {
+		if (q->pool_n == q->pool_cap) {
+			size_t cap = q->pool_cap;
+			q->pool = nsw_sim_grow(q->pool, &cap, sizeof *q->pool);
+			q->pool_cap = (uint32_t)cap;
+		}
+		k = q->pool_n++;
+	}
+	struct nsw_sim_evn *nd = &q->pool[k];
+	nd->e = *e;
+	nd->kt = e->t < q->now ? q->now : e->t;
+	nd->seq = q->seq++;
+	uint64_t b = nd->kt >> NSW_SIM_CAL_SHIFT;
+	if (b == q->cur_b) {
+		/* into the sorted current bucket: after every entry of a smaller or equal key
+		 * (all of them have smaller push numbers) */
+		if (q->cur_n == q->cur_cap)
+			q->cur = nsw_sim_grow(q->cur, &q->cur_cap, sizeof *q->cur);
+		uint64_t key = nsw_sim_cur_key(nd);
+		size_t i = q->cur_n;
+		while (i > q->cur_i && q->cur[i - 1].key > key) {
+			q->cur[i] = q->cur[i - 1];
+			i--;
+		}
+		q->cur[i] = (struct nsw_sim_cur){key, k};
+		q->cur_n++;
+	} else if (b - q->cur_b < NSW_SIM_CAL_NB) {
+		nsw_sim_cal_put(q, k, b);
+	} else {
+		nsw_sim_ovf_push(q, k);
+	}
+	q->n++;
+	q->pushes++;
+}
+
+/* The first bucket in use after the current one, going round (one must be in use). */
+static inline uint64_t nsw_sim_cal_next(const struct nsw_sim_evq *q)
+{
+	uint32_t c = (uint32_t)q->cur_b & (NSW_SIM_CAL_NB - 1);
+	for (uint32_t d = 1; d < NSW_SIM_CAL_NB;) {
+		uint32_t sl = (c + d) & (NSW_SIM_CAL_NB - 1);
+		uint64_t m = q->bits[sl >> 6] >> (sl & 63);
+		if (m) {
+			d += (uint32_t)__builtin_ctzll(m);
+			if (d >= NSW_SIM_CAL_NB) /* wrapped back past the current bucket */
+				break;
+			return q->cur_b + d;
+		}
+		d += 64 - (sl & 63);
+	}
+	return UINT64_MAX;
+}
+
+/* Moves to bucket b: what the overflow heap holds within the span goes to its bucket, then
+ * b's list is sorted into the current array. */
+static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
+{
+	q->cur_b = b;
+	while (q->on && (q->o[0].key >> 64 >> NSW_SIM_CAL_SHIFT) - b < NSW_SIM_CAL_NB) {
+		uint32_t k = nsw_sim_ovf_pop(q);
+		nsw_sim_cal_put(q, k, q->pool[k].kt >> NSW_SIM_CAL_SHIFT);
+	}
+	uint32_t sl = (uint32_t)b & (NSW_SIM_CAL_NB - 1);
+	q->cur_i = q->cur_n = 0;
+	for (uint32_t k = q->head[sl]; k != NSW_SIM_NIL; k = q->pool[k].next) {
+		if (q->cur_n == q->cur_cap)
+			q->cur = nsw_sim_grow(q->cur, &q->cur_cap, sizeof *q->cur);
+		uint64_t key = nsw_sim_cur_key(&q->pool[k]);
+		size_t i = q->cur_n++;
+		while (i > 0 && q->cur[i - 1].key > key) { /* insertion sort: stable, short */
+			q->cur[i] = q->cur[i - 1];
+			i--;
+		}
+		q->cur[i] = (struct nsw_sim_cur){key, k};
+	}
+	q->head[sl] = q->tail[sl] = NSW_SIM_NIL;
+	q->bits[sl >> 6] &= ~(1ull << (sl & 63));
+}
+
+/* Takes the next event into *out; false when the queue is empty. */
+static inline bool nsw_sim_evq_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out)
+{
+	if (!q->n)
+		return false;
+	while (q->cur_i == q->cur_n) {
+		uint64_t b = nsw_sim_cal_next(q);
+		if (q->on) {
+			uint64_t ob = (uint64_t)(q->o[0].key >> 64) >> NSW_SIM_CAL_SHIFT;
+			if (ob < b)
+				b = ob;
+		}
+		nsw_sim_cal_enter(q, b);
+	}
+	uint32_t k = q->cur[q->cur_i++].node;
+	struct nsw_sim_evn *nd = &q->pool[k];
+	*out = nd->e;
+	q->now = nd->kt;
+	nd->next = q->free;
+	q->free = k;
+	q->n--;
+	q->pops++;
+	return true;
+}
+
 /* ---- FIFO servers ---- */
 
 #define NSW_SIM_FX_SHIFT 16

@@ -11,7 +11,7 @@
  *    nsw_frame_build(), from a NIC configured only through core/nsw_ctl.h. The VEPA NIC of
  *    Qbg/Qbh and the vSwitch look MACs up with the core's Table A reader (nsw_fdb_find); the
  *    external switch forwards by the destination VM's port (its own MAC table, not modelled).
- *  - A frame ends delivered or dropped, never lost: gen == out + drop once the heap drains.
+ *  - A frame ends delivered or dropped, never lost: gen == out + drop once the event queue drains.
  *  - Backpressure: the NIC has a TX packet buffer (nic_txbuf bytes) and an RX one (nic_buf),
  *    as real NICs do. A frame takes TX bytes before the NIC fetches it from a VM, RX bytes
  *    when it arrives from the wire, and gives them back when its DMA write to a VM, or its
@@ -37,6 +37,13 @@
 
 /* ---- the run ---- */
 
+/* A source's time (a non-negative real) to whole ns, to nearest: cheaper than llround, and
+ * the same on every compiler (IEEE double addition). */
+static inline uint64_t nsw_sim_t_of(double t)
+{
+	return (uint64_t)(t + 0.5);
+}
+
 static inline bool nsw_sim_in_window(const struct nsw_sim *s, uint64_t t0)
 {
 	return t0 >= s->warmup && t0 <= s->dur;
@@ -55,7 +62,7 @@ static inline void nsw_sim_release_at(struct nsw_sim *s, struct nsw_sim_ev *e, u
 	struct nsw_sim_ev rel = {.t = t, .len = e->len, .route = ROUTE_RELEASE,
 				 .stage = (uint8_t)pool};
 	e->flags &= (uint16_t) ~(NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX);
-	nsw_sim_heap_push(&s->h, &rel);
+	nsw_sim_evq_push(&s->h, &rel);
 }
 
 static void nsw_sim_tcp_done(struct nsw_sim *s, uint32_t fi, uint32_t n, bool lost, uint64_t t);
@@ -100,7 +107,7 @@ static inline void nsw_sim_next(struct nsw_sim *s, struct nsw_sim_ev *e, uint8_t
 	e->route = route;
 	e->stage = 0;
 	e->t = t;
-	nsw_sim_heap_push(&s->h, e);
+	nsw_sim_evq_push(&s->h, e);
 }
 
 /* ---- process=tcp: a window-limited source ---- */
@@ -115,9 +122,9 @@ static void nsw_sim_tcp_kick(struct nsw_sim *s, uint32_t fi, uint64_t t)
 	f->blocked = 0;
 	if (f->tnext < (double)t)
 		f->tnext = (double)t;
-	struct nsw_sim_ev g = {.t = (uint64_t)llround(f->tnext), .flow = fi};
+	struct nsw_sim_ev g = {.t = nsw_sim_t_of(f->tnext), .flow = fi};
 	if (g.t <= s->dur)
-		nsw_sim_heap_push(&s->h, &g);
+		nsw_sim_evq_push(&s->h, &g);
 }
 
 /* n of flow fi's frames left the network at time t: acknowledged, or lost. */
@@ -184,9 +191,18 @@ static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
 	uint32_t n = q->n;
 	q->n = 0;
 	q->seq++;
-	if (t >= s->warmup && t <= s->dur)
+	const struct nsw_sim_params *p = s->p;
+	/* the interrupt's exits and injection, then NAPI polls until its frames are taken */
+	uint32_t polls = n ? (n + p->napi_budget - 1) / p->napi_budget : 1;
+	double exit_ns = p->vm_exit_ns * p->irq_exits, napi_ns = p->napi_poll_ns * polls;
+	if (t >= s->warmup && t <= s->dur) {
 		s->r->irqs++;
-	nsw_sim_cpu(s, t, s->p->irq_ns);
+		s->r->exits += p->irq_exits;
+		s->r->polls += polls;
+		s->exit_cpu_ns += exit_ns;
+		s->napi_cpu_ns += napi_ns;
+	}
+	nsw_sim_cpu(s, t, p->irq_ns + exit_ns + napi_ns);
 	for (uint32_t i = 0; i < n; i++)
 		nsw_sim_seen(s, &w[i], t);
 }
@@ -210,10 +226,10 @@ static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, 
 	if (q->n >= p->irq_frames)
 		return nsw_sim_irq_fire(s, vm, q->last);
 	if (q->n == 1) {
-		q->deadline = t + nsw_sim_round_ns(p->irq_timer_ns);
+		q->deadline = t + s->irq_timer;
 		struct nsw_sim_ev tm = {.t = q->deadline, .flow = q->seq, .aux = vm,
 					.route = ROUTE_IRQ};
-		nsw_sim_heap_push(&s->h, &tm);
+		nsw_sim_evq_push(&s->h, &tm);
 	}
 }
 
@@ -555,6 +571,132 @@ static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len, unsigne
 	}
 }
 
+/* ---- PCIe read tags and flow-control credits ----
+ * A limit's units are taken when a DMA's TLPs go and come back a fixed time later (a tag and
+ * completion credits when the read's completions are in, dma_rd_ns; a root port's posted or
+ * non-posted credits when it has passed the TLP on, fc_rtt_ns). A frame's TLPs of one DMA are
+ * taken together: they go when every limit has room for all of them, and the frame waits for
+ * that (the wait adds to its latency, and since frames take their units in time order the
+ * limits bound the DMA rate: at most cap units per hold). A frame that needs more units than
+ * a limit has takes all of it. */
+
+/* Gives back what came back by time t (the current time: later frames take units later). */
+static inline void nsw_sim_credit_expire(struct nsw_sim_credit *c, uint64_t t)
+{
+	while (c->n && c->ring[c->head].t <= t) {
+		c->used -= c->ring[c->head].u;
+		c->head = (c->head + 1) & (c->rcap - 1);
+		c->n--;
+	}
+}
+
+/* The earliest time at or after t when u units of c are free (c expired at t). */
+static inline uint64_t nsw_sim_credit_when(const struct nsw_sim_credit *c, uint64_t t,
+					   uint64_t u)
+{
+	if (u > c->cap)
+		u = c->cap;
+	uint64_t used = c->used;
+	for (size_t i = 0; used + u > c->cap && i < c->n; i++) {
+		const struct nsw_sim_credit_hold *h = &c->ring[(c->head + i) & (c->rcap - 1)];
+		used -= h->u;
+		if (h->t > t)
+			t = h->t;
+	}
+	return t;
+}
+
+/* Takes u units of c at time t (nsw_sim_credit_when said they are free then). What came back
+ * stays in the ring, counted in used, until a check finds no room by that count or the ring
+ * is full (t0: the current time): giving back lazily is exact, and cheap when nothing binds. */
+static inline void nsw_sim_credit_take(struct nsw_sim_credit *c, uint64_t t, uint64_t u,
+				       uint64_t t0)
+{
+	if (u > c->cap)
+		u = c->cap;
+	if (c->n == c->rcap) /* full: first give back what came back by now */
+		nsw_sim_credit_expire(c, t0);
+	if (c->n == c->rcap) { /* the ring's size is a power of two */
+		size_t cap = c->rcap ? 2 * c->rcap : 64;
+		struct nsw_sim_credit_hold *a = malloc(cap * sizeof *a);
+		if (!a) {
+			fprintf(stderr, "nswitch-sim: out of memory for PCIe credits\n");
+			exit(3);
+		}
+		for (size_t i = 0; i < c->n; i++)
+			a[i] = c->ring[(c->head + i) & (c->rcap - 1)];
+		free(c->ring);
+		c->ring = a;
+		c->head = 0;
+		c->rcap = cap;
+	}
+	c->ring[(c->head + c->n++) & (c->rcap - 1)] = (struct nsw_sim_credit_hold){t + c->hold, u};
+	c->used += u;
+}
+
+/* One limit's part in a frame's wait: the time, at or after t, when c has room for u units
+ * (c first gives back what came back by now, t0). */
+static inline uint64_t nsw_sim_fc_when(struct nsw_sim_credit *c, uint64_t t0, uint64_t t,
+				       uint64_t u, int k, int *by)
+{
+	if (!c->cap)
+		return t;
+	/* used counts what came back but was not given back yet: room by that count is room
+	 * (the common case, nothing to give back); else give back and look again */
+	if (c->used + u <= c->cap)
+		return t;
+	nsw_sim_credit_expire(c, t0);
+	if (c->used + u <= c->cap)
+		return t;
+	uint64_t w = nsw_sim_credit_when(c, t, u);
+	if (w > t)
+		*by = k;
+	return w > t ? w : t;
+}
+
+static inline void nsw_sim_fc_hold(struct nsw_sim_credit *c, uint64_t t, uint64_t u,
+				   uint64_t t0)
+{
+	if (c->cap)
+		nsw_sim_credit_take(c, t, u, t0);
+}
+
+/* The frame's DMA of this stage takes its units at e->t or later: returns how long it
+ * waits. */
+static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, unsigned op)
+{
+	uint64_t t = e->t;
+	int by = -1;
+	if (op == FC_READ) {
+		/* the data's read requests (MRRS each); every batch-th frame reads a batch of
+		 * descriptors too (one request) */
+		uint64_t req = s->fc_rd_req[e->len], cpl = s->fc_rd_cpl[e->len];
+		if (!s->desc_left) {
+			s->desc_left = s->batch_n;
+			req++;
+			cpl += s->fc_desc_cpl;
+		}
+		s->desc_left--;
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_TAGS], e->t, t, req, NSW_SIM_FC_TAGS, &by);
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_CPLD], e->t, t, cpl, NSW_SIM_FC_CPLD, &by);
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_NPH], e->t, t, req, NSW_SIM_FC_NPH, &by);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_TAGS], t, req, e->t);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_CPLD], t, cpl, e->t);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_NPH], t, req, e->t);
+	} else {
+		uint64_t ph = s->fc_wr_ph[e->len], pd = s->fc_wr_pd[e->len]; /* MWrs of MPS */
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_PH], e->t, t, ph, NSW_SIM_FC_PH, &by);
+		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_PD], e->t, t, pd, NSW_SIM_FC_PD, &by);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PH], t, ph, e->t);
+		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PD], t, pd, e->t);
+	}
+	if (by >= 0 && nsw_sim_in_window(s, e->t0)) {
+		s->r->fc_waits[by]++;
+		s->r->fc_wait_ns[by] += (double)(t - e->t);
+	}
+	return t - e->t;
+}
+
 static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 {
 	const struct nsw_sim_route *r = &s->route[e->route];
@@ -580,6 +722,8 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL, e->t);
 	if (st->side != NONE16)
 		nsw_sim_res_charge(&s->res[st->side], e->t, st->stab[e->len]);
+	if (st->fc)
+		fin += nsw_sim_fc_take(s, e, st->fc);
 	if (st->pool == POOL_RELEASE && (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX)))
 		nsw_sim_release_at(s, e, fin);
 	uint64_t nt = fin + st->post;
@@ -588,7 +732,7 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 	if (e->stage + 1u < r->n) {
 		e->t = nt;
 		e->stage++;
-		nsw_sim_heap_push(&s->h, e);
+		nsw_sim_evq_push(&s->h, e);
 		return;
 	}
 	nsw_sim_op(s, r, e, nt);
@@ -624,20 +768,18 @@ static bool nsw_sim_next_gen(struct nsw_sim *s, struct nsw_sim_flow *f, uint64_t
 	default:
 		f->tnext += f->gap_ns;
 	}
-	*t = (uint64_t)llround(f->tnext);
+	*t = nsw_sim_t_of(f->tnext);
 	return *t <= s->dur;
 }
 
-static void nsw_sim_gen(struct nsw_sim *s)
+/* A source's event *top (popped) fires: it emits a frame and is pushed back for the next. */
+static void nsw_sim_gen(struct nsw_sim *s, const struct nsw_sim_ev *top)
 {
-	struct nsw_sim_ev *top = &s->h.a[0];
 	struct nsw_sim_flow *f = &s->flow[top->flow];
 	uint64_t now = top->t;
 	if (s->gen_total >= s->max_frames ||
 	    (f->process == NSW_SIM_TCP && f->inflight >= (uint32_t)f->cwnd)) {
 		f->blocked = f->process == NSW_SIM_TCP; /* resumes when the window opens */
-		struct nsw_sim_ev dead;
-		nsw_sim_heap_pop(&s->h, &dead);
 		return;
 	}
 	if (f->process == NSW_SIM_TCP) {
@@ -663,12 +805,7 @@ static void nsw_sim_gen(struct nsw_sim *s)
 	if (++s->gen_total < s->max_frames && nsw_sim_next_gen(s, f, &nt)) {
 		struct nsw_sim_ev ne = *top;
 		ne.t = nt;
-		s->h.pops++;
-		s->h.pushes++;
-		nsw_sim_heap_sift_down(&s->h, ne); /* replaces the root */
-	} else {
-		struct nsw_sim_ev dead;
-		nsw_sim_heap_pop(&s->h, &dead);
+		nsw_sim_evq_push(&s->h, &ne);
 	}
 	nsw_sim_stage_run(s, &fr);
 }
@@ -707,6 +844,8 @@ static void nsw_sim_finish(struct nsw_sim *s)
 		base += p->vm_load[i];
 	r->vsw_cpu_util = vsw_busy * p->vsw_cpu_frac / p->cpus;
 	r->io_cpu_util = s->io_cpu_ns / ((double)r->window_ns * p->cpus);
+	r->exit_cpu_util = s->exit_cpu_ns / ((double)r->window_ns * p->cpus);
+	r->napi_cpu_util = s->napi_cpu_ns / ((double)r->window_ns * p->cpus);
 	r->cpu_util = r->vsw_cpu_util + r->io_cpu_util + base / p->cpus;
 	for (unsigned k = 0; k < NSW_SIM_PH_MAX; k++)
 		r->phase_mean[k] = s->gen_win ? s->phase_sum[k] / (double)s->gen_win : 0;
@@ -750,8 +889,23 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	    nsw_sim_flows(s, sc))
 		goto out;
 	s->hdr_fast = nsw_sim_hdr_check(s);
+	s->irq_timer = nsw_sim_round_ns(p->irq_timer_ns);
+	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;
+	const unsigned fc_cap[NSW_SIM_FC_MAX] = {p->rd_tags, p->fc_cpld, p->fc_nph, p->fc_ph,
+						 p->fc_pd};
+	for (unsigned len = 0; len < TAB_LEN; len++) {
+		unsigned pl = len > 4 ? len - 4 : 0;
+		s->fc_rd_req[len] = (uint16_t)((pl + p->mrrs - 1) / p->mrrs);
+		s->fc_rd_cpl[len] = s->fc_wr_pd[len] = (uint16_t)((pl + 15) / 16);
+		s->fc_wr_ph[len] = (uint16_t)((pl + p->mps - 1) / p->mps);
+	}
+	s->fc_desc_cpl = (uint64_t)(p->desc_bytes * s->batch_n + 15) / 16;
+	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++) {
+		s->fc[k].cap = fc_cap[k];
+		s->fc[k].hold = nsw_sim_round_ns(k <= NSW_SIM_FC_CPLD ? p->dma_rd_ns : p->fc_rtt_ns);
+	}
 	nsw_sim_rng_seed(&s->rng, p->seed);
-	if (nsw_sim_heap_init(&s->h, 2 * s->nflows + 1024))
+	if (nsw_sim_evq_init(&s->h, 2 * s->nflows + 1024))
 		goto out;
 	for (unsigned i = 0; i < s->nflows; i++) {
 		struct nsw_sim_flow *f = &s->flow[i];
@@ -763,18 +917,15 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		f->tnext = (double)fs->start_ns + nsw_sim_rng_unit(&s->rng) * f->gap_ns;
 		if (f->process == NSW_SIM_ONOFF)
 			f->on_until = f->tnext + nsw_sim_rng_exp(&s->rng, f->on_ns);
-		struct nsw_sim_ev e = {.t = (uint64_t)llround(f->tnext), .flow = i};
+		struct nsw_sim_ev e = {.t = nsw_sim_t_of(f->tnext), .flow = i};
 		if (e.t <= s->dur)
-			nsw_sim_heap_push(&s->h, &e);
+			nsw_sim_evq_push(&s->h, &e);
 	}
 	struct nsw_sim_ev e;
-	while (s->h.n) {
-		if (s->h.a[0].route == 0) {
-			nsw_sim_gen(s);
-			continue;
-		}
-		nsw_sim_heap_pop(&s->h, &e);
-		if (e.route == ROUTE_RELEASE)
+	while (nsw_sim_evq_pop(&s->h, &e)) {
+		if (e.route == 0)
+			nsw_sim_gen(s, &e);
+		else if (e.route == ROUTE_RELEASE)
 			nsw_sim_release(s, e.t, e.len, e.stage);
 		else if (e.route == ROUTE_IRQ) {
 			if (s->irq[e.aux].n && s->irq[e.aux].seq == e.flow)
@@ -787,13 +938,15 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 out:
 	for (unsigned i = 0; i < s->nres; i++)
 		nsw_sim_res_free(&s->res[i]);
-	nsw_sim_heap_free(&s->h);
+	nsw_sim_evq_free(&s->h);
 	free(s->flow);
 	for (unsigned c = 0; c < 8; c++)
 		free(s->wq[c].a);
 	free(s->ring_n);
 	free(s->irq);
 	free(s->irq_wait);
+	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
+		free(s->fc[k].ring);
 	free(s);
 	return rc;
 }

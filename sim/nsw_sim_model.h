@@ -55,9 +55,27 @@ enum nsw_sim_op {
 	OP_DELIVER_EXT,
 };
 
+/* The PCIe limits a stage's DMA takes (nsw_sim_model.c, nsw_sim_fc_take). */
+enum nsw_sim_fc_op {
+	FC_NONE = 0,
+	FC_READ,  /* the NIC fetches the frame: read requests (tags, completion and NP credits) */
+	FC_WRITE, /* the NIC writes the frame to a VM: posted header and data credits */
+};
+
+/* A PCIe limit: cap units, each taken for `hold` ns. All holds of one limit are equally long
+ * and taken in time order, so they come back in the order taken: a FIFO of (when, units). */
+struct nsw_sim_credit {
+	uint64_t cap, used, hold; /* cap 0: infinite */
+	struct nsw_sim_credit_hold {
+		uint64_t t;
+		uint64_t u;
+	} *ring;
+	size_t head, n, rcap;
+};
+
 struct nsw_sim_stage {
 	uint16_t res, side; /* server; the other-direction server charged, or NONE16 */
-	uint8_t phase, pool;
+	uint8_t phase, pool, fc;
 	const uint64_t *tab, *stab; /* service per frame length (PCIe), in fixed point */
 	uint64_t a, b;              /* else service = a + b * len, fixed point */
 	uint64_t post;              /* ns after the service: propagation, latency */
@@ -95,7 +113,7 @@ struct nsw_sim {
 	int arch;
 	struct nsw_nic nic;
 	struct nsw_fdb vsw_fdb;
-	struct nsw_sim_heap h;
+	struct nsw_sim_evq h; /* the event queue */
 	struct nsw_sim_rng rng;
 	unsigned nres, nroutes;
 	struct nsw_sim_res res[NSW_SIM_MAX_RES];
@@ -141,6 +159,14 @@ struct nsw_sim {
 	} *irq;
 	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
 	double io_cpu_ns;            /* drivers and interrupts inside the window */
+	double exit_cpu_ns, napi_cpu_ns; /* the parts of io_cpu_ns that are exits and polls */
+	uint64_t irq_timer;          /* irq_timer_ns, whole ns */
+	struct nsw_sim_credit fc[NSW_SIM_FC_MAX]; /* indexed by NSW_SIM_FC_* */
+	unsigned desc_left;          /* frames to fetch before the next descriptor batch's read */
+	uint64_t fc_desc_cpl;        /* completion credits of a batch of descriptors */
+	/* per frame length: read requests, completion credits, posted headers and data */
+	uint16_t fc_rd_req[TAB_LEN], fc_rd_cpl[TAB_LEN], fc_wr_ph[TAB_LEN], fc_wr_pd[TAB_LEN];
+	unsigned batch_n;            /* batch, whole frames */
 	/* the header words nsw_process would take from nsw_frame_build's frame, put together
 	 * from the MACs (see nsw_sim_hdr_words); hdr_fast once checked against the real path */
 	bool hdr_fast;

@@ -14,7 +14,8 @@
  * and receives by MAC; the vSwitch delivers to its own VMs and sends everything else to its
  * PF, as a bridge with a learned uplink does.
  * Not modelled (docs/sim.md): the NIC's packet buffers and TX rings (backpressure), the wait
- * for a moderated interrupt (its CPU is counted as irq_ns per irq_frames frames received), ACK
+ * for a moderated interrupt (its CPU is counted per irq_frames frames received: irq_ns, irq_exits
+ * VM exits and the NAPI polls of irq_frames frames), ACK
  * flows, broadcasts.
  */
 #include <math.h>
@@ -80,6 +81,7 @@ struct rack {
 	uint64_t tab_rx_d2h[NSW_SIM_MAX_FRAME + 1], tab_rx_h2d[NSW_SIM_MAX_FRAME + 1];
 	uint64_t wire_a, wire_b, upl_a, upl_b, etag; /* fixed point */
 	uint64_t prop, swl, pel, dma, lat, nic_lat, vsw_lat;
+	double irq_cost; /* host CPU of one interrupt of irq_frames frames: handler, exits, polls */
 	uint64_t nic_svc, vsw_a, vsw_b;
 	uint64_t warmup, dur, gen_total, max_frames;
 	double gap_vm, gap_ext, cross_frac, out_frac;
@@ -389,6 +391,8 @@ static int nsw_rack_build(struct rack *k, FILE *err)
 	k->pel = (uint64_t)llround(p->pe_lat_ns);
 	k->dma = (uint64_t)llround(p->dma_rd_ns);
 	k->lat = (uint64_t)llround(p->pcie_lat_ns);
+	k->irq_cost = p->irq_ns + p->vm_exit_ns * p->irq_exits +
+		      p->napi_poll_ns * ((p->irq_frames + p->napi_budget - 1) / p->napi_budget);
 	k->nic_lat = (uint64_t)llround(p->nic_lat_ns);
 	k->vsw_lat = (uint64_t)llround(p->vsw_lat_ns);
 	k->nic_svc = nsw_sim_fx_of(p->nic_frame_ns +
@@ -430,7 +434,7 @@ static void nsw_rack_deliver(struct rack *k, struct nsw_sim_ev *e, uint64_t t, u
 		/* the receiver's driver, and its share of a moderated interrupt */
 		if (nsw_rack_in_window(k, t))
 			k->host[vm / k->V].io_ns += p->drv_rx_ns + p->drv_rx_byte_ns * e->len +
-						    p->irq_ns / p->irq_frames;
+						    k->irq_cost / p->irq_frames;
 	}
 	if (nsw_rack_in_window(k, e->t0)) {
 		nsw_sim_hist_add(k->r->lat, t - e->t0);

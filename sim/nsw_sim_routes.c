@@ -166,12 +166,14 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 			st[0] = nsw_sim_tab(s->h2d, s->tab_tx_h2d, s->d2h, s->tab_tx_d2h,
 					    NSW_SIM_PH_T1, lat + 2 * dma);
 			st[0].pool = POOL_WAIT;
+			st[0].fc = FC_READ;
 			st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, nic_svc, 0,
 					    nsw_sim_round_ns(p->nic_lat_ns));
 			s->r_vf_tx[q] = nsw_sim_add_route(s, nic_tx_op, (uint8_t)q, 2, st);
 			st[0] = nsw_sim_tab(s->d2h, s->tab_rx_d2h, s->h2d, s->tab_rx_h2d,
 					    NSW_SIM_PH_T4, lat);
 			st[0].pool = POOL_RELEASE;
+			st[0].fc = FC_WRITE;
 			s->r_vf_rx[q] = nsw_sim_add_route(s, OP_DELIVER_VM, (uint8_t)q, 1, st);
 		}
 	} else {
@@ -179,12 +181,14 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 		st[0] = nsw_sim_tab(s->h2d, s->tab_tx_h2d, s->d2h, s->tab_tx_d2h, NSW_SIM_PH_T1,
 				    lat + 2 * dma);
 		st[0].pool = POOL_WAIT;
+		st[0].fc = FC_READ;
 		st[1] = nsw_sim_lin(s->nicp, NSW_SIM_PH_TP, nic_svc, 0,
 				    nsw_sim_round_ns(p->nic_lat_ns));
 		s->r_pf_tx = nsw_sim_add_route(s, OP_VEPA_TX, 0, 2, st);
 		st[0] = nsw_sim_tab(s->d2h, s->tab_rx_d2h, s->h2d, s->tab_rx_h2d, NSW_SIM_PH_T4,
 				    lat);
 		st[0].pool = POOL_RELEASE;
+		st[0].fc = FC_WRITE;
 		s->r_pf_rx = nsw_sim_add_route(s, OP_TO_VSW, 0, 1, st);
 		for (unsigned k = 0; k < p->vsw_threads; k++) {
 			snprintf(nm, sizeof nm, "vswitch%u", k);

@@ -15,7 +15,8 @@
 
 /* nSwitch between two VMs at 1 Mframes/s: the host CPU is the sender's driver, the
  * receiver's driver and the receiver's interrupts, frame by frame: (drv_tx + drv_rx) x frames
- * + irq_ns x interrupts, over the window and the CPUs. */
+ * + irq_ns x interrupts + vm_exit_ns x exits + napi_poll_ns x polls, over the window and the
+ * CPUs. */
 NSW_TEST(nswitch_host_cpu_is_computed)
 {
 	struct nsw_sim_scenario s;
@@ -24,7 +25,8 @@ NSW_TEST(nswitch_host_cpu_is_computed)
 	struct nsw_sim_result r;
 	CHECK(!nsw_sim_run(&s, &r, stderr));
 	double frames = (double)r.group[0].bytes_win / 512, win = (double)r.window_ns;
-	double want = ((s.p.drv_tx_ns + s.p.drv_rx_ns) * frames + s.p.irq_ns * (double)r.irqs) /
+	double want = ((s.p.drv_tx_ns + s.p.drv_rx_ns) * frames + s.p.irq_ns * (double)r.irqs +
+		       s.p.vm_exit_ns * (double)r.exits + s.p.napi_poll_ns * (double)r.polls) /
 		      (win * s.p.cpus);
 	double got = r.io_cpu_util, cpu = r.cpu_util, vsw = r.vsw_cpu_util;
 	uint64_t irqs = r.irqs;
