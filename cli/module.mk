@@ -11,3 +11,8 @@ CLI_SRC += cli/nsw_print.c
 $(B)/nswitch: cli/nsw_print.c cli/nsw_print.h
 UNIT_SRC += tests/unit/test_print.c cli/nsw_print.c
 $(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san: tests/unit/test_print.c cli/nsw_print.c cli/nsw_print.h
+
+# A VF's device followed by name (the names map, the checks, the resync) and the watcher that
+# runs the resync on rtnetlink link events, one process per NIC.
+CLI_SRC += cli/nsw_vf_dev.c cli/nsw_watch.c
+$(B)/nswitch: cli/nsw_vf_dev.c cli/nsw_watch.c

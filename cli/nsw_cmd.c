@@ -20,6 +20,7 @@ const struct nsw_obj nsw_objs[] = {
 	{"mirror", nsw_cmds_mirror, true, NULL},
 	{"capture", nsw_cmds_capture, true, NULL},
 	{"qos", nsw_cmds_qos, true, NULL},
+	{"watch", nsw_cmds_watch, false, "show"},
 	{"lab", nsw_cmds_lab, false, NULL},
 	{NULL, NULL, false, NULL},
 };

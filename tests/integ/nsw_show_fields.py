@@ -39,7 +39,7 @@ def value(s, key):
 
 
 STRING_KEYS = {"nic", "mode", "netns", "rid", "mac", "oui", "group_oui", "uplink", "dev", "dir",
-               "match", "action", "rate", "kind"}
+               "match", "action", "rate", "kind", "wait"}
 
 
 def fields(m, defaults=None):
@@ -93,7 +93,7 @@ def read_nic(text):
 
 def read_vf(text):
     return [fields(full(r"vf (?P<pf>\d+),(?P<vf>\d+) rid (?P<rid>\S+) mac (?P<mac>\S+)"
-                        r" oui (?P<group_oui>\S+) dev (?P<dev>\S+) qos (?P<qos>\d+)"
+                        r" oui (?P<group_oui>\S+) dev (?P<dev>\S+)(?: wait (?P<wait>\S+))? qos (?P<qos>\d+)"
                         r" spoofchk (?P<spoofchk>on|off)", l, "vf show"))
             for l in lines_of(text)]
 
