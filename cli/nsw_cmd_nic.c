@@ -111,9 +111,6 @@ static void nsw_nic_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	if (npfs < 1)
 		nsw_fail("nic add: invalid number of PFs \"0\": 1..%d", NSW_MAX_PFS);
 	nsw_nic_create(nic, npfs, netns, mode);
-	/* Its watcher, which makes the VFs follow their devices by name (cli/nsw_watch.c). */
-	char werr[256];
-	bool watched = nsw_watch_start(nic, werr, sizeof werr) != 0;
 	nsw_print_obj_open(NULL);
 	nsw_print_str(NSW_PR_ANY, "nic", "nic %s:", nic);
 	nsw_print_uint(NSW_PR_ANY, "pfs", " %llu PF", npfs);
@@ -128,8 +125,6 @@ static void nsw_nic_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_print_text("note: mode xdp needs, in every VM, tx checksum offload off and GRO (or "
 			       "an XDP program) on its interface, set while the link is up: ethtool "
 			       "-K eth0 tx off gro on\n");
-	if (!watched)
-		nsw_print_text("note: no watcher follows the VFs' devices: %s\n", werr);
 	nsw_print_end();
 }
 

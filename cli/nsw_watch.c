@@ -8,6 +8,8 @@
  *    a watcher killed at any point is replaced by a start that resyncs from the pins, attaching
  *    what appeared meanwhile. Each resync runs in a child that opens the NIC like any command
  *    (root lock, repair) and may fail alone; the watcher goes on.
+ *  - vf add starts it (a NIC without VFs has nothing to follow; and nic add stays a command
+ *    that ends with all its processes, which tools tracing it with their children need).
  *  - It ends on SIGTERM (watch stop, nic del), and by itself within a second once its NIC is
  *    gone or made again (the pinned nsw_state's map id changed).
  * Events are dispatched through nsw_watch_evs, a table of (message type, handler): a handler
@@ -471,8 +473,8 @@ static void nsw_watch_show_cmd(const char *nic, const struct nsw_arg_val *v)
 
 const struct nsw_cmd nsw_cmds_watch[] = {
 	{"start", NULL, nsw_watch_start_cmd, NSW_POS_NIC, NULL, 0,
-	 "Start NIC's watcher unless one runs (nic add starts it; vf add starts it again if\n"
-	 "it died). It follows every VF's device by name in the NIC's namespace: a device that\n"
+	 "Start NIC's watcher unless one runs (vf add starts it, and again if it died).\n"
+	 "It follows every VF's device by name in the NIC's namespace: a device that\n"
 	 "goes leaves its VF waiting (dev none, frames to it counted as no_device), a device\n"
 	 "of that name that appears is attached within a second. Restarted, it resyncs from\n"
 	 "the pins. Log: " NSW_RUN_DIR "/watch-NIC.log."},

@@ -46,6 +46,10 @@ follow_veth() {
 	d0=$(no_dev)
 	! pings ${LABP}vm1 10.77.0.2 2 || fail "$mode: pings answered with the device gone"
 	(($(no_dev) >= d0 + 2)) || fail "$mode: no_device $d0 -> $(no_dev), not counted"
+	"$NSW" vf show "$NIC" >"$TMPD/vf.txt"
+	"$NSW" -j vf show "$NIC" >"$TMPD/vf.json"
+	python3 "$ROOT/tests/integ/nsw_show_fields.py" vf "$TMPD/vf.txt" "$TMPD/vf.json" ||
+		fail "$mode: vf show's text and JSON differ for a waiting VF"
 	"$NSW" -j vf show "$NIC" | jq -e --arg m "$vmac" \
 		'.[] | select(.pf == 0 and .vf == 2) | .mac == $m and .wait == "vm2" and (has("dev") | not)' \
 		>/dev/null || fail "$mode: the waiting VF lost its vMAC or its name"
@@ -120,7 +124,7 @@ test_watcher_restart_resyncs() {
 	"$NSW" lab up >/dev/null
 	local pid pid2 pid3
 	pid=$(watcher_pid)
-	((pid > 0)) || fail "no watcher after nic add"
+	((pid > 0)) || fail "no watcher after lab up (its vf add)"
 	kill -9 "$pid"
 	sleep 0.2
 	(($(watcher_pid) == 0)) || fail "watch show still names a watcher"
