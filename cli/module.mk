@@ -25,3 +25,7 @@ $(B)/unit_tests $(B)/unit_tests_clang $(B)/unit_tests_san: tests/unit/test_batch
 # pf watch).
 CLI_SRC += cli/nsw_vf_link.c
 $(B)/nswitch: cli/nsw_vf_link.c cli/nsw_vf_link.h
+# A VF's device followed by name (the names map, the checks, the resync) and the watcher that
+# runs the resync on rtnetlink link events, one process per NIC.
+CLI_SRC += cli/nsw_vf_dev.c cli/nsw_watch.c
+$(B)/nswitch: cli/nsw_vf_dev.c cli/nsw_watch.c

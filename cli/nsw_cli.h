@@ -93,6 +93,8 @@ struct nsw_link {
 	bool loopback;     /* IFF_LOOPBACK */
 	uint16_t type;     /* ARPHRD_* */
 	uint8_t tun_type;  /* kind "tun": IFF_TUN or IFF_TAP (IFLA_TUN_TYPE); else 0 */
+	uint32_t master;   /* IFLA_MASTER: the bond, bridge or team it is a port of; 0: none */
+	char name[16];     /* IFLA_IFNAME */
 };
 int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
 /* Why the device cannot be a VF (only a veth end or a tap carries a VM), or why it cannot be a
@@ -101,6 +103,41 @@ int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
 const char *nsw_link_not_vf(const struct nsw_link *l);
 const char *nsw_link_not_uplink(const struct nsw_link *l);
 int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);
+int nsw_link_set_up(uint32_t ifindex); /* in the current namespace; 0 or -errno */
+
+/* ---- a VF's device, followed by name (cli/nsw_vf_dev.c) ---- */
+/* The NIC's map of followed names (slot -> char[IF_NAMESIZE]), made and pinned if create and
+ * missing; -1 when there is none. The caller closes it. */
+int nsw_vf_names(struct nsw_cli_nic *n, bool create);
+/* The name VF pf,vf follows, into name[IF_NAMESIZE]; false if none. */
+bool nsw_vf_name_get(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *name);
+/* Records (name NULL or "": erases) the name VF pf,vf follows; 0 or -errno. */
+int nsw_vf_name_set(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *name);
+/* Why device ifi (called name) cannot be VF pf,vf's device: another NIC's or VF's port, the
+ * name another VF follows, not a veth or a tap (loopback, tun, bridge, bond, a bond's or a
+ * bridge's port), not a veth in mode tc-peer; NULL when it can (then *link is read). */
+const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t ifi,
+			   const char *name, struct nsw_link *link);
+/* Binds ifi to VF pf,vf and attaches the NIC's programs (a tap is brought up); undoes itself
+ * and returns -1 with the reason in err on failure. The VM's end's MAC is the caller's. */
+int nsw_vf_attach(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t ifi,
+		  const struct nsw_link *link, char *err, size_t errlen);
+/* Slot's device ifi unbound: the port entry goes, and what nswitch put on the device if it is
+ * still here (renamed). The VF, its settings and the name it follows stay. */
+void nsw_vf_unbind(struct nsw_cli_nic *n, uint32_t slot, uint32_t ifi);
+/* True if the bound ifindex is gone from the NIC's namespace or now has another name. */
+bool nsw_vf_dev_stale(uint32_t ifi, const char *name);
+/* Every enabled VF with a followed name: a bound device gone (or renamed) is unbound (the VF
+ * waits, frames to it count as no_device), a device of the name that exists is attached.
+ * Notes what it did to log (may be NULL). Returns the number of changes. */
+unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log);
+
+/* ---- the watcher (cli/nsw_watch.c): one process per NIC, following its VFs' devices ---- */
+/* Starts NIC's watcher unless one runs; returns its pid (0 with the reason in err if none
+ * could be started). Called with no NIC open. */
+int nsw_watch_start(const char *nic, char *err, size_t errlen);
+/* Stops NIC's watcher if one runs and waits for it to end; true if one was running. */
+bool nsw_watch_stop(const char *nic);
 /* A network namespace name as iproute2 accepts one: no '/', not "." or "..", short enough
  * for the NIC's metadata. */
 bool nsw_netns_name_ok(const char *name);

@@ -5,6 +5,7 @@
  * What is keyed by a VF slot (every map of bpf/nsw_maps.h, audited):
  *   nsw_state      the VF word and its Table A entries: the core's nsw_vf_del (not here)
  *   nsw_vf_dev     the slot's device: cleared here (and by vf del before the detach)
+ *   nsw_vf_name    the name of the device the slot follows (cli/nsw_vf_dev.c): erased here
  *   nsw_ports, nsw_port_ix  the device's port entry: nsw_port_detach; a stale entry that still
  *                  names this slot is detached here
  *   nsw_dev_stats  the slot's counters, on every CPU: zeroed here
@@ -169,6 +170,8 @@ void nsw_vf_state_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const c
 	nsw_vf_qos_clear(n, pf, vf);
 	nsw_counter_zero(n->fd_dev_stats, slot, NSW_NDEV, sizeof(struct nsw_dev_stats));
 	nsw_features_refresh(n);
+	/* The name it followed: the slot's next VF follows its own. */
+	nsw_vf_name_set(n, pf, vf, NULL);
 	/* The device binding last (the VF is disabled, so nothing is delivered to it meanwhile):
 	 * a command killed before this point leaves a disabled slot with a device, which tells
 	 * the next open (nsw_nic_repair) to run this again. */

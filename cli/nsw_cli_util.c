@@ -121,6 +121,12 @@ static int nsw_link_attr(const struct nlattr *a, void *data)
 	case IFLA_LINK:
 		l->peer_ifindex = mnl_attr_get_u32(a);
 		break;
+	case IFLA_MASTER:
+		l->master = mnl_attr_get_u32(a);
+		break;
+	case IFLA_IFNAME:
+		snprintf(l->name, sizeof l->name, "%s", mnl_attr_get_str(a));
+		break;
 	case IFLA_LINK_NETNSID:
 		l->peer_netnsid = (int32_t)mnl_attr_get_u32(a);
 		break;
@@ -197,9 +203,21 @@ const char *nsw_link_not_vf(const struct nsw_link *l)
 	const char *why = nsw_link_not_port(l);
 	if (why)
 		return why;
+	static char buf[64];
+	if (!strcmp(l->kind, "bond") || !strcmp(l->kind, "team"))
+		return "a bond (an aggregate of ports), not a veth or a tap";
+	if (l->master) {
+		/* A bond's or a bridge's port hands its frames to its master: not a VM's link. */
+		struct nsw_link m;
+		char mname[IF_NAMESIZE] = "";
+		if (!nsw_link_get(l->master, &m))
+			snprintf(mname, sizeof mname, "%s", m.name);
+		snprintf(buf, sizeof buf, "a port of %s %s", m.kind[0] ? m.kind : "device",
+			 mname[0] ? mname : "?");
+		return buf;
+	}
 	if (!strcmp(l->kind, "veth") || (!strcmp(l->kind, "tun") && l->tun_type == IFF_TAP))
 		return NULL;
-	static char buf[64];
 	snprintf(buf, sizeof buf, "a %s device, not a veth or a tap", l->kind[0] ? l->kind : "physical");
 	return buf;
 }
@@ -256,6 +274,20 @@ static int nsw_link_set_mac_here(uint32_t ifindex, uint64_t mac)
 	for (int i = 0; i < 6; i++)
 		addr[i] = (uint8_t)(mac >> (8 * (5 - i)));
 	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof addr, addr);
+	return nsw_nl_talk(nlh, NULL, NULL);
+}
+
+int nsw_link_set_up(uint32_t ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = (int)ifindex;
+	ifm->ifi_flags = IFF_UP;
+	ifm->ifi_change = IFF_UP;
 	return nsw_nl_talk(nlh, NULL, NULL);
 }
 

@@ -21,6 +21,7 @@ const struct nsw_obj nsw_objs[] = {
 	{"mirror", nsw_cmds_mirror, true, NULL, nsw_save_mirror},
 	{"capture", nsw_cmds_capture, true, NULL, NULL},
 	{"qos", nsw_cmds_qos, true, NULL, nsw_save_qos},
+	{"watch", nsw_cmds_watch, false, "show", NULL},
 	{"lab", nsw_cmds_lab, false, NULL, NULL},
 	{"save", nsw_cmds_save, false, NULL, NULL},
 	{NULL, NULL, false, NULL, NULL},

@@ -50,7 +50,7 @@ struct nsw_obj {
 
 extern const struct nsw_cmd nsw_cmds_nic[], nsw_cmds_pf[], nsw_cmds_vf[], nsw_cmds_fdb[],
 	nsw_cmds_stats[], nsw_cmds_acl[], nsw_cmds_mirror[], nsw_cmds_capture[], nsw_cmds_qos[],
-	nsw_cmds_lab[];
+	nsw_cmds_lab[], nsw_cmds_watch[];
 /* nic show, which pf show is too. */
 void nsw_nic_show_cmd(const char *nic, const struct nsw_arg_val *args);
 /* Every object, in the help's order; ends with name NULL. */

@@ -133,6 +133,8 @@ static void nsw_nic_del_cmd(const char *nic, const struct nsw_arg_val *args)
 {
 	(void)args;
 	nsw_nic_destroy(nic);
+	/* Gone with the NIC in a second anyway; now, so nothing of it outlives the command. */
+	nsw_watch_stop(nic);
 }
 
 void nsw_save_nic(struct nsw_cli_nic *n, struct nsw_save *s)

@@ -157,10 +157,5 @@ const struct nsw_cmd nsw_cmds_pf[] = {
 	 "be a VM of another host sharing the OUI), or be dropped as unknown_vmac (drop)."},
 	{"show", NULL, nsw_nic_show_cmd, NSW_POS_NIC_OPT, NULL, 0,
 	 "The PFs of NIC (or of every NIC), as nic show lists them."},
-	{"watch", NULL, nsw_pf_watch_cmd, NSW_POS_NIC, NULL, 0,
-	 "Follow the carrier of NIC's uplinks until killed: the VFs in link state auto go\n"
-	 "down when their PF's uplink loses its carrier and up when it is back (see vf add).\n"
-	 "Without it, the carrier is read only by vf add, vf set state and pf set uplink.\n"
-	 "Prints a line for each PF whose VFs changed."},
 	{0},
 };

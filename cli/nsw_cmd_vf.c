@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -18,13 +19,104 @@
 #include "nsw_save.h"
 #include "nsw_vf_link.h"
 
+/* The inode of the current network namespace: which one a name was looked up in. */
+static ino_t nsw_netns_ino(void)
+{
+	struct stat sb;
+	return stat("/proc/self/ns/net", &sb) ? 0 : sb.st_ino;
+}
+
+/* What vf add prints: the VF, and for a tap the options QEMU takes (a hint, not a result). */
+static void nsw_vf_add_print(const struct nsw_cli_nic *n, unsigned pf, unsigned vf,
+			     const char *dev, const struct nsw_link *link, const char *macs)
+{
+	char rid[8];
+	nsw_rid_format(nsw_vf_rid(pf, vf, nsw_nic_num_pfs(n->st)), rid);
+	nsw_print_obj_open(NULL);
+	nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", pf);
+	nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", vf);
+	nsw_print_str(NSW_PR_ANY, "mac", " mac %s", macs);
+	nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
+	nsw_print_str(NSW_PR_ANY, "dev", " dev %s", dev);
+	nsw_print_str(NSW_PR_ANY, "kind", " kind %s\n", link->kind);
+	nsw_print_obj_close();
+	/* In mode xdp the frames skip the skb path that finishes a partial checksum: the guest
+	 * must send (csum=off) and take (guest_csum=off) complete ones. */
+	if (!strcmp(link->kind, "tun"))
+		nsw_print_text("note: start the VM with -netdev tap,id=nsw%u_%u,ifname=%s,script=no,"
+			       "downscript=no -device virtio-net-pci,netdev=nsw%u_%u,mac=%s%s\n", pf,
+			       vf, dev, pf, vf, macs,
+			       n->meta.mode == NSW_MODE_XDP ? ",csum=off,guest_csum=off" : "");
+}
+
+/* The VF exists: if it waits for its device (the one it had is gone), this gives it DEV,
+ * keeping its vMAC and settings. */
+static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uint32_t ifi)
+{
+	uint32_t slot = nsw_vf_slot(a->pf, a->vf), cur = 0;
+	uint64_t w = n->st->vf[a->pf][a->vf];
+	char want[IF_NAMESIZE], d[IF_NAMESIZE], macs[18], err[200];
+	struct nsw_link link;
+	bpf_map_lookup_elem(n->fd_vf_dev, &slot, &cur);
+	bool named = nsw_vf_name_get(n, a->pf, a->vf, want);
+	if (cur && !nsw_vf_dev_stale(cur, named ? want : NULL)) {
+		nsw_ifname(cur, d);
+		nsw_fail("vf add: VF %u,%u exists, with device %s (vf del it first)", a->pf, a->vf,
+			 d);
+	}
+	nsw_mac_format(w & NSW_MAC_MASK, macs);
+	unsigned qos = (unsigned)((w & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
+	if ((a->mac && a->mac != (w & NSW_MAC_MASK)) || (a->qos >= 0 && (unsigned)a->qos != qos) ||
+	    (a->spoofchk >= 0 && !a->spoofchk != !(w & NSW_VF_SPOOFCHK)) ||
+	    (a->state >= 0 && (unsigned)a->state != nsw_vf_state_of(w)))
+		nsw_fail("vf add: VF %u,%u exists (vMAC %s), waiting for its device: it keeps its "
+			 "settings (vf set changes them)", a->pf, a->vf, macs);
+	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, ifi, a->dev, &link);
+	if (why)
+		nsw_fail("vf add: \"%s\" is %s", a->dev, why);
+	if (cur)
+		nsw_vf_unbind(n, slot, cur);
+	if (nsw_vf_attach(n, a->pf, a->vf, ifi, &link, err, sizeof err))
+		nsw_fail("vf add: %s: %s", a->dev, err);
+	int r = nsw_vf_name_set(n, a->pf, a->vf, a->dev);
+	if (r) {
+		nsw_vf_unbind(n, slot, ifi);
+		nsw_fail("vf add: cannot record the device's name: %s", strerror(-r));
+	}
+	if (!strcmp(link.kind, "veth"))
+		nsw_link_set_mac(link.peer_ifindex, link.peer_netnsid, w & NSW_MAC_MASK);
+	/* A VF held down stays down on its new device. */
+	if ((w & NSW_VF_LINK_DOWN) && nsw_vf_link_apply(n, a->pf, a->vf, err, sizeof err)) {
+		nsw_vf_name_set(n, a->pf, a->vf, named ? want : NULL);
+		nsw_vf_unbind(n, slot, ifi);
+		nsw_fail("vf add: %s", err);
+	}
+	nsw_rx_drop_watch(n);
+	nsw_vf_add_print(n, a->pf, a->vf, a->dev, &link, macs);
+}
+
+/* Starts the NIC's watcher if none runs (it died, or the NIC predates it): a VF follows its
+ * device only while one runs. Called with the NIC closed: the watcher's first resync takes
+ * the lock. */
+static void nsw_vf_watch_ensure(const char *nic)
+{
+	char err[256];
+	if (!nsw_watch_start(nic, err, sizeof err))
+		nsw_print_text("note: no watcher follows the VFs' devices: %s\n", err);
+}
+
 static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
 	struct nsw_vf_args a;
 	struct nsw_link link;
-	char err[160], macs[18];
+	char err[200], macs[18];
 	nsw_vf_args_get(v, &a);
+	if (!a.dev || !*a.dev || strlen(a.dev) >= IF_NAMESIZE)
+		nsw_fail("invalid interface name \"%s\"", a.dev ? a.dev : "");
+	/* Where the user sees the name (-n, or here), to tell "in another namespace" apart. */
+	uint32_t here = if_nametoindex(a.dev);
+	ino_t ns_here = nsw_netns_ino();
 	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "vf add");
 	if (a.vf == NSW_MAX_VFS) { /* vf auto: the lowest free number, under the NIC's lock */
@@ -35,20 +127,23 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 			nsw_fail("vf add: PF %u has no free VF (all %u in use)", a.pf, NSW_MAX_VFS);
 		a.vf = f;
 	}
-	uint32_t ifi = nsw_arg_ifindex(a.dev);
-	struct nsw_port owner;
-	const char *who = nsw_port_owner(n.meta.netns, ifi, &owner);
-	if (who)
-		nsw_fail("interface \"%s\" is already a port of NIC %s", a.dev, who);
-	if (nsw_link_get(ifi, &link))
-		nsw_fail("interface \"%s\": cannot read it over netlink", a.dev);
-	const char *why = nsw_link_not_vf(&link);
+	uint32_t ifi = if_nametoindex(a.dev);
+	if (!ifi && here && nsw_netns_ino() != ns_here)
+		nsw_fail("vf add: \"%s\" is in another namespace than NIC %s's (%s): a VF's device "
+			 "must be in the NIC's", a.dev, n.name,
+			 n.meta.netns[0] ? n.meta.netns : "the root namespace");
+	ifi = nsw_arg_ifindex(a.dev);
+	if (a.pf < NSW_MAX_PFS && a.have_vf && a.vf < NSW_MAX_VFS &&
+	    (n.st->vf[a.pf][a.vf] & NSW_VF_EN)) {
+		nsw_vf_readd(&n, &a, ifi);
+		nsw_print_end();
+		nsw_nic_close(&n);
+		nsw_vf_watch_ensure(nic);
+		return;
+	}
+	const char *why = nsw_vf_dev_why(&n, a.pf, a.have_vf ? a.vf : 0, ifi, a.dev, &link);
 	if (why)
-		nsw_fail("vf add: \"%s\" is %s: a VF needs a veth or a tap (tun in TAP mode)", a.dev,
-			 why);
-	if (n.meta.mode == NSW_MODE_TC_PEER && strcmp(link.kind, "veth"))
-		nsw_fail("vf add: mode tc-peer needs a veth, \"%s\" is %s", a.dev,
-			 link.kind[0] ? link.kind : "not one");
+		nsw_fail("vf add: \"%s\" is %s", a.dev, why);
 	/* Validate on a copy: range, PF OUI, VF free, MAC unique, Table A room. */
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
 	int e = nsw_vf_add(&nsw_scratch, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos,
@@ -69,15 +164,16 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	nsw_vf_state_clear(&n, a.pf, a.vf, "vf add: stale state");
 
 	bool veth = !strcmp(link.kind, "veth");
-	/* 1. The device of the VF, then the port, then the registers; the VM's end gets its vMAC
-	 * last, so a failure anywhere leaves the guest's interface untouched. */
-	uint32_t slot = nsw_vf_slot(a.pf, a.vf), zero = 0;
-	if (bpf_map_update_elem(n.fd_vf_dev, &slot, &ifi, 0))
-		nsw_fail("vf add: cannot bind the device: %s", strerror(errno));
-	struct nsw_port p = {NSW_PORT_VF, (uint8_t)a.pf, (uint16_t)a.vf};
-	if (nsw_port_attach(&n, ifi, p, err, sizeof err)) {
-		bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
+	/* 1. The device of the VF, then the port, then the name it follows, then the registers;
+	 * the VM's end gets its vMAC last, so a failure anywhere leaves the guest's interface
+	 * untouched. */
+	uint32_t slot = nsw_vf_slot(a.pf, a.vf);
+	if (nsw_vf_attach(&n, a.pf, a.vf, ifi, &link, err, sizeof err))
 		nsw_fail("vf add: %s: %s", a.dev, err);
+	e = nsw_vf_name_set(&n, a.pf, a.vf, a.dev);
+	if (e) {
+		nsw_vf_unbind(&n, slot, ifi);
+		nsw_fail("vf add: cannot record the device's name: %s", strerror(-e));
 	}
 	/* Fresh counters for a fresh VF. */
 	nsw_counter_zero(n.fd_dev_stats, slot, NSW_NDEV, sizeof(struct nsw_dev_stats));
@@ -87,9 +183,8 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	if (!e && a.state >= 0)
 		e = nsw_vf_set_state(n.st, a.pf, a.vf, (unsigned)a.state);
 	if (e) { /* cannot happen: validated under the same lock */
-		nsw_vf_del(n.st, a.pf, a.vf);
-		nsw_port_detach(&n, ifi);
-		bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
+		nsw_vf_name_set(&n, a.pf, a.vf, NULL);
+		nsw_vf_unbind(&n, slot, ifi);
 		nsw_core_fail(e, "vf add");
 	}
 	/* A VF that starts with its link down: the VM's link down too (a VF that starts up
@@ -98,8 +193,8 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		int r = nsw_vf_link_apply(&n, a.pf, a.vf, err, sizeof err);
 		if (r) {
 			nsw_vf_del(n.st, a.pf, a.vf);
-			nsw_port_detach(&n, ifi);
-			bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
+			nsw_vf_name_set(&n, a.pf, a.vf, NULL);
+			nsw_vf_unbind(&n, slot, ifi);
 			nsw_fail("vf add: %s", err);
 		}
 	}
@@ -108,8 +203,8 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		int r = nsw_link_set_mac(link.peer_ifindex, link.peer_netnsid, vmac);
 		if (r) {
 			nsw_vf_del(n.st, a.pf, a.vf);
-			nsw_port_detach(&n, ifi);
-			bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
+			nsw_vf_name_set(&n, a.pf, a.vf, NULL);
+			nsw_vf_unbind(&n, slot, ifi);
 			nsw_fail("vf add: cannot give %s's peer the vMAC %s: %s", a.dev, macs,
 				 r == -ENOENT ? "its namespace has no name under /run/netns"
 					      : strerror(-r));
@@ -117,23 +212,10 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	}
 	/* Drops at the VF's device from now on are counted by reason. */
 	nsw_rx_drop_watch(&n);
-	char rid[8];
-	nsw_rid_format(nsw_vf_rid(a.pf, a.vf, nsw_nic_num_pfs(n.st)), rid);
-	nsw_print_obj_open(NULL);
-	nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", a.pf);
-	nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", a.vf);
-	nsw_print_str(NSW_PR_ANY, "mac", " mac %s", macs);
-	nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
-	nsw_print_str(NSW_PR_ANY, "dev", " dev %s", a.dev);
-	nsw_print_str(NSW_PR_ANY, "kind", " kind %s\n", link.kind);
-	nsw_print_obj_close();
-	/* A hint for the person starting the VM, not a result: the values above, as QEMU
-	 * takes them. */
-	if (!strcmp(link.kind, "tun"))
-		nsw_print_text("note: start the VM with -netdev tap,id=n0,ifname=%s,script=no,"
-			       "downscript=no -device virtio-net-pci,netdev=n0,mac=%s\n", a.dev, macs);
+	nsw_vf_add_print(&n, a.pf, a.vf, a.dev, &link, macs);
 	nsw_print_end();
 	nsw_nic_close(&n);
+	nsw_vf_watch_ensure(nic);
 }
 
 static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
@@ -177,6 +259,8 @@ static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	}
 	nsw_vf_set(n.st, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
 	nsw_nic_close(&n);
+	if (a.state == NSW_VF_STATE_AUTO) /* auto follows the carrier through the watcher */
+		nsw_vf_watch_ensure(nic);
 }
 
 static void nsw_vf_del_cmd(const char *nic, const struct nsw_arg_val *v)
@@ -243,6 +327,12 @@ static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 				continue;
 			uint32_t slot = nsw_vf_slot(p, v), ifi = 0;
 			bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
+			char want[IF_NAMESIZE];
+			bool named = nsw_vf_name_get(&n, p, v, want);
+			/* A device gone (or renamed) is not the VF's, whether or not the watcher
+			 * has unbound it yet. */
+			if (nsw_vf_dev_stale(ifi, named ? want : NULL))
+				ifi = 0;
 			nsw_ifname(ifi, dev);
 			nsw_mac_format(w & NSW_MAC_MASK, mac);
 			nsw_oui_format((uint32_t)((w & NSW_MAC_MASK) >> 24), oui);
@@ -258,6 +348,8 @@ static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 			nsw_print_str(NSW_PR_ANY, "mac", " mac %s", mac);
 			nsw_print_str(NSW_PR_ANY, "group_oui", " oui %s", oui);
 			nsw_print_str(NSW_PR_ANY, "dev", " dev %s", dev[0] ? dev : NULL);
+			if (!dev[0] && named)
+				nsw_print_str(NSW_PR_ANY, "wait", " wait %s", want);
 			nsw_print_str(NSW_PR_ANY, "mode", " mode %s", mode);
 			nsw_print_uint(NSW_PR_ANY, "qos", " qos %llu", qos);
 			nsw_print_onoff(NSW_PR_ANY, "spoofchk", " spoofchk %s", spoof);
@@ -332,12 +424,18 @@ const struct nsw_cmd nsw_cmds_vf[] = {
 	{"add", NULL, nsw_vf_add_cmd, NSW_POS_NIC, nsw_words_vf_add, NSW_W_VF_N,
 	 "Attach DEV (the host end of a VM's veth, or a tap) as VF P,V (vf auto: the lowest\n"
 	 "free VF of PF P, printed). Without mac, the vMAC is the PF's OUI followed by P and\n"
-	 "V. A veth's VM end is given the vMAC; for a tap the MAC to give QEMU is printed.\n"
-	 "qos: default 802.1p priority (0..7) of untagged frames. spoofchk (default on): drop\n"
-	 "frames not sent from the vMAC.\n"
+	 "V. A veth's VM end is given the vMAC; for a tap the QEMU options are printed (in mode\n"
+	 "xdp with csum=off,guest_csum=off). qos: default 802.1p priority (0..7) of untagged\n"
+	 "frames. spoofchk (default on): drop frames not sent from the vMAC. The VF follows DEV\n"
+	 "by name: when DEV goes, the VF keeps its vMAC and settings and waits (vf show: dev\n"
+	 "none wait DEV; frames to it are dropped as no_device); a device of that name that\n"
+	 "appears in the NIC's namespace is attached within a second (the NIC's watcher,\n"
+	 "nswitch watch). vf add on a waiting VF gives it DEV now. Refused: loopback, tun (L3),\n"
+	 "bridges, bonds and their ports, a device of another NIC or VF, or in another\n"
+	 "namespace than the NIC's.\n"
 	 "state: the VF's link (as ip link's vf state): enable (the default) is up, disable\n"
 	 "down, auto follows the carrier of PF P's uplink (a PF without one: up), as read\n"
-	 "by vf add/set and pf set, and as it changes while nswitch pf watch runs. Down,\n"
+	 "by vf add/set and pf set, and as it changes (the NIC's watcher: nswitch watch). Down,\n"
 	 "whatever is sent to or from the VF is dropped,\n"
 	 "counted as vf_state_down; a veth's VM end loses its carrier (its host end is set\n"
 	 "down); a tap's carrier goes off, which QEMU does not pass on: the guest's link\n"

@@ -5,10 +5,8 @@
  * failure there undoes the registers). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -100,63 +98,4 @@ int nsw_pf_carrier_follow(struct nsw_cli_nic *n, unsigned pf)
 	if (nsw_pf_set_carrier(n->st, pf, carrier))
 		return -1;
 	return (int)nsw_vf_links_sync(n, pf, before);
-}
-
-static volatile sig_atomic_t nsw_watch_stop;
-static void nsw_watch_signal(int sig)
-{
-	(void)sig;
-	nsw_watch_stop = 1;
-}
-
-/* Follows every PF of the open NIC; prints what changed. */
-static void nsw_watch_all(struct nsw_cli_nic *n)
-{
-	for (unsigned p = 0; p < nsw_nic_num_pfs(n->st); p++) {
-		int c = nsw_pf_carrier_follow(n, p);
-		if (c > 0) {
-			nsw_print_obj_open(NULL);
-			nsw_print_uint(NSW_PR_ANY, "pf", "pf %llu", p);
-			nsw_print_onoff(NSW_PR_ANY, "carrier", " carrier %s",
-					!(n->st->pf[p] & NSW_PF_NO_CARRIER));
-			nsw_print_uint(NSW_PR_ANY, "vfs_changed", " vfs_changed %llu\n", c);
-			nsw_print_obj_close();
-			nsw_print_end();
-			fflush(stdout);
-		}
-	}
-}
-
-void nsw_pf_watch_cmd(const char *nic, const struct nsw_arg_val *args)
-{
-	struct nsw_cli_nic n;
-	(void)args;
-	nsw_nic_open(&n, nic); /* in the NIC's namespace: its uplinks' events are here */
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl || mnl_socket_bind(nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID))
-		nsw_fail("pf watch: cannot listen to link events: %s", strerror(errno));
-	struct sigaction sa = {.sa_handler = nsw_watch_signal};
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	/* Subscribed first, then the state read: a change in between is an event still to come. */
-	nsw_watch_all(&n);
-	nsw_nic_unlock(&n);
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	while (!nsw_watch_stop) {
-		ssize_t len = mnl_socket_recvfrom(nl, buf, sizeof buf);
-		if (len < 0 && errno == EINTR)
-			continue;
-		/* An overrun (ENOBUFS) loses events, never the state: everything is read again. */
-		if (len < 0 && errno != ENOBUFS)
-			nsw_fail("pf watch: reading link events: %s", strerror(errno));
-		struct stat st;
-		if (stat(n.dir, &st))
-			break; /* the NIC was deleted */
-		nsw_nic_relock(&n);
-		nsw_watch_all(&n);
-		nsw_nic_unlock(&n);
-	}
-	mnl_socket_close(nl);
-	nsw_nic_relock(&n);
-	nsw_nic_close(&n);
 }

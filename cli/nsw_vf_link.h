@@ -7,8 +7,9 @@
  * guest: its virtio link stays up unless QEMU's own set_link is used, so a guest behind a tap
  * sees its frames dropped, counted as vf_state_down, not a lost carrier).
  * Called by the CLI with the NIC open and locked (in its namespace): vf add, vf set state,
- * vf del and nic del (a link held down handed back up), pf set uplink, and pf watch, the one process that reacts to an uplink's carrier changing
- * (any rtnetlink watcher may call nsw_pf_carrier_follow on a link event of an uplink). */
+ * vf del and nic del (a link held down handed back up), pf set uplink, and the NIC's watcher
+ * (cli/nsw_watch.c), which calls nsw_pf_carrier_follow on a link event of an uplink and
+ * nsw_vf_link_apply on a device it attaches again. */
 #ifndef NSW_VF_LINK_H
 #define NSW_VF_LINK_H
 
@@ -31,7 +32,5 @@ unsigned nsw_vf_links_sync(struct nsw_cli_nic *n, unsigned pf, const uint64_t *b
  * the devices of its VFs in state auto in line. The function a link watcher calls. Returns
  * how many VFs changed, or -1 when the PF is not enabled. */
 int nsw_pf_carrier_follow(struct nsw_cli_nic *n, unsigned pf);
-/* `pf watch NIC`: follows every uplink's carrier until killed. */
-void nsw_pf_watch_cmd(const char *nic, const struct nsw_arg_val *args);
 
 #endif

@@ -40,7 +40,7 @@ def value(s, key):
 
 STRING_KEYS = {"nic", "mode", "netns", "rid", "mac", "oui", "group_oui", "uplink", "dev", "dir",
                "match", "action", "rate", "kind", "address", "link_type", "link_state", "link",
-               "protocol"}
+               "protocol", "wait"}
 
 
 def fields(m, defaults=None):
@@ -101,7 +101,7 @@ def read_vf(text):
     out = []
     for i in range(0, len(ls), 4):
         vf = fields(full(r"vf (?P<pf>\d+),(?P<vf>\d+) rid (?P<rid>\S+) mac (?P<mac>\S+)"
-                         r" oui (?P<group_oui>\S+) dev (?P<dev>\S+) mode (?P<mode>\S+)"
+                         r" oui (?P<group_oui>\S+) dev (?P<dev>\S+)(?: wait (?P<wait>\S+))? mode (?P<mode>\S+)"
                          r" qos (?P<qos>\d+) spoofchk (?P<spoofchk>on|off) trust (?P<trust>on|off)"
                          r" state (?P<link_state>auto|enable|disable) link (?P<link>up|down)",
                          ls[i], "vf show"))

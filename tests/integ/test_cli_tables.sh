@@ -56,7 +56,7 @@ test_tables_cover_every_object() {
 	n=$(jq length <<<"$TABLES")
 	((n >= 20)) || fail "only $n commands in the tables"
 	objs=$(jq -r '[.[].object] | unique | join(" ")' <<<"$TABLES")
-	[[ $objs == "acl capture fdb lab mirror nic pf qos save stats vf" ]] || fail "objects: $objs"
+	[[ $objs == "acl capture fdb lab mirror nic pf qos save stats vf watch" ]] || fail "objects: $objs"
 }
 
 test_help_has_every_command_and_word() {

@@ -356,16 +356,20 @@ test_nic_del_spares_device_that_took_the_ifindex() {
 	local ix
 	ix=$(hv cat /sys/class/net/"$D1"/ifindex)
 	"$NSW" vf add "$CN" pf 0 vf 2 dev "$D1" >/dev/null
+	# The port's record left stale, as before VFs followed their devices: no watcher unbinds it.
+	"$NSW" watch stop "$CN" >/dev/null
 	hv ip link del "$D1"
-	hv ip link add "$D1" index "$ix" type veth peer name "${LABP}b1"
-	hv tc qdisc add dev "$D1" clsact
-	hv tc filter add dev "$D1" ingress prio 1 protocol all u32 match u32 0 0 flowid 1:1
+	# Another name: a device of the VF's own name would be its device again.
+	local nd=${LABP}kx
+	hv ip link add "$nd" index "$ix" type veth peer name "${LABP}b1"
+	hv tc qdisc add dev "$nd" clsact
+	hv tc filter add dev "$nd" ingress prio 1 protocol all u32 match u32 0 0 flowid 1:1
 	"$NSW" nic del "$CN" >/dev/null || fail "nic del failed"
-	[[ $(hv tc -j qdisc show dev "$D1" | jq '[.[] | select(.kind == "clsact")] | length') == 1 ]] ||
+	[[ $(hv tc -j qdisc show dev "$nd" | jq '[.[] | select(.kind == "clsact")] | length') == 1 ]] ||
 		fail "the device that took the ifindex lost its clsact"
-	[[ $(hv tc -j filter show dev "$D1" ingress | jq '[.[] | select(.kind == "u32")] | length') -ge 1 ]] ||
+	[[ $(hv tc -j filter show dev "$nd" ingress | jq '[.[] | select(.kind == "u32")] | length') -ge 1 ]] ||
 		fail "the device that took the ifindex lost its u32 filter"
-	hv tc qdisc del dev "$D1" clsact
+	hv tc qdisc del dev "$nd" clsact
 	nothing_left
 }
 
