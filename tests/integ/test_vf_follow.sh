@@ -154,7 +154,7 @@ test_vf_add_on_waiting_vf() {
 	"$NSW" lab up >/dev/null
 	"$NSW" vf set "$NIC" pf 0 vf 2 qos 3
 	local before err
-	before=$("$NSW" -j vf show "$NIC" | jq -c '.[] | select(.pf == 0 and .vf == 2) | del(.dev)')
+	before=$("$NSW" -j vf show "$NIC" | jq -c '.[] | select(.pf == 0 and .vf == 2) | del(.dev, .stats)')
 	err=$("$NSW" vf add "$NIC" pf 0 vf 2 dev vm2 2>&1) && fail "vf add on a live VF accepted"
 	grep -q "exists, with device vm2" <<<"$err" || fail "unclear: $err"
 	hv ip link del vm2
@@ -165,7 +165,7 @@ test_vf_add_on_waiting_vf() {
 	"$NSW" vf add "$NIC" pf 0 vf 2 dev ${LABP}n2 >/dev/null || fail "vf add on the waiting VF"
 	[[ $(vf_dev 0 2) == ${LABP}n2 ]] || fail "dev $(vf_dev 0 2)"
 	local after
-	after=$("$NSW" -j vf show "$NIC" | jq -c '.[] | select(.pf == 0 and .vf == 2) | del(.dev)')
+	after=$("$NSW" -j vf show "$NIC" | jq -c '.[] | select(.pf == 0 and .vf == 2) | del(.dev, .stats)')
 	[[ $after == "$before" ]] || fail "settings changed: $before -> $after"
 	vm 2 ip addr add 10.77.0.2/24 dev eth0
 	vm 2 ip link set eth0 up
@@ -178,11 +178,11 @@ test_vf_add_on_waiting_vf() {
 refuse() {
 	local name=$1 why=$2 dev=$3 before err
 	shift 3
-	before=$("$NSW" -j vf show "$NIC")
+	before=$("$NSW" -j vf show "$NIC" | vf_settings)
 	err=$("$NSW" "$@" vf add "$NIC" pf 0 vf 7 dev "$dev" 2>&1) && fail "$name: accepted"
 	(($(wc -l <<<"$err") == 1)) || fail "$name: not one line: $err"
 	grep -q "^nswitch: .*$why" <<<"$err" || fail "$name: '$err' does not say '$why'"
-	[[ $("$NSW" -j vf show "$NIC") == "$before" ]] || fail "$name: the VFs changed"
+	[[ $("$NSW" -j vf show "$NIC" | vf_settings) == "$before" ]] || fail "$name: the VFs changed"
 	echo "$name: $err" >&2
 }
 
