@@ -62,8 +62,14 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	uint32_t slot = nsw_vf_slot(a.pf, a.vf), zero = 0;
 	if (bpf_map_update_elem(n.fd_vf_dev, &slot, &ifi, 0))
 		nsw_fail("vf add: cannot bind the device: %s", strerror(errno));
+	int pe = nsw_vf_path_bind(&n, slot, ifi);
+	if (pe) {
+		bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
+		nsw_fail("vf add: cannot bind the device: %s", strerror(-pe));
+	}
 	struct nsw_port p = {NSW_PORT_VF, (uint8_t)a.pf, (uint16_t)a.vf};
 	if (nsw_port_attach(&n, ifi, p, err, sizeof err)) {
+		nsw_vf_path_bind(&n, slot, 0);
 		bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
 		nsw_fail("vf add: %s: %s", a.dev, err);
 	}
@@ -72,6 +78,7 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	e = nsw_vf_add(n.st, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos, a.spoofchk != 0);
 	if (e) { /* cannot happen: validated under the same lock */
 		nsw_port_detach(&n, ifi);
+		nsw_vf_path_bind(&n, slot, 0);
 		bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
 		nsw_core_fail(e, "vf add");
 	}
@@ -81,6 +88,7 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		if (r) {
 			nsw_vf_del(n.st, a.pf, a.vf);
 			nsw_port_detach(&n, ifi);
+			nsw_vf_path_bind(&n, slot, 0);
 			bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
 			nsw_fail("vf add: cannot give %s's peer the vMAC %s: %s", a.dev, macs,
 				 r == -ENOENT ? "its namespace has no name under /run/netns"
@@ -89,6 +97,7 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	}
 	/* Drops at the VF's device from now on are counted by reason. */
 	nsw_rx_drop_watch(&n);
+	nsw_vf_path_refresh(&n, a.pf, a.vf);
 	char rid[8];
 	nsw_rid_format(nsw_vf_rid(a.pf, a.vf, nsw_nic_num_pfs(n.st)), rid);
 	nsw_print_obj_open(NULL);

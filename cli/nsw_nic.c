@@ -474,6 +474,7 @@ void nsw_nic_repair(struct nsw_cli_nic *n)
 		if (vfdev[slot] && !(n->st->vf[slot / NSW_MAX_VFS][slot % NSW_MAX_VFS] & NSW_VF_EN)) {
 			/* A vf del killed half-way: its state, then its device binding. */
 			nsw_vf_state_clear(n, slot / NSW_MAX_VFS, slot % NSW_MAX_VFS, "repair");
+			nsw_vf_path_bind(n, slot, 0);
 			bpf_map_update_elem(n->fd_vf_dev, &slot, &zero, 0);
 			vfdev[slot] = 0;
 		}
