@@ -152,7 +152,8 @@ bench: $(B)/bench_decide $(B)/bench_features $(B)/nsw_lineprof
 CLI_SRC := cli/nswitch.c cli/nsw_args.c cli/nsw_cli_words.c cli/nsw_cli_util.c cli/nsw_nic.c \
 	cli/nsw_cmd.c cli/nsw_cmd_nic.c cli/nsw_cmd_pf.c cli/nsw_cmd_vf.c cli/nsw_cmd_fdb.c \
 	cli/nsw_cmd_stats.c cli/nsw_cmd_acl.c cli/nsw_cmd_mirror.c cli/nsw_cmd_capture.c \
-	cli/nsw_cmd_lab.c cli/nsw_acl_text.c cli/nsw_cli_life.c cli/nsw_cli_rxdrop.c
+	cli/nsw_cmd_lab.c cli/nsw_acl_text.c cli/nsw_cli_life.c cli/nsw_cli_rxdrop.c \
+	cli/nsw_cli_path.c
 $(B)/nswitch: $(CLI_SRC) cli/nsw_cli.h cli/nsw_cmd.h cli/nsw_acl_text.h $(B)/libnsw.a $(B)/nsw_tc.skel.h \
 		$(B)/nsw_rxdrop.skel.h $(B)/libnswcore.a $(BPF_H)
 	$(call msg,CC,$@)

@@ -42,6 +42,13 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSW_NVF_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} nsw_vf_path SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct nsw_meta);
@@ -164,10 +171,11 @@ static __always_inline struct nsw_scratch *nsw_scratch_here(void)
 	return bpf_map_lookup_elem(&nsw_scratch, &k);
 }
 
+/* The VF's nsw_vf_path value: its device's ifindex with NSW_VF_DEV_PEER (nsw_vf_dev_ifi). */
 static __always_inline __u32 nsw_vf_ifindex(__u32 pf, __u32 vf)
 {
 	__u32 k = nsw_vf_slot(pf, vf);
-	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &k);
+	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_path, &k);
 	return ifi ? *ifi : 0;
 }
 

@@ -11,6 +11,9 @@
  *               path's fast way (an inlined array read instead of a hash on every frame); the
  *               hash stays the whole truth, for any ifindex
  *   nsw_vf_dev  array[8*256] ifindex of each VF's host-side device (0: none)
+ *   nsw_vf_path array[8*256] the same ifindex with NSW_VF_DEV_PEER when mode tc may hand the
+ *               VF small frames by bpf_redirect_peer: what unicast delivery reads (one line,
+ *               as before); every other reader keeps the plain nsw_vf_dev
  *   nsw_pf_dev  array[8]   ifindex of each PF's uplink device (0: none)
  *   nsw_stats   array[ncpu]          struct nsw_stats_blk per CPU: by verdict class, drop
  *               reason (nsw_stats_read() folds them into struct nsw_stats)
@@ -68,6 +71,25 @@ static inline uint32_t nsw_pcpu_key(uint32_t cpu, uint32_t per_cpu, uint32_t k)
 {
 	return cpu * per_cpu + k;
 }
+
+/* nsw_vf_path values: the VF's nsw_vf_dev ifindex, and in the top bit (an ifindex is a
+ * positive int) that the VF's device is a veth whose VM end is in another namespace and that
+ * nothing sits on its egress (no root qdisc: no bit-rate QoS, no 802.1p scheduler; no egress
+ * filter): then bpf_redirect gives a frame nothing over bpf_redirect_peer, which puts it
+ * straight into the VM's end and skips the host end's transmit. The CLI writes it with
+ * nsw_vf_dev (0 with 0) and sets or clears the bit (cli/nsw_cli_path.c); mode tc reads it. A
+ * map of its own, not a bit of nsw_vf_dev: a CLI that does not know the bit must never see an
+ * ifindex it does not recognise (its repair would take the VF's port away). */
+#define NSW_VF_DEV_PEER 0x80000000u
+static inline uint32_t nsw_vf_dev_ifi(uint32_t v)
+{
+	return v & ~NSW_VF_DEV_PEER;
+}
+/* The longest frame bpf_redirect_peer may take where the veth's transmit would check the VM
+ * end's MTU (__is_skb_forwardable): a veth's MTU is at least ETH_MIN_MTU (68), plus its
+ * Ethernet header (14) and one VLAN tag (4), so no MTU the VM can set refuses it. Longer
+ * frames (but GSO ones, which the veth never checks) keep bpf_redirect and its MTU drop. */
+#define NSW_PEER_MAX_LEN 86u
 
 struct nsw_port_info {
 	struct nsw_port port;
@@ -225,6 +247,10 @@ struct nsw_capture_stats {
  * the kernel drop that frame at the VF's device (the VM's end down, or its MTU smaller than the
  * frame), moves it from delivered to dropped with the reason. */
 #define NSW_RXD_MAGIC 0x4e535244u /* cb[0] */
+/* cb[0] of a frame handed into the VM's end by bpf_redirect_peer (NSW_VF_DEV_PEER): the only
+ * drop of it the NIC's namespace can see is the redirect's own, at the device it came in on
+ * (the VM's end down or gone). */
+#define NSW_RXD_MAGIC_PEER 0x4e535250u
 static inline uint32_t nsw_rxd_where(uint32_t to_slot, uint32_t from_ix) /* cb[1] */
 {
 	return (to_slot & 0xffff) | from_ix << 16;

@@ -18,8 +18,9 @@
  * One per NIC, loaded by the CLI on the NIC's first vf add, sharing the NIC's counter maps and
  * nsw_vf_dev (their pins), attached by a link pinned in the NIC's folder (link_rx_drop).
  * Runs on every kfree_skb of the host: the filter is a cb word, then a map read.
- * Mode tc only: in tc-peer the frame enters the VM's end directly and the kernel drops it in
- * the redirect, before the device; nsw_tc marks nothing there.
+ * Mode tc only (nsw_tc marks nothing in tc-peer). In mode tc, a frame handed into the VM's
+ * end by bpf_redirect_peer (NSW_VF_DEV_PEER) is marked NSW_RXD_MAGIC_PEER: its only drop in
+ * this namespace is the redirect's, when the VM's end is down or gone.
  * Kernel structures through CO-RE (the kernel's BTF); the local declarations name only the
  * fields read here. */
 #include <linux/bpf.h>
@@ -125,7 +126,8 @@ int nsw_rx_drop(unsigned long long *ctx)
 	__u32 mark[3];
 	__u32 off = bpf_core_field_offset(struct sk_buff, cb) +
 		    bpf_core_field_offset(struct qdisc_skb_cb, data);
-	if (bpf_probe_read_kernel(mark, sizeof mark, (void *)skb + off) || mark[0] != NSW_RXD_MAGIC)
+	if (bpf_probe_read_kernel(mark, sizeof mark, (void *)skb + off) ||
+	    (mark[0] != NSW_RXD_MAGIC && mark[0] != NSW_RXD_MAGIC_PEER))
 		return 0;
 	__u32 to_slot = mark[1] & 0xffff, from_ix = mark[1] >> 16, cls = mark[2];
 	if (to_slot >= NSW_NVF_SLOTS || from_ix >= NSW_NDEV || cls >= NSW_STAT_CLASSES)
@@ -133,12 +135,29 @@ int nsw_rx_drop(unsigned long long *ctx)
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
 	if (!dev || BPF_CORE_READ(dev, nd_net.net, ns.inum) != nsw_netns_ino)
 		return 0;
-	/* Dropped at the device it was sent to: the VF's, in this NIC. */
 	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &to_slot);
-	if (!ifi || !*ifi || (int)*ifi != BPF_CORE_READ(dev, ifindex))
+	if (!ifi || !*ifi)
 		return 0;
 	__u32 len = BPF_CORE_READ(skb, len);
-	__u8 why = nsw_rx_why(dev, len, reason);
+	__u8 why;
+	if (mark[0] == NSW_RXD_MAGIC_PEER) {
+		/* Handed over by bpf_redirect_peer: once in, the frame lives in the VM's namespace,
+		 * so a drop of it here is the redirect's own (skb_do_redirect), at the device it
+		 * came in on, which refuses it when the VF's VM end is down or gone: the frame of
+		 * a down link, as the veth's transmit would have counted it. A VF sender's device
+		 * is known here: the drop must be at it. */
+		if (from_ix < NSW_NVF_SLOTS) {
+			__u32 *src = bpf_map_lookup_elem(&nsw_vf_dev, &from_ix);
+			if (!src || (int)*src != BPF_CORE_READ(dev, ifindex))
+				return 0;
+		}
+		why = NSW_DROP_VF_LINK;
+	} else {
+		/* Dropped at the device it was sent to: the VF's, in this NIC. */
+		if ((int)*ifi != BPF_CORE_READ(dev, ifindex))
+			return 0;
+		why = nsw_rx_why(dev, len, reason);
+	}
 	if (!why)
 		return 0;
 	/* The drop happens on the CPU that ran nsw_tc for the frame, in the same context: its

@@ -57,26 +57,35 @@ static __always_inline const struct nsw_nic *nsw_dp_decide(enum nsw_hook h, void
 }
 
 /* Mode tc: how a unicast frame to a VF was counted, left in its cb for nsw_rx_drop, which
- * counts the frame as dropped if the kernel drops it at the VF's device (bpf/nsw_maps.h). The
- * cb is the frame's own until the device takes it; three stores to a line the frame has hot. */
-static __always_inline void nsw_rxd_mark(struct __sk_buff *skb, const struct nsw_dp_frame *t)
+ * counts the frame as dropped if the kernel drops it at the VF's device (bpf/nsw_maps.h), or,
+ * with magic NSW_RXD_MAGIC_PEER, in the peer redirect. The cb is the frame's own until the
+ * device takes it; three stores to a line the frame has hot. */
+static __always_inline void nsw_rxd_mark(struct __sk_buff *skb, const struct nsw_dp_frame *t,
+					 __u32 magic)
 {
-	if (nsw_mode != NSW_MODE_TC)
-		return;
-	skb->cb[0] = NSW_RXD_MAGIC;
+	skb->cb[0] = magic;
 	skb->cb[1] = nsw_rxd_where(nsw_vf_slot(t->v.pf, t->v.vf),
 				   nsw_dev_ix(t->in.kind, t->in.pf, t->in.vf));
 	skb->cb[2] = nsw_cnt_class(&t->v);
 }
 
-/* Hands unicast frame t to the device ifi of its VF: into the VM's end directly in mode
- * tc-peer, else to the host end's egress. */
+/* Hands unicast frame t to the VF whose nsw_vf_path value is dv: into the VM's end directly in
+ * mode tc-peer, and in mode tc when the VF's device allows it (NSW_VF_DEV_PEER: a veth with
+ * nothing on its egress) and the frame is one the veth's transmit could not refuse for its
+ * length; else to the host end's egress. */
 static __always_inline int nsw_deliver_vf(struct __sk_buff *skb, const struct nsw_dp_frame *t,
-					  __u32 ifi)
+					  __u32 dv)
 {
+	__u32 ifi = nsw_vf_dev_ifi(dv);
 	if (nsw_mode == NSW_MODE_TC_PEER)
 		return bpf_redirect_peer(ifi, 0);
-	nsw_rxd_mark(skb, t);
+	if (nsw_mode != NSW_MODE_TC)
+		return bpf_redirect(ifi, 0);
+	if ((dv & NSW_VF_DEV_PEER) && (skb->len <= NSW_PEER_MAX_LEN || skb->gso_size)) {
+		nsw_rxd_mark(skb, t, NSW_RXD_MAGIC_PEER);
+		return bpf_redirect_peer(ifi, 0);
+	}
+	nsw_rxd_mark(skb, t, NSW_RXD_MAGIC);
 	return bpf_redirect(ifi, 0);
 }
 
@@ -235,7 +244,7 @@ int nsw_xdp(struct xdp_md *ctx)
 		return XDP_PASS;
 	__u32 ifi = 0;
 	if (t.v.action == NSW_ACT_VF)
-		ifi = nsw_vf_ifindex(t.v.pf, t.v.vf);
+		ifi = nsw_vf_dev_ifi(nsw_vf_ifindex(t.v.pf, t.v.vf));
 	else if (t.v.action == NSW_ACT_UPLINK)
 		ifi = nsw_pf_ifindex(t.v.pf);
 	if (ifi) {

@@ -63,6 +63,14 @@ int nsw_nic_map(struct nsw_cli_nic *n, const char *name);
  * ACLs, SPAN sessions from and to it, ACL mirrors to it, QoS, a capture filtered to it,
  * counters (cli/nsw_cli_life.c). why prefixes the notes it prints. */
 void nsw_vf_state_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *why);
+/* Mode tc's way to VF pf,vf (cli/nsw_cli_path.c): refresh sets NSW_VF_DEV_PEER in its
+ * nsw_vf_path when its device allows the peer path (a veth, VM end elsewhere, nothing on its
+ * egress), else clears it; off clears it (before something is put on the device's egress). */
+void nsw_vf_path_refresh(struct nsw_cli_nic *n, unsigned pf, unsigned vf);
+void nsw_vf_path_off(struct nsw_cli_nic *n, unsigned pf, unsigned vf);
+/* Writes slot's nsw_vf_path to ifi (no peer bit; 0: no device), alongside nsw_vf_dev: 0 or
+ * -errno (a NIC without the map: 0). */
+int nsw_vf_path_bind(struct nsw_cli_nic *n, uint32_t slot, uint32_t ifi);
 /* Makes sure the NIC counts the drops of the VFs' own devices (cli/nsw_cli_rxdrop.c). */
 void nsw_rx_drop_watch(struct nsw_cli_nic *n);
 /* Finishes what a killed command left on an open NIC: attachments and port entries of VFs

@@ -177,6 +177,7 @@ void nsw_vf_state_clear(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const c
 	 * the next open (nsw_nic_repair) to run this again. */
 	if (!bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi) && ifi) {
 		struct nsw_port_info pi;
+		nsw_vf_path_bind(n, slot, 0);
 		bpf_map_update_elem(n->fd_vf_dev, &slot, &zero, 0);
 		if (!bpf_map_lookup_elem(n->fd_ports, &ifi, &pi) && pi.port.kind == NSW_PORT_VF &&
 		    pi.port.pf == pf && pi.port.vf == vf)

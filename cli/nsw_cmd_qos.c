@@ -172,6 +172,9 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
 			nsw_fail("qos: cannot record the rate's device: %s", strerror(errno));
 	}
+	/* Frames must meet the scheduler before it is there: off the peer path first. */
+	if (a->rate)
+		nsw_vf_path_off(n, a->pf, a->vf);
 	if (a->rate && nsw_rate_apply(ifi, dev, a->rate / 8, recorded, &log, err, sizeof err)) {
 		if (!recorded)
 			bpf_map_update_elem(fd_qos, &slot, &old, BPF_F_LOCK);
@@ -196,6 +199,7 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 	}
 	close(fd_qos);
 	nsw_features_refresh(n);
+	nsw_vf_path_refresh(n, a->pf, a->vf);
 }
 
 /* Removes nswitch's qdisc from device ifi (which a VF's record names), if it has it. */
@@ -206,6 +210,7 @@ static void nsw_qos_del(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 		nsw_fail("qos: no VF %u,%u", a->pf, a->vf);
 	if (nsw_qos_remove(n, a->pf, a->vf, err, sizeof err))
 		nsw_fail("qos: %s", err);
+	nsw_vf_path_refresh(n, a->pf, a->vf);
 }
 
 static void nsw_qos_show_cmd(const char *nic, const struct nsw_arg_val *args)

@@ -85,6 +85,7 @@ static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uin
 	}
 	if (!strcmp(link.kind, "veth"))
 		nsw_link_set_mac(link.peer_ifindex, link.peer_netnsid, w & NSW_MAC_MASK);
+	nsw_vf_path_refresh(n, a->pf, a->vf);
 	/* A VF held down stays down on its new device. */
 	if ((w & NSW_VF_LINK_DOWN) && nsw_vf_link_apply(n, a->pf, a->vf, err, sizeof err)) {
 		nsw_vf_name_set(n, a->pf, a->vf, named ? want : NULL);
@@ -212,6 +213,7 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	}
 	/* Drops at the VF's device from now on are counted by reason. */
 	nsw_rx_drop_watch(&n);
+	nsw_vf_path_refresh(&n, a.pf, a.vf);
 	nsw_vf_add_print(&n, a.pf, a.vf, a.dev, &link, macs);
 	nsw_print_end();
 	nsw_nic_close(&n);

@@ -448,14 +448,35 @@ void nsw_port_detach(struct nsw_cli_nic *n, uint32_t ifindex)
 }
 
 /* The ports of a NIC (keys of nsw_ports): at most max, returns the count. */
-static int nsw_port_keys(int fd_ports, uint32_t *keys, int max)
+/* The port records (keys and values) of the NIC, at most max: one batched read (a syscall per
+ * few hundred records, not two per record: a NIC of 512 VFs read record by record cost every
+ * command a thousand syscalls), else, on a kernel without batched hash reads, record by record.
+ * A record deleted meanwhile is simply not returned. */
+static int nsw_port_entries(int fd_ports, uint32_t *keys, struct nsw_port_info *vals, int max)
 {
+	uint32_t batch = 0, count;
+	int nk = 0, r;
+	bool first = true;
+	do {
+		count = (uint32_t)(max - nk);
+		if (!count)
+			break;
+		r = bpf_map_lookup_batch(fd_ports, first ? NULL : &batch, &batch, keys + nk, vals + nk,
+					 &count, NULL);
+		first = false;
+		if (r && errno != ENOENT)
+			goto one_by_one;
+		nk += (int)count;
+	} while (!r);
+	return nk;
+one_by_one:
+	nk = 0;
 	uint32_t key, next, *prev = NULL;
-	int nk = 0;
 	while (nk < max && bpf_map_get_next_key(fd_ports, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		keys[nk++] = key;
+		if (!bpf_map_lookup_elem(fd_ports, &key, &vals[nk]))
+			keys[nk++] = key;
 	}
 	return nk;
 }
@@ -467,6 +488,7 @@ static int nsw_port_keys(int fd_ports, uint32_t *keys, int max)
 void nsw_nic_repair(struct nsw_cli_nic *n)
 {
 	static uint32_t vfdev[NSW_NVF_SLOTS], pfdev[NSW_MAX_PFS], keys[NSW_NDEV];
+	static struct nsw_port_info vals[NSW_NDEV];
 	uint32_t zero = 0;
 	if (nsw_array_read(n->fd_vf_dev, NSW_NVF_SLOTS, sizeof *vfdev, vfdev) ||
 	    nsw_array_read(n->fd_pf_dev, NSW_MAX_PFS, sizeof *pfdev, pfdev))
@@ -475,14 +497,13 @@ void nsw_nic_repair(struct nsw_cli_nic *n)
 		if (vfdev[slot] && !(n->st->vf[slot / NSW_MAX_VFS][slot % NSW_MAX_VFS] & NSW_VF_EN)) {
 			/* A vf del killed half-way: its state, then its device binding. */
 			nsw_vf_state_clear(n, slot / NSW_MAX_VFS, slot % NSW_MAX_VFS, "repair");
+			nsw_vf_path_bind(n, slot, 0);
 			bpf_map_update_elem(n->fd_vf_dev, &slot, &zero, 0);
 			vfdev[slot] = 0;
 		}
-	int nk = nsw_port_keys(n->fd_ports, keys, NSW_NDEV), fd_ix = -1;
+	int nk = nsw_port_entries(n->fd_ports, keys, vals, NSW_NDEV), fd_ix = -1;
 	for (int i = 0; i < nk; i++) {
-		struct nsw_port_info pi;
-		if (bpf_map_lookup_elem(n->fd_ports, &keys[i], &pi))
-			continue;
+		struct nsw_port_info pi = vals[i];
 		bool live = pi.port.kind == NSW_PORT_VF
 				    ? pi.port.pf < NSW_MAX_PFS && pi.port.vf < NSW_MAX_VFS &&
 					      vfdev[nsw_vf_slot(pi.port.pf, pi.port.vf)] == keys[i]
@@ -521,7 +542,8 @@ static bool nsw_nic_finish(const char *dir)
 	 * its attachments: no metadata or no ports, nothing to take off a device. */
 	if (meta && n.fd_ports >= 0) {
 		static uint32_t keys[NSW_NDEV];
-		int nk = nsw_port_keys(n.fd_ports, keys, NSW_NDEV);
+		static struct nsw_port_info vals[NSW_NDEV];
+		int nk = nsw_port_entries(n.fd_ports, keys, vals, NSW_NDEV);
 		if (nk && nsw_enter_own_netns(&n.meta)) {
 			/* The registers, for the VFs whose link nswitch holds down: handed back up. */
 			static struct nsw_nic regs;
@@ -530,10 +552,8 @@ static bool nsw_nic_finish(const char *dir)
 			if (fd_state >= 0)
 				close(fd_state);
 			for (int i = 0; i < nk; i++) {
-				struct nsw_port_info pi;
+				struct nsw_port_info pi = vals[i];
 				char err[160];
-				if (bpf_map_lookup_elem(n.fd_ports, &keys[i], &pi))
-					continue;
 				nsw_port_release(&n, keys[i], pi.flags);
 				if (have_regs && pi.port.kind == NSW_PORT_VF &&
 				    (regs.vf[pi.port.pf % NSW_MAX_PFS][pi.port.vf % NSW_MAX_VFS] &

@@ -574,3 +574,32 @@ void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf)
 		fprintf(stderr, "nswitch: warning: qos of VF %u,%u: %s\n", pf, vf, err);
 	nsw_qos_nl_close();
 }
+
+/* ---- is anything on a device's egress (the peer path's condition) ---- */
+
+static int nsw_any_filter_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWTFILTER)
+		((struct nsw_filter_seen *)data)->found = true;
+	return MNL_CB_OK;
+}
+
+int nsw_egress_busy(uint32_t ifi, bool *busy, char *err, size_t errlen)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nsw_qdisc q;
+	*busy = true;
+	int r = nsw_root_qdisc(ifi, &q, err, errlen);
+	if (r)
+		return r;
+	/* The kernel's default for a veth is noqueue (reported with handle 0, or not at all). */
+	if (q.found && (q.handle || strcmp(q.kind, "noqueue")))
+		return 0;
+	struct nsw_filter_seen s = {false};
+	struct nlmsghdr *nlh = nsw_tc_msg(buf, RTM_GETTFILTER, NLM_F_DUMP, ifi,
+					  TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS), 0, 0);
+	r = nsw_tc_talk(nlh, nsw_any_filter_cb, &s, err, errlen);
+	if (!r)
+		*busy = s.found;
+	return r;
+}

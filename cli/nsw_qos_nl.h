@@ -71,4 +71,9 @@ int nsw_rate_apply(uint32_t ifi, const char *dev, uint64_t bps, bool recorded,
 /* Removes VF pf,vf's rate and packet rate. Returns 0, or fills err. */
 int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t errlen);
 
+/* busy: the device has something on its egress that a frame handed into its veth peer
+ * directly would skip: a root qdisc anyone made (nswitch's rate included), or a filter on its
+ * clsact's egress. On an error, busy (the careful answer) and the reason in err. */
+int nsw_egress_busy(uint32_t ifi, bool *busy, char *err, size_t errlen);
+
 #endif

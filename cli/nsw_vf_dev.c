@@ -131,9 +131,17 @@ int nsw_vf_attach(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t ifi,
 		snprintf(err, errlen, "cannot bind the device: %s", strerror(errno));
 		return -1;
 	}
+	/* The data path delivers by nsw_vf_path: it names the same device, or nothing. */
+	int pe = nsw_vf_path_bind(n, slot, ifi);
+	if (pe) {
+		bpf_map_update_elem(n->fd_vf_dev, &slot, &zero, 0);
+		snprintf(err, errlen, "cannot bind the device: %s", strerror(-pe));
+		return -1;
+	}
 	struct nsw_port p = {NSW_PORT_VF, (uint8_t)pf, (uint16_t)vf};
 	char e2[160];
 	if (nsw_port_attach(n, ifi, p, e2, sizeof e2)) {
+		nsw_vf_path_bind(n, slot, 0);
 		bpf_map_update_elem(n->fd_vf_dev, &slot, &zero, 0);
 		snprintf(err, errlen, "%s", e2);
 		return -1;
@@ -149,6 +157,7 @@ void nsw_vf_unbind(struct nsw_cli_nic *n, uint32_t slot, uint32_t ifi)
 {
 	uint32_t zero = 0;
 	struct nsw_port_info pi;
+	nsw_vf_path_bind(n, slot, 0);
 	bpf_map_update_elem(n->fd_vf_dev, &slot, &zero, 0);
 	if (!bpf_map_lookup_elem(n->fd_ports, &ifi, &pi) && pi.port.kind == NSW_PORT_VF &&
 	    nsw_vf_slot(pi.port.pf, pi.port.vf) == slot)
@@ -218,6 +227,7 @@ unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log)
 		if ((n->st->vf[pf][vf] & NSW_VF_LINK_DOWN) &&
 		    nsw_vf_link_apply(n, pf, vf, err, sizeof err) && log)
 			fprintf(log, "vf %u,%u: %s\n", pf, vf, err);
+		nsw_vf_path_refresh(n, pf, vf);
 		attached = true;
 		changes++;
 		if (log)

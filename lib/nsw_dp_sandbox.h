@@ -67,6 +67,7 @@ static inline void nsw_dp_configure(struct nsw_tc *skel, struct nsw_nic *nic, st
 	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
 		uint32_t v = (nic->vf[slot / NSW_MAX_VFS][slot % NSW_MAX_VFS] & NSW_VF_EN) ? LO : 0;
 		bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_dev), &slot, &v, 0);
+		bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_path), &slot, &v, 0);
 	}
 	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_pf_dev), &zero, &ifi, 0);
 }

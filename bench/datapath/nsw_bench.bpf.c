@@ -4,6 +4,9 @@
  * Owns (bench/datapath only; whoever owns the benchmark may touch it):
  *   nsw_bench_gen       XDP program run by BPF_PROG_TEST_RUN in live-frames mode on the sending
  *                       VM's interface: XDP_TX transmits each frame as if the VM had sent it.
+ *   nsw_bench_gen_mesh  the same, each frame to a random other VM of a mesh: its destination
+ *                       MAC rewritten from nsw_bench_macs (nsw_bench_nmacs of them; the sender
+ *                       is nsw_bench_self, never its own destination).
  *   nsw_bench_sink_xdp  the sink, on the receiving VM's interface: counts the generator's
  *   nsw_bench_sink_tc   frames (UDP to NSW_BENCH_PORT) and drops them at the first hook they
  *                       reach: XDP for frames that come through the veth's receive queue,
@@ -24,6 +27,16 @@
 const volatile __u32 nsw_bench_ifa = 0;  /* bare programs: the two devices they join */
 const volatile __u32 nsw_bench_ifb = 0;
 const volatile __u32 nsw_bench_peer = 0; /* bare tc: bpf_redirect_peer instead of bpf_redirect */
+
+#define NSW_BENCH_MESH_MAX 1024
+const volatile __u32 nsw_bench_nmacs = 0; /* mesh: how many VMs */
+__u32 nsw_bench_self = 0;                 /* mesh: the sending VM now (user space sets it) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSW_BENCH_MESH_MAX);
+	__type(key, __u32);
+	__type(value, __u64); /* the MAC in the first six octets */
+} nsw_bench_macs SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -53,6 +66,21 @@ SEC("xdp")
 int nsw_bench_gen(struct xdp_md *ctx)
 {
 	(void)ctx;
+	return XDP_TX;
+}
+
+SEC("xdp")
+int nsw_bench_gen_mesh(struct xdp_md *ctx)
+{
+	__u8 *p = (__u8 *)(long)ctx->data, *end = (__u8 *)(long)ctx->data_end;
+	__u32 n = nsw_bench_nmacs;
+	if (p + 6 > end || n < 2)
+		return XDP_ABORTED;
+	__u32 k = (nsw_bench_self + 1 + bpf_get_prandom_u32() % (n - 1)) % n;
+	__u64 *mac = bpf_map_lookup_elem(&nsw_bench_macs, &k);
+	if (!mac)
+		return XDP_ABORTED;
+	__builtin_memcpy(p, mac, 6);
 	return XDP_TX;
 }
 

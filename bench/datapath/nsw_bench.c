@@ -14,6 +14,11 @@
  *       (64-byte frames: 60 octets + FCS, UDP to port 9, GEN_DEV's MAC to SINK_DEV's MAC)
  *       for WARMUP + SECONDS, and prints one line: forwarded Mpps measured at the sink over
  *       SECONDS, frames offered, frames counted. Detaches the sink before it exits.
+ *   nsw_bench mesh NS_PREFIX N DEV CPU SECONDS WARMUP
+ *       N VMs, namespaces NS_PREFIX1..N, each with device DEV: attaches the sink to every DEV,
+ *       then on CPU the VMs send in turn (calls of about 0.05 s each, round robin, so that all
+ *       of them send within a window of a few seconds), each frame to a random other VM
+ *       (nsw_bench_gen_mesh); prints the line of pps, counted at all the sinks together.
  * Invariants: never touches a device outside the namespaces it is given; any setup error is
  * one line on stderr and exit status 1; figures are only what the sink counted.
  */
@@ -371,6 +376,144 @@ static int nsw_cmd_pps(int argc, char **argv)
 	return 0;
 }
 
+/* A sink on device ifi of the current namespace: XDP and tc ingress (see nsw_bench.bpf.c). */
+struct nsw_sink {
+	int ifi, own_clsact;
+};
+
+static void nsw_sink_attach(struct nsw_bench *sk, struct nsw_sink *s, const char *dev, const char *ns)
+{
+	s->ifi = (int)nsw_ifindex(dev, ns);
+	int r = bpf_xdp_attach(s->ifi, bpf_program__fd(sk->progs.nsw_bench_sink_xdp),
+			       XDP_FLAGS_DRV_MODE, NULL);
+	if (r)
+		nsw_die("sink XDP attach on %s in %s: %s", dev, ns, strerror(-r));
+	LIBBPF_OPTS(bpf_tc_hook, hk, .ifindex = s->ifi, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, to, .prog_fd = bpf_program__fd(sk->progs.nsw_bench_sink_tc));
+	r = bpf_tc_hook_create(&hk);
+	s->own_clsact = !r;
+	if (r && r != -EEXIST)
+		nsw_die("sink clsact on %s in %s: %s", dev, ns, strerror(-r));
+	r = bpf_tc_attach(&hk, &to);
+	if (r)
+		nsw_die("sink tc attach on %s in %s: %s", dev, ns, strerror(-r));
+}
+
+static void nsw_sink_detach(const struct nsw_sink *s)
+{
+	bpf_xdp_detach(s->ifi, XDP_FLAGS_DRV_MODE, NULL);
+	LIBBPF_OPTS(bpf_tc_hook, hk, .ifindex = s->ifi, .attach_point = BPF_TC_INGRESS);
+	if (s->own_clsact) {
+		hk.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hk);
+	} else {
+		LIBBPF_OPTS(bpf_tc_opts, to);
+		bpf_tc_detach(&hk, &to);
+	}
+}
+
+#define NSW_MESH_MAX 1024
+#define NSW_MESH_CALL_S 0.05
+
+static int nsw_cmd_mesh(int argc, char **argv)
+{
+	if (argc != 7)
+		nsw_die("usage: nsw_bench mesh NS_PREFIX N DEV CPU SECONDS WARMUP");
+	const char *pfx = argv[1], *dev = argv[3];
+	int n = atoi(argv[2]), cpu = atoi(argv[4]);
+	double secs = atof(argv[5]), warm = atof(argv[6]);
+	if (n < 2 || n > NSW_MESH_MAX || secs <= 0 || warm < 0)
+		nsw_die("mesh: 2..%d VMs and a positive duration", NSW_MESH_MAX);
+	static int nsfd[NSW_MESH_MAX];
+	static struct nsw_sink sinks[NSW_MESH_MAX];
+	static uint8_t macs[NSW_MESH_MAX][6];
+	char ns[NSW_MESH_MAX][64];
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof set, &set))
+		nsw_die("cannot pin to CPU %d: %s", cpu, strerror(errno));
+	struct nsw_bench *sk = nsw_skel_open();
+	sk->rodata->nsw_bench_nmacs = (uint32_t)n;
+	nsw_skel_load(sk);
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof *vals);
+	if (ncpu <= 0 || !vals)
+		nsw_die("cannot count CPUs");
+	int macs_fd = bpf_map__fd(sk->maps.nsw_bench_macs);
+	for (int i = 0; i < n; i++) {
+		snprintf(ns[i], sizeof ns[i], "%s%d", pfx, i + 1);
+		nsfd[i] = nsw_netns_open(ns[i]);
+		nsw_netns_enter(nsfd[i], ns[i]);
+		nsw_mac(dev, macs[i]);
+		nsw_sink_attach(sk, &sinks[i], dev, ns[i]);
+		uint64_t v = 0;
+		memcpy(&v, macs[i], 6);
+		uint32_t k = (uint32_t)i;
+		if (bpf_map_update_elem(macs_fd, &k, &v, 0))
+			nsw_die("mesh MAC table: %s", strerror(errno));
+	}
+	int gen_fd = bpf_program__fd(sk->progs.nsw_bench_gen_mesh);
+	int map_fd = bpf_map__fd(sk->maps.nsw_bench_cnt);
+	signal(SIGINT, nsw_on_signal);
+	signal(SIGTERM, nsw_on_signal);
+	uint32_t rep = 1u << 12;
+	double t0 = nsw_now(), ts = 0, te = 0;
+	uint64_t c0 = 0, c1 = 0, sent = 0;
+	int measuring = warm == 0, i = 0;
+	if (measuring) {
+		ts = t0;
+		c0 = nsw_sink_count(map_fd, ncpu, vals);
+	}
+	const char *err = NULL;
+	while (!nsw_stop) {
+		/* The next VM sends: from its own namespace and device, with its own source MAC. */
+		uint8_t frame[NSW_FRAME_LEN];
+		nsw_netns_enter(nsfd[i], ns[i]);
+		nsw_frame(frame, macs[i], macs[(i + 1) % n]);
+		sk->bss->nsw_bench_self = (uint32_t)i;
+		struct xdp_md md = {.data_end = NSW_FRAME_LEN, .ingress_ifindex = (uint32_t)sinks[i].ifi};
+		LIBBPF_OPTS(bpf_test_run_opts, ro, .data_in = frame, .data_size_in = NSW_FRAME_LEN,
+			    .ctx_in = &md, .ctx_size_in = sizeof md, .repeat = rep,
+			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
+		double tc = nsw_now();
+		if (bpf_prog_test_run_opts(gen_fd, &ro)) {
+			if (errno != EINTR || !nsw_stop)
+				err = strerror(errno);
+			break;
+		}
+		if (measuring)
+			sent += rep;
+		double t = nsw_now();
+		if (t - tc < NSW_MESH_CALL_S / 2 && rep < (1u << 24))
+			rep *= 2;
+		i = (i + 1) % n;
+		if (!measuring && t - t0 >= warm) {
+			measuring = 1;
+			ts = nsw_now();
+			c0 = nsw_sink_count(map_fd, ncpu, vals);
+		} else if (measuring && t - ts >= secs) {
+			te = nsw_now();
+			c1 = nsw_sink_count(map_fd, ncpu, vals);
+			break;
+		}
+	}
+	for (int k = 0; k < n; k++) {
+		nsw_netns_enter(nsfd[k], ns[k]);
+		nsw_sink_detach(&sinks[k]);
+	}
+	if (err)
+		nsw_die("mesh generator: %s", err);
+	if (nsw_stop)
+		nsw_die("interrupted");
+	double dt = te - ts;
+	printf("mpps=%.4f forwarded=%llu offered=%llu seconds=%.3f\n", (double)(c1 - c0) / dt / 1e6,
+	       (unsigned long long)(c1 - c0), (unsigned long long)sent, dt);
+	free(vals);
+	nsw_bench__destroy(sk);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	libbpf_set_print(nsw_libbpf_log);
@@ -380,8 +523,11 @@ int main(int argc, char **argv)
 		return nsw_cmd_bare_ahead(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "pps"))
 		return nsw_cmd_pps(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "mesh"))
+		return nsw_cmd_mesh(argc - 1, argv + 1);
 	fprintf(stderr, "usage: nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB\n"
 			"       nsw_bench bare-ahead tc|tc-peer|off NETNS DEV [TO]\n"
-			"       nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP\n");
+			"       nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP\n"
+			"       nsw_bench mesh NS_PREFIX N DEV CPU SECONDS WARMUP\n");
 	return 1;
 }

@@ -127,7 +127,10 @@ def cmd_table(samples, meta):
     def r(dp, metric, ref):
         return ratio(med(dp, metric), med(ref, metric))
 
-    target("tc (default) Mpps / bridge", r("nsw-tc", "mpps", "bridge"), lambda x: x >= 1.8, ">= 1.8")
+    target("tc (default) Mpps / bridge", r("nsw-tc", "mpps", "bridge"), lambda x: x >= 2.0, ">= 2.0")
+    target("  tc (default): peer path on / off, paired in place",
+           med("nsw-tc", "peer_pair_ratio"), lambda x: x >= 1.0, ">= 1.00",
+           paired("nsw-tc", "peer_pair_ratio", "peer path / bpf_redirect"))
     target("tc (default) Mpps / bare tc ceiling", r("nsw-tc", "mpps", "bare-tc"),
            lambda x: x >= 0.9, ">= 0.90")
     target("  the same, paired in place (ceiling toggled each second)",

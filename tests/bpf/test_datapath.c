@@ -169,6 +169,7 @@ NSW_TEST(dp_no_device_is_a_counted_drop)
 	configure(VF01);
 	uint32_t slot = nsw_vf_slot(0, 2), zero = 0;
 	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_dev), &slot, &zero, 0);
+	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_path), &slot, &zero, 0);
 	uint8_t buf[128];
 	struct __sk_buff out;
 	struct nsw_stats a, b;
