@@ -19,7 +19,9 @@ nse_swcpu_patterns() {
 	ovs) echo 'tpacket_rcv,packet_rcv' ;; # plus the daemon's own samples (--pid)
 	# the emulated NIC (macvlan VEPA) and the emulated external switch (and port extender)
 	qbg | qbh) echo 'macvlan_*,br_handle_frame' ;;
-	nswitch | nswpeer | nswxdp) echo 'bpf_prog_*_nsw_*,skb_do_redirect,xdp_do_redirect,xdp_do_flush' ;;
+	# nswitch's drop tracer (nsw_rx_drop, on kfree_skb) is left out: it runs for every skb
+	# dropped anywhere on the host, once per loaded nswitch instance (other users' included)
+	nswitch | nswpeer | nswxdp) echo 'bpf_prog_*_nsw_*,!bpf_prog_*_nsw_rx_drop*,skb_do_redirect,xdp_do_redirect,xdp_do_flush' ;;
 	*) return 1 ;;
 	esac
 }
