@@ -242,7 +242,7 @@ static uint64_t nsw_pid_ticks(int pid)
 	fclose(f);
 	buf[n] = 0;
 	char *p = strrchr(buf, ')'); /* the command name may hold spaces */
-	unsigned long long ut, st;
+	unsigned long long ut = 0, st = 0;
 	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
 		nsw_die("%s: unexpected format", path);
 	return ut + st;
