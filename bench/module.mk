@@ -19,3 +19,12 @@ bench-datapath: $(B)/nsw_bench $(B)/nswitch
 	$(Q)B=$(B) bash bench/datapath/run
 bench-datapath-quick: $(B)/nsw_bench $(B)/nswitch
 	$(Q)B=$(B) bash bench/datapath/run --quick
+
+# The switching-CPU sampler and the UDP latency-under-load tool (bench/datapath/run, eval/).
+ALL += $(B)/nsw_swcpu $(B)/nsw_udplat
+$(B)/nsw_swcpu: bench/nsw_swcpu.c | $(B)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIBBPF_LIBS) -o $@
+$(B)/nsw_udplat: bench/nsw_udplat.c | $(B)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@

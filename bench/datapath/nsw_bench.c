@@ -19,6 +19,9 @@
  *       then on CPU the VMs send in turn (calls of about 0.05 s each, round robin, so that all
  *       of them send within a window of a few seconds), each frame to a random other VM
  *       (nsw_bench_gen_mesh); prints the line of pps, counted at all the sinks together.
+ *   nsw_bench sink SINK_NS SINK_DEV SECONDS WARMUP
+ *       The sink alone, counting what another generator (xdp-trafficgen, the cross-check)
+ *       sends: prints the forwarded Mpps over SECONDS after WARMUP, then detaches.
  * Invariants: never touches a device outside the namespaces it is given; any setup error is
  * one line on stderr and exit status 1; figures are only what the sink counted.
  */
@@ -255,6 +258,97 @@ static void nsw_frame(uint8_t *f, const uint8_t *src, const uint8_t *dst)
 	udp[5] = NSW_FRAME_LEN - 34; /* UDP length; checksum 0 = none */
 }
 
+/* The sink on SDEV in SNS: XDP for frames that come through the veth's receive queue, tc
+ * ingress for those bpf_redirect_peer puts straight into the VM. */
+struct nsw_sink {
+	int ifindex, own_clsact;
+	struct bpf_tc_hook hk;
+	struct bpf_tc_opts to;
+};
+
+static void nsw_sink_attach(struct nsw_sink *snk, struct nsw_bench *sk, int sfd, const char *sns,
+			    const char *sdev, uint8_t smac[6])
+{
+	nsw_netns_enter(sfd, sns);
+	snk->ifindex = (int)nsw_ifindex(sdev, sns);
+	nsw_mac(sdev, smac);
+	int r = bpf_xdp_attach(snk->ifindex, bpf_program__fd(sk->progs.nsw_bench_sink_xdp),
+			       XDP_FLAGS_DRV_MODE, NULL);
+	if (r)
+		nsw_die("sink XDP attach on %s: %s", sdev, strerror(-r));
+	memset(&snk->hk, 0, sizeof snk->hk);
+	snk->hk.sz = sizeof snk->hk;
+	snk->hk.ifindex = snk->ifindex;
+	snk->hk.attach_point = BPF_TC_INGRESS;
+	memset(&snk->to, 0, sizeof snk->to);
+	snk->to.sz = sizeof snk->to;
+	snk->to.prog_fd = bpf_program__fd(sk->progs.nsw_bench_sink_tc);
+	r = bpf_tc_hook_create(&snk->hk);
+	snk->own_clsact = !r;
+	if (r && r != -EEXIST)
+		nsw_die("sink clsact on %s: %s", sdev, strerror(-r));
+	r = bpf_tc_attach(&snk->hk, &snk->to);
+	if (r)
+		nsw_die("sink tc attach on %s: %s", sdev, strerror(-r));
+}
+
+static void nsw_sink_detach(struct nsw_sink *snk, int sfd, const char *sns)
+{
+	nsw_netns_enter(sfd, sns);
+	bpf_xdp_detach(snk->ifindex, XDP_FLAGS_DRV_MODE, NULL);
+	if (snk->own_clsact) {
+		snk->hk.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&snk->hk);
+	} else {
+		snk->to.prog_fd = 0;
+		snk->to.prog_id = 0;
+		snk->to.flags = 0;
+		bpf_tc_detach(&snk->hk, &snk->to);
+	}
+}
+
+/* nsw_bench sink SINK_NS SINK_DEV SECONDS WARMUP: the sink alone, for another generator
+ * (xdp-trafficgen) started by the caller; prints the frames counted per second over SECONDS
+ * after WARMUP. */
+static int nsw_cmd_sink(int argc, char **argv)
+{
+	if (argc != 5)
+		nsw_die("usage: nsw_bench sink SINK_NS SINK_DEV SECONDS WARMUP");
+	const char *sns = argv[1], *sdev = argv[2];
+	double secs = atof(argv[3]), warm = atof(argv[4]);
+	if (secs <= 0 || warm < 0)
+		nsw_die("bad duration");
+	int sfd = nsw_netns_open(sns);
+	struct nsw_bench *sk = nsw_skel_open();
+	nsw_skel_load(sk);
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals = ncpu > 0 ? calloc((size_t)ncpu, sizeof *vals) : NULL;
+	if (!vals)
+		nsw_die("cannot count CPUs");
+	uint8_t smac[6];
+	struct nsw_sink snk;
+	nsw_sink_attach(&snk, sk, sfd, sns, sdev, smac);
+	int map_fd = bpf_map__fd(sk->maps.nsw_bench_cnt);
+	signal(SIGINT, nsw_on_signal);
+	signal(SIGTERM, nsw_on_signal);
+	struct timespec w = {.tv_sec = (time_t)warm, .tv_nsec = (long)((warm - (double)(time_t)warm) * 1e9)};
+	nanosleep(&w, NULL);
+	double ts = nsw_now();
+	uint64_t c0 = nsw_sink_count(map_fd, ncpu, vals);
+	while (!nsw_stop && nsw_now() - ts < secs)
+		usleep(10000);
+	double te = nsw_now();
+	uint64_t c1 = nsw_sink_count(map_fd, ncpu, vals);
+	nsw_sink_detach(&snk, sfd, sns);
+	if (nsw_stop)
+		nsw_die("interrupted");
+	printf("mpps=%.4f forwarded=%llu seconds=%.3f\n", (double)(c1 - c0) / (te - ts) / 1e6,
+	       (unsigned long long)(c1 - c0), te - ts);
+	free(vals);
+	nsw_bench__destroy(sk);
+	return 0;
+}
+
 static int nsw_cmd_pps(int argc, char **argv)
 {
 	if (argc != 8)
@@ -283,22 +377,9 @@ static int nsw_cmd_pps(int argc, char **argv)
 
 	/* The sink, in the receiving VM. */
 	uint8_t smac[6], gmac[6];
-	nsw_netns_enter(sfd, sns);
-	int sifi = (int)nsw_ifindex(sdev, sns);
-	nsw_mac(sdev, smac);
-	int r = bpf_xdp_attach(sifi, bpf_program__fd(sk->progs.nsw_bench_sink_xdp),
-			       XDP_FLAGS_DRV_MODE, NULL);
-	if (r)
-		nsw_die("sink XDP attach on %s: %s", sdev, strerror(-r));
-	LIBBPF_OPTS(bpf_tc_hook, hk, .ifindex = sifi, .attach_point = BPF_TC_INGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, to, .prog_fd = bpf_program__fd(sk->progs.nsw_bench_sink_tc));
-	r = bpf_tc_hook_create(&hk);
-	int own_clsact = !r;
-	if (r && r != -EEXIST)
-		nsw_die("sink clsact on %s: %s", sdev, strerror(-r));
-	r = bpf_tc_attach(&hk, &to);
-	if (r)
-		nsw_die("sink tc attach on %s: %s", sdev, strerror(-r));
+	struct nsw_sink snk;
+	nsw_sink_attach(&snk, sk, sfd, sns, sdev, smac);
+	int r;
 
 	/* The generator, in the sending VM. */
 	nsw_netns_enter(gfd, gns);
@@ -353,17 +434,7 @@ static int nsw_cmd_pps(int argc, char **argv)
 	}
 
 	/* Detach the sink whatever happened. */
-	nsw_netns_enter(sfd, sns);
-	bpf_xdp_detach(sifi, XDP_FLAGS_DRV_MODE, NULL);
-	if (own_clsact) {
-		hk.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-		bpf_tc_hook_destroy(&hk);
-	} else {
-		to.prog_fd = 0;
-		to.prog_id = 0;
-		to.flags = 0;
-		bpf_tc_detach(&hk, &to);
-	}
+	nsw_sink_detach(&snk, sfd, sns);
 	if (err)
 		nsw_die("generator (BPF_PROG_TEST_RUN, live frames) on %s: %s", gdev, err);
 	if (nsw_stop)
@@ -377,11 +448,11 @@ static int nsw_cmd_pps(int argc, char **argv)
 }
 
 /* A sink on device ifi of the current namespace: XDP and tc ingress (see nsw_bench.bpf.c). */
-struct nsw_sink {
+struct nsw_mesh_sink {
 	int ifi, own_clsact;
 };
 
-static void nsw_sink_attach(struct nsw_bench *sk, struct nsw_sink *s, const char *dev, const char *ns)
+static void nsw_mesh_sink_attach(struct nsw_bench *sk, struct nsw_mesh_sink *s, const char *dev, const char *ns)
 {
 	s->ifi = (int)nsw_ifindex(dev, ns);
 	int r = bpf_xdp_attach(s->ifi, bpf_program__fd(sk->progs.nsw_bench_sink_xdp),
@@ -399,7 +470,7 @@ static void nsw_sink_attach(struct nsw_bench *sk, struct nsw_sink *s, const char
 		nsw_die("sink tc attach on %s in %s: %s", dev, ns, strerror(-r));
 }
 
-static void nsw_sink_detach(const struct nsw_sink *s)
+static void nsw_mesh_sink_detach(const struct nsw_mesh_sink *s)
 {
 	bpf_xdp_detach(s->ifi, XDP_FLAGS_DRV_MODE, NULL);
 	LIBBPF_OPTS(bpf_tc_hook, hk, .ifindex = s->ifi, .attach_point = BPF_TC_INGRESS);
@@ -425,7 +496,7 @@ static int nsw_cmd_mesh(int argc, char **argv)
 	if (n < 2 || n > NSW_MESH_MAX || secs <= 0 || warm < 0)
 		nsw_die("mesh: 2..%d VMs and a positive duration", NSW_MESH_MAX);
 	static int nsfd[NSW_MESH_MAX];
-	static struct nsw_sink sinks[NSW_MESH_MAX];
+	static struct nsw_mesh_sink sinks[NSW_MESH_MAX];
 	static uint8_t macs[NSW_MESH_MAX][6];
 	char ns[NSW_MESH_MAX][64];
 	cpu_set_t set;
@@ -446,7 +517,7 @@ static int nsw_cmd_mesh(int argc, char **argv)
 		nsfd[i] = nsw_netns_open(ns[i]);
 		nsw_netns_enter(nsfd[i], ns[i]);
 		nsw_mac(dev, macs[i]);
-		nsw_sink_attach(sk, &sinks[i], dev, ns[i]);
+		nsw_mesh_sink_attach(sk, &sinks[i], dev, ns[i]);
 		uint64_t v = 0;
 		memcpy(&v, macs[i], 6);
 		uint32_t k = (uint32_t)i;
@@ -500,7 +571,7 @@ static int nsw_cmd_mesh(int argc, char **argv)
 	}
 	for (int k = 0; k < n; k++) {
 		nsw_netns_enter(nsfd[k], ns[k]);
-		nsw_sink_detach(&sinks[k]);
+		nsw_mesh_sink_detach(&sinks[k]);
 	}
 	if (err)
 		nsw_die("mesh generator: %s", err);
@@ -525,9 +596,12 @@ int main(int argc, char **argv)
 		return nsw_cmd_pps(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "mesh"))
 		return nsw_cmd_mesh(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "sink"))
+		return nsw_cmd_sink(argc - 1, argv + 1);
 	fprintf(stderr, "usage: nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB\n"
 			"       nsw_bench bare-ahead tc|tc-peer|off NETNS DEV [TO]\n"
 			"       nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP\n"
-			"       nsw_bench mesh NS_PREFIX N DEV CPU SECONDS WARMUP\n");
+			"       nsw_bench mesh NS_PREFIX N DEV CPU SECONDS WARMUP\n"
+			"       nsw_bench sink SINK_NS SINK_DEV SECONDS WARMUP\n");
 	return 1;
 }

@@ -16,6 +16,7 @@ import sys
 NAMES = {
     "bridge": ("Linux bridge", "kernel"),
     "ovs": ("OVS userspace (netdev)", "user"),
+    "ovs-dpdk": ("OVS-DPDK (AF_XDP ports, PMD) *", "user"),
     "nsw-tc": ("nSwitch mode tc (default)", "tc"),
     "nsw-tc-acl100": ("nSwitch tc, 100 ACL rules", "tc"),
     "nsw-tc-peer": ("nSwitch mode tc-peer", "tc-peer"),
@@ -103,7 +104,7 @@ def cmd_table(samples, meta):
               f"{fmt(tcp, 2) + spread(dp, 'tcp_gbps', 1):<22} {fmt(ratio(tcp, br['tcp_gbps'])):>8}  "
               f"{fmt(p50, 1):>10} {fmt(p99, 1):>7} {fmt(ratio(p50, br['rtt_p50_us'])):>8}")
     print()
-    print("* xdp rows: TCP and RTT measured with the VMs' tx checksum offload off and GRO on")
+    print("* xdp and OVS-DPDK rows: TCP and RTT measured with the VMs' tx checksum offload off and GRO on")
     print("  (ethtool -K eth0 tx off gro on, as mode xdp requires); every other row: default")
     print("  offloads. x ceil: Mpps / Mpps of the bare redirect-only program of the same hook.")
     print("  Mpps: forwarded frames counted by the sink in the receiving VM; generator, datapath")
@@ -154,6 +155,69 @@ def cmd_table(samples, meta):
     for dp, label in (("nsw-tc", "tc (default)"), ("nsw-tc-peer", "tc-peer"), ("nsw-xdp", "xdp *")):
         target(f"{label} RTT p50 / bridge", r(dp, "rtt_p50_us", "bridge"),
                lambda x: x <= 1.0, "<= 1.00")
+    table_swcpu(data, med, spread)
+    table_xgen(data, med)
+
+
+def table_swcpu(data, med, spread):
+    """Switching CPU alone (bench/datapath/run m_swcpu, build/nsw_swcpu)."""
+    if not any("sw_ns_frame" in data[dp] for dp in data):
+        return
+    print()
+    print("Switching CPU alone, 64-byte frames at the row's capacity (nsw_swcpu: all CPUs sampled")
+    print("with call chains; a sample is the switch's when a switch function is on its chain or it")
+    print("was taken in the switch's process; the VMs' stacks, generator and sink excluded):")
+    hdr = (f"{'datapath':<32} {'Mpps':>6} {'switch ns/frame (min-max)':<26} {'x bridge':>8} "
+           f"{'BPF ns/run':>10} {'switch cores':>12} {'process cores':>13} {'steal %':>7}")
+    print(hdr)
+    print("-" * len(hdr))
+    br = med("bridge", "sw_ns_frame")
+    for dp in ORDER:
+        if dp not in data or "sw_ns_frame" not in data[dp]:
+            continue
+        ns = med(dp, "sw_ns_frame")
+        # BPF run time only where nswitch's (or the bare) program ran about once per frame:
+        # elsewhere what ran was someone else's programs of the same name on the shared host
+        runs = med(dp, "bpf_runs_frame")
+        bpf = med(dp, "bpf_ns_run") if runs is not None and 0.5 <= runs <= 2.5 else None
+        print(f"{NAMES[dp][0]:<32} {fmt(med(dp, 'sw_mpps'), 3):>6} "
+              f"{fmt(ns, 1) + spread(dp, 'sw_ns_frame', 0):<26} {fmt(ratio(ns, br)):>8} "
+              f"{fmt(bpf, 1):>10} {fmt(med(dp, 'sw_cores'), 3):>12} "
+              f"{fmt(med(dp, 'pid_cores'), 3):>13} {fmt(med(dp, 'steal_pct'), 1):>7}")
+    print()
+    print("  switch cores: CPU of the switch's samples, in cores, at the row's Mpps; process cores:")
+    print("  utime+stime of the OVS daemon (/proc/PID/stat): OVS-DPDK's PMD polls a core whether")
+    print("  frames come or not. BPF ns/run: kernel.bpf_stats_enabled run time of the program.")
+    nsw, dpdk = med("nsw-tc", "sw_ns_frame"), med("ovs-dpdk", "sw_ns_frame")
+    print()
+    print("Targets (switching CPU):")
+    r = ratio(nsw, br)
+    if r is None:
+        print(f"  {'tc (default) switch ns/frame / bridge':<52} {'-':>7}  (not measured)")
+    else:
+        print(f"  {'tc (default) switch ns/frame / bridge':<52} {r:>7.2f}  need <= 0.5    "
+              f"{'met' if r <= 0.5 else 'NOT met'}")
+    r = ratio(nsw, dpdk)
+    if r is None:
+        print(f"  {'tc (default) switch ns/frame / OVS-DPDK':<52} {'-':>7}  (not measured)")
+    else:
+        print(f"  {'tc (default) switch ns/frame / OVS-DPDK':<52} {r:>7.2f}  need < 1.0    "
+              f"{'met' if r < 1.0 else 'NOT met'}  (OVS-DPDK process: "
+              f"{fmt(med('ovs-dpdk', 'pid_cores'), 2)} cores)")
+
+
+def table_xgen(data, med):
+    """The third-party generator's cross-check (bench/datapath/run m_xgen)."""
+    rows = [dp for dp in ORDER if dp in data and "xgen_mpps" in data[dp]]
+    if not rows:
+        return
+    print()
+    print("Cross-check of the generator: Mpps counted by the same sink with a third-party")
+    print("generator (see the xgen line of the header) against nsw_bench's live frames:")
+    for dp in rows:
+        a, b = med(dp, "xgen_mpps"), med(dp, "mpps")
+        print(f"  {NAMES[dp][0]:<32} third-party {fmt(a, 3):>7}  nsw_bench {fmt(b, 3):>7}  "
+              f"ratio {fmt(ratio(a, b)):>5}")
 
 
 def main():

@@ -15,6 +15,7 @@
 # Owner: the evaluation.
 
 NSE_ARCHS_ALL="bridge ovs qbg qbh nswitch"
+NSE_ARCHS_MORE="nswpeer nswxdp" # nSwitch's other modes: measured when --archs names them
 nse_arch_label() {
 	case $1 in
 	bridge) echo "vSwitch (Linux bridge)" ;;
@@ -22,6 +23,8 @@ nse_arch_label() {
 	qbg) echo "pSwitch Qbg (VEPA+hairpin)" ;;
 	qbh) echo "pSwitch Qbh (port extender)" ;;
 	nswitch) echo "nSwitch (BPF NIC)" ;;
+	nswpeer) echo "nSwitch (BPF NIC, mode tc-peer)" ;;
+	nswxdp) echo "nSwitch (BPF NIC, mode xdp)" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -180,7 +183,8 @@ arch_up_nswitch() { # (d) nSwitch through the nswitch CLI (the CLI as a user dri
 	done
 	local nic=$NSE_NIC i
 	nse_note nswnic "$nic"
-	nse_nsw nic add "$nic" pfs 1 netns "$NS_HV" >/dev/null || nse_die "nswitch nic add $nic failed"
+	nse_nsw nic add "$nic" pfs 1 netns "$NS_HV" mode "${NSE_NSW_MODE:-tc}" >/dev/null ||
+		nse_die "nswitch nic add $nic (mode ${NSE_NSW_MODE:-tc}) failed"
 	nse_nsw pf set "$nic" pf 0 oui 02:5e:e0 uplink up0 >/dev/null ||
 		nse_die "nswitch pf set $nic pf 0 failed"
 	for i in 1 2 3; do
@@ -190,6 +194,18 @@ arch_up_nswitch() { # (d) nSwitch through the nswitch CLI (the CLI as a user dri
 		ip -n "${NSE_PFX}$NSE_ARCH-vm$i" link set "vm$i" name eth0
 	done
 	nse_vm_addrs
+}
+
+arch_up_nswpeer() { NSE_NSW_MODE=tc-peer arch_up_nswitch; }
+arch_up_nswxdp() { # mode xdp: the VMs take XDP frames and send no TSO segments (nswitch help)
+	NSE_NSW_MODE=xdp arch_up_nswitch
+	local i
+	for i in 1 2 3; do
+		ip netns exec "${NSE_PFX}$NSE_ARCH-vm$i" ethtool -K eth0 tx off gro on >/dev/null ||
+			nse_die "nswxdp: cannot set the offloads of VM$i"
+	done
+	# and the far end of the port takes the XDP frames redirected into up0 (NAPI on: GRO)
+	ip netns exec "$NS_SW" ethtool -K dn0 gro on >/dev/null || nse_die "nswxdp: cannot set dn0's GRO"
 }
 
 nse_arch_up() { # nse_arch_up ARCH

@@ -17,6 +17,7 @@ short() { # a label without spaces, for plot legends
 	case $1 in
 	bridge) echo "vSwitch/Linux-bridge" ;; ovs) echo "vSwitch/OVS-userspace" ;;
 	qbg) echo "pSwitch/802.1Qbg" ;; qbh) echo "pSwitch/802.1Qbh" ;; nswitch) echo "nSwitch/BPF" ;;
+	nswpeer) echo "nSwitch/BPF-tc-peer" ;; nswxdp) echo "nSwitch/BPF-xdp" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -54,7 +55,8 @@ for a in $ARCHS; do
 	awk -F, -v a="$a" 'NR > 1 && $1 == a { print $2, $3, $4, $6 }' "$OUT/fig7.csv" | sort -g >"$P/fig7-$a.dat"
 	for iv in $IVS; do
 		cat "$OUT"/raw/fig8-"$a"-"$iv"-*.ping 2>/dev/null | grep -Eo 'time=[0-9.]+' | cut -d= -f2 | sort -g |
-			awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) print v[i], i / NR }' >"$P/fig8-$a-$iv.cdf"
+			awk '{ v[NR] = $1 } END { for (i = 1; i <= NR; i++) print v[i], i / NR }' >"$P/fig8-$a-$iv.cdf" ||
+			true # no ping output: Fig. 8 was not run (eval/run --exps)
 	done
 done
 : >"$P/fig5-bars.dat"
@@ -74,6 +76,7 @@ done
 rm -f "$P"/*.all
 if [[ -n $ARCHS ]]; then
 	for g in fig5 fig7 fig8 max; do
+		[[ $(wc -l <"$OUT/$g.csv") -gt 1 ]] || continue # an experiment not run (eval/run --exps)
 		gnuplot -e "dir='$OUT'; archs='$ARCHS'; titles='$TITLES'; bases='$BASES'; machine='$MACHINE'; iv1='$IV1'; iv2='$IV2'" \
 			"$EV/$g.gp" 2>"$P/$g.gnuplot.log" || { cat "$P/$g.gnuplot.log" >&2; echo "eval: error: gnuplot $g failed" >&2; exit 1; }
 	done
@@ -276,3 +279,7 @@ archs.csv (what ran), fig5.png, fig7.png, fig8.png, max.png, raw/ (iperf3 JSON a
 output of every point; plot/ holds the plotted series).
 EOF
 } >"$R"
+# the swcpu experiment's plot and section, when it ran
+if [[ -f $OUT/fig5cpu.csv && $(wc -l <"$OUT/fig5cpu.csv") -gt 1 ]]; then
+	bash "$EV/lib/report_swcpu.sh" "$OUT" "$EV"
+fi
