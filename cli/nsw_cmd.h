@@ -69,6 +69,8 @@ struct nsw_vf_args {
 	long oui;
 	const char *uplink;
 	int miss_drop; /* -1: keep */
+	int vlan;      /* VID, 0: none; -1: keep */
+	bool vlan_ad;  /* proto 802.1ad */
 };
 
 /* Decodes values parsed against one of the tables of nsw_words_vf's index; fails on an OUI

@@ -16,6 +16,15 @@
 #include "nsw_cmd.h"
 #include "nsw_cli_words.h"
 
+/* A VF's port VLAN: "vlan VID proto P" (its PCP is the qos shown beside it), vlan 0 and no
+ * protocol (text "none") when it has none. */
+static void nsw_vf_print_vlan(uint16_t key)
+{
+	nsw_print_uint(NSW_PR_ANY, "vlan", " vlan %llu", key & NSW_VLAN_VID_MASK);
+	nsw_print_str(NSW_PR_ANY, "vlan_protocol", " proto %s",
+		      !key ? NULL : (key & NSW_VLAN_AD) ? "802.1ad" : "802.1Q");
+}
+
 static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
@@ -41,8 +50,9 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 			 link.kind[0] ? link.kind : "not one");
 	/* Validate on a copy: range, PF OUI, VF free, MAC unique, Table A room. */
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
-	int e = nsw_vf_add(&nsw_scratch, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos,
-			   a.spoofchk != 0);
+	unsigned vid = a.vlan < 0 ? 0 : (unsigned)a.vlan;
+	int e = nsw_vf_add_vlan(&nsw_scratch, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos,
+				a.spoofchk != 0, vid, a.vlan_ad);
 	if (e == NSW_E_BUSY)
 		nsw_fail("vf add: VF %u,%u exists", a.pf, a.vf);
 	if (e == NSW_E_EXISTS) {
@@ -69,7 +79,8 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	}
 	/* Fresh counters for a fresh VF. */
 	nsw_counter_zero(n.fd_dev_stats, slot, NSW_NDEV, sizeof(struct nsw_dev_stats));
-	e = nsw_vf_add(n.st, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos, a.spoofchk != 0);
+	e = nsw_vf_add_vlan(n.st, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos,
+			    a.spoofchk != 0, vid, a.vlan_ad);
 	if (e) { /* cannot happen: validated under the same lock */
 		nsw_port_detach(&n, ifi);
 		bpf_map_update_elem(n.fd_vf_dev, &slot, &zero, 0);
@@ -97,7 +108,9 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	nsw_print_str(NSW_PR_ANY, "mac", " mac %s", macs);
 	nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
 	nsw_print_str(NSW_PR_ANY, "dev", " dev %s", a.dev);
-	nsw_print_str(NSW_PR_ANY, "kind", " kind %s\n", link.kind);
+	nsw_print_str(NSW_PR_ANY, "kind", " kind %s", link.kind);
+	nsw_vf_print_vlan(nsw_scratch.vlan[a.pf][a.vf]);
+	nsw_print_text("\n");
 	nsw_print_obj_close();
 	/* A hint for the person starting the VM, not a result: the values above, as QEMU
 	 * takes them. */
@@ -117,6 +130,8 @@ static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	nsw_need_pf(&n, &a, "vf set");
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
 	int e = nsw_vf_set(&nsw_scratch, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
+	if (!e && a.vlan >= 0)
+		e = nsw_vf_set_vlan(&nsw_scratch, a.pf, a.vf, (unsigned)a.vlan, a.vlan_ad);
 	if (e == NSW_E_NOENT)
 		nsw_fail("vf set: no VF %u,%u", a.pf, a.vf);
 	if (e)
@@ -132,7 +147,10 @@ static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 					 strerror(-r));
 		}
 	}
+	/* The priority first: a VLAN set with its qos never tags a frame with the old PCP. */
 	nsw_vf_set(n.st, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
+	if (a.vlan >= 0)
+		nsw_vf_set_vlan(n.st, a.pf, a.vf, (unsigned)a.vlan, a.vlan_ad);
 	nsw_nic_close(&n);
 }
 
@@ -181,7 +199,9 @@ static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 			nsw_print_str(NSW_PR_ANY, "group_oui", " oui %s", oui);
 			nsw_print_str(NSW_PR_ANY, "dev", " dev %s", dev[0] ? dev : NULL);
 			nsw_print_uint(NSW_PR_ANY, "qos", " qos %llu", qos);
-			nsw_print_onoff(NSW_PR_ANY, "spoofchk", " spoofchk %s\n", spoof);
+			nsw_print_onoff(NSW_PR_ANY, "spoofchk", " spoofchk %s", spoof);
+			nsw_vf_print_vlan((w & NSW_VF_VLAN) ? n.st->vlan[p][v] : 0);
+			nsw_print_text("\n");
 			nsw_print_obj_close();
 		}
 	nsw_print_arr_close();
@@ -194,9 +214,19 @@ const struct nsw_cmd nsw_cmds_vf[] = {
 	 "Attach DEV (the host end of a VM's veth, or a tap) as VF P,V. Without mac, the\n"
 	 "vMAC is the PF's OUI followed by P and V. A veth's VM end is given the vMAC; for a\n"
 	 "tap the MAC to give QEMU is printed. qos: default 802.1p priority (0..7) of\n"
-	 "untagged frames. spoofchk (default on): drop frames not sent from the vMAC."},
+	 "untagged frames. spoofchk (default on): drop frames not sent from the vMAC.\n"
+	 "vlan VID [qos PCP] [proto 802.1Q|802.1ad], as ip link spells a VF's: a port VLAN\n"
+	 "(VST). The VF switches only with VFs of its VLAN, on every PF (VFs without one are\n"
+	 "the untagged VLAN); toward the port the NIC tags its frames (proto's TPID, VID, and\n"
+	 "as PCP the frame's priority: qos for untagged frames, the same qos as above), from\n"
+	 "the port it takes frames of the VLAN and removes the tag; other frames from the port\n"
+	 "are dropped (vlan_unknown). A VM's own tag is dropped (vlan_violation) under\n"
+	 "802.1Q and carried inside the S-tag (QinQ) under 802.1ad. ACLs, capture and SPAN\n"
+	 "see the frame as it travels inside the NIC: with the port VLAN's tag, outermost.\n"
+	 "A VF without vlan is VGT: its VM's tags are its own, as before."},
 	{"set", NULL, nsw_vf_set_cmd, NSW_POS_NIC, nsw_words_vf_set, NSW_W_VF_N,
-	 "Change VF P,V's vMAC (a veth's VM end follows), default priority or spoofchk."},
+	 "Change VF P,V's vMAC (a veth's VM end follows), default priority, spoofchk or\n"
+	 "port VLAN (vlan 0: none, as ip link set dev PF vf N vlan 0)."},
 	{"del", NULL, nsw_vf_del_cmd, NSW_POS_NIC, nsw_words_vf_del, NSW_W_VF_N,
 	 "Remove VF P,V and everything it had: ACLs, SPAN sessions from and to it (an ACL\n"
 	 "rule mirroring to it becomes allow), QoS, a capture of it, counters."},

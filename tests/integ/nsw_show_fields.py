@@ -39,7 +39,7 @@ def value(s, key):
 
 
 STRING_KEYS = {"nic", "mode", "netns", "rid", "mac", "oui", "group_oui", "uplink", "dev", "dir",
-               "match", "action", "rate", "kind"}
+               "match", "action", "rate", "kind", "vlan_protocol"}
 
 
 def fields(m, defaults=None):
@@ -94,7 +94,8 @@ def read_nic(text):
 def read_vf(text):
     return [fields(full(r"vf (?P<pf>\d+),(?P<vf>\d+) rid (?P<rid>\S+) mac (?P<mac>\S+)"
                         r" oui (?P<group_oui>\S+) dev (?P<dev>\S+) qos (?P<qos>\d+)"
-                        r" spoofchk (?P<spoofchk>on|off)", l, "vf show"))
+                        r" spoofchk (?P<spoofchk>on|off) vlan (?P<vlan>\d+)"
+                        r" proto (?P<vlan_protocol>\S+)", l, "vf show"))
             for l in lines_of(text)]
 
 
@@ -208,7 +209,8 @@ def read_qos(text):
 
 
 read_vf_add = read_one(r"vf (?P<pf>\d+),(?P<vf>\d+) mac (?P<mac>\S+) rid (?P<rid>\S+) dev (?P<dev>\S+)"
-                      r" kind (?P<kind>\S+)", "vf add")
+                      r" kind (?P<kind>\S+) vlan (?P<vlan>\d+) proto (?P<vlan_protocol>\S+)",
+                      "vf add")
 
 
 read_nic_add = read_one(r"nic (?P<nic>\S+): (?P<pfs>\d+) PFs?, mode (?P<mode>\S+)(?:, netns (?P<netns>\S+))?",
