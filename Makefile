@@ -31,6 +31,7 @@ UNIT_H   := $(wildcard tests/unit/*.h) $(wildcard lib/*.h) cli/nsw_args.h cli/ns
 .PHONY: all core core-bpf unit check demo bench clean fuzz deps
 UNIT_SRC += tests/unit/test_acl_l4.c
 UNIT_SRC += tests/unit/test_args_tables.c
+UNIT_SRC += tests/unit/test_vlan.c
 # Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
 ALL := core core-bpf unit $(B)/test_bpf $(B)/test_bpf_datapath $(B)/test_bpf_acl $(B)/test_bpf_vlan $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab $(B)/nsw_rawsend $(B)/nsw_tapvm
 all: build-all
