@@ -10,7 +10,8 @@
 source "$(dirname "$0")/lib.sh"
 trap lab_cleanup EXIT
 lab_cleanup
-"$NSW" lab up >/dev/null || { echo "FAIL lab_up: nswitch lab up failed"; exit 1; }
+# NSW_VLAN_MODE=tc-peer|xdp runs the same in another mode of the data path.
+"$NSW" lab up ${NSW_VLAN_MODE:+mode "$NSW_VLAN_MODE"} >/dev/null || { echo "FAIL lab_up: nswitch lab up failed"; exit 1; }
 sleep 1
 TMP=$(mktemp -d)
 trap 'lab_cleanup; rm -rf "$TMP"' EXIT
