@@ -173,6 +173,29 @@ test_bad_input_refused_state_unchanged() {
 	novlan
 }
 
+test_capture_and_acl_see_the_port_vlan() {
+	novlan
+	"$NSW" vf set "$NIC" pf 0 vf 1 vlan 10 qos 5
+	"$NSW" vf set "$NIC" pf 1 vf 1 vlan 10
+	pings ${LABP}vm1 10.77.0.3 || fail "vm1 and vm3 (VLAN 10) do not reach each other"
+	"$NSW" capture "$NIC" pf 0 vf 1 dir both duration 3 -w "$TMP/cap.pcap" 2>"$TMP/cap.err" &
+	local pid=$!
+	BG_PIDS+=($pid)
+	sleep 1
+	pings ${LABP}vm1 10.77.0.3 5 || fail "vm1 to vm3 lost echoes under capture"
+	wait "$pid"
+	local out in
+	out=$(tshark -r "$TMP/cap.pcap" -Y "icmp.type == 8 && vlan.id == 10 && vlan.priority == 5" 2>/dev/null | wc -l)
+	in=$(tshark -r "$TMP/cap.pcap" -Y "icmp.type == 0 && vlan.id == 10" 2>/dev/null | wc -l)
+	(( out == 5 )) || fail "the capture shows $out of vm1's 5 echoes tagged VID 10 PCP 5"
+	(( in == 5 )) || fail "the capture shows $in of the 5 replies to vm1 tagged VID 10"
+	# A rule on the VLAN matches the frames of the VF's port VLAN.
+	printf 'prio 1 vlan 10 proto icmp action drop\n' | "$NSW" acl replace "$NIC" pf 0 vf 1 dir in
+	pings ${LABP}vm1 10.77.0.3 2 && fail "an ACL drop of VLAN 10 let vm1's echoes through"
+	"$NSW" acl flush "$NIC" pf 0 vf 1 dir in
+	novlan
+}
+
 run_test two_vlans_on_one_pf_isolated
 run_test same_vlan_across_pfs_reachable
 run_test external_host_sees_vid_and_pcp
@@ -181,3 +204,4 @@ run_test own_tag_is_a_violation
 run_test vlan_0_restores_untagged_switching_under_ping
 run_test vf_show_has_the_vlan
 run_test bad_input_refused_state_unchanged
+run_test capture_and_acl_see_the_port_vlan
