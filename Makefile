@@ -32,8 +32,9 @@ UNIT_H   := $(wildcard tests/unit/*.h) $(wildcard lib/*.h) cli/nsw_args.h cli/ns
 UNIT_SRC += tests/unit/test_acl_l4.c
 UNIT_SRC += tests/unit/test_args_tables.c
 UNIT_SRC += tests/unit/test_vf_state.c
+UNIT_SRC += tests/unit/test_vlan.c
 # Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
-ALL := core core-bpf unit $(B)/test_bpf $(B)/test_bpf_datapath $(B)/test_bpf_acl $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab $(B)/nsw_rawsend $(B)/nsw_tapvm
+ALL := core core-bpf unit $(B)/test_bpf $(B)/test_bpf_datapath $(B)/test_bpf_acl $(B)/test_bpf_vlan $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab $(B)/nsw_rawsend $(B)/nsw_tapvm
 all: build-all
 
 $(B):
@@ -102,6 +103,11 @@ $(B)/test_bpf_vf_state: tests/bpf/test_vf_state_dp.c tests/unit/nsw_test.c $(B)/
 	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_vf_state_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
 ALL += $(B)/test_bpf_vf_state
+
+$(B)/test_bpf_vlan: tests/bpf/test_vlan_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_vlan_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/libnswcore.a \
+		$(LIBBPF_LIBS) -o $@
 
 # Unit tests: with $(CC), with the other compiler, and under ASan+UBSan.
 $(B)/unit_tests: $(UNIT_SRC) $(UNIT_H) $(B)/libnswcore.a

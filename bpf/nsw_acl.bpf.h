@@ -13,6 +13,7 @@
 #include "nsw_acl.h"
 #include "nsw_maps.bpf.h"
 #include "nsw_frame.bpf.h"
+#include "nsw_vlan.bpf.h"
 #include "nsw_skb.h"
 
 /* The key of the frame whose header is f from the window of n octets in sc->lw, into sc->key.
@@ -27,12 +28,15 @@ __noinline int nsw_acl_key_window(const struct nsw_frame *f, struct nsw_scratch 
 	return 0;
 }
 
-/* The frame's ACL key, built into sc->key from its header f and its L3 window. */
-static __always_inline void nsw_acl_key_here(struct __sk_buff *skb, const struct nsw_frame *f,
+/* The ACL key of frame t, built into sc->key from its header and its L3 window, with the
+ * port VLAN the frame travels in when its tag is not on it (NSW_VP_OFF). */
+static __always_inline void nsw_acl_key_here(struct __sk_buff *skb, const struct nsw_dp_frame *t,
 					     struct nsw_scratch *sc)
 {
-	__u32 n = nsw_skb_l3(skb, f, sc->l3, sc->lw);
-	nsw_acl_key_window(f, sc, n);
+	__u32 n = nsw_skb_l3(skb, &t->f, sc->l3, sc->lw);
+	nsw_acl_key_window(&t->f, sc, n);
+	if (NSW_UNLIKELY(nsw_vlan_has(t->vlan_op, NSW_VP_OFF)))
+		nsw_acl_key_port_vlan(&sc->key, t->v.vlan, t->v.prio);
 }
 
 /* The search: tuples in order of their best priority (at most NSW_ACL_MASKS), one
@@ -172,7 +176,7 @@ static __noinline bool nsw_acl_lane(struct __sk_buff *skb, struct nsw_dp_frame *
 	struct nsw_scratch *sc = nsw_scratch_here();
 	if (!sc)
 		return false;
-	nsw_acl_key_here(skb, &t->f, sc);
+	nsw_acl_key_here(skb, t, sc);
 	nsw_acl_key_target(&sc->key, t->v.action == NSW_ACT_VF ? NSW_PORT_VF : NSW_PORT_UPLINK,
 			   t->v.pf, t->v.vf);
 	__u32 a = nsw_acl_judge(slot, NSW_ACL_IN, word, sc, skb->len);

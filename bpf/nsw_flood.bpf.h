@@ -1,5 +1,6 @@
 /* nsw_flood.bpf.h - a broadcast, multicast or unknown-unicast frame copied to every enabled VF
- * of the flooded PFs but its sender, and out of the uplink when the core says so. Kernel
+ * of the flooded PFs but its sender that is in the frame's VLAN (nsw_vlan_member), and out of
+ * the uplink when the core says so (last: that copy gets the port VLAN's tag). Kernel
  * only. Each VF copy goes through the receiver's stages (nsw_egress.bpf.h) and, when the
  * sender's ACL has rules on targets, through the sender's rules for that copy alone.
  * Invariants: every copy made is counted (flood_copies, and the receiver's "to" counters);
@@ -11,6 +12,7 @@
 #include <linux/pkt_cls.h>
 
 #include "nsw_egress.bpf.h"
+#include "nsw_vlan.bpf.h"
 
 struct nsw_flood_ctx {
 	struct __sk_buff *skb;
@@ -21,6 +23,8 @@ struct nsw_flood_ctx {
 			* each copy, else 0 */
 	__u16 copies;  /* 16 bits: a frame has at most NSW_NVF_SLOTS + 1 copies, and the */
 	__u16 failed;  /* context stays on the 512-octet stack the program's calls share */
+	__u16 members; /* VFs of the frame's VLAN it was meant for, copied or not */
+	__u16 pad;
 };
 
 /* The sender's rules on the copy to target (kind, pf, vf), judged alone: false when they
@@ -54,8 +58,9 @@ static long nsw_flood_vf(__u32 i, void *arg)
 		return 0;
 	const uint64_t *words = &c->nic->vf[0][0];
 	uint64_t w = NSW_READ_ONCE(words[slot]);
-	if (!(w & NSW_VF_EN))
+	if (!(w & NSW_VF_EN) || !nsw_vlan_member(c->nic, pf, vf, w, v->vlan))
 		return 0;
+	c->members++;
 	/* A VF whose link is held down gets no copy: a copy not made, counted. */
 	if (w & NSW_VF_LINK_DOWN) {
 		nsw_cnt_drop(c->t, NSW_DROP_VF_STATE);
@@ -95,7 +100,9 @@ static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic
 	if (v->pf != NSW_NONE && (!in_word || !sc ||
 				  nsw_flood_sender_allows(&c, NSW_PORT_UPLINK, v->pf, 0))) {
 		__u32 ifi = nsw_pf_ifindex(v->pf);
-		if (ifi && !bpf_clone_redirect(skb, ifi, 0)) {
+		/* Last copy: the port's, with the port VLAN's tag (the VF copies went untagged). */
+		if (ifi && !(nsw_vlan_has(t->vlan_op, NSW_VP_PUSH) && nsw_vlan_push(skb, v)) &&
+		    !bpf_clone_redirect(skb, ifi, 0)) {
 			c.copies++;
 			nsw_cnt_out(t, NSW_PORT_UPLINK, v->pf, 0, skb->len);
 		} else {
@@ -103,6 +110,9 @@ static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic
 		}
 	}
 	nsw_cnt_copies(t, c.copies, c.failed);
+	/* A frame from the port in a VLAN that no VF it serves is in. */
+	if (nsw_vlan_has(t->vlan_op, NSW_VP_POP) && nsw_vlan_nobody(c.members))
+		nsw_cnt_late_drop(t, skb->len, NSW_DROP_VLAN_UNKNOWN);
 	/* The copies are out; the original has nowhere else to go. */
 	return TC_ACT_SHOT;
 }

@@ -9,6 +9,11 @@
 #include "nsw_types.h"
 #include "nsw_maps.h"
 
+/* What a port VLAN asks of the stages (struct nsw_dp_frame.vlan_op, nsw_vlan.bpf.h). */
+#define NSW_VP_OFF 1u  /* the tag is not on the frame: stages that show it add it */
+#define NSW_VP_PUSH 2u /* it goes on when the frame leaves by the port */
+#define NSW_VP_POP 4u  /* it comes off on the way into the VFs */
+
 struct nsw_dp_frame {
 	struct nsw_frame f;   /* the header, as the core parsed it */
 	struct nsw_verdict v; /* the core's decision; a stage may turn it into a drop */
@@ -18,6 +23,11 @@ struct nsw_dp_frame {
 	__u16 acl_mirror;     /* the sender's rule said mirror to this VF slot + 1 */
 	/* The counters' handle (nsw_counters.bpf.h): set by nsw_cnt_open, once per frame. */
 	__u32 cpu;
+	/* NSW_VP_* (nsw_vlan.bpf.h): what the frame's port VLAN v.vlan asks of the stages.
+	 * NSW_VP_OFF: its tag is not on the frame (from a VF, until it leaves by the port; from
+	 * the port, once taken off for the VFs), and stages that show the frame (ACL key,
+	 * capture, SPAN) add it. */
+	__u16 vlan_op;
 	struct nsw_stats_blk *s; /* this CPU's block of nsw_stats, or NULL */
 };
 

@@ -232,9 +232,10 @@ struct nsw_capture_meta {
 	uint8_t dir;
 	uint8_t ncase;
 	uint8_t pf;
-	uint8_t pad;
+	uint8_t pvlan;      /* 0, or the port VLAN tag the frame travels in inside the NIC but does
+			     * not carry (1: 802.1Q, 2: 802.1ad): it goes outermost */
 	uint16_t vf;
-	uint16_t pad2;
+	uint16_t pvlan_tci; /* that tag's TCI */
 };
 _Static_assert(sizeof(struct nsw_capture_meta) == 24, "capture meta layout");
 

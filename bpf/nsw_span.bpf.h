@@ -9,6 +9,7 @@
 
 #include "nsw_maps.bpf.h"
 #include "nsw_counters.bpf.h"
+#include "nsw_vlan.bpf.h"
 
 /* Copies the frame to the monitor VF in target_slot (of an nsw_mirror word or an ACL mirror
  * rule). */
@@ -18,7 +19,8 @@ static __always_inline void nsw_mirror_to(struct __sk_buff *skb, const struct ns
 	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &target_slot);
 	if (!ifi || !*ifi)
 		return;
-	nsw_cnt_mirror(t, !bpf_clone_redirect(skb, *ifi, 0));
+	/* The copy shows the frame with its port VLAN, as it travels inside the NIC. */
+	nsw_cnt_mirror(t, !nsw_vlan_clone(skb, *ifi, t->vlan_op, t->v.vlan, t->v.prio));
 }
 
 /* SPAN of the frames a VF sends (dir NSW_MIRROR_IN) or is given (NSW_MIRROR_OUT): its own
@@ -61,7 +63,9 @@ static __always_inline bool nsw_cap_match(const struct nsw_capture_cfg *c,
 }
 
 /* Capture of frame t at device (kind, pf, vf), direction dir (NSW_MIRROR_IN or _OUT): its
- * first snaplen octets and their metadata (the out-of-band tag too) to user space. */
+ * first snaplen octets and their metadata (the out-of-band tag too, and the port VLAN's tag
+ * when the frame travels in one without carrying it: a capture shows the frame as it travels
+ * inside the NIC) to user space. */
 static __always_inline void nsw_capture(struct __sk_buff *skb, const struct nsw_dp_frame *t,
 					__u8 kind, __u32 pf, __u32 vf, __u32 dir)
 {
@@ -70,15 +74,19 @@ static __always_inline void nsw_capture(struct __sk_buff *skb, const struct nsw_
 	struct nsw_capture_cfg *c = bpf_map_lookup_elem(&nsw_capture_cfg, &zero);
 	if (!c || !c->enabled || !nsw_cap_match(c, t, kind, pf, vf, dir))
 		return;
+	__u32 pv = nsw_vlan_shown(t->vlan_op, v->vlan, v->prio);
 	struct nsw_capture_meta m = {
 		.ts_ns = bpf_ktime_get_ns(),
-		.len = skb->len + (skb->vlan_present ? NSW_VLAN_HLEN : 0),
+		.len = skb->len + (skb->vlan_present ? NSW_VLAN_HLEN : 0) +
+		       (pv >> 18 & 7),
 		.vlan_tci = (__u16)skb->vlan_tci,
 		.vlan_proto = skb->vlan_present ? (__u16)skb->vlan_proto : 0,
 		.dir = (__u8)(dir >> 16),
 		.ncase = v->ncase,
 		.pf = (__u8)pf,
 		.vf = (__u16)vf,
+		.pvlan = (__u8)(pv >> 16 & 3),
+		.pvlan_tci = (__u16)pv,
 	};
 	__u64 cap = skb->len < c->snaplen ? skb->len : c->snaplen;
 	struct nsw_capture_stats *st = bpf_map_lookup_elem(&nsw_capture_stats, &zero);

@@ -11,7 +11,7 @@
  * (nsw_maps.bpf.h), read its header (nsw_ctx.h, one reader for both hooks), decide (the
  * core, core/nsw_decide.h, unchanged), then the sender's ACL (nsw_acl.bpf.h), SPAN and capture
  * (nsw_span.bpf.h), the receiver's stages (nsw_egress.bpf.h: its ACL, the policer, SPAN),
- * floods (nsw_flood.bpf.h), and deliver: redirect to the device bound to the destination, the
+ * floods (nsw_flood.bpf.h), the port VLAN's tag on or off (nsw_vlan.bpf.h), and deliver: redirect to the device bound to the destination, the
  * frame's priority set for the egress scheduler. Everything is counted (nsw_counters.bpf.h).
  * Invariants: every frame that enters is counted once by class and by its sender's device;
  * every drop is counted by reason (core reasons and ours: no_device, tx_error); nothing is
@@ -35,6 +35,7 @@
 #include "nsw_span.bpf.h"
 #include "nsw_egress.bpf.h"
 #include "nsw_flood.bpf.h"
+#include "nsw_vlan.bpf.h"
 
 /* The pipeline's first stages, the same for both hooks: the port the frame came in on (device
  * ifindex), its header read from ctx, the core's decision, all into t, and the frame's length
@@ -53,6 +54,7 @@ static __always_inline const struct nsw_nic *nsw_dp_decide(enum nsw_hook h, void
 	t->in = pi->port;
 	*len = nsw_ctx_header(h, ctx, w);
 	nsw_process_hdr(nic, t->in, w, *len, &t->f, &t->v);
+	t->vlan_op = (__u16)nsw_vlan_plan(t->in.kind, t->v.action, t->v.vlan);
 	return nic;
 }
 
@@ -112,7 +114,7 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 	bool acl_out = (out_word & NSW_ACL_LIVE) || (acl && t->v.action == NSW_ACT_FLOOD);
 	struct nsw_scratch *sc = acl_in || acl_out ? nsw_scratch_here() : NULL;
 	if (sc) {
-		nsw_acl_key_here(skb, &t->f, sc);
+		nsw_acl_key_here(skb, t, sc);
 		if (t->v.action == NSW_ACT_VF || t->v.action == NSW_ACT_UPLINK)
 			nsw_acl_key_target(&sc->key, t->v.action == NSW_ACT_VF ? NSW_PORT_VF
 									: NSW_PORT_UPLINK,
@@ -147,6 +149,10 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 		}
 		skb->priority = t->v.prio;
 		r = t->feat ? nsw_egress_vf(skb, t, t->v.pf, t->v.vf, sc, out_word) : 0;
+		/* From the port into a VF of its VLAN: the tag comes off last, after the stages
+		 * that show the frame as it travels inside the NIC. */
+		if (!r && nsw_vlan_has(t->vlan_op, NSW_VP_POP) && nsw_vlan_pop(skb))
+			r = NSW_DROP_TX_ERR;
 		if (r) {
 			nsw_cnt_late_drop(t, skb->len, (__u8)r);
 			return TC_ACT_SHOT;
@@ -160,10 +166,22 @@ static __noinline int nsw_tc_slow(struct __sk_buff *skb, const struct nsw_nic *n
 			return TC_ACT_SHOT;
 		}
 		skb->priority = t->v.prio;
+		if (nsw_vlan_has(t->vlan_op, NSW_VP_PUSH) && nsw_vlan_push(skb, &t->v)) {
+			nsw_cnt_late_drop(t, skb->len, NSW_DROP_TX_ERR);
+			return TC_ACT_SHOT;
+		}
 		nsw_cnt_out(t, NSW_PORT_UPLINK, t->v.pf, 0, skb->len);
 		return bpf_redirect(ifi, 0);
 	case NSW_ACT_FLOOD:
 		skb->priority = t->v.prio;
+		/* From the port: every copy goes into a VF of the frame's VLAN, untagged. */
+		if (nsw_vlan_has(t->vlan_op, NSW_VP_POP)) {
+			if (nsw_vlan_pop(skb)) {
+				nsw_cnt_late_drop(t, skb->len, NSW_DROP_TX_ERR);
+				return TC_ACT_SHOT;
+			}
+			t->vlan_op |= NSW_VP_OFF;
+		}
 		return nsw_flood(skb, nic, t, sc, per_copy);
 	default:
 		return TC_ACT_SHOT;
@@ -183,9 +201,10 @@ int nsw_tc(struct __sk_buff *skb)
 	t.acl_mirror = 0;
 
 	/* The fast path: unicast to a VF or out of a port, no feature in use but ACLs, which
-	 * the lane judges. */
+	 * the lane judges, and no port VLAN tag to put on or take off. */
 	if (NSW_LIKELY(!(t.feat & ~NSW_FEAT_ACL) &&
-		       (t.v.action == NSW_ACT_VF || t.v.action == NSW_ACT_UPLINK))) {
+		       (t.v.action == NSW_ACT_VF || t.v.action == NSW_ACT_UPLINK) &&
+		       !(t.vlan_op & (NSW_VP_PUSH | NSW_VP_POP)))) {
 		bool to_vf = t.v.action == NSW_ACT_VF;
 		__u32 ifi = to_vf ? nsw_vf_ifindex(t.v.pf, t.v.vf) : nsw_pf_ifindex(t.v.pf);
 		if (ifi && (!t.feat || nsw_acl_lane(skb, &t))) {
@@ -238,9 +257,11 @@ int nsw_xdp(struct xdp_md *ctx)
 	__u32 len;
 	if (!nsw_dp_decide(NSW_HOOK_XDP, ctx, ctx->ingress_ifindex, &t, &len))
 		return XDP_PASS;
-	/* Floods need clones, and ACLs, SPAN, capture and policing live in nsw_tc: leave such
+	/* Floods need clones, ACLs, SPAN, capture and policing live in nsw_tc, and so does a port
+	 * VLAN's tag (pushed and popped where the kernel keeps it out of band): leave such
 	 * frames, decided again, to nsw_tc on this device. */
-	if (t.v.action == NSW_ACT_FLOOD || nsw_needs_tc(&t))
+	if (t.v.action == NSW_ACT_FLOOD || (t.vlan_op & (NSW_VP_PUSH | NSW_VP_POP)) ||
+	    nsw_needs_tc(&t))
 		return XDP_PASS;
 	__u32 ifi = 0;
 	if (t.v.action == NSW_ACT_VF)

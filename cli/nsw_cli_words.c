@@ -14,6 +14,7 @@ static const char *const nsw_dir3[] = {"in", "out", "both", NULL};
 static const char *const nsw_dir2[] = {"in", "out", NULL};
 static const char *const nsw_miss[] = {"uplink", "drop", NULL}; /* index: NSW_PF_MISS_DROP */
 static const char *const nsw_states[] = {"auto", "enable", "disable", NULL}; /* enum nsw_vf_state */
+static const char *const nsw_vlan_protos[] = {"802.1Q", "802.1ad", NULL}; /* index: 802.1ad */
 
 /* The words several commands take; REQ: whether the command needs it. */
 #define W_PF(REQ) {.word = "pf", .kind = NSW_ARG_UINT, .max = NSW_MAX_PFS - 1, .meta = "P", \
@@ -27,6 +28,11 @@ static const char *const nsw_states[] = {"auto", "enable", "disable", NULL}; /* 
 	       .what = "priority (qos)"}
 #define W_SPOOFCHK {.word = "spoofchk", .kind = NSW_ARG_ENUM, .choices = nsw_onoff, \
 		    .meta = "on|off", .what = "spoofchk"}
+/* A port VLAN as iproute2 spells it: vlan VID [qos PCP] [proto 802.1Q|802.1ad]; vlan 0 none. */
+#define W_VLAN {.word = "vlan", .kind = NSW_ARG_UINT, .max = 4094, .meta = "VID", \
+		.what = "VLAN ID"}
+#define W_PROTO {.word = "proto", .kind = NSW_ARG_ENUM, .choices = nsw_vlan_protos, \
+		 .meta = "802.1Q|802.1ad", .what = "VLAN protocol"}
 #define W_OUI {.word = "oui", .kind = NSW_ARG_OUI, .meta = "XX:XX:XX", .what = "OUI"}
 #define W_MISS {.word = "miss", .kind = NSW_ARG_ENUM, .choices = nsw_miss, .meta = "uplink|drop", \
 		.what = "miss policy"}
@@ -47,6 +53,8 @@ const struct nsw_arg_spec nsw_words_vf[NSW_W_VF_N] = {
 	[NSW_W_UPLINK] = W_DEV("uplink", "DEV", 0),
 	[NSW_W_MISS] = W_MISS,
 	[NSW_W_STATE] = W_STATE,
+	[NSW_W_VLAN] = W_VLAN,
+	[NSW_W_PROTO] = W_PROTO,
 };
 
 const struct nsw_arg_spec nsw_words_pf_set[NSW_W_VF_N] = {
@@ -67,6 +75,8 @@ const struct nsw_arg_spec nsw_words_vf_add[NSW_W_VF_N] = {
 	[NSW_W_QOS] = W_QOS,
 	[NSW_W_SPOOFCHK] = W_SPOOFCHK,
 	[NSW_W_STATE] = W_STATE,
+	[NSW_W_VLAN] = W_VLAN,
+	[NSW_W_PROTO] = W_PROTO,
 };
 
 const struct nsw_arg_spec nsw_words_vf_set[NSW_W_VF_N] = {
@@ -76,6 +86,8 @@ const struct nsw_arg_spec nsw_words_vf_set[NSW_W_VF_N] = {
 	[NSW_W_QOS] = W_QOS,
 	[NSW_W_SPOOFCHK] = W_SPOOFCHK,
 	[NSW_W_STATE] = W_STATE,
+	[NSW_W_VLAN] = W_VLAN,
+	[NSW_W_PROTO] = W_PROTO,
 };
 
 const struct nsw_arg_spec nsw_words_vf_del[NSW_W_VF_N] = {

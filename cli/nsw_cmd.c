@@ -225,7 +225,7 @@ void nsw_core_fail(int err, const char *what)
 void nsw_vf_args_get(const struct nsw_arg_val *v, struct nsw_vf_args *a)
 {
 	*a = (struct nsw_vf_args){.qos = -1, .spoofchk = -1, .oui = -1, .miss_drop = -1,
-				  .state = -1};
+				  .state = -1, .vlan = -1};
 	a->have_pf = v[NSW_W_PF].set, a->pf = (unsigned)v[NSW_W_PF].u;
 	a->have_vf = v[NSW_W_VF].set, a->vf = (unsigned)v[NSW_W_VF].u;
 	a->dev = v[NSW_W_DEV].str;
@@ -246,6 +246,11 @@ void nsw_vf_args_get(const struct nsw_arg_val *v, struct nsw_vf_args *a)
 		a->miss_drop = v[NSW_W_MISS].u == 1; /* "drop" */
 	if (v[NSW_W_STATE].set)
 		a->state = (int)v[NSW_W_STATE].u; /* the choices are in enum nsw_vf_state's order */
+	if (v[NSW_W_PROTO].set && !v[NSW_W_VLAN].set)
+		nsw_fail("proto is the port VLAN's: give it with \"vlan VID\"");
+	if (v[NSW_W_VLAN].set)
+		a->vlan = (int)v[NSW_W_VLAN].u;
+	a->vlan_ad = v[NSW_W_PROTO].set && v[NSW_W_PROTO].u == 1; /* "802.1ad" */
 }
 
 void nsw_need_pf(const struct nsw_cli_nic *n, const struct nsw_vf_args *a, const char *cmd)

@@ -75,6 +75,8 @@ struct nsw_vf_args {
 	const char *uplink;
 	int miss_drop; /* -1: keep */
 	int state;     /* enum nsw_vf_state; -1: keep */
+	int vlan;      /* VID, 0: none; -1: keep */
+	bool vlan_ad;  /* proto 802.1ad */
 };
 
 /* Decodes values parsed against one of the tables of nsw_words_vf's index; fails on an OUI

@@ -2,7 +2,7 @@
  * The data path hands matching frames, with a small header (struct nsw_capture_meta),
  * to a perf buffer while a capture runs (one at a time per NIC; with none, the data path reads
  * one word and moves on). This command writes them as pcap through libpcap, putting back the
- * VLAN tag the kernel kept out of band, and reports at the end every frame it could not keep.
+ * VLAN tag the kernel kept out of band and the port VLAN's tag the frame travels in, and reports at the end every frame it could not keep.
  * A running capture holds an exclusive flock on the NIC's pin folder from before it turns the
  * data path's capture on until after it turns it off: the kernel drops the lock when the
  * process dies, however it dies, so capture state with the lock free is a dead capture's, and
@@ -114,22 +114,34 @@ static void nsw_cap_sample(void *ctx, int cpu, void *data, uint32_t size)
 	const uint8_t *pkt = (const uint8_t *)data + sizeof *m;
 	uint32_t caplen = size - (uint32_t)sizeof *m;
 	uint32_t on_wire = m->len;
-	uint8_t frame[65536 + 4];
+	uint8_t frame[65536 + 8];
+	uint32_t tags = (m->vlan_proto ? 4 : 0) + (m->pvlan ? 4 : 0);
 	if (caplen > on_wire)
-		caplen = on_wire - (m->vlan_proto ? 4 : 0); /* perf pads samples to 8 bytes */
+		caplen = on_wire - tags; /* perf pads samples to 8 bytes */
 	if (caplen > 65536)
 		caplen = 65536;
 	uint32_t n = 0;
-	if (m->vlan_proto && caplen >= 12) {
-		/* The tag the kernel kept aside goes back where it was on the wire. */
-		uint16_t proto = ntohs(m->vlan_proto);
+	if (tags && caplen >= 12) {
+		/* The tags go where they are on the wire: the port VLAN's the frame travels in
+		 * inside the NIC outermost, then the one the kernel kept aside. */
 		memcpy(frame, pkt, 12);
-		frame[12] = (uint8_t)(proto >> 8);
-		frame[13] = (uint8_t)proto;
-		frame[14] = (uint8_t)(m->vlan_tci >> 8);
-		frame[15] = (uint8_t)m->vlan_tci;
-		memcpy(frame + 16, pkt + 12, caplen - 12);
-		n = caplen + 4;
+		n = 12;
+		if (m->pvlan) {
+			uint16_t proto = m->pvlan == 2 ? 0x88a8 : 0x8100;
+			uint8_t t[4] = {(uint8_t)(proto >> 8), (uint8_t)proto,
+					(uint8_t)(m->pvlan_tci >> 8), (uint8_t)m->pvlan_tci};
+			memcpy(frame + n, t, 4);
+			n += 4;
+		}
+		if (m->vlan_proto) {
+			uint16_t proto = ntohs(m->vlan_proto);
+			uint8_t t[4] = {(uint8_t)(proto >> 8), (uint8_t)proto,
+					(uint8_t)(m->vlan_tci >> 8), (uint8_t)m->vlan_tci};
+			memcpy(frame + n, t, 4);
+			n += 4;
+		}
+		memcpy(frame + n, pkt + 12, caplen - 12);
+		n += caplen - 12;
 	} else {
 		memcpy(frame, pkt, caplen);
 		n = caplen;
@@ -293,7 +305,9 @@ const struct nsw_cmd nsw_cmds_capture[] = {
 	{NULL, NULL, nsw_capture_cmd, NSW_POS_NIC, nsw_words_capture, NSW_W_CAP_N,
 	 "Write matching frames as pcap (FILE - for standard output: | tshark -r -), VLAN\n"
 	 "tags and PCP intact. dir in: frames the VF (or port) hands to the NIC; out: frames\n"
-	 "delivered to it. Ends on count, duration, Ctrl-C, SIGTERM or SIGHUP, or when its\n"
+	 "delivered to it. A frame is shown as it travels inside the NIC: the frames of a VF\n"
+	 "with a port VLAN carry its tag (outermost, PCP the frame's priority), in and out,\n"
+	 "although the VM sends and receives them untagged. Ends on count, duration, Ctrl-C, SIGTERM or SIGHUP, or when its\n"
 	 "VF is deleted; reports frames lost. A killed capture is cleaned up by the next\n"
 	 "command on the NIC."},
 	{0},

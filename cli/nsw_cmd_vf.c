@@ -68,7 +68,9 @@ static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uin
 	unsigned qos = (unsigned)((w & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
 	if ((a->mac && a->mac != (w & NSW_MAC_MASK)) || (a->qos >= 0 && (unsigned)a->qos != qos) ||
 	    (a->spoofchk >= 0 && !a->spoofchk != !(w & NSW_VF_SPOOFCHK)) ||
-	    (a->state >= 0 && (unsigned)a->state != nsw_vf_state_of(w)))
+	    (a->state >= 0 && (unsigned)a->state != nsw_vf_state_of(w)) ||
+	    (a->vlan >= 0 && nsw_vlan_key((unsigned)a->vlan, a->vlan_ad) !=
+				     ((w & NSW_VF_VLAN) ? (int)n->st->vlan[a->pf][a->vf] : 0)))
 		nsw_fail("vf add: VF %u,%u exists (vMAC %s), waiting for its device: it keeps its "
 			 "settings (vf set changes them)", a->pf, a->vf, macs);
 	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, ifi, a->dev, &link);
@@ -104,6 +106,24 @@ static void nsw_vf_watch_ensure(const char *nic)
 	char err[256];
 	if (!nsw_watch_start(nic, err, sizeof err))
 		nsw_print_text("note: no watcher follows the VFs' devices: %s\n", err);
+}
+
+/* A VF's port VLAN as iproute2's vlan_list prints it (print_vfinfo): one entry, with vlan, qos
+ * (its PCP: the VF's qos) and protocol when it has one; empty (VLAN 0, whose zero fields
+ * iproute2 leaves out) when it has none. */
+static void nsw_vf_print_vlan(uint16_t key, unsigned qos)
+{
+	nsw_print_arr_open("vlan_list");
+	nsw_print_obj_open(NULL);
+	if (key) {
+		nsw_print_uint(NSW_PR_ANY, "vlan", " vlan %llu", key & NSW_VLAN_VID_MASK);
+		if (qos)
+			nsw_print_uint(NSW_PR_ANY, "qos", " qos %llu", qos);
+		nsw_print_str(NSW_PR_ANY, "protocol", " proto %s",
+			      (key & NSW_VLAN_AD) ? "802.1ad" : "802.1Q");
+	}
+	nsw_print_obj_close();
+	nsw_print_arr_close();
 }
 
 static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
@@ -147,8 +167,9 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_fail("vf add: \"%s\" is %s", a.dev, why);
 	/* Validate on a copy: range, PF OUI, VF free, MAC unique, Table A room. */
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
-	int e = nsw_vf_add(&nsw_scratch, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos,
-			   a.spoofchk != 0);
+	unsigned vid = a.vlan < 0 ? 0 : (unsigned)a.vlan;
+	int e = nsw_vf_add_vlan(&nsw_scratch, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos,
+				a.spoofchk != 0, vid, a.vlan_ad);
 	if (e == NSW_E_BUSY)
 		nsw_fail("vf add: VF %u,%u exists", a.pf, a.vf);
 	if (e == NSW_E_EXISTS) {
@@ -180,7 +201,8 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	nsw_counter_zero(n.fd_dev_stats, slot, NSW_NDEV, sizeof(struct nsw_dev_stats));
 	/* The uplink's carrier as it is now, for a VF in state auto (and the PF's other VFs). */
 	nsw_pf_carrier_follow(&n, a.pf);
-	e = nsw_vf_add(n.st, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos, a.spoofchk != 0);
+	e = nsw_vf_add_vlan(n.st, a.pf, a.vf, a.mac, a.qos < 0 ? 0 : (unsigned)a.qos,
+			    a.spoofchk != 0, vid, a.vlan_ad);
 	if (!e && a.state >= 0)
 		e = nsw_vf_set_state(n.st, a.pf, a.vf, (unsigned)a.state);
 	if (e) { /* cannot happen: validated under the same lock */
@@ -231,6 +253,8 @@ static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	int e = nsw_vf_set(&nsw_scratch, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
 	if (!e && a.state >= 0)
 		e = nsw_vf_set_state(&nsw_scratch, a.pf, a.vf, (unsigned)a.state);
+	if (!e && a.vlan >= 0)
+		e = nsw_vf_set_vlan(&nsw_scratch, a.pf, a.vf, (unsigned)a.vlan, a.vlan_ad);
 	if (e == NSW_E_NOENT)
 		nsw_fail("vf set: no VF %u,%u", a.pf, a.vf);
 	if (e)
@@ -259,7 +283,10 @@ static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 			nsw_fail("vf set: %s", err);
 		}
 	}
+	/* The priority first: a VLAN set with its qos never tags a frame with the old PCP. */
 	nsw_vf_set(n.st, a.pf, a.vf, a.mac, a.qos, a.spoofchk);
+	if (a.vlan >= 0)
+		nsw_vf_set_vlan(n.st, a.pf, a.vf, (unsigned)a.vlan, a.vlan_ad);
 	nsw_nic_close(&n);
 	if (a.state == NSW_VF_STATE_AUTO) /* auto follows the carrier through the watcher */
 		nsw_vf_watch_ensure(nic);
@@ -364,12 +391,7 @@ static void nsw_vf_show_cmd(const char *nic, const struct nsw_arg_val *args)
 			/* The rest of iproute2's VF record (print_vfinfo). */
 			nsw_print_str(NSW_PR_ANY, "link_type", "    link/%s", "ether");
 			nsw_print_str(NSW_PR_ANY, "address", " %s", mac);
-			/* One entry, as the kernel reports a VF without a port VLAN: VLAN 0, whose
-			 * zero fields iproute2 leaves out. */
-			nsw_print_arr_open("vlan_list");
-			nsw_print_obj_open(NULL);
-			nsw_print_obj_close();
-			nsw_print_arr_close();
+			nsw_vf_print_vlan((w & NSW_VF_VLAN) ? n.st->vlan[p][v] : 0, qos);
 			/* QoS limits what the VF is given, never what it sends: no transmit limit. */
 			nsw_print_obj_open("rate");
 			nsw_print_uint(NSW_PR_ANY, "max_tx", " max_tx %llu", 0);
@@ -412,6 +434,12 @@ void nsw_save_vf(struct nsw_cli_nic *n, struct nsw_save *s)
 				nsw_save_word(s, "spoofchk", "off");
 			if (nsw_vf_state_of(w) != NSW_VF_STATE_ENABLE)
 				nsw_save_word(s, "state", "%s", nsw_vf_state_name(nsw_vf_state_of(w)));
+			if (w & NSW_VF_VLAN) {
+				uint16_t key = n->st->vlan[p][v];
+				nsw_save_word(s, "vlan", "%u", key & NSW_VLAN_VID_MASK);
+				if (key & NSW_VLAN_AD)
+					nsw_save_word(s, "proto", "802.1ad");
+			}
 			nsw_save_end(s);
 			nsw_save_line(s, "vf set", n->name);
 			nsw_save_word(s, "pf", "%u", p);
@@ -441,10 +469,19 @@ const struct nsw_cmd nsw_cmds_vf[] = {
 	 "whatever is sent to or from the VF is dropped,\n"
 	 "counted as vf_state_down; a veth's VM end loses its carrier (its host end is set\n"
 	 "down); a tap's carrier goes off, which QEMU does not pass on: the guest's link\n"
-	 "stays up and its frames are dropped."},
+	 "stays up and its frames are dropped.\n"
+	 "vlan VID [qos PCP] [proto 802.1Q|802.1ad], as ip link spells a VF's: a port VLAN\n"
+	 "(VST). The VF switches only with VFs of its VLAN, on every PF (VFs without one are\n"
+	 "the untagged VLAN); toward the port the NIC tags its frames (proto's TPID, VID, and\n"
+	 "as PCP the frame's priority: qos for untagged frames, the same qos as above), from\n"
+	 "the port it takes frames of the VLAN and removes the tag; other frames from the port\n"
+	 "are dropped (vlan_unknown). A VM's own tag is dropped (vlan_violation) under\n"
+	 "802.1Q and carried inside the S-tag (QinQ) under 802.1ad. ACLs, capture and SPAN\n"
+	 "see the frame as it travels inside the NIC: with the port VLAN's tag, outermost.\n"
+	 "A VF without vlan is VGT: its VM's tags are its own, as before."},
 	{"set", NULL, nsw_vf_set_cmd, NSW_POS_NIC, nsw_words_vf_set, NSW_W_VF_N,
-	 "Change VF P,V's vMAC (a veth's VM end follows), default priority, spoofchk or\n"
-	 "link state (see vf add)."},
+	 "Change VF P,V's vMAC (a veth's VM end follows), default priority, spoofchk, link\n"
+	 "state or port VLAN (vlan 0: none, as ip link set dev PF vf N vlan 0); see vf add."},
 	{"del", NULL, nsw_vf_del_cmd, NSW_POS_NIC, nsw_words_vf_del, NSW_W_VF_N,
 	 "Remove VF P,V and everything it had: ACLs, SPAN sessions from and to it (an ACL\n"
 	 "rule mirroring to it becomes allow), QoS, a capture of it, counters."},

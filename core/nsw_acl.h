@@ -174,6 +174,15 @@ NSW_INLINE uint32_t nsw_acl_key_ipv6(const uint64_t *lw, uint32_t l3len, struct 
 	return state == NSW_ACL_L4_FOUND ? off : 0;
 }
 
+/* A frame from a VF with a port VLAN travels inside the NIC in that VLAN (vlan, a verdict's):
+ * rules see the tag the NIC gives it, with the frame's priority prio, as its outer tag, as they
+ * see the tag of a frame of that VLAN from the port. */
+NSW_INLINE void nsw_acl_key_port_vlan(struct nsw_acl_key *k, uint16_t vlan, uint8_t prio)
+{
+	k->vid = (uint16_t)((vlan & 0xfffu) | NSW_ACL_TAGGED);
+	k->pcp = prio;
+}
+
 /* lw is the window of min(l3len, NSW_L3_WINDOW) octets that follow the L2 header of frame f.
  * Fields the frame does not have (no IP, no room for the ports) stay zero; k->l4 says whether
  * the L4 header was found (enum nsw_acl_l4). An IP frame (by its ethertype) whose IP header

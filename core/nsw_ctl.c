@@ -238,8 +238,26 @@ static uint64_t nsw_vf_word_make(uint64_t mac, unsigned qos, bool spoofchk)
 	       (spoofchk ? NSW_VF_SPOOFCHK : 0) | (mac & NSW_MAC_MASK);
 }
 
+static void nsw_store16(uint16_t *w, uint16_t v)
+{
+	__atomic_store_n(w, v, __ATOMIC_RELEASE);
+}
+
+int nsw_vlan_key(unsigned vid, bool ad)
+{
+	if (vid >= NSW_VLAN_VID_MASK)
+		return -1; /* 4095 is reserved */
+	return vid ? (int)(vid | (ad ? NSW_VLAN_AD : 0)) : 0;
+}
+
 int nsw_vf_add(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsigned qos,
 	       bool spoofchk)
+{
+	return nsw_vf_add_vlan(nic, pf, vf, mac, qos, spoofchk, 0, false);
+}
+
+int nsw_vf_add_vlan(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsigned qos,
+		    bool spoofchk, unsigned vid, bool ad)
 {
 	uint64_t *slot;
 	int err = nsw_vf_check(nic, pf, vf);
@@ -247,17 +265,19 @@ int nsw_vf_add(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsi
 		return err;
 	if (nic->vf[pf][vf] & NSW_VF_EN)
 		return NSW_E_BUSY;
-	if (qos > 7)
+	int key = nsw_vlan_key(vid, ad);
+	if (qos > 7 || key < 0)
 		return NSW_E_RANGE;
 	if (!mac)
 		mac = nsw_auto_vmac((uint32_t)(nic->pf[pf] & NSW_PF_OUI_MASK), pf, vf);
 	err = nsw_fdb_free_slot(&nic->fdb, mac, &slot);
 	if (err)
 		return err;
-	/* VF first, then Table A: the data path never finds an entry for a disabled VF. */
-	/* State enable: up until told otherwise (nsw_vf_set_state), so a VF's link never rests
-	 * on a carrier reading nothing may be keeping current. */
-	nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(mac, qos, spoofchk) |
+	/* VLAN, VF, then Table A: the data path never finds an entry for a disabled VF, nor an
+	 * enabled VF outside its VLAN. State enable: up until told otherwise (nsw_vf_set_state),
+	 * so a VF's link never rests on a carrier reading nothing may be keeping current. */
+	nsw_store16(&nic->vlan[pf][vf], (uint16_t)key);
+	nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(mac, qos, spoofchk) | (key ? NSW_VF_VLAN : 0) |
 					    (uint64_t)NSW_VF_STATE_ENABLE << NSW_VF_STATE_SHIFT);
 	nsw_store(slot, nsw_fdb_slot_make(mac, (uint8_t)pf, (uint16_t)vf));
 	nic->fdb.count++;
@@ -282,16 +302,39 @@ int nsw_vf_set(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, int 
 		return err;
 	unsigned q = qos >= 0 ? (unsigned)qos : (unsigned)((w & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
 	bool s = spoofchk >= 0 ? spoofchk != 0 : (w & NSW_VF_SPOOFCHK) != 0;
-	uint64_t link = w & (NSW_VF_STATE_MASK | NSW_VF_LINK_DOWN); /* not this function's */
+	/* The bits this function does not set (the link state's, the port VLAN's) stay as they
+	 * are. */
+	uint64_t keep = w & ~(NSW_VF_EN | NSW_MAC_MASK | NSW_VF_QOS_MASK | NSW_VF_SPOOFCHK);
 	if (new_mac) {
 		/* New entry, then the VF word, then the old entry gone: the VM is reachable under
 		 * one of its MACs at every instant. */
 		nsw_store(slot, nsw_fdb_slot_make(mac, (uint8_t)pf, (uint16_t)vf));
 		nic->fdb.count++;
-		nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(mac, q, s) | link);
+		nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(mac, q, s) | keep);
 		nsw_fdb_del(&nic->fdb, old);
 	} else {
-		nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(old, q, s) | link);
+		nsw_store(&nic->vf[pf][vf], nsw_vf_word_make(old, q, s) | keep);
+	}
+	return NSW_OK;
+}
+
+int nsw_vf_set_vlan(struct nsw_nic *nic, unsigned pf, unsigned vf, unsigned vid, bool ad)
+{
+	int err = nsw_vf_check(nic, pf, vf);
+	if (err)
+		return err;
+	uint64_t w = nic->vf[pf][vf];
+	if (!(w & NSW_VF_EN))
+		return NSW_E_NOENT;
+	int key = nsw_vlan_key(vid, ad);
+	if (key < 0)
+		return NSW_E_RANGE;
+	if (key) { /* the key, then the bit that makes readers look at it */
+		nsw_store16(&nic->vlan[pf][vf], (uint16_t)key);
+		nsw_store(&nic->vf[pf][vf], w | NSW_VF_VLAN);
+	} else { /* the bit, then the key */
+		nsw_store(&nic->vf[pf][vf], w & ~NSW_VF_VLAN);
+		nsw_store16(&nic->vlan[pf][vf], 0);
 	}
 	return NSW_OK;
 }
@@ -313,6 +356,7 @@ int nsw_vf_del(struct nsw_nic *nic, unsigned pf, unsigned vf)
 			}
 		}
 	nsw_store(&nic->vf[pf][vf], 0);
+	nsw_store16(&nic->vlan[pf][vf], 0);
 	return NSW_OK;
 }
 
@@ -452,6 +496,8 @@ const char *nsw_drop_name(unsigned reason)
 		[NSW_DROP_VF_RX] = "vf_rx_dropped",
 		[NSW_DROP_ACL_L4] = "acl_l4_unknown",
 		[NSW_DROP_VF_STATE] = "vf_state_down",
+		[NSW_DROP_VLAN_VIOLATION] = "vlan_violation",
+		[NSW_DROP_VLAN_UNKNOWN] = "vlan_unknown",
 	};
 	return reason < NSW_DROP_MAX && names[reason] ? names[reason] : "unknown";
 }

@@ -36,9 +36,19 @@ int nsw_pf_set_miss_drop(struct nsw_nic *nic, unsigned pf, bool drop);
  * spoof check, link state enable, and enters the vMAC in Table A. */
 int nsw_vf_add(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsigned qos,
 	       bool spoofchk);
+/* The same with a port VLAN: vid 1..4094 (0: none), ad: its tag is an 802.1ad S-tag (else
+ * 802.1Q). The VLAN is in place before the VF is enabled: no frame of the VF is ever switched
+ * outside it. */
+int nsw_vf_add_vlan(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, unsigned qos,
+		    bool spoofchk, unsigned vid, bool ad);
+/* Sets (vid 1..4094) or removes (vid 0) the port VLAN of an enabled VF; one store changes the
+ * VLAN of a VF that has one. */
+int nsw_vf_set_vlan(struct nsw_nic *nic, unsigned pf, unsigned vf, unsigned vid, bool ad);
 /* Changes a VF's settings; mac 0, qos < 0, spoofchk < 0 keep the current value. */
 int nsw_vf_set(struct nsw_nic *nic, unsigned pf, unsigned vf, uint64_t mac, int qos,
 	       int spoofchk);
+/* The port VLAN key (NSW_VLAN_*) of vid and ad, or -1 when vid is out of 0..4094. */
+int nsw_vlan_key(unsigned vid, bool ad);
 int nsw_vf_del(struct nsw_nic *nic, unsigned pf, unsigned vf);
 
 /* Link state. nsw_vf_set_state sets VF (pf, vf)'s state (enum nsw_vf_state);

@@ -24,6 +24,16 @@
  *    delivered twice. Unicast goes to the VF with that MAC if this port serves its PF, else
  *    RX_MISS; broadcast and multicast go to every VF this port serves.
  *  - A frame is never delivered back to its sender (SELF).
+ *  - Port VLANs (a VEB in VST mode): a VF with a port VLAN is in that VLAN, the VFs without one
+ *    in the untagged VLAN. A frame from a VF is in its VF's VLAN: a Table A hit on a VF of
+ *    another VLAN is a miss in this one (it takes the miss's way: the port, tagged, or
+ *    FDB_MISS); floods copy only to the VLAN's VFs, on every PF (nsw_vlan_member), and once to
+ *    the port. A VM's own tag on a VF with an 802.1Q port VLAN is VLAN_VIOLATION; with an
+ *    802.1ad one, a single 802.1Q tag of the VM rides inside the S-tag (QinQ), anything else
+ *    is VLAN_VIOLATION. From the port, the outer tag (VID not 0) names the VLAN: a VF with a
+ *    port VLAN takes only frames of its VLAN, tag removed (else VLAN_UNKNOWN); floods reach
+ *    only the VLAN's VFs. A VF without a port VLAN stays what it was before VLANs (VGT: its
+ *    VM tags what it likes), and takes unicast from the port as it comes.
  * BPF-safe: static inline, bounded loops over NSW_MAX_PFS, reads NIC words once each.
  */
 #ifndef NSW_DECIDE_H
@@ -53,6 +63,51 @@ NSW_INLINE uint64_t nsw_vf_word(const struct nsw_nic *nic, uint32_t pf, uint32_t
 	uint32_t i = (pf % NSW_MAX_PFS) * NSW_MAX_VFS + vf % NSW_MAX_VFS;
 	NSW_BARRIER_VAR(i);
 	return NSW_READ_ONCE((&nic->vf[0][0])[i % (NSW_MAX_PFS * NSW_MAX_VFS)]);
+}
+
+/* The port VLAN key of VF (pf, vf) whose word is w: 0 unless w says it has one. */
+NSW_INLINE uint16_t nsw_vf_vlan(const struct nsw_nic *nic, uint32_t pf, uint32_t vf, uint64_t w)
+{
+	if (NSW_LIKELY(!(w & NSW_VF_VLAN)))
+		return 0;
+	uint32_t i = (pf % NSW_MAX_PFS) * NSW_MAX_VFS + vf % NSW_MAX_VFS;
+	NSW_BARRIER_VAR(i);
+	return *(const volatile uint16_t *)&(&nic->vlan[0][0])[i % (NSW_MAX_PFS * NSW_MAX_VFS)];
+}
+
+/* Does VF (pf, vf), word w, take a flood copy of a frame of VLAN vlan (a verdict's)? */
+NSW_INLINE bool nsw_vlan_member(const struct nsw_nic *nic, uint32_t pf, uint32_t vf, uint64_t w,
+				uint16_t vlan)
+{
+	return nsw_vf_vlan(nic, pf, vf, w) == vlan;
+}
+
+/* The tag of a port VLAN vlan: its TPID, and its TCI for a frame of priority prio. */
+NSW_INLINE uint16_t nsw_vlan_tpid(uint16_t vlan)
+{
+	return (vlan & NSW_VLAN_AD) ? NSW_ETH_P_8021AD : NSW_ETH_P_8021Q;
+}
+
+NSW_INLINE uint16_t nsw_vlan_tci(uint16_t vlan, uint8_t prio)
+{
+	return (uint16_t)((prio & 7u) << 13 | (vlan & NSW_VLAN_VID_MASK));
+}
+
+/* The VLAN a frame from the port is in: its outer tag's, 0 when untagged or priority-tagged. */
+NSW_INLINE uint16_t nsw_frame_vlan(const struct nsw_frame *f)
+{
+	if (!f->ntags || !f->vid[0])
+		return 0;
+	return (uint16_t)(f->vid[0] | (f->tpid[0] == NSW_ETH_P_8021AD ? NSW_VLAN_AD : 0));
+}
+
+/* May a VM send frame f on a VF of port VLAN vlan (not 0)? 802.1Q: untagged only; 802.1ad:
+ * untagged, or one 802.1Q tag that the S-tag will carry. */
+NSW_INLINE bool nsw_vlan_admits(uint16_t vlan, const struct nsw_frame *f)
+{
+	if (!f->ntags)
+		return true;
+	return (vlan & NSW_VLAN_AD) && f->ntags == 1 && f->tpid[0] == NSW_ETH_P_8021Q;
 }
 
 NSW_INLINE bool nsw_pf_has_port(uint64_t w)
@@ -143,6 +198,10 @@ NSW_INLINE void nsw_decide_from_vf(const struct nsw_nic *nic, struct nsw_port in
 	v->prio = f->ntags ? f->pcp : (uint8_t)((vfw & NSW_VF_QOS_MASK) >> NSW_VF_QOS_SHIFT);
 	if (NSW_UNLIKELY((vfw & NSW_VF_SPOOFCHK) && f->src != (vfw & NSW_MAC_MASK)))
 		return nsw_drop(v, NSW_DROP_SPOOF);
+	uint16_t vlan = nsw_vf_vlan(nic, in.pf, in.vf, vfw);
+	if (NSW_UNLIKELY(vlan && !nsw_vlan_admits(vlan, f)))
+		return nsw_drop(v, NSW_DROP_VLAN_VIOLATION);
+	v->vlan = vlan;
 
 	uint32_t dst_oui = nsw_mac_oui(f->dst);
 	v->ncase = nsw_mac_oui(f->src) == dst_oui ? NSW_CASE_SAME_OUI : NSW_CASE_DIFF_OUI;
@@ -163,7 +222,10 @@ NSW_UNROLL
 	}
 
 	uint64_t e = nsw_fdb_find(&nic->fdb, f->dst);
-	if (NSW_LIKELY(e))
+	/* A VF of another VLAN is not in this VLAN's table: a miss here. */
+	if (NSW_LIKELY(e) &&
+	    NSW_LIKELY(nsw_vf_vlan(nic, nsw_fdb_slot_pf(e), nsw_fdb_slot_vf(e),
+				   nsw_vf_word(nic, nsw_fdb_slot_pf(e), nsw_fdb_slot_vf(e))) == vlan))
 		return nsw_to_vf(nic, v, e, in);
 	if (nsw_oui_is_ours(nic, dst_oui) &&
 	    ((nsw_pf_word(nic, in.pf) & NSW_PF_MISS_DROP) || nsw_egress_port(nic, in.pf) == NSW_NONE))
@@ -192,11 +254,19 @@ NSW_UNROLL
 		v->excl_pf = NSW_NONE;
 		v->pf = NSW_NONE;
 		v->inter_pf = (mask & ~(1u << in.pf)) != 0;
+		v->vlan = nsw_frame_vlan(f);
 		return;
 	}
 	uint64_t e = nsw_fdb_find(&nic->fdb, f->dst);
 	if (!e || nsw_egress_port(nic, nsw_fdb_slot_pf(e)) != in.pf)
 		return nsw_drop(v, NSW_DROP_RX_MISS);
+	uint16_t dv = nsw_vf_vlan(nic, nsw_fdb_slot_pf(e), nsw_fdb_slot_vf(e),
+				  nsw_vf_word(nic, nsw_fdb_slot_pf(e), nsw_fdb_slot_vf(e)));
+	if (NSW_UNLIKELY(dv)) {
+		if (dv != nsw_frame_vlan(f))
+			return nsw_drop(v, NSW_DROP_VLAN_UNKNOWN);
+		v->vlan = dv;
+	}
 	nsw_to_vf(nic, v, e, in);
 }
 

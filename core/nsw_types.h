@@ -81,19 +81,28 @@
 /* VF word: bits 0..47 vMAC, 48..50 default 802.1p priority, bit 51 spoof check, bits 52..53
  * the link state set by the admin (enum nsw_vf_state), bit 54 the link is down now (what the
  * data path reads: the state, and in auto the carrier of the PF's uplink, folded into one bit
- * by the control side, nsw_vf_link_eval), bit 63 enabled. */
+ * by the control side, nsw_vf_link_eval), bit 62 the VF has a port VLAN (its key is in
+ * nic->vlan: the word has no room for it, and the bit spares a NIC without VLANs that second
+ * read), bit 63 enabled. */
 #define NSW_VF_QOS_SHIFT 48
 #define NSW_VF_QOS_MASK (7ull << NSW_VF_QOS_SHIFT)
 #define NSW_VF_SPOOFCHK (1ull << 51)
 #define NSW_VF_STATE_SHIFT 52
 #define NSW_VF_STATE_MASK (3ull << NSW_VF_STATE_SHIFT)
 #define NSW_VF_LINK_DOWN (1ull << 54)
+#define NSW_VF_VLAN (1ull << 62)
 #define NSW_VF_EN (1ull << 63)
 
 /* A VF's link state, as iproute2's `ip link set dev PF vf N state auto|enable|disable` (the
  * kernel's IFLA_VF_LINK_STATE_* values): auto follows the carrier of the PF's uplink (a PF
  * without one: up), enable (a new VF's) is always up, disable always down. */
 enum nsw_vf_state { NSW_VF_STATE_AUTO = 0, NSW_VF_STATE_ENABLE = 1, NSW_VF_STATE_DISABLE = 2 };
+
+/* A port VLAN's key (nic->vlan, verdict.vlan): bits 0..11 the VID, bit 12 the tag is an
+ * 802.1ad S-tag (else 802.1Q); 0: no port VLAN (the untagged VLAN). Its PCP is not part of it:
+ * the tag carries the frame's priority, which for an untagged frame is the VF's qos. */
+#define NSW_VLAN_VID_MASK 0xfffu
+#define NSW_VLAN_AD 0x1000u
 
 /* Table A slot: bits 0..47 MAC, 48..55 VF, 56..58 PF, bit 63 valid. */
 #define NSW_FDB_VF_SHIFT 48
@@ -110,11 +119,13 @@ struct nsw_nic {
 	uint64_t pf[NSW_MAX_PFS];
 	uint64_t vf[NSW_MAX_PFS][NSW_MAX_VFS];
 	struct nsw_fdb fdb;
+	/* Port VLAN keys, read only for a VF whose word has NSW_VF_VLAN. 16-bit stores. */
+	uint16_t vlan[NSW_MAX_PFS][NSW_MAX_VFS];
 };
 
 _Static_assert(sizeof(struct nsw_fdb) == NSW_FDB_BUCKETS * NSW_FDB_WAYS * 8 + 8, "fdb layout");
 _Static_assert(sizeof(struct nsw_nic) == 8 * NSW_MAX_PFS + 8 * NSW_MAX_PFS * NSW_MAX_VFS +
-					       sizeof(struct nsw_fdb),
+					       sizeof(struct nsw_fdb) + 2 * NSW_MAX_PFS * NSW_MAX_VFS,
 	       "nic layout");
 
 /* Where a frame enters the NIC: from a VF (the VM side) or from a PF's physical port. */
@@ -189,6 +200,8 @@ enum nsw_drop {
 	NSW_DROP_ACL_L4,      /* environment: an ACL could not find the L4 header to judge */
 	NSW_DROP_VF_STATE,    /* the sending or receiving VF's link state holds its link down
 			       * (state disable, or auto while its PF's uplink has no carrier) */
+	NSW_DROP_VLAN_VIOLATION, /* a VM's own tag on a VF whose port VLAN does not carry it */
+	NSW_DROP_VLAN_UNKNOWN,   /* from the wire, in a VLAN that is not its destination VF's */
 	NSW_DROP_MAX
 };
 
@@ -202,7 +215,9 @@ struct nsw_verdict {
 	uint8_t excl_pf;    /* FLOOD: the sender's PF, or NSW_NONE */
 	uint8_t inter_pf;   /* 1 when the frame crosses between PFs (Fig. 4, paths 1 and 2) */
 	uint16_t vf;        /* VF: the destination; FLOOD: the sender */
-	uint16_t pad;
+	uint16_t vlan;      /* the port VLAN the frame travels in (NSW_VLAN_*), 0: none. From a
+			     * VF: the NIC adds its tag toward the port; from the port: the NIC
+			     * takes the tag off toward the VFs. FLOOD: only VFs of this VLAN. */
 };
 _Static_assert(sizeof(struct nsw_verdict) == 12, "verdict layout");
 

@@ -19,6 +19,7 @@ NAMES = {
     "ovs-dpdk": ("OVS-DPDK (AF_XDP ports, PMD) *", "user"),
     "nsw-tc": ("nSwitch mode tc (default)", "tc"),
     "nsw-tc-acl100": ("nSwitch tc, 100 ACL rules", "tc"),
+    "nsw-tc-vlan": ("nSwitch tc, port VLAN on both", "tc"),
     "nsw-tc-peer": ("nSwitch mode tc-peer", "tc-peer"),
     "nsw-xdp": ("nSwitch mode xdp *", "xdp"),
     "bare-tc": ("bare tc redirect (ceiling)", "tc"),
@@ -26,7 +27,7 @@ NAMES = {
     "bare-xdp": ("bare XDP redirect (ceiling) *", "xdp"),
 }
 ORDER = list(NAMES)
-CEILING = {"nsw-tc": "bare-tc", "nsw-tc-acl100": "bare-tc", "nsw-tc-peer": "bare-tc-peer", "nsw-xdp": "bare-xdp"}
+CEILING = {"nsw-tc": "bare-tc", "nsw-tc-acl100": "bare-tc", "nsw-tc-vlan": "bare-tc", "nsw-tc-peer": "bare-tc-peer", "nsw-xdp": "bare-xdp"}
 
 
 def pct(xs, p):
@@ -150,6 +151,11 @@ def cmd_table(samples, meta):
     target("  the same, paired in place (rules toggled each second)",
            med("nsw-tc-acl100", "acl_pair_ratio"), lambda x: x >= 0.85, ">= 0.85",
            paired("nsw-tc-acl100", "acl_pair_ratio", "100 rules / none"))
+    target("tc with a port VLAN on both VFs Mpps / tc without",
+           r("nsw-tc-vlan", "mpps", "nsw-tc"), lambda x: x >= 0.95, ">= 0.95")
+    target("  the same, paired in place (VLAN set and removed each second)",
+           med("nsw-tc-vlan", "vlan_pair_ratio"), lambda x: x >= 0.95, ">= 0.95",
+           paired("nsw-tc-vlan", "vlan_pair_ratio", "VLAN 10 / none"))
     for dp, label in (("nsw-tc", "tc (default)"), ("nsw-tc-peer", "tc-peer"), ("nsw-xdp", "xdp *")):
         target(f"{label} TCP / bridge", r(dp, "tcp_gbps", "bridge"), lambda x: x >= 1.0, ">= 1.00")
     for dp, label in (("nsw-tc", "tc (default)"), ("nsw-tc-peer", "tc-peer"), ("nsw-xdp", "xdp *")):

@@ -232,7 +232,8 @@ def read_qos(text):
 
 
 read_vf_add = read_one(r"vf (?P<pf>\d+),(?P<vf>\d+) mac (?P<mac>\S+) rid (?P<rid>\S+) dev (?P<dev>\S+)"
-                      r" kind (?P<kind>\S+)", "vf add")
+                      r" kind (?P<kind>\S+)",
+                      "vf add")
 
 
 read_nic_add = read_one(r"nic (?P<nic>\S+): (?P<pfs>\d+) PFs?, mode (?P<mode>\S+)(?:, netns (?P<netns>\S+))?",

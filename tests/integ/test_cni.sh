@@ -273,7 +273,7 @@ test_vlan_passed_through() {
 	cns v
 	local r
 	r=$(conf 0 '{"vlan": 100}' | cni ADD cid-v ${LABP}cv) || fail "ADD with vlan: $r"
-	"$NSW" -j vf show "$NIC" | jq -e 'map(select(.vlan == 100)) | length == 1' >/dev/null ||
+	"$NSW" -j vf show "$NIC" | jq -e 'map(select(.vlan_list[0].vlan == 100)) | length == 1' >/dev/null ||
 		fail "no VF with vlan 100: $("$NSW" -j vf show "$NIC")"
 	conf 0 '{"vlan": 100}' | cni DEL cid-v ${LABP}cv >/dev/null || fail "DEL"
 	nothing_left

@@ -40,7 +40,8 @@ lab_full() {
 	ip -n "${LABP}hv" link add "$U1" type veth peer name "${U1}p"
 	"$NSW" pf set "$NIC" pf 1 uplink "$U1" miss drop
 	"$NSW" vf set "$NIC" pf 0 vf 2 qos 5 spoofchk off
-	"$NSW" vf set "$NIC" pf 1 vf 2 qos 3
+	"$NSW" vf set "$NIC" pf 1 vf 2 qos 3 vlan 44 proto 802.1ad
+	"$NSW" vf set "$NIC" pf 1 vf 1 vlan 9
 	"$NSW" vf set "$NIC" pf 1 vf 1 state disable
 	"$NSW" vf set "$NIC" pf 0 vf 1 state auto
 	printf 'prio 1 proto tcp dport 22 action drop\nprio 5 src-ip 10.0.0.0/8 action mirror to 1,2\n' |

@@ -106,7 +106,7 @@ NSW_TEST(args_holes_are_not_words)
 	CHECK_EQ(parse_line(nsw_words_vf_set, NSW_W_VF_N, v, "pf 0 vf 1 q 3"), 0);
 	CHECK_EQ(v[NSW_W_QOS].u, 3);
 	nsw_args_usage(nsw_words_vf_set, NSW_W_VF_N, u, sizeof u);
-	CHECK(!strcmp(u, "pf P vf V [mac MAC] [qos PCP] [spoofchk on|off] [state auto|enable|disable]"));
+	CHECK(!strcmp(u, "pf P vf V [mac MAC] [qos PCP] [spoofchk on|off] [state auto|enable|disable] [vlan VID] [proto 802.1Q|802.1ad]"));
 	nsw_args_usage(nsw_words_pf_set, NSW_W_VF_N, u, sizeof u);
 	CHECK(!strcmp(u, "pf P [oui XX:XX:XX] [uplink DEV|none] [miss uplink|drop]"));
 	CHECK_EQ(parse_line(nsw_words_pf_set, NSW_W_VF_N, v, "pf 0 miss drop"), 0);
