@@ -268,7 +268,9 @@ struct nsw_qos {
 	uint64_t burst;      /* packets */
 	uint64_t tokens;     /* nano-packets */
 	uint64_t last_ns;
+	uint64_t rate_bytes;   /* the bit-rate limit set, bytes/s, 0: none (CLI only): put on the
+				* VF's device again when it is given one (a VF follows its device) */
 };
-_Static_assert(sizeof(struct nsw_qos) == 40, "qos layout");
+_Static_assert(sizeof(struct nsw_qos) == 48, "qos layout");
 
 #endif

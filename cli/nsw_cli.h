@@ -171,5 +171,9 @@ void nsw_qos_vf_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf);
 /* Removes nswitch's rate qdisc (htb 4e53:) from a device the NIC (pinned at nicdir) is letting
  * go of, if a VF's record names that device: a VF's rate must not outlive the NIC. */
 void nsw_qos_dev_release(const char *nicdir, uint32_t ifindex);
+/* VF pf,vf was given device ifi (named dev) again: the bit-rate limit recorded for it is made
+ * on it. 0, or a negative errno with the reason in err. */
+int nsw_qos_reattach(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t ifi,
+		     const char *dev, char *err, size_t errlen);
 
 #endif

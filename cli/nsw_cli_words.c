@@ -55,6 +55,7 @@ const struct nsw_arg_spec nsw_words_vf[NSW_W_VF_N] = {
 	[NSW_W_STATE] = W_STATE,
 	[NSW_W_VLAN] = W_VLAN,
 	[NSW_W_PROTO] = W_PROTO,
+	[NSW_W_FOLLOW] = W_DEV("follow", "NAME", 0),
 };
 
 const struct nsw_arg_spec nsw_words_pf_set[NSW_W_VF_N] = {
@@ -70,13 +71,14 @@ const struct nsw_arg_spec nsw_words_vf_add[NSW_W_VF_N] = {
 	 * in parallel, like a CNI plugin, never race for a number). */
 	[NSW_W_VF] = {.word = "vf", .kind = NSW_ARG_UINT, .max = NSW_MAX_VFS - 1, .meta = "V",
 		      .what = "VF number", .required = 1, .auto_word = "auto"},
-	[NSW_W_DEV] = W_DEV("dev", "DEV", 1),
+	[NSW_W_DEV] = W_DEV("dev", "DEV", 0),
 	[NSW_W_MAC] = W_MAC,
 	[NSW_W_QOS] = W_QOS,
 	[NSW_W_SPOOFCHK] = W_SPOOFCHK,
 	[NSW_W_STATE] = W_STATE,
 	[NSW_W_VLAN] = W_VLAN,
 	[NSW_W_PROTO] = W_PROTO,
+	[NSW_W_FOLLOW] = W_DEV("follow", "NAME", 0),
 };
 
 const struct nsw_arg_spec nsw_words_vf_set[NSW_W_VF_N] = {

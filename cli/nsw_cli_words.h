@@ -11,7 +11,7 @@
 
 /* pf set, vf add, vf set, vf del: one index; nsw_words_vf has every word. */
 enum { NSW_W_PF, NSW_W_VF, NSW_W_DEV, NSW_W_MAC, NSW_W_QOS, NSW_W_SPOOFCHK, NSW_W_OUI,
-       NSW_W_UPLINK, NSW_W_MISS, NSW_W_STATE, NSW_W_VLAN, NSW_W_PROTO, NSW_W_VF_N };
+       NSW_W_UPLINK, NSW_W_MISS, NSW_W_STATE, NSW_W_VLAN, NSW_W_PROTO, NSW_W_FOLLOW, NSW_W_VF_N };
 extern const struct nsw_arg_spec nsw_words_vf[NSW_W_VF_N];
 extern const struct nsw_arg_spec nsw_words_pf_set[NSW_W_VF_N];
 extern const struct nsw_arg_spec nsw_words_vf_add[NSW_W_VF_N];

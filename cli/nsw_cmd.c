@@ -229,6 +229,12 @@ void nsw_vf_args_get(const struct nsw_arg_val *v, struct nsw_vf_args *a)
 	a->have_pf = v[NSW_W_PF].set, a->pf = (unsigned)v[NSW_W_PF].u;
 	a->have_vf = v[NSW_W_VF].set, a->vf = (unsigned)v[NSW_W_VF].u;
 	a->dev = v[NSW_W_DEV].str;
+	if (v[NSW_W_FOLLOW].set) {
+		if (a->dev)
+			nsw_fail("give dev DEV (a device there now) or follow NAME (now or when it "
+				 "appears), not both");
+		a->dev = v[NSW_W_FOLLOW].str, a->follow = true;
+	}
 	a->mac = v[NSW_W_MAC].u;
 	if (v[NSW_W_QOS].set)
 		a->qos = (int)v[NSW_W_QOS].u;

@@ -69,6 +69,7 @@ struct nsw_vf_args {
 	unsigned pf, vf;
 	bool have_pf, have_vf;
 	const char *dev;
+	bool follow; /* dev came as "follow NAME": it may appear later */
 	uint64_t mac;
 	int qos, spoofchk;
 	long oui;

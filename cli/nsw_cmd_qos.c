@@ -99,18 +99,19 @@ static void nsw_qos_show(struct nsw_cli_nic *n)
 			     nsw_our_classes(ifi, &cs, e, sizeof e))))
 			nsw_fail("qos show: cannot read the qdiscs of %s: %s", dev, e);
 		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
-		if (!vc && !q.pps)
+		bool waiting = !ifi && q.rate_bytes; /* its rate is made when its device comes */
+		if (!vc && !q.pps && !waiting)
 			continue;
 		/* A limit not set is absent: no rate without nswitch's htb class, no pps without
 		 * the policer, and no scheduler (drops, classes) without a rate. */
-		uint64_t bits = vc ? nsw_class_rate(vc) * 8 : 0;
-		if (vc)
+		uint64_t bits = vc ? nsw_class_rate(vc) * 8 : waiting ? q.rate_bytes * 8 : 0;
+		if (bits)
 			nsw_rate_fmt(bits, rate, sizeof rate);
 		nsw_print_obj_open(NULL);
 		nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", pf);
 		nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", vf);
 		nsw_print_str(NSW_PR_ANY, "dev", " dev %s", ifi ? dev : NULL);
-		if (vc)
+		if (bits)
 			nsw_print_str(NSW_PR_ANY, "rate", " rate %s", rate);
 		else
 			nsw_print_absent(NSW_PR_ANY, "rate", " rate %s");
@@ -154,19 +155,33 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 		nsw_fail("qos: NIC %s is in mode %s, which bypasses the host-side scheduler; "
 			 "use mode tc", n->name, n->meta.mode == NSW_MODE_XDP ? "xdp" : "tc-peer");
 	uint32_t ifi = nsw_qos_vf_dev(n, a->pf, a->vf, dev);
-	if (!ifi)
-		nsw_fail("qos: VF %u,%u has no device", a->pf, a->vf);
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
 	uint32_t slot = nsw_vf_slot(a->pf, a->vf);
 	struct nsw_qos q = {0}, old;
 	bpf_map_lookup_elem(fd_qos, &slot, &q);
 	old = q;
+	if (a->rate)
+		q.rate_bytes = a->rate / 8;
+	if (!ifi) {
+		/* A VF waiting for its device: the limits are recorded, and the rate's qdisc is
+		 * made on the device when the VF is given it (nsw_qos_reattach). */
+		if (a->pps) {
+			q.pps = a->pps;
+			q.burst = a->burst ? a->burst : a->pps / 100 > 8 ? a->pps / 100 : 8;
+			q.tokens = q.burst * 1000000000ull;
+		}
+		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
+			nsw_fail("qos: cannot record the limits: %s", strerror(errno));
+		close(fd_qos);
+		nsw_features_refresh(n);
+		return;
+	}
 	struct nsw_undo_log log = {0};
 	/* The policer's record also names the device nswitch gives a rate: written before the
 	 * qdisc is made, so a qdisc of nswitch's is always recorded (a set killed half-way
 	 * included), and one that is not recorded is someone else's. It also lets the rate be
 	 * found after the VF has lost its device (vf del). */
-	bool recorded = q.rate_ifindex == ifi;
+	bool recorded = q.rate_ifindex == ifi && old.rate_bytes == q.rate_bytes;
 	if (a->rate && !recorded) {
 		q.rate_ifindex = ifi;
 		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
@@ -270,13 +285,14 @@ void nsw_save_qos(struct nsw_cli_nic *n, struct nsw_save *s)
 			     nsw_our_classes(ifi, &cs, e, sizeof e))))
 			nsw_fail("save: cannot read the qdiscs of %s: %s", dev, e);
 		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
-		if (!vc && !q.pps)
+		bool waiting = !ifi && q.rate_bytes; /* its rate is made when its device comes */
+		if (!vc && !q.pps && !waiting)
 			continue;
 		nsw_save_line(s, "qos set", n->name);
 		nsw_save_word(s, "pf", "%u", pf);
 		nsw_save_word(s, "vf", "%u", vf);
-		if (vc) {
-			uint64_t bits = nsw_class_rate(vc) * 8;
+		if (vc || waiting) {
+			uint64_t bits = vc ? nsw_class_rate(vc) * 8 : q.rate_bytes * 8;
 			size_t u = 0;
 			while (bits % units[u].m)
 				u++;
@@ -298,7 +314,8 @@ const struct nsw_cmd nsw_cmds_qos[] = {
 	 "Limit what VF P,V is given to RATE (8kbit..10tbit, e.g. 100mbit: an htb root qdisc\n"
 	 "4e53: on its device, the 802.1p classes in strict priority under the rate) and/or\n"
 	 "N packets/s (lower classes dropped first). Mode tc only. Refused when the device\n"
-	 "has a root qdisc nswitch did not make."},
+	 "has a root qdisc nswitch did not make. The limits follow the VF: a VF waiting for\n"
+	 "its device keeps them, and its rate's qdisc is made on the device it is given."},
 	{"del", NULL, nsw_qos_del_cmd, NSW_POS_NIC, nsw_words_qos_del, NSW_W_QOS_N,
 	 "Remove VF P,V's limits (nswitch's qdisc only)."},
 	{"show", NULL, nsw_qos_show_cmd, NSW_POS_NIC, NULL, 0,

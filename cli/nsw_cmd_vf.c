@@ -87,6 +87,8 @@ static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uin
 	}
 	if (!strcmp(link.kind, "veth"))
 		nsw_link_set_mac(link.peer_ifindex, link.peer_netnsid, w & NSW_MAC_MASK);
+	if (nsw_qos_reattach(n, a->pf, a->vf, ifi, a->dev, err, sizeof err))
+		nsw_print_text("note: VF %u,%u's rate is not on %s: %s\n", a->pf, a->vf, a->dev, err);
 	nsw_vf_path_refresh(n, a->pf, a->vf);
 	/* A VF held down stays down on its new device. */
 	if ((w & NSW_VF_LINK_DOWN) && nsw_vf_link_apply(n, a->pf, a->vf, err, sizeof err)) {
@@ -126,6 +128,65 @@ static void nsw_vf_print_vlan(uint16_t key, unsigned qos)
 	nsw_print_arr_close();
 }
 
+/* vf add ... follow NAME, NAME not there (yet): the VF is made with its vMAC and settings and
+ * waits for its device, as one whose device went does (the watcher attaches it when a device
+ * of that name appears). What a configuration restored before its VMs start needs. A VF that
+ * exists is refused (saying when it already waits for NAME). */
+static void nsw_vf_add_waiting(struct nsw_cli_nic *n, struct nsw_vf_args *a)
+{
+	char macs[18], want[IF_NAMESIZE];
+	if (n->st->vf[a->pf][a->vf] & NSW_VF_EN) {
+		uint32_t slot = nsw_vf_slot(a->pf, a->vf), cur = 0;
+		bpf_map_lookup_elem(n->fd_vf_dev, &slot, &cur);
+		if (cur || !nsw_vf_name_get(n, a->pf, a->vf, want) ||
+		    strncmp(want, a->dev, IF_NAMESIZE))
+			nsw_fail("vf add: VF %u,%u exists", a->pf, a->vf);
+		nsw_fail("vf add: VF %u,%u exists, waiting for %s", a->pf, a->vf, a->dev);
+	}
+	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, 0, a->dev, NULL);
+	if (why)
+		nsw_fail("vf add: \"%s\" is %s", a->dev, why);
+	memcpy(&nsw_scratch, n->st, sizeof nsw_scratch);
+	unsigned vid = a->vlan < 0 ? 0 : (unsigned)a->vlan;
+	unsigned qos = a->qos < 0 ? 0 : (unsigned)a->qos;
+	int e = nsw_vf_add_vlan(&nsw_scratch, a->pf, a->vf, a->mac, qos, a->spoofchk != 0, vid,
+				a->vlan_ad);
+	if (e == NSW_E_EXISTS) {
+		nsw_mac_format(a->mac, macs);
+		nsw_fail("vf add: MAC %s is already in Table A", macs);
+	}
+	if (!e && a->state >= 0)
+		e = nsw_vf_set_state(&nsw_scratch, a->pf, a->vf, (unsigned)a->state);
+	if (e)
+		nsw_core_fail(e, "vf add");
+	nsw_mac_format(nsw_scratch.vf[a->pf][a->vf] & NSW_MAC_MASK, macs);
+	nsw_vf_state_clear(n, a->pf, a->vf, "vf add: stale state");
+	uint32_t slot = nsw_vf_slot(a->pf, a->vf);
+	/* The name first: a VF enabled without it would wait for nothing. */
+	e = nsw_vf_name_set(n, a->pf, a->vf, a->dev);
+	if (e)
+		nsw_fail("vf add: cannot record the device's name: %s", strerror(-e));
+	nsw_counter_zero(n->fd_dev_stats, slot, NSW_NDEV, sizeof(struct nsw_dev_stats));
+	nsw_pf_carrier_follow(n, a->pf);
+	e = nsw_vf_add_vlan(n->st, a->pf, a->vf, a->mac, qos, a->spoofchk != 0, vid, a->vlan_ad);
+	if (!e && a->state >= 0)
+		e = nsw_vf_set_state(n->st, a->pf, a->vf, (unsigned)a->state);
+	if (e) { /* cannot happen: validated under the same lock */
+		nsw_vf_name_set(n, a->pf, a->vf, NULL);
+		nsw_core_fail(e, "vf add");
+	}
+	char rid[8];
+	nsw_rid_format(nsw_vf_rid(a->pf, a->vf, nsw_nic_num_pfs(n->st)), rid);
+	nsw_print_obj_open(NULL);
+	nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", a->pf);
+	nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", a->vf);
+	nsw_print_str(NSW_PR_ANY, "mac", " mac %s", macs);
+	nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
+	nsw_print_str(NSW_PR_ANY, "dev", " dev %s", NULL);
+	nsw_print_str(NSW_PR_ANY, "wait", " wait %s\n", a->dev);
+	nsw_print_obj_close();
+}
+
 static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
@@ -133,8 +194,11 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	struct nsw_link link;
 	char err[200], macs[18];
 	nsw_vf_args_get(v, &a);
-	if (!a.dev || !*a.dev || strlen(a.dev) >= IF_NAMESIZE)
-		nsw_fail("invalid interface name \"%s\"", a.dev ? a.dev : "");
+	if (!a.dev)
+		nsw_fail("vf add: give dev DEV (a device there now) or follow NAME (now or when it "
+			 "appears)");
+	if (!*a.dev || strlen(a.dev) >= IF_NAMESIZE)
+		nsw_fail("invalid interface name \"%s\"", a.dev);
 	/* Where the user sees the name (-n, or here), to tell "in another namespace" apart. */
 	uint32_t here = if_nametoindex(a.dev);
 	ino_t ns_here = nsw_netns_ino();
@@ -153,6 +217,13 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_fail("vf add: \"%s\" is in another namespace than NIC %s's (%s): a VF's device "
 			 "must be in the NIC's", a.dev, n.name,
 			 n.meta.netns[0] ? n.meta.netns : "the root namespace");
+	if (!ifi && a.follow) {
+		nsw_vf_add_waiting(&n, &a);
+		nsw_print_end();
+		nsw_nic_close(&n);
+		nsw_vf_watch_ensure(nic);
+		return;
+	}
 	ifi = nsw_arg_ifindex(a.dev);
 	if (a.pf < NSW_MAX_PFS && a.have_vf && a.vf < NSW_MAX_VFS &&
 	    (n.st->vf[a.pf][a.vf] & NSW_VF_EN)) {
@@ -418,7 +489,9 @@ void nsw_save_vf(struct nsw_cli_nic *n, struct nsw_save *s)
 				continue;
 			uint32_t slot = nsw_vf_slot(p, v), ifi = 0;
 			bpf_map_lookup_elem(n->fd_vf_dev, &slot, &ifi);
-			if (!ifi || !if_indextoname(ifi, dev))
+			/* The name it follows (its device's, or the one it waits for): restored
+			 * as follow NAME, the device may come after the configuration. */
+			if (!nsw_vf_name_get(n, p, v, dev) && (!ifi || !if_indextoname(ifi, dev)))
 				nsw_fail("save: VF %u,%u has lost its device (ifindex %u): vf del it, or "
 					 "save once it is back", p, v, ifi);
 			nsw_mac_format(w & NSW_MAC_MASK, mac);
@@ -426,7 +499,7 @@ void nsw_save_vf(struct nsw_cli_nic *n, struct nsw_save *s)
 			nsw_save_line(s, "vf add", n->name);
 			nsw_save_word(s, "pf", "%u", p);
 			nsw_save_word(s, "vf", "%u", v);
-			nsw_save_word(s, "dev", "%s", dev);
+			nsw_save_word(s, "follow", "%s", dev);
 			nsw_save_word(s, "mac", "%s", mac);
 			if (qos)
 				nsw_save_word(s, "qos", "%u", qos);
@@ -460,7 +533,9 @@ const struct nsw_cmd nsw_cmds_vf[] = {
 	 "by name: when DEV goes, the VF keeps its vMAC and settings and waits (vf show: dev\n"
 	 "none wait DEV; frames to it are dropped as no_device); a device of that name that\n"
 	 "appears in the NIC's namespace is attached within a second (the NIC's watcher,\n"
-	 "nswitch watch). vf add on a waiting VF gives it DEV now. Refused: loopback, tun (L3),\n"
+	 "nswitch watch). vf add on a waiting VF gives it DEV now. follow NAME: as dev NAME,\n"
+	 "but NAME may not be there yet: the VF is made waiting for it (what save writes, so a\n"
+	 "configuration restored before its VMs start comes back). Refused: loopback, tun (L3),\n"
 	 "bridges, bonds and their ports, a device of another NIC or VF, or in another\n"
 	 "namespace than the NIC's.\n"
 	 "state: the VF's link (as ip link's vf state): enable (the default) is up, disable\n"

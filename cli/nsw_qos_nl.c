@@ -537,7 +537,7 @@ int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, s
 	/* Only the device the record names: an htb 4e53: anywhere else is not nswitch's. */
 	int r = nsw_rate_remove(q.rate_ifindex, err, errlen);
 	/* The record goes last: after a failure it still says where the qdisc is. */
-	if (!r && (q.pps || q.rate_ifindex)) {
+	if (!r && (q.pps || q.rate_ifindex || q.rate_bytes)) {
 		memset(&q, 0, sizeof q);
 		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
 			r = -errno;
@@ -547,6 +547,31 @@ int nsw_qos_remove(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, s
 		nsw_features_refresh(n);
 	}
 	close(fd_qos);
+	return r;
+}
+
+int nsw_qos_reattach(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t ifi,
+		     const char *dev, char *err, size_t errlen)
+{
+	uint32_t slot = nsw_vf_slot(pf, vf);
+	int fd_qos = nsw_nic_map(n, "nsw_qos");
+	struct nsw_qos q = {0};
+	bpf_map_lookup_elem(fd_qos, &slot, &q);
+	int r = 0;
+	if (q.rate_bytes && q.rate_ifindex != ifi) {
+		/* Recorded first, as qos set does: a qdisc of nswitch's is always named. */
+		q.rate_ifindex = ifi;
+		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
+			r = -errno;
+			snprintf(err, errlen, "cannot record the rate's device: %s", strerror(errno));
+		} else {
+			struct nsw_undo_log log = {0};
+			nsw_vf_path_off(n, pf, vf);
+			r = nsw_rate_apply(ifi, dev, q.rate_bytes, false, &log, err, errlen);
+		}
+	}
+	close(fd_qos);
+	nsw_qos_nl_close();
 	return r;
 }
 

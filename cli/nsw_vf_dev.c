@@ -108,6 +108,8 @@ const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint
 			 other / NSW_MAX_VFS, other % NSW_MAX_VFS, n->name);
 		return buf;
 	}
+	if (!ifi) /* a name to wait for: no device to judge yet */
+		return NULL;
 	if (nsw_link_get(ifi, link))
 		return "unreadable over netlink";
 	const char *why = nsw_link_not_vf(link);
@@ -227,6 +229,8 @@ unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log)
 		if ((n->st->vf[pf][vf] & NSW_VF_LINK_DOWN) &&
 		    nsw_vf_link_apply(n, pf, vf, err, sizeof err) && log)
 			fprintf(log, "vf %u,%u: %s\n", pf, vf, err);
+		if (nsw_qos_reattach(n, pf, vf, ifi, names[s], err, sizeof err) && log)
+			fprintf(log, "vf %u,%u: its rate on %s: %s\n", pf, vf, names[s], err);
 		nsw_vf_path_refresh(n, pf, vf);
 		attached = true;
 		changes++;

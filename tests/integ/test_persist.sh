@@ -104,6 +104,44 @@ test_save_nic_del_batch_round_trip_identical() {
 	pings "${LABP}vm1" 10.77.0.2 3 || fail "vm1 cannot ping vm2 after the round trip"
 }
 
+# A host boots: the configuration is restored before its VMs start, so a VF's device is not
+# there yet. The VF is made waiting for it (save writes follow NAME), and takes it when the VM
+# brings it, with no command.
+test_restore_before_the_vms_start() {
+	local vm2=$LABP"vm2" got="" i
+	grep -q "^vf add $NIC pf 0 vf 2 follow vm2 " "$CONF" || fail "save does not write follow vm2: $(grep "pf 0 vf 2" "$CONF" | head -1)"
+	del_all
+	ip -n "${LABP}hv" link del vm2
+	"$NSW" -b "$CONF" >"$TMP/boot.out" 2>&1 || fail "-b with vm2 absent: $(cat "$TMP/boot.out")"
+	[[ $("$NSW" -j vf show "$NIC" | jq -r '.[] | select(.pf == 0 and .vf == 2) | "\(.dev)/\(.wait)"') == null/vm2 ]] ||
+		fail "vf 0,2 is not waiting for vm2: $("$NSW" vf show "$NIC" | grep '^vf 0,2')"
+	ip -n "${LABP}hv" link add vm2 type veth peer name eth0 netns "$vm2"
+	ip -n "${LABP}hv" link set vm2 up
+	ip -n "$vm2" link set eth0 up
+	ip -n "$vm2" addr add 10.77.0.2/24 dev eth0
+	for i in $(seq 30); do
+		got=$("$NSW" -j vf show "$NIC" | jq -r '.[] | select(.pf == 0 and .vf == 2) | .dev')
+		[[ $got == vm2 ]] && break
+		sleep 0.1
+	done
+	[[ $got == vm2 ]] || fail "vm2 not attached within 3 s of appearing (dev $got)"
+	[[ $(ip -n "$vm2" -j link show eth0 | jq -r '.[0].address') == $("$NSW" -j vf show "$NIC" | jq -r '.[] | select(.pf == 0 and .vf == 2) | .mac') ]] ||
+		fail "vm2's end was not given the vMAC"
+	same "restored before the VMs, then vm2 came" "$(snap)" "$REF"
+	pings "${LABP}vm1" 10.77.0.2 3 || fail "vm1 cannot ping vm2 once it came"
+}
+
+test_follow_or_dev_not_both_nor_neither() {
+	local err
+	err=$("$NSW" vf add "$NIC" pf 1 vf 9 dev vm1 follow vm1 2>&1) && fail "dev and follow accepted"
+	grep -q "^nswitch: .*not both" <<<"$err" || fail "dev and follow: $err"
+	err=$("$NSW" vf add "$NIC" pf 1 vf 9 2>&1) && fail "neither dev nor follow accepted"
+	grep -q "^nswitch: vf add: give dev DEV .* or follow NAME" <<<"$err" || fail "neither: $err"
+	err=$("$NSW" vf add "$NIC" pf 1 vf 9 follow vm1 2>&1) && fail "follow of a name another VF follows accepted"
+	grep -q "already a port\|follows" <<<"$err" || fail "follow vm1: $err"
+	same "after refused follow commands" "$(snap)" "$REF"
+}
+
 # bad_line NAME AFTER_REGEX BAD_LINES: the file is CONF's lines up to the first line matching
 # AFTER_REGEX (not included), then BAD_LINES, then the rest. The batch must stop at the bad
 # line with FILE:LINE, exit 1, and leave the state the good lines alone make.
@@ -242,7 +280,7 @@ test_kill9_mid_batch_leaves_a_prefix() {
 		local dev has named
 		for dev in vm1 vm2 vm3 vm4 up0 "$U1"; do
 			has=$(hv tc filter show dev "$dev" ingress | grep -c ' bpf ') || true
-			named=$(grep -cE "(dev|uplink) $dev( |\$)" <<<"$part") || true
+			named=$(grep -cE "(dev|follow|uplink) $dev( |\$)" <<<"$part") || true
 			(((has > 0) == (named > 0))) ||
 				fail "after a kill at +${d}s: $dev has $has nswitch filters, named $named times"
 		done
@@ -297,6 +335,8 @@ test_man_page_lists_every_command_of_the_help() {
 }
 
 run_test save_nic_del_batch_round_trip_identical
+run_test restore_before_the_vms_start
+run_test follow_or_dev_not_both_nor_neither
 run_test batch_stops_at_bad_line_state_as_before_it
 run_test batch_from_stdin
 run_test syntax_error_anywhere_runs_nothing
