@@ -309,7 +309,8 @@ test_make_install_and_the_unit() {
 		[[ -x $d$f ]] || fail "the unit runs $f, which make install did not install"
 	done
 	"$d/usr/local/sbin/nswitch" help >/dev/null || fail "the installed nswitch does not run"
-	for f in sbin/nswitch-lab bin/nswitch-sim share/man/man8/nswitch.8; do
+	for f in sbin/nswitch-lab bin/nswitch-sim share/man/man8/nswitch.8 \
+		libexec/nswitch/nswitch-qemu-ifup libexec/nswitch/nswitch-qemu-ifdown; do
 		[[ -f $d/usr/local/$f ]] || fail "$f not installed"
 	done
 	make -s -C "$ROOT" uninstall DESTDIR="$d" >/dev/null || fail "make uninstall failed"
