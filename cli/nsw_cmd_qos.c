@@ -181,7 +181,7 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 	 * qdisc is made, so a qdisc of nswitch's is always recorded (a set killed half-way
 	 * included), and one that is not recorded is someone else's. It also lets the rate be
 	 * found after the VF has lost its device (vf del). */
-	bool recorded = q.rate_ifindex == ifi && old.rate_bytes == q.rate_bytes;
+	bool recorded = q.rate_ifindex == ifi;
 	if (a->rate && !recorded) {
 		q.rate_ifindex = ifi;
 		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK))
@@ -195,7 +195,7 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 			bpf_map_update_elem(fd_qos, &slot, &old, BPF_F_LOCK);
 		nsw_fail("qos: %s", err);
 	}
-	bool write = a->pps != 0;
+	bool write = a->pps != 0 || q.rate_bytes != old.rate_bytes;
 	if (a->pps) {
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);

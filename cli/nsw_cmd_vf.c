@@ -195,7 +195,7 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	char err[200], macs[18];
 	nsw_vf_args_get(v, &a);
 	if (!a.dev)
-		nsw_fail("vf add: give dev DEV (a device there now) or follow NAME (now or when it "
+		nsw_fail("vf add: missing dev DEV (a device there now) or follow NAME (now or when it "
 			 "appears)");
 	if (!*a.dev || strlen(a.dev) >= IF_NAMESIZE)
 		nsw_fail("invalid interface name \"%s\"", a.dev);

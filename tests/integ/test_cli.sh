@@ -140,7 +140,7 @@ test_prefixes_and_json() {
 	"$NSW" -j fdb show "$NIC" | jq -e 'length == 4' >/dev/null || fail "fdb show JSON"
 	"$NSW" -j nic show "$NIC" | jq -e '.[0].pfs | length == 2' >/dev/null || fail "nic show JSON"
 	"$NSW" -p stats show "$NIC" | jq -e '.cases.case0' >/dev/null || fail "stats pretty JSON"
-	grep -q 'vf add NIC pf P vf V dev DEV' <<<"$("$NSW" help)" || fail "help text"
+	grep -q 'vf add NIC pf P vf V \[dev DEV\]' <<<"$("$NSW" help)" || fail "help text"
 }
 
 test_vf_set_changes_mac_and_qos() {

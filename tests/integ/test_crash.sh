@@ -371,6 +371,9 @@ test_nic_del_spares_device_that_took_the_ifindex() {
 		fail "the device that took the ifindex lost its u32 filter"
 	hv tc qdisc del dev "$nd" clsact
 	nothing_left
+	# The lab's D1 back, for the tests after this one.
+	hv ip link del "$nd"
+	hv ip link add "$D1" type veth peer name "${LABP}b1"
 }
 
 # A clsact that was there before the NIC stays after it, with the other filters on it; so does

@@ -136,7 +136,7 @@ test_follow_or_dev_not_both_nor_neither() {
 	err=$("$NSW" vf add "$NIC" pf 1 vf 9 dev vm1 follow vm1 2>&1) && fail "dev and follow accepted"
 	grep -q "^nswitch: .*not both" <<<"$err" || fail "dev and follow: $err"
 	err=$("$NSW" vf add "$NIC" pf 1 vf 9 2>&1) && fail "neither dev nor follow accepted"
-	grep -q "^nswitch: vf add: give dev DEV .* or follow NAME" <<<"$err" || fail "neither: $err"
+	grep -q "^nswitch: vf add: missing dev DEV .* or follow NAME" <<<"$err" || fail "neither: $err"
 	err=$("$NSW" vf add "$NIC" pf 1 vf 9 follow vm1 2>&1) && fail "follow of a name another VF follows accepted"
 	grep -q "already a port\|follows" <<<"$err" || fail "follow vm1: $err"
 	same "after refused follow commands" "$(snap)" "$REF"
