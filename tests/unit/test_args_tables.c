@@ -111,8 +111,11 @@ NSW_TEST(args_holes_are_not_words)
 	CHECK(!strcmp(u, "pf P [oui XX:XX:XX] [uplink DEV|none] [miss uplink|drop]"));
 	CHECK_EQ(parse_line(nsw_words_pf_set, NSW_W_VF_N, v, "pf 0 miss drop"), 0);
 	CHECK_EQ(v[NSW_W_MISS].u, 1);
-	CHECK_EQ(parse_line(nsw_words_vf_add, NSW_W_VF_N, v, "pf 0 vf 1"), -1);
-	CHECK(strstr(err, "missing \"dev DEV\"") != NULL);
+	CHECK_EQ(parse_line(nsw_words_vf_add, NSW_W_VF_N, v, "pf 0 dev x"), -1);
+	CHECK(strstr(err, "missing \"vf V\"") != NULL);
+	/* dev or follow: which one the command decides (vf add says "missing" when neither). */
+	CHECK_EQ(parse_line(nsw_words_vf_add, NSW_W_VF_N, v, "pf 0 vf 1 follow tap3"), 0);
+	CHECK(v[NSW_W_FOLLOW].set && !v[NSW_W_DEV].set);
 }
 
 NSW_TEST(args_pair_given_together)
