@@ -78,57 +78,76 @@ static uint32_t nsw_qos_vf_dev(struct nsw_cli_nic *n, unsigned pf, unsigned vf, 
 	return ifi;
 }
 
+/* A VF's limits as they are: its policer record, its device (none: ifi 0), nswitch's qdisc and
+ * classes on it, and its rate in bit/s: the htb class's, or the one recorded for a VF waiting
+ * for its device (made when the device comes). False when it has no limit. qos show and save
+ * read a VF through this alone. */
+struct nsw_qos_view {
+	struct nsw_qos q;
+	uint32_t ifi;
+	char dev[IF_NAMESIZE];
+	struct nsw_qdisc qd;
+	struct nsw_htb_classes cs;
+	const struct nsw_htb_class *vc; /* nswitch's root class on the device, or NULL */
+	uint64_t bits;
+};
+
+static bool nsw_qos_view(struct nsw_cli_nic *n, int fd_qos, uint32_t slot, struct nsw_qos_view *v,
+			 const char *who)
+{
+	char e[256];
+	memset(v, 0, sizeof *v);
+	bpf_map_lookup_elem(fd_qos, &slot, &v->q);
+	v->ifi = nsw_qos_vf_dev(n, slot / NSW_MAX_VFS, slot % NSW_MAX_VFS, v->dev);
+	if (v->ifi && (nsw_root_qdisc(v->ifi, &v->qd, e, sizeof e) ||
+		       (v->q.rate_ifindex == v->ifi && nsw_qdisc_is_ours(&v->qd) &&
+			nsw_our_classes(v->ifi, &v->cs, e, sizeof e))))
+		nsw_fail("%s: cannot read the qdiscs of %s: %s", who, v->dev, e);
+	v->vc = nsw_class_find(&v->cs, NSW_QOS_ROOT_CLASS);
+	v->bits = v->vc ? nsw_class_rate(v->vc) * 8 : !v->ifi ? v->q.rate_bytes * 8 : 0;
+	return v->vc || v->q.pps || v->bits;
+}
+
 /* ---- the verbs ---- */
 
 static void nsw_qos_show(struct nsw_cli_nic *n)
 {
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
-	char dev[IF_NAMESIZE], e[256], rate[32];
+	char rate[32];
 	nsw_print_arr_open(NULL);
 	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
 		unsigned pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
 		if (!(n->st->vf[pf][vf] & NSW_VF_EN))
 			continue;
-		struct nsw_qos q = {0};
-		bpf_map_lookup_elem(fd_qos, &slot, &q);
-		uint32_t ifi = nsw_qos_vf_dev(n, pf, vf, dev);
-		struct nsw_qdisc qd = {0};
-		struct nsw_htb_classes cs = {0};
-		if (ifi && (nsw_root_qdisc(ifi, &qd, e, sizeof e) ||
-			    (q.rate_ifindex == ifi && nsw_qdisc_is_ours(&qd) &&
-			     nsw_our_classes(ifi, &cs, e, sizeof e))))
-			nsw_fail("qos show: cannot read the qdiscs of %s: %s", dev, e);
-		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
-		bool waiting = !ifi && q.rate_bytes; /* its rate is made when its device comes */
-		if (!vc && !q.pps && !waiting)
+		struct nsw_qos_view qv;
+		if (!nsw_qos_view(n, fd_qos, slot, &qv, "qos show"))
 			continue;
 		/* A limit not set is absent: no rate without nswitch's htb class, no pps without
 		 * the policer, and no scheduler (drops, classes) without a rate. */
-		uint64_t bits = vc ? nsw_class_rate(vc) * 8 : waiting ? q.rate_bytes * 8 : 0;
-		if (bits)
-			nsw_rate_fmt(bits, rate, sizeof rate);
+		if (qv.bits)
+			nsw_rate_fmt(qv.bits, rate, sizeof rate);
 		nsw_print_obj_open(NULL);
 		nsw_print_uint(NSW_PR_ANY, "pf", "vf %llu", pf);
 		nsw_print_uint(NSW_PR_ANY, "vf", ",%llu", vf);
-		nsw_print_str(NSW_PR_ANY, "dev", " dev %s", ifi ? dev : NULL);
-		if (bits)
+		nsw_print_str(NSW_PR_ANY, "dev", " dev %s", qv.ifi ? qv.dev : NULL);
+		if (qv.bits)
 			nsw_print_str(NSW_PR_ANY, "rate", " rate %s", rate);
 		else
 			nsw_print_absent(NSW_PR_ANY, "rate", " rate %s");
-		if (vc)
+		if (qv.vc)
 			nsw_print_uint(NSW_PR_ANY, "rate_bps", " (%llu bit/s, 802.1p strict priority)",
-				       bits);
-		if (q.pps)
-			nsw_print_uint(NSW_PR_ANY, "pps", " pps %llu", q.pps);
+				       qv.bits);
+		if (qv.q.pps)
+			nsw_print_uint(NSW_PR_ANY, "pps", " pps %llu", qv.q.pps);
 		else
 			nsw_print_absent(NSW_PR_ANY, "pps", " pps %s");
-		if (vc)
+		if (qv.vc)
 			nsw_print_uint(NSW_PR_ANY, "qdisc_drops", "; dropped by the scheduler %llu",
-				       qd.st.drops);
+				       qv.qd.st.drops);
 		nsw_print_text("\n");
 		nsw_print_arr_open("classes");
-		for (int p = 7; vc && p >= 0; p--) {
-			const struct nsw_htb_class *c = nsw_class_find(&cs, NSW_QOS_CLASSID((unsigned)p));
+		for (int p = 7; qv.vc && p >= 0; p--) {
+			const struct nsw_htb_class *c = nsw_class_find(&qv.cs, NSW_QOS_CLASSID((unsigned)p));
 			if (!c)
 				continue;
 			nsw_print_obj_open(NULL);
@@ -270,38 +289,27 @@ void nsw_save_qos(struct nsw_cli_nic *n, struct nsw_save *s)
 	} units[] = {{"tbit", 1000000000000ull}, {"gbit", 1000000000ull}, {"mbit", 1000000ull},
 		     {"kbit", 1000ull}, {"bit", 1}};
 	int fd_qos = nsw_nic_map(n, "nsw_qos");
-	char dev[IF_NAMESIZE], e[256];
 	for (uint32_t slot = 0; slot < NSW_NVF_SLOTS; slot++) {
 		unsigned pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
 		if (!(n->st->vf[pf][vf] & NSW_VF_EN))
 			continue;
-		struct nsw_qos q = {0};
-		bpf_map_lookup_elem(fd_qos, &slot, &q);
-		uint32_t ifi = nsw_qos_vf_dev(n, pf, vf, dev);
-		struct nsw_qdisc qd = {0};
-		struct nsw_htb_classes cs = {0};
-		if (ifi && (nsw_root_qdisc(ifi, &qd, e, sizeof e) ||
-			    (q.rate_ifindex == ifi && nsw_qdisc_is_ours(&qd) &&
-			     nsw_our_classes(ifi, &cs, e, sizeof e))))
-			nsw_fail("save: cannot read the qdiscs of %s: %s", dev, e);
-		const struct nsw_htb_class *vc = nsw_class_find(&cs, NSW_QOS_ROOT_CLASS);
-		bool waiting = !ifi && q.rate_bytes; /* its rate is made when its device comes */
-		if (!vc && !q.pps && !waiting)
+		struct nsw_qos_view qv;
+		if (!nsw_qos_view(n, fd_qos, slot, &qv, "save"))
 			continue;
 		nsw_save_line(s, "qos set", n->name);
 		nsw_save_word(s, "pf", "%u", pf);
 		nsw_save_word(s, "vf", "%u", vf);
-		if (vc || waiting) {
-			uint64_t bits = vc ? nsw_class_rate(vc) * 8 : q.rate_bytes * 8;
+		if (qv.bits) {
+			uint64_t bits = qv.bits;
 			size_t u = 0;
 			while (bits % units[u].m)
 				u++;
 			nsw_save_word(s, "rate", "%llu%s", (unsigned long long)(bits / units[u].m),
 				      units[u].u);
 		}
-		if (q.pps) {
-			nsw_save_word(s, "pps", "%llu", (unsigned long long)q.pps);
-			nsw_save_word(s, "burst", "%llu", (unsigned long long)q.burst);
+		if (qv.q.pps) {
+			nsw_save_word(s, "pps", "%llu", (unsigned long long)qv.q.pps);
+			nsw_save_word(s, "burst", "%llu", (unsigned long long)qv.q.burst);
 		}
 		nsw_save_end(s);
 	}
