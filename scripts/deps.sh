@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(make gcc clang llvm libclang-rt-14-dev pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
 	libpcap-dev libmnl-dev libjson-c-dev iproute2 iputils-ping iputils-arping iperf3 tshark gnuplot-nox openvswitch-switch ethtool jq
 	procps psmisc kmod strace podman containernetworking-plugins runc busybox-static iverilog verilator yosys nextpnr-ice40 fpga-icestorm
-	qemu-system-x86 python3 util-linux)
+	qemu-system-x86 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients python3 util-linux)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
