@@ -1,6 +1,6 @@
 # tests/integ/nsw_guest.sh - a real guest for the integration tests: Debian's kernel and a
 # busybox initramfs with the virtio-net modules, booted by QEMU under TCG. Sourced by
-# test_qemu.sh. guest_image builds (once, cached in $NSW_TEST_CACHE, default
+# test_qemu.sh and test_libvirt.sh. guest_image builds (once, cached in $NSW_TEST_CACHE, default
 # /var/cache/nswitch-test, outside the repository) the kernel and the base initramfs;
 # guest_initrd appends to it a per-run /test.sh that the guest's /init runs, then powers off.
 # Needs qemu-system-x86, busybox-static, and apt (the kernel package is downloaded and
