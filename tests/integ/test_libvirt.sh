@@ -153,8 +153,8 @@ dom_xml() {
 
 # boot NAME TARGET_ATTRS: virsh create; waits for the guest's pings; checks them and that the
 # VF's and Case 0's counters rose. Sets ATTACH to the ms from virsh create's return to the VF
-# having the tap, PING to the guest's ping line (not printed: a function
-# run in $(...) would not stop at a failing check, errexit being off in command substitutions).
+# having the tap, and PING to the guest's ping line (not printed: a function run in $(...)
+# would not stop at a failing check, errexit being off in command substitutions).
 boot() {
 	local c0 v0 line
 	c0=$(case0)
