@@ -49,7 +49,7 @@ static double hold_evq(size_t pending, uint64_t nev)
 		struct nsw_sim_ev e = {.t = nsw_sim_rng_u64(&r) % 1000000, .flow = (uint32_t)i};
 		nsw_sim_evq_push(&q, &e);
 	}
-	struct nsw_sim_ev e;
+	struct nsw_sim_ev e = {0};
 	double t0 = now_s();
 	for (uint64_t i = 0; i < nev; i++) {
 		nsw_sim_evq_pop(&q, &e);
@@ -72,7 +72,7 @@ static double hold(size_t pending, uint64_t nev)
 		struct nsw_sim_ev e = {.t = nsw_sim_rng_u64(&r) % 1000000, .flow = (uint32_t)i};
 		nsw_sim_heap_push(&h, &e);
 	}
-	struct nsw_sim_ev e;
+	struct nsw_sim_ev e = {0};
 	double t0 = now_s();
 	for (uint64_t i = 0; i < nev; i++) {
 		nsw_sim_heap_pop(&h, &e);
