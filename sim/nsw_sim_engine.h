@@ -100,6 +100,22 @@ struct nsw_sim_ev {
 };
 _Static_assert(sizeof(struct nsw_sim_ev) == 32, "event layout");
 
+/* Copies an event field by field, not as one 32-byte block: callers copy events whose fields
+ * they have just written one at a time, and a wide load of narrower recent stores cannot be
+ * forwarded from the store buffer (it waits for them to reach the cache: a dozen cycles). */
+static inline void nsw_sim_ev_copy(struct nsw_sim_ev *d, const struct nsw_sim_ev *e)
+{
+	d->t = e->t;
+	d->t0 = e->t0;
+	d->flow = e->flow;
+	d->aux = e->aux;
+	d->len = e->len;
+	d->dst = e->dst;
+	d->route = e->route;
+	d->stage = e->stage;
+	d->flags = e->flags;
+}
+
 struct nsw_sim_heap {
 	struct nsw_sim_ev *a;
 	size_t n, cap;
@@ -217,12 +233,16 @@ static inline bool nsw_sim_heap_pop(struct nsw_sim_heap *h, struct nsw_sim_ev *o
 #define NSW_SIM_CAL_SPAN ((uint64_t)NSW_SIM_CAL_W * NSW_SIM_CAL_NB)
 #define NSW_SIM_NIL UINT32_MAX
 
+/* A node is one cache line (64 bytes, aligned): 56 bytes at a 56-byte stride put three nodes
+ * in four across two lines, and a node is read when its bucket is sorted and again when it is
+ * popped, long after it was written. */
 struct nsw_sim_evn {
-	struct nsw_sim_ev e;
+	_Alignas(64) struct nsw_sim_ev e;
 	uint64_t kt;   /* order time: t, or now if t was past when pushed */
 	uint64_t seq;  /* push number */
 	uint32_t next; /* the next node of its bucket's list */
 };
+_Static_assert(sizeof(struct nsw_sim_evn) == 64, "a node is a cache line");
 
 /* An entry of the current bucket: (kt within the bucket, push number) in one key: 8 bits of
  * time (NSW_SIM_CAL_SHIFT) over 56 of push number, 7 x 10^16 pushes before it could wrap. */
@@ -255,7 +275,7 @@ static inline int nsw_sim_evq_init(struct nsw_sim_evq *q, size_t cap)
 {
 	memset(q, 0, sizeof *q);
 	q->pool_cap = cap < 1024 ? 1024 : (uint32_t)cap;
-	q->pool = malloc(q->pool_cap * sizeof *q->pool);
+	q->pool = aligned_alloc(64, q->pool_cap * sizeof *q->pool);
 	q->cur_cap = 256;
 	q->cur = malloc(q->cur_cap * sizeof *q->cur);
 	q->ocap = cap < 64 ? 64 : cap;
@@ -352,15 +372,22 @@ static inline void nsw_sim_evq_push(struct nsw_sim_evq *q, const struct nsw_sim_
 	if (k != NSW_SIM_NIL) {
 		q->free = q->pool[k].next;
 	} else {
-		if (q->pool_n == q->pool_cap) {
-			size_t cap = q->pool_cap;
-			q->pool = nsw_sim_grow(q->pool, &cap, sizeof *q->pool);
-			q->pool_cap = (uint32_t)cap;
+		if (q->pool_n == q->pool_cap) { /* realloc would not keep the alignment */
+			struct nsw_sim_evn *a = aligned_alloc(64, 2 * (size_t)q->pool_cap * sizeof *a);
+			if (!a) {
+				fprintf(stderr, "nswitch-sim: out of memory for %u events\n",
+					2 * q->pool_cap);
+				exit(3);
+			}
+			memcpy(a, q->pool, q->pool_cap * sizeof *a);
+			free(q->pool);
+			q->pool = a;
+			q->pool_cap *= 2;
 		}
 		k = q->pool_n++;
 	}
 	struct nsw_sim_evn *nd = &q->pool[k];
-	nd->e = *e;
+	nsw_sim_ev_copy(&nd->e, e);
 	nd->kt = e->t < q->now ? q->now : e->t;
 	nd->seq = q->seq++;
 	uint64_t b = nd->kt >> NSW_SIM_CAL_SHIFT;

@@ -219,7 +219,7 @@ static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, 
 	if (q->n && t > q->deadline)
 		nsw_sim_irq_fire(s, vm, q->deadline);
 	e->t = t;
-	s->irq_wait[(size_t)vm * p->irq_frames + q->n++] = *e;
+	nsw_sim_ev_copy(&s->irq_wait[(size_t)vm * p->irq_frames + q->n++], e);
 	/* with several vSwitch threads a VM's deliveries may come slightly out of order: the
 	 * interrupt never fires before a frame it reports */
 	q->last = q->n == 1 || t > q->last ? t : q->last;
