@@ -540,8 +540,8 @@ static void random_config_op(void)
 		if (rnd() & 1)
 			ctl.pf[p] = rnd() & (NSW_PF_EN | NSW_PF_UPLINK | NSW_PF_MISS_DROP |
 					     NSW_PF_NO_CARRIER | NSW_PF_HAS_OUI | 0xffffff);
-		else
-			ctl.vf[p][v] = rnd();
+		else /* held down only one time in four: a VF down takes nothing */
+			ctl.vf[p][v] = rnd() & (rnd() % 4 ? ~NSW_VF_LINK_DOWN : ~0ull);
 		break;
 	}
 	sync_words();
@@ -609,8 +609,10 @@ static void random_frame(struct nsw_hw_frame *f)
 	static const uint16_t types[] = {0x0800, 0x86dd, 0x8100, 0x88a8, 0x0806, 40, 1500,
 					 1501, 1535, 1536, 0x05ff, 4};
 	/* untagged, one tag (802.1Q or 802.1ad), QinQ, C over C, three tags; the outer tag often
-	 * in the destination VF's port VLAN, or in one some VF is in, or in a VID of the pool */
-	unsigned off = 12, ntag = rnd() % 2 ? 0 : 1 + (rnd() % 4 ? rnd() % 2 : 2);
+	 * in the destination VF's port VLAN, or in one some VF is in, or in a VID of the pool;
+	 * a VM tags one frame in four, the wire one in two */
+	unsigned off = 12, ntag = rnd() % (in.kind == NSW_PORT_VF ? 4 : 2) ? 0
+				  : 1 + (rnd() % 4 ? rnd() % 2 : 2);
 	uint16_t dkey = 0;
 	uint64_t de = nsw_fdb_find(&ctl.fdb, dst);
 	if (de && (ctl.vf[nsw_fdb_slot_pf(de)][nsw_fdb_slot_vf(de)] & NSW_VF_VLAN))
