@@ -304,11 +304,14 @@ static void send(const struct nsw_hw_frame *f)
 static void drain(void)
 {
 #ifdef NSW_HW_STREAM
-	while (dq_n)
+	/* the last frame may finish streaming after every other queue emptied: wait for its
+	 * verdict too, or it would be counted in the next phase */
+	while (fq_n || dq_n || xq_n || wq_n)
 		clock1();
-#endif
+#else
 	while (fq_n || xq_n || wq_n)
 		clock1();
+#endif
 }
 
 static void frame_from_bytes(struct nsw_hw_frame *f, struct nsw_port in, const uint8_t *b,
