@@ -6,8 +6,9 @@
 //  rate in a quarter of the RAM and half the hashes, for an iCE40).
 //  Stages: S0 parse (nsw_hw_parse, combinational on the input), S1 hashes and block-RAM reads
 //  (Table A: four copies, one per bucket read, so the destination's and the source's two
-//  buckets are read in the same clock; the ingress VF word), S2 the 4-way compares and the
-//  read of the destination VF's enable bit, S3 the decision over the PF words, S4 the verdict.
+//  buckets are read in the same clock; the ingress VF word and its port VLAN key word), S2 the
+//  4-way compares and the reads of the destination VF's enable, port VLAN and link-down bits
+//  and of its key word, S3 the decision over the PF words, S4 the verdict.
 // Invariants:
 //  - A write is taken only when S1..S3 hold no frame and no frame is taken in that clock:
 //    every decision sees the state entirely before or entirely after each word, as if frames
@@ -50,7 +51,8 @@ module nsw_hw_decide #(
 	output wire  [7:0]   out_flood_mask,
 	output wire  [7:0]   out_excl_pf,
 	output wire          out_inter_pf,
-	output wire  [15:0]  out_vf
+	output wire  [15:0]  out_vf,
+	output wire  [15:0]  out_vlan
 );
 	localparam VA = VB + 3;              // VF RAM address bits
 
@@ -70,25 +72,31 @@ module nsw_hw_decide #(
 	wire [59:0] slot_wd;
 	wire vf_we;
 	wire [VA-1:0] vf_wa;
-	wire [52:0] vf_wd;
+	wire [54:0] vf_wd;
+	wire vl_we;
+	wire [VA-3:0] vl_wa;
+	wire [51:0] vl_wd;
 	nsw_hw_regs #(.TB(TB), .VB(VB)) regs (.clk(clk), .rst(rst), .wr_fire(wr_fire),
 		.wr_addr(wr_addr), .wr_data(wr_data), .clr(clr), .pf_en(pf_en), .pf_md(pf_md),
 		.pf_up(pf_up), .pf_ho(pf_ho), .pf_oui(pf_oui), .slot_we(slot_we), .slot_wa(slot_wa),
-		.slot_wd(slot_wd), .vf_we(vf_we), .vf_wa(vf_wa), .vf_wd(vf_wd));
+		.slot_wd(slot_wd), .vf_we(vf_we), .vf_wa(vf_wa), .vf_wd(vf_wd), .vl_we(vl_we),
+		.vl_wa(vl_wa), .vl_wd(vl_wd));
 
 	// ---- S0 -> S1: parse ----
 	wire [47:0] p_dst, p_src;
-	wire p_tag;
+	wire p_tag, p_c1;
 	wire [2:0] p_pcp;
+	wire [12:0] p_fvlan;
 	wire [7:0] p_err;
 	nsw_hw_parse parse (.hdr(in_hdr), .len(in_len), .dst(p_dst), .src(p_src), .tag(p_tag),
-			    .pcp(p_pcp), .err(p_err));
+			    .pcp(p_pcp), .c1(p_c1), .fvlan(p_fvlan), .err(p_err));
 
-	reg s1_port, s1_tag;
+	reg s1_port, s1_tag, s1_c1;
 	reg [7:0] s1_pf, s1_err;
 	reg [15:0] s1_vf;
 	reg [47:0] s1_dst, s1_src;
 	reg [2:0] s1_pcp;
+	reg [12:0] s1_fvlan;
 	always @(posedge clk) begin
 		if (rst)
 			s1_v <= 1'b0;
@@ -102,6 +110,8 @@ module nsw_hw_decide #(
 			s1_dst <= p_dst;
 			s1_src <= p_src;
 			s1_tag <= p_tag;
+			s1_c1 <= p_c1;
+			s1_fvlan <= p_fvlan;
 			s1_pcp <= p_pcp;
 		end
 	end
@@ -130,17 +140,23 @@ module nsw_hw_decide #(
 		end
 	endgenerate
 
-	// VF words as kept: en, spoof check, qos, vMAC; and the enable bits alone for the
-	// destination's read
-	wire [52:0] vin;
-	nsw_hw_ram #(.AW(VA), .DW(53)) vf_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd),
-		.re(adv), .ra({s1_pf[2:0], s1_vf[VB-1:0]}), .rd(vin));
+	// VF words as kept: en, port VLAN, link down, spoof check, qos, vMAC; and (S2) the enable,
+	// port VLAN and link-down bits alone for the destination's read. The port VLAN keys: one
+	// copy for the ingress VF's (here), one for the destination's (S2).
+	wire [VA-1:0] in_fa = {s1_pf[2:0], s1_vf[VB-1:0]};
+	wire [54:0] vin;
+	nsw_hw_ram #(.AW(VA), .DW(55)) vf_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd),
+		.re(adv), .ra(in_fa), .rd(vin));
+	wire [51:0] ivw;
+	nsw_hw_ram #(.AW(VA - 2), .DW(52)) ivl_ram (.clk(clk), .we(vl_we), .wa(vl_wa), .wd(vl_wd),
+		.re(adv), .ra(in_fa[VA-1:2]), .rd(ivw));
 
-	reg s2_port, s2_tag;
+	reg s2_port, s2_tag, s2_c1;
 	reg [7:0] s2_pf, s2_err;
 	reg [15:0] s2_vf;
 	reg [47:0] s2_dst, s2_src;
 	reg [2:0] s2_pcp;
+	reg [12:0] s2_fvlan;
 	always @(posedge clk) begin
 		if (rst)
 			s2_v <= 1'b0;
@@ -154,6 +170,8 @@ module nsw_hw_decide #(
 			s2_dst <= s1_dst;
 			s2_src <= s1_src;
 			s2_tag <= s1_tag;
+			s2_c1 <= s1_c1;
+			s2_fvlan <= s1_fvlan;
 			s2_pcp <= s1_pcp;
 		end
 	end
@@ -185,18 +203,23 @@ module nsw_hw_decide #(
 	end
 
 	wire [VA-1:0] en_ra = {d_pf, d_vf[VB-1:0]};
-	wire den_ram;
-	nsw_hw_ram #(.AW(VA), .DW(1)) vfen_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd[52]),
-		.re(adv), .ra(en_ra), .rd(den_ram));
+	wire [2:0] dvin;
+	nsw_hw_ram #(.AW(VA), .DW(3)) vfen_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd[54:52]),
+		.re(adv), .ra(en_ra), .rd(dvin));
+	wire [51:0] dvw;
+	nsw_hw_ram #(.AW(VA - 2), .DW(52)) dvl_ram (.clk(clk), .we(vl_we), .wa(vl_wa), .wd(vl_wd),
+		.re(adv), .ra(en_ra[VA-1:2]), .rd(dvw));
 
-	reg s3_port, s3_tag, s3_dhit, s3_shit;
+	reg s3_port, s3_tag, s3_c1, s3_dhit, s3_shit;
 	reg [7:0] s3_pf, s3_err;
 	reg [15:0] s3_vf;
 	reg [23:0] s3_doui; // the destination's OUI; bit 16 is its group bit
 	reg [47:0] s3_src;
 	reg [2:0] s3_pcp, s3_dpf;
 	reg [7:0] s3_dvf;
-	reg [52:0] s3_vin;
+	reg [12:0] s3_fvlan;
+	reg [54:0] s3_vin;
+	reg [51:0] s3_ivw;
 	always @(posedge clk) begin
 		if (rst)
 			s3_v <= 1'b0;
@@ -210,12 +233,15 @@ module nsw_hw_decide #(
 			s3_doui <= s2_dst[47:24];
 			s3_src <= s2_src;
 			s3_tag <= s2_tag;
+			s3_c1 <= s2_c1;
+			s3_fvlan <= s2_fvlan;
 			s3_pcp <= s2_pcp;
 			s3_dhit <= d_hit;
 			s3_shit <= s_hit;
 			s3_dpf <= d_pf;
 			s3_dvf <= d_vf;
 			s3_vin <= vin;
+			s3_ivw <= ivw;
 		end
 	end
 
@@ -223,9 +249,9 @@ module nsw_hw_decide #(
 	nsw_hw_verdict_reg #(.VB(VB)) verdict (.clk(clk), .rst(rst), .adv(adv), .v(s3_v),
 		.pf_en(pf_en), .pf_md(pf_md), .pf_up(pf_up), .pf_ho(pf_ho), .pf_oui(pf_oui),
 		.port(s3_port), .pf(s3_pf), .vf(s3_vf), .err(s3_err), .doui(s3_doui), .src(s3_src),
-		.tag(s3_tag), .pcp(s3_pcp), .dhit(s3_dhit), .dpf(s3_dpf), .dvf(s3_dvf), .shit(s3_shit),
-		.vin(s3_vin), .den_ram(den_ram), .out_valid(out_valid), .out_action(out_action),
+		.tag(s3_tag), .pcp(s3_pcp), .c1(s3_c1), .fvlan(s3_fvlan), .dhit(s3_dhit), .dpf(s3_dpf),
+		.dvf(s3_dvf), .shit(s3_shit), .vin(s3_vin), .ivw(s3_ivw), .dvin(dvin), .dvw(dvw), .out_valid(out_valid), .out_action(out_action),
 		.out_case(out_case), .out_reason(out_reason), .out_prio(out_prio), .out_pf(out_pf),
 		.out_flood_mask(out_flood_mask), .out_excl_pf(out_excl_pf),
-		.out_inter_pf(out_inter_pf), .out_vf(out_vf));
+		.out_inter_pf(out_inter_pf), .out_vf(out_vf), .out_vlan(out_vlan));
 endmodule

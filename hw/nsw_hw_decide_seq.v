@@ -11,9 +11,10 @@
 //      (F waits there while R is busy, and takes the next header as it hands this one on);
 //   R  four clocks k = 0..3 reading buckets h1(dst), h2(dst), h1(src), h2(src); each bucket is
 //      compared the clock after its read (destination: the first match in h1 ways 0..3, then
-//      h2, as nsw_fdb_find); k = 0 also reads the ingress VF word;
-//   C  the compare of the last bucket (the source's h2) and the read of the destination VF's
-//      enable bit (its address is the Table A entry);
+//      h2, as nsw_fdb_find); k = 0 also reads the ingress VF word and its port VLAN key word;
+//   C  the compare of the last bucket (the source's h2) and the reads of the destination VF's
+//      enable, port VLAN and link-down bits and of its key word (the address is the Table A
+//      entry);
 //   D  the decision over the PF words (nsw_hw_verdict), into the verdict register.
 //  Header to verdict: 9 clocks; a new header every 4 clocks back to back.
 // Invariants:
@@ -52,7 +53,8 @@ module nsw_hw_decide_seq #(
 	output wire  [7:0]   out_flood_mask,
 	output wire  [7:0]   out_excl_pf,
 	output wire          out_inter_pf,
-	output wire  [15:0]  out_vf
+	output wire  [15:0]  out_vf,
+	output wire  [15:0]  out_vlan
 );
 	localparam VA = VB + 3;              // VF RAM address bits
 
@@ -75,23 +77,29 @@ module nsw_hw_decide_seq #(
 	wire [59:0] slot_wd;
 	wire vf_we;
 	wire [VA-1:0] vf_wa;
-	wire [52:0] vf_wd;
+	wire [54:0] vf_wd;
+	wire vl_we;
+	wire [VA-3:0] vl_wa;
+	wire [51:0] vl_wd;
 	nsw_hw_regs #(.TB(TB), .VB(VB)) regs (.clk(clk), .rst(rst), .wr_fire(wr_fire),
 		.wr_addr(wr_addr), .wr_data(wr_data), .clr(clr), .pf_en(pf_en), .pf_md(pf_md),
 		.pf_up(pf_up), .pf_ho(pf_ho), .pf_oui(pf_oui), .slot_we(slot_we), .slot_wa(slot_wa),
-		.slot_wd(slot_wd), .vf_we(vf_we), .vf_wa(vf_wa), .vf_wd(vf_wd));
+		.slot_wd(slot_wd), .vf_we(vf_we), .vf_wa(vf_wa), .vf_wd(vf_wd), .vl_we(vl_we),
+		.vl_wa(vl_wa), .vl_wd(vl_wd));
 
 	// ---- F: the parsed header, the hash unit ----
 	wire [47:0] p_dst, p_src;
-	wire p_tag;
+	wire p_tag, p_c1;
 	wire [2:0] p_pcp;
+	wire [12:0] p_fvlan;
 	wire [7:0] p_err;
 	nsw_hw_parse parse (.hdr(in_hdr), .len(in_len), .dst(p_dst), .src(p_src), .tag(p_tag),
-			    .pcp(p_pcp), .err(p_err));
+			    .pcp(p_pcp), .c1(p_c1), .fvlan(p_fvlan), .err(p_err));
 
-	reg f_port, f_tag;
+	reg f_port, f_tag, f_c1;
 	reg [7:0] f_pf, f_err;
 	reg [15:0] f_vf;
+	reg [12:0] f_fvlan;
 	reg [47:0] f_dst, f_src;
 	reg [2:0] f_pcp;
 	reg [TB-1:0] f_hd1, f_hd2;
@@ -121,15 +129,18 @@ module nsw_hw_decide_seq #(
 				f_dst <= p_dst;
 				f_src <= p_src;
 				f_tag <= p_tag;
+				f_c1 <= p_c1;
+				f_fvlan <= p_fvlan;
 				f_pcp <= p_pcp;
 			end
 		end
 	end
 
 	// ---- R: one bucket read per clock from the one Table A copy ----
-	reg r_port, r_tag;
+	reg r_port, r_tag, r_c1;
 	reg [7:0] r_pf, r_err;
 	reg [15:0] r_vf;
+	reg [12:0] r_fvlan;
 	reg [47:0] r_dst, r_src;
 	reg [2:0] r_pcp;
 	reg [TB-1:0] r_hd1, r_hd2, r_hs1, r_hs2;
@@ -155,9 +166,13 @@ module nsw_hw_decide_seq #(
 		end
 	endgenerate
 
-	wire [52:0] vin;
-	nsw_hw_ram #(.AW(VA), .DW(53)) vf_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd),
-		.re(adv && r_v && r_k == 2'd0), .ra({r_pf[2:0], r_vf[VB-1:0]}), .rd(vin));
+	wire [VA-1:0] in_fa = {r_pf[2:0], r_vf[VB-1:0]};
+	wire [54:0] vin;
+	nsw_hw_ram #(.AW(VA), .DW(55)) vf_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd),
+		.re(adv && r_v && r_k == 2'd0), .ra(in_fa), .rd(vin));
+	wire [51:0] ivw;
+	nsw_hw_ram #(.AW(VA - 2), .DW(52)) ivl_ram (.clk(clk), .we(vl_we), .wa(vl_wa), .wd(vl_wd),
+		.re(adv && r_v && r_k == 2'd0), .ra(in_fa[VA-1:2]), .rd(ivw));
 
 	// the bucket read last clock against its MAC: the first matching way
 	reg [47:0] c_src;
@@ -211,6 +226,8 @@ module nsw_hw_decide_seq #(
 				r_dst <= f_dst;
 				r_src <= f_src;
 				r_tag <= f_tag;
+				r_c1 <= f_c1;
+				r_fvlan <= f_fvlan;
 				r_pcp <= f_pcp;
 				r_hd1 <= f_hd1;
 				r_hd2 <= f_hd2;
@@ -221,9 +238,10 @@ module nsw_hw_decide_seq #(
 	end
 
 	// ---- C: the source's h2 bucket, the destination VF's enable bit ----
-	reg c_port, c_tag, c_dhit, c_shit;
+	reg c_port, c_tag, c_c1, c_dhit, c_shit;
 	reg [7:0] c_pf, c_err;
 	reg [15:0] c_vf;
+	reg [12:0] c_fvlan;
 	reg [23:0] c_doui;
 	reg [2:0] c_pcp, c_dpf;
 	reg [7:0] c_dvf;
@@ -240,6 +258,8 @@ module nsw_hw_decide_seq #(
 			c_doui <= r_dst[47:24];
 			c_src <= r_src;
 			c_tag <= r_tag;
+			c_c1 <= r_c1;
+			c_fvlan <= r_fvlan;
 			c_pcp <= r_pcp;
 			c_dhit <= r_dhit;
 			c_dpf <= r_dpf;
@@ -247,19 +267,25 @@ module nsw_hw_decide_seq #(
 			c_shit <= m_hit; // at R's k = 3: the source's h1 bucket
 		end
 	end
-	wire den_ram;
-	nsw_hw_ram #(.AW(VA), .DW(1)) vfen_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd[52]),
-		.re(adv), .ra({c_dpf, c_dvf[VB-1:0]}), .rd(den_ram));
+	wire [VA-1:0] d_fa = {c_dpf, c_dvf[VB-1:0]};
+	wire [2:0] dvin;
+	nsw_hw_ram #(.AW(VA), .DW(3)) vfen_ram (.clk(clk), .we(vf_we), .wa(vf_wa), .wd(vf_wd[54:52]),
+		.re(adv), .ra(d_fa), .rd(dvin));
+	wire [51:0] dvw;
+	nsw_hw_ram #(.AW(VA - 2), .DW(52)) dvl_ram (.clk(clk), .we(vl_we), .wa(vl_wa), .wd(vl_wd),
+		.re(adv), .ra(d_fa[VA-1:2]), .rd(dvw));
 
 	// ---- D: the decision over the PF words ----
-	reg d_port, d_tag, d_dhit, d_shit;
+	reg d_port, d_tag, d_c1, d_dhit, d_shit;
 	reg [7:0] d_pf, d_err;
 	reg [15:0] d_vf;
+	reg [12:0] d_fvlan;
 	reg [23:0] d_doui;
 	reg [47:0] d_src;
 	reg [2:0] d_pcp, d_dpf;
 	reg [7:0] d_dvf;
-	reg [52:0] d_vin;
+	reg [54:0] d_vin;
+	reg [51:0] d_ivw;
 	always @(posedge clk) begin
 		if (rst)
 			d_v <= 1'b0;
@@ -273,12 +299,15 @@ module nsw_hw_decide_seq #(
 			d_doui <= c_doui;
 			d_src <= c_src;
 			d_tag <= c_tag;
+			d_c1 <= c_c1;
+			d_fvlan <= c_fvlan;
 			d_pcp <= c_pcp;
 			d_dhit <= c_dhit;
 			d_dpf <= c_dpf;
 			d_dvf <= c_dvf;
 			d_shit <= c_shit || m_hit;
 			d_vin <= vin;
+			d_ivw <= ivw;
 		end
 	end
 
@@ -286,9 +315,9 @@ module nsw_hw_decide_seq #(
 	nsw_hw_verdict_reg #(.VB(VB)) verdict (.clk(clk), .rst(rst), .adv(adv), .v(d_v),
 		.pf_en(pf_en), .pf_md(pf_md), .pf_up(pf_up), .pf_ho(pf_ho), .pf_oui(pf_oui),
 		.port(d_port), .pf(d_pf), .vf(d_vf), .err(d_err), .doui(d_doui), .src(d_src),
-		.tag(d_tag), .pcp(d_pcp), .dhit(d_dhit), .dpf(d_dpf), .dvf(d_dvf), .shit(d_shit),
-		.vin(d_vin), .den_ram(den_ram), .out_valid(out_valid), .out_action(out_action),
+		.tag(d_tag), .pcp(d_pcp), .c1(d_c1), .fvlan(d_fvlan), .dhit(d_dhit), .dpf(d_dpf),
+		.dvf(d_dvf), .shit(d_shit), .vin(d_vin), .ivw(d_ivw), .dvin(dvin), .dvw(dvw), .out_valid(out_valid), .out_action(out_action),
 		.out_case(out_case), .out_reason(out_reason), .out_prio(out_prio), .out_pf(out_pf),
 		.out_flood_mask(out_flood_mask), .out_excl_pf(out_excl_pf),
-		.out_inter_pf(out_inter_pf), .out_vf(out_vf));
+		.out_inter_pf(out_inter_pf), .out_vf(out_vf), .out_vlan(out_vlan));
 endmodule

@@ -8,9 +8,15 @@
  * the frame: frames and writes interleave freely, the RTL stalls a write until the frames ahead
  * of it have read the state. Any difference prints the frame, the port, the configuration as it
  * was for that frame, and exits 1.
+ * Every field is compared, the drop reason and the port VLAN (verdict.vlan: with prio, the tag
+ * pushed toward the port or popped toward a VF) included.
  * Phases: crafted frames over the unit tier's lab NIC (every ingress x destination x source x
- * tag shape), the fuzz corpus over the fuzzer's NIC, a throughput check (one decision per
- * clock), then N random frames over random configurations with random backpressure.
+ * tag shape; then again with port VLANs and link states set), the fuzz corpus over the
+ * fuzzer's NIC, a throughput check (one decision per clock), then N random frames over random
+ * configurations (port VLANs 802.1Q and 802.1ad, link states, carriers, raw words of any bits)
+ * with random backpressure; untagged, tagged and QinQ frames, the outer tag often in the
+ * destination's VLAN. The random phase fails unless every drop reason of the decision and
+ * every action in a port VLAN was reached.
  * Built with NSW_HW_STREAM (nsw_hw_diff_stream) the frames enter as 64-bit beats through the
  * byte-stream front end (hw/nsw_hw_stream.v), junk past each frame's end in its last beat.
  * Built with NSW_HW_SEQ (nsw_hw_diff_seq) the RTL is the iCE40 variant nsw_hw_decide_seq (the
@@ -42,13 +48,25 @@
 #define NSW_HW_LAT 4
 #define NSW_HW_II 1
 #endif
-#define NSW_HW_WORDS (offsetof(struct nsw_nic, fdb.count) / 8)
+/* every 64-bit word of the NIC, the port VLAN keys included; Table A's count (and its pad)
+ * is the control side's alone: never written to the RTL */
+#define NSW_HW_WORDS (sizeof(struct nsw_nic) / 8)
+#define NSW_HW_COUNT_WORD (offsetof(struct nsw_nic, fdb.count) / 8)
+_Static_assert(sizeof(struct nsw_nic) % 8 == 0 && offsetof(struct nsw_nic, vlan) / 8 == 10249,
+	       "the RTL's register map (hw/nsw_hw_regs.v) has the VLAN keys at word 10249");
+/* the drop reasons the RTL emits by number (hw/nsw_hw_verdict.v) */
+_Static_assert(NSW_DROP_LOOP == 14 && NSW_DROP_VF_STATE == 23 && NSW_DROP_VLAN_VIOLATION == 24 &&
+		       NSW_DROP_VLAN_UNKNOWN == 25,
+	       "hw/nsw_hw_verdict.v numbers the drop reasons as enum nsw_drop");
 
 static struct nsw_nic ctl, sent, mir; /* the control side's, the words queued, the RTL's */
 static uint64_t seed = 0x9e3779b97f4a7c15ull, seed0;
 static int backpressure;
 static unsigned long long cycles, ndecided, nwrites;
 static unsigned long long nact[4], nreason[NSW_DROP_MAX], ncase[NSW_CASE_MAX]; /* coverage */
+/* verdicts in a port VLAN, by action; deliveries from the wire with the tag popped; frames of
+ * a VM's own 802.1Q tag sent on in an 802.1ad port VLAN (QinQ) */
+static unsigned long long nvlan[4], npop, nqinq;
 
 struct nsw_hw_frame {
 	struct nsw_port in;
@@ -111,12 +129,14 @@ static void fail_frame(const struct nsw_hw_frame *f, const struct nsw_verdict *w
 		f->len);
 	for (int i = 0; i < NSW_HDR_MAX; i++)
 		fprintf(stderr, " %02x", f->hdr[i]);
-	fprintf(stderr, "\n%-5s action case reason prio pf flood excl inter vf\n", "");
-	fprintf(stderr, "core  %6u %4u %6u %4u %3u %5u %4u %5u %u\n", want->action, want->ncase,
-		want->reason, want->prio, want->pf, want->flood_mask, want->excl_pf, want->inter_pf,
-		want->vf);
-	fprintf(stderr, "rtl   %6u %4u %6u %4u %3u %5u %4u %5u %u\n", io->action, io->ncase,
-		io->reason, io->prio, io->pf, io->flood_mask, io->excl_pf, io->inter_pf, io->vf);
+	fprintf(stderr, "\n%-5s action case reason prio pf flood excl inter vf vlan (tag)\n", "");
+	fprintf(stderr, "core  %6u %4u %6u %4u %3u %5u %4u %5u %u %#x (%04x %04x)\n", want->action,
+		want->ncase, want->reason, want->prio, want->pf, want->flood_mask, want->excl_pf,
+		want->inter_pf, want->vf, want->vlan, nsw_vlan_tpid(want->vlan),
+		nsw_vlan_tci(want->vlan, want->prio));
+	fprintf(stderr, "rtl   %6u %4u %6u %4u %3u %5u %4u %5u %u %#x (%04x %04x)\n", io->action,
+		io->ncase, io->reason, io->prio, io->pf, io->flood_mask, io->excl_pf, io->inter_pf,
+		io->vf, io->vlan, nsw_vlan_tpid(io->vlan), nsw_vlan_tci(io->vlan, io->prio));
 	print_config(wlog_at);
 	printf("FAIL " NSW_HW_T ": verdicts differ (frame and configuration above)\n");
 	exit(1);
@@ -172,9 +192,17 @@ static void clock1(void)
 		const struct nsw_verdict *w = &xq[i].v;
 		if (io.action != w->action || io.ncase != w->ncase || io.reason != w->reason ||
 		    io.prio != w->prio || io.pf != w->pf || io.flood_mask != w->flood_mask ||
-		    io.excl_pf != w->excl_pf || io.inter_pf != w->inter_pf || io.vf != w->vf)
+		    io.excl_pf != w->excl_pf || io.inter_pf != w->inter_pf || io.vf != w->vf ||
+		    io.vlan != w->vlan)
 			fail_frame(&xq[i].f, w, &io, xq[i].wlog_at);
 		nact[w->action & 3]++;
+		if (w->vlan) {
+			struct nsw_frame pf;
+			nvlan[w->action & 3]++;
+			nsw_parse(xq[i].f.hdr, xq[i].f.len, &pf);
+			npop += w->action == NSW_ACT_VF && w->ncase == NSW_CASE_RX;
+			nqinq += w->action != NSW_ACT_DROP && xq[i].f.in.kind == NSW_PORT_VF && pf.ntags;
+		}
 		nreason[w->reason % NSW_DROP_MAX]++;
 		ncase[w->ncase % NSW_CASE_MAX]++;
 		xq_h = (xq_h + 1) % QCAP;
@@ -244,7 +272,7 @@ static void sync_words(void)
 	if (wq_n == 0)
 		wq_h = 0;
 	for (size_t a = 0; a < NSW_HW_WORDS; a++) {
-		if (words(&ctl)[a] == words(&sent)[a])
+		if (words(&ctl)[a] == words(&sent)[a] || a == NSW_HW_COUNT_WORD)
 			continue;
 		if (wq_h + wq_n == wq_cap) {
 			wq_cap = wq_cap ? 2 * wq_cap : 16384;
@@ -276,11 +304,14 @@ static void send(const struct nsw_hw_frame *f)
 static void drain(void)
 {
 #ifdef NSW_HW_STREAM
-	while (dq_n)
+	/* the last frame may finish streaming after every other queue emptied: wait for its
+	 * verdict too, or it would be counted in the next phase */
+	while (fq_n || dq_n || xq_n || wq_n)
 		clock1();
-#endif
+#else
 	while (fq_n || xq_n || wq_n)
 		clock1();
+#endif
 }
 
 static void frame_from_bytes(struct nsw_hw_frame *f, struct nsw_port in, const uint8_t *b,
@@ -340,6 +371,40 @@ static unsigned crafted(void)
 			send(&f);
 			n++;
 		}
+	/* port VLANs (802.1Q 10 on two PFs, 802.1ad 20) and link states (one VF disabled, one
+	 * following a port that lost its carrier) under untagged, tagged, QinQ and priority-tagged
+	 * frames, from the VFs and from the wire */
+	struct nsw_tag_spec vtags[][2] = {
+		{NSW_NOTAG, NSW_NOTAG},          {NSW_CTAG(5, 10), NSW_NOTAG},
+		{NSW_STAG(3, 20), NSW_NOTAG},    {NSW_STAG(3, 20), NSW_CTAG(6, 5)},
+		{NSW_CTAG(2, 5), NSW_NOTAG},     {NSW_CTAG(1, 0), NSW_NOTAG},
+		{NSW_STAG(4, 10), NSW_NOTAG},    {NSW_CTAG(7, 20), NSW_CTAG(0, 10)},
+	};
+	nsw_pf_set_miss_drop(&ctl, 0, false);
+	nsw_pf_set(&ctl, 0, -1, 1);
+	nsw_vf_set_vlan(&ctl, 0, 1, 10, false);
+	nsw_vf_set_vlan(&ctl, 0, 2, 20, true);
+	nsw_vf_set_vlan(&ctl, 1, 1, 10, false);
+	nsw_vf_set_state(&ctl, 0, 3, NSW_VF_STATE_DISABLE);
+	for (unsigned pass = 0; pass < 2; pass++) {
+		if (pass) {
+			nsw_vf_set_state(&ctl, 0, 2, NSW_VF_STATE_AUTO);
+			nsw_pf_set_carrier(&ctl, 0, false);
+		}
+		sync_words();
+		for (unsigned i = 0; i < nin; i++)
+			for (unsigned d = 0; d < sizeof macs / sizeof macs[0]; d++)
+				for (unsigned s = 0; s < sizeof macs / sizeof macs[0]; s++)
+					for (unsigned t = 0; t < sizeof vtags / sizeof vtags[0]; t++) {
+						unsigned len = nsw_frame_build(buf, sizeof buf, macs[d], macs[s],
+									       vtags[t][0], vtags[t][1],
+									       0x0800, 46);
+						struct nsw_hw_frame f;
+						frame_from_bytes(&f, ins[i], buf, len);
+						send(&f);
+						n++;
+					}
+	}
 	drain();
 	return n;
 }
@@ -413,11 +478,19 @@ static uint64_t pool_mac(void)
 	}
 }
 
+/* VIDs the port VLANs are drawn from: few, so that VLANs are shared and frames hit them */
+static const unsigned vids[] = {0, 1, 5, 100, 4094, 5};
+
+static unsigned random_vid(void)
+{
+	return rnd() % 8 ? vids[rnd() % (sizeof vids / sizeof vids[0])] : (unsigned)(rnd() % 4096);
+}
+
 static void random_config_op(void)
 {
 	unsigned p = rnd() % NSW_MAX_PFS, v = (rnd() & 1) ? rnd() % 6 : rnd() % NSW_MAX_VFS;
 	static const long ouis[] = {0xf0f0f0, 0xf4f4f4, 0x024e01, 0x001b21, 0x024e05};
-	switch (rnd() % 12) {
+	switch (rnd() % 17) {
 	case 0:
 		if (rnd() % 8 == 0)
 			nsw_nic_init(&ctl, (unsigned)(rnd() % 32), 1 + (unsigned)(rnd() % NSW_MAX_PFS));
@@ -428,8 +501,9 @@ static void random_config_op(void)
 	case 2:
 		nsw_pf_set_miss_drop(&ctl, p, rnd() & 1);
 		break;
-	case 3: case 4: case 5:
-		nsw_vf_add(&ctl, p, v, (rnd() & 3) ? 0 : pool_mac(), (unsigned)(rnd() % 8), rnd() & 1);
+	case 3: case 4: case 5: /* a VF, with a port VLAN (802.1Q or 802.1ad) or without */
+		nsw_vf_add_vlan(&ctl, p, v, (rnd() & 3) ? 0 : pool_mac(), (unsigned)(rnd() % 8),
+				rnd() & 1, rnd() % 2 ? 0 : random_vid(), rnd() & 1);
 		break;
 	case 6:
 		nsw_vf_set(&ctl, p, v, (rnd() & 1) ? pool_mac() : 0, (int)(rnd() % 9) - 1,
@@ -451,14 +525,26 @@ static void random_config_op(void)
 			(rnd() % 4) ? nsw_fdb_slot_make(m, (uint8_t)p, (uint16_t)v) : 0;
 		break;
 	}
-	default: /* a raw PF or VF word: any bits */
+	case 11: case 12: /* a port VLAN set, changed or removed (VID 0), 4095 refused */
+		nsw_vf_set_vlan(&ctl, p, v, random_vid(), rnd() & 1);
+		break;
+	case 13: /* a link state: auto, enable, disable (3: refused) */
+		nsw_vf_set_state(&ctl, p, v, (unsigned)(rnd() % 4));
+		break;
+	case 14: /* the uplink's carrier, which VFs in state auto follow */
+		nsw_pf_set_carrier(&ctl, p, rnd() % 3 != 0);
+		break;
+	case 15: /* a raw VLAN key: any of the 13 bits nsw_vlan_key can set (VID 0 with 802.1ad
+		  * and 4095 included, which it never sets), read only behind a VF word's bit */
+		ctl.vlan[p][v] = (uint16_t)(rnd() % 2 ? (uint64_t)nsw_vlan_key(random_vid() % 4095, rnd() & 1)
+						       : rnd() & (NSW_VLAN_AD | NSW_VLAN_VID_MASK));
+		break;
+	default: /* a raw PF or VF word: any bits, the link state's and the VLAN bit included */
 		if (rnd() & 1)
 			ctl.pf[p] = rnd() & (NSW_PF_EN | NSW_PF_UPLINK | NSW_PF_MISS_DROP |
-					     NSW_PF_HAS_OUI | 0xffffff);
-		else /* any bits but the link state's, kept at enable: the RTL has no VF link
-		      * state (yet), and the core drops by it (vf_state_down) */
-			ctl.vf[p][v] = (rnd() & ~(NSW_VF_STATE_MASK | NSW_VF_LINK_DOWN)) |
-				       (uint64_t)NSW_VF_STATE_ENABLE << NSW_VF_STATE_SHIFT;
+					     NSW_PF_NO_CARRIER | NSW_PF_HAS_OUI | 0xffffff);
+		else /* held down only one time in four: a VF down takes nothing */
+			ctl.vf[p][v] = rnd() & (rnd() % 4 ? ~NSW_VF_LINK_DOWN : ~0ull);
 		break;
 	}
 	sync_words();
@@ -468,15 +554,19 @@ static void random_config_op(void)
  * each batch of configuration changes (most random frames should reach a decision). */
 static struct nsw_port live_vf[NSW_MAX_PFS * NSW_MAX_VFS];
 static uint64_t live_mac[NSW_FDB_BUCKETS * NSW_FDB_WAYS];
-static unsigned nlive_vf, nlive_mac;
+static uint16_t live_vlan[NSW_MAX_PFS * NSW_MAX_VFS]; /* the port VLANs VFs are in */
+static unsigned nlive_vf, nlive_mac, nlive_vlan;
 
 static void rescan(void)
 {
-	nlive_vf = nlive_mac = 0;
+	nlive_vf = nlive_mac = nlive_vlan = 0;
 	for (unsigned p = 0; p < NSW_MAX_PFS; p++)
-		for (unsigned v = 0; v < NSW_MAX_VFS; v++)
+		for (unsigned v = 0; v < NSW_MAX_VFS; v++) {
 			if (ctl.vf[p][v] & NSW_VF_EN)
 				live_vf[nlive_vf++] = (struct nsw_port){NSW_PORT_VF, (uint8_t)p, (uint16_t)v};
+			if ((ctl.vf[p][v] & NSW_VF_VLAN) && ctl.vlan[p][v])
+				live_vlan[nlive_vlan++] = ctl.vlan[p][v];
+		}
 	for (unsigned b = 0; b < NSW_FDB_BUCKETS; b++)
 		for (unsigned w = 0; w < NSW_FDB_WAYS; w++)
 			if (ctl.fdb.slot[b][w] & NSW_FDB_VALID)
@@ -521,10 +611,28 @@ static void random_frame(struct nsw_hw_frame *f)
 	nsw_put_mac(b + 6, src);
 	static const uint16_t types[] = {0x0800, 0x86dd, 0x8100, 0x88a8, 0x0806, 40, 1500,
 					 1501, 1535, 1536, 0x05ff, 4};
-	unsigned off = 12, ntag = rnd() % 4 ? 0 : 1 + rnd() % 3;
+	/* untagged, one tag (802.1Q or 802.1ad), QinQ, C over C, three tags; the outer tag often
+	 * in the destination VF's port VLAN, or in one some VF is in, or in a VID of the pool;
+	 * a VM tags one frame in four, the wire one in two */
+	unsigned off = 12, ntag = rnd() % (in.kind == NSW_PORT_VF ? 4 : 2) ? 0
+				  : 1 + (rnd() % 4 ? rnd() % 2 : 2);
+	uint16_t dkey = 0;
+	uint64_t de = nsw_fdb_find(&ctl.fdb, dst);
+	if (de && (ctl.vf[nsw_fdb_slot_pf(de)][nsw_fdb_slot_vf(de)] & NSW_VF_VLAN))
+		dkey = ctl.vlan[nsw_fdb_slot_pf(de)][nsw_fdb_slot_vf(de)];
 	for (unsigned t = 0; t < ntag && off < 20; t++) {
 		uint16_t tpid = (rnd() % 3) ? 0x8100 : 0x88a8;
 		uint16_t tci = (uint16_t)((rnd() % 8 == 0) ? 0xffff : rnd());
+		if (t == 0 && rnd() % 3) {
+			uint16_t key = dkey && rnd() % 2 ? dkey
+				       : nlive_vlan && rnd() % 4 ? live_vlan[rnd() % nlive_vlan]
+				       : (uint16_t)nsw_vlan_key(random_vid() % 4095, rnd() & 1);
+			tpid = nsw_vlan_tpid(key);
+			tci = nsw_vlan_tci(key, (uint8_t)rnd());
+		} else if (t == 1 && rnd() % 2) {
+			tpid = 0x8100;
+			tci = (uint16_t)(rnd() & 0xefff);
+		}
 		b[off] = (uint8_t)(tpid >> 8), b[off + 1] = (uint8_t)tpid;
 		b[off + 2] = (uint8_t)(tci >> 8), b[off + 3] = (uint8_t)tci;
 		off += 4;
@@ -638,14 +746,31 @@ int main(int argc, char **argv)
 	random_phase(n);
 	printf("ok " NSW_HW_T "_random: %llu random frames equal, %llu register writes interleaved, %llu clocks\n",
 	       ndecided - d0, nwrites - w0, cycles);
-	printf("   verdicts: drop %llu vf %llu uplink %llu flood %llu; case0 %llu case1 %llu case2 %llu none %llu\n   drops:",
+	printf("   verdicts: drop %llu vf %llu uplink %llu flood %llu; case0 %llu case1 %llu case2 %llu none %llu\n",
 	       nact[0], nact[1], nact[2], nact[3], ncase[0], ncase[1], ncase[2], ncase[3]);
-	for (unsigned r = 1; r <= NSW_DROP_LOOP; r++)
-		printf(" %s %llu", nsw_drop_name(r), nreason[r]);
+	printf("   in a port VLAN: drop %llu vf %llu (tag popped from the wire %llu) uplink %llu flood %llu; a VM's tag carried (QinQ) %llu\n   drops:",
+	       nvlan[0], nvlan[1], npop, nvlan[2], nvlan[3], nqinq);
+	/* the reasons the decision gives (the others are the environment's) */
+	static const unsigned reasons[] = {
+		NSW_DROP_RUNT, NSW_DROP_TRUNC_TAG, NSW_DROP_BAD_TAG, NSW_DROP_BAD_TYPE,
+		NSW_DROP_BAD_LENGTH, NSW_DROP_BAD_SRC, NSW_DROP_PF_DOWN, NSW_DROP_VF_DOWN,
+		NSW_DROP_SPOOF, NSW_DROP_SELF, NSW_DROP_FDB_MISS, NSW_DROP_RX_MISS,
+		NSW_DROP_NO_UPLINK, NSW_DROP_LOOP, NSW_DROP_VF_STATE, NSW_DROP_VLAN_VIOLATION,
+		NSW_DROP_VLAN_UNKNOWN,
+	};
+	const unsigned nr = sizeof reasons / sizeof reasons[0];
+	for (unsigned i = 0; i < nr; i++)
+		printf(" %s %llu", nsw_drop_name(reasons[i]), nreason[reasons[i]]);
 	printf("\n");
 	/* a random run that never reached a verdict kind proves little */
-	for (unsigned r = 1; r <= NSW_DROP_LOOP && n >= 10000; r++)
-		if (!nreason[r]) {
+	for (unsigned a = 0; a < 4 && n >= 10000; a++)
+		if (!nvlan[a] || !npop || !nqinq) {
+			printf("FAIL " NSW_HW_T "_coverage: no random verdict %s in a port VLAN, or none popped or carried a VM's tag\n",
+			       nsw_action_name(a));
+			return 1;
+		}
+	for (unsigned i = 0, r; i < nr && n >= 10000; i++)
+		if (!nreason[r = reasons[i]]) {
 			printf("FAIL " NSW_HW_T "_coverage: no random frame dropped as %s\n", nsw_drop_name(r));
 			return 1;
 		}

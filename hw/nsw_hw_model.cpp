@@ -100,6 +100,7 @@ extern "C" void nsw_hw_model_step(struct nsw_hw_io *io)
 	io->excl_pf = nsw_m->out_excl_pf;
 	io->inter_pf = nsw_m->out_inter_pf;
 	io->vf = nsw_m->out_vf;
+	io->vlan = nsw_m->out_vlan;
 	nsw_tick();
 }
 

@@ -33,7 +33,7 @@ struct nsw_hw_io {
 	uint8_t in_ready, wr_ready, out_valid;
 	uint8_t s_ready, take; /* NSW_HW_STREAM: beat taken; a header taken by the decision */
 	uint8_t action, ncase, reason, prio, pf, flood_mask, excl_pf, inter_pf;
-	uint16_t vf;
+	uint16_t vf, vlan;
 };
 
 /* Builds the model and holds reset for two clocks; returns 0 or -1. */

@@ -4,8 +4,11 @@
 // tags (S over C, or C over C), and the drop reason otherwise, exactly as nsw_parse_hdr.
 // Input: the first min(len, 22) octets of the frame, octet 0 in hdr[175:168], octets past len
 // zero (as nsw_hdr_words gives them); every field is checked against len before it is used.
-// Output: the fields the decision reads (dst, src, tagged or not, outer PCP) and err (0 or the
-// enum nsw_drop reason). Purely combinational.
+// Output: the fields the decision reads (dst, src, tagged or not, outer PCP; for the port VLANs
+// c1, the frame carries exactly one tag and it is an 802.1Q one (what a VF of an 802.1ad port
+// VLAN admits, nsw_vlan_admits), and fvlan, the VLAN key of the outer tag as nsw_frame_vlan:
+// VID | 0x1000 for an S-tag, 0 when untagged or VID 0) and err (0 or the enum nsw_drop
+// reason). Purely combinational.
 // Who may touch it: hw/ only; any change must keep hw/nsw_hw_diff green against the core.
 module nsw_hw_parse (
 	/* verilator lint_off UNUSEDSIGNAL */
@@ -16,6 +19,8 @@ module nsw_hw_parse (
 	output wire [47:0]  src,
 	output reg          tag,
 	output reg  [2:0]   pcp,
+	output reg          c1,
+	output reg  [12:0]  fvlan,
 	output reg  [7:0]   err
 );
 	localparam [7:0] RUNT = 8'd1, TRUNC_TAG = 8'd2, BAD_TAG = 8'd3, BAD_TYPE = 8'd4,
@@ -41,6 +46,8 @@ module nsw_hw_parse (
 		err = 8'd0;
 		tag = 1'b0;
 		pcp = 3'd0;
+		c1 = 1'b0;
+		fvlan = 13'd0;
 		ty = type0;
 		off = 5'd14;
 		if (len < 16'd14)
@@ -56,8 +63,11 @@ module nsw_hw_parse (
 				else begin
 					tag = 1'b1;
 					pcp = pcp0;
+					if (vid0 != 12'd0)
+						fvlan = {type0 == 16'h88a8, vid0};
 					off = 5'd18;
 					ty = type1;
+					c1 = type0 == 16'h8100 && !is_tpid(type1);
 					if (is_tpid(type1)) begin
 						if (type1 == 16'h88a8)
 							err = BAD_TAG;

@@ -3,7 +3,10 @@
 //
 // Owns: the address map (the 64-bit word indexes of struct nsw_nic, so the words core/nsw_ctl.c
 // stores are written here unchanged): 0..7 PF words, 8 + pf*256 + vf VF words,
-// 2056 + bucket*4 + way Table A slots; other addresses are ignored. Only the bits the decision
+// 2056 + bucket*4 + way Table A slots, 10249 + j the port VLAN keys nic->vlan of the VFs
+// 4j..4j+3 of the flat pf*256 + vf numbering (a little-endian host's word: VF 4j + l in bits
+// 16l+15..16l; the control side stores them 16 bits at a time, the RTL takes the word);
+// other addresses (10248: Table A's count) are ignored. Only the bits the decision
 // reads are kept. Shared by every decision top (nsw_hw_decide, nsw_hw_decide_seq), so their
 // register maps cannot drift apart.
 // Invariants: after reset clr is high for one sweep of every RAM address (writing zeros) and
@@ -32,15 +35,20 @@ module nsw_hw_regs #(
 	output wire [3:0]        slot_we,
 	output wire [TB-1:0]     slot_wa,
 	output wire [59:0]       slot_wd,
-	// VF word as kept: en, spoof check, qos, vMAC
+	// VF word as kept: en, port VLAN, link down, spoof check, qos, vMAC
 	output wire              vf_we,
 	output wire [VB+2:0]     vf_wa,
-	output wire [52:0]       vf_wd
+	output wire [54:0]       vf_wd,
+	// port VLAN keys as kept: four VFs' 13 bits (VID, 802.1ad) per word, VF 4j + 3 on top;
+	// bits 13..15 of a key are not kept: nsw_vlan_key never sets them. VB >= 2.
+	output wire              vl_we,
+	output wire [VB:0]       vl_wa,
+	output wire [51:0]       vl_wd
 );
 	localparam NB = 1 << TB;
 	localparam VA = VB + 3;              // VF RAM address bits
 	localparam CW = TB > VA ? TB : VA;   // clear sweep counter bits
-	localparam [15:0] VF_BASE = 16'd8, FDB_BASE = 16'd2056;
+	localparam [15:0] VF_BASE = 16'd8, FDB_BASE = 16'd2056, VL_BASE = 16'd10249;
 
 	reg [CW-1:0] clr_i;
 	always @(posedge clk) begin
@@ -59,6 +67,14 @@ module nsw_hw_regs #(
 	wire is_vf = !is_pf && wr_addr < FDB_BASE && (va[7:0] >> VB) == 8'd0;
 	wire [15:0] sa = wr_addr - FDB_BASE;
 	wire is_slot = wr_addr >= FDB_BASE && sa[15:2] < NB[13:0] && wr_addr < FDB_BASE + 16'd8192;
+
+	wire [8:0] ja = wr_addr[8:0] - VL_BASE[8:0]; // word j: the keys of flat VFs 4j..4j+3
+	wire [10:0] vl_fi = {ja, 2'b00};             // pf * 256 + vf of its first VF
+	wire is_vl = wr_addr >= VL_BASE && wr_addr < VL_BASE + 16'd512 &&
+		(vl_fi[7:0] >> VB) == 8'd0;
+	/* verilator lint_off UNUSEDSIGNAL */
+	wire [VA-1:0] vl_fa = {vl_fi[10:8], vl_fi[VB-1:0]}; // bits 1..0: the lane, always 0 here
+	/* verilator lint_on UNUSEDSIGNAL */
 
 	reg [23:0] oui [0:7];
 	integer q;
@@ -95,5 +111,9 @@ module nsw_hw_regs #(
 	assign slot_wd = clr ? 60'd0 : {wr_data[63], wr_data[58:56], wr_data[55:48], wr_data[47:0]};
 	assign vf_we = clr || (wr_fire && is_vf);
 	assign vf_wa = clr ? clr_i[VA-1:0] : {va[10:8], va[VB-1:0]};
-	assign vf_wd = clr ? 53'd0 : {wr_data[63], wr_data[51], wr_data[50:48], wr_data[47:0]};
+	assign vf_wd = clr ? 55'd0 : {wr_data[63], wr_data[62], wr_data[54], wr_data[51],
+		wr_data[50:48], wr_data[47:0]};
+	assign vl_we = clr || (wr_fire && is_vl);
+	assign vl_wa = clr ? clr_i[VA-3:0] : vl_fa[VA-1:2];
+	assign vl_wd = clr ? 52'd0 : {wr_data[60:48], wr_data[44:32], wr_data[28:16], wr_data[12:0]};
 endmodule

@@ -30,7 +30,8 @@ module nsw_hw_seq_ice40 #(
 	output wire [7:0]  out_flood_mask,
 	output wire [7:0]  out_excl_pf,
 	output wire        out_inter_pf,
-	output wire [15:0] out_vf
+	output wire [15:0] out_vf,
+	output wire [15:0] out_vlan
 );
 	reg [303:0] sh;
 	always @(posedge clk)
@@ -44,5 +45,5 @@ module nsw_hw_seq_ice40 #(
 		.out_valid(out_valid), .out_ready(out_ready), .out_action(out_action),
 		.out_case(out_case), .out_reason(out_reason), .out_prio(out_prio), .out_pf(out_pf),
 		.out_flood_mask(out_flood_mask), .out_excl_pf(out_excl_pf),
-		.out_inter_pf(out_inter_pf), .out_vf(out_vf));
+		.out_inter_pf(out_inter_pf), .out_vf(out_vf), .out_vlan(out_vlan));
 endmodule

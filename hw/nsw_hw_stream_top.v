@@ -32,7 +32,8 @@ module nsw_hw_stream_top #(
 	output wire [7:0]   out_flood_mask,
 	output wire [7:0]   out_excl_pf,
 	output wire         out_inter_pf,
-	output wire [15:0]  out_vf
+	output wire [15:0]  out_vf,
+	output wire [15:0]  out_vlan
 );
 	wire h_valid, h_ready;
 	wire [7:0] h_kind, h_pf;
@@ -50,5 +51,5 @@ module nsw_hw_stream_top #(
 		.wr_addr(wr_addr), .wr_data(wr_data), .out_valid(out_valid), .out_ready(out_ready),
 		.out_action(out_action), .out_case(out_case), .out_reason(out_reason),
 		.out_prio(out_prio), .out_pf(out_pf), .out_flood_mask(out_flood_mask),
-		.out_excl_pf(out_excl_pf), .out_inter_pf(out_inter_pf), .out_vf(out_vf));
+		.out_excl_pf(out_excl_pf), .out_inter_pf(out_inter_pf), .out_vf(out_vf), .out_vlan(out_vlan));
 endmodule

@@ -23,12 +23,16 @@ module nsw_hw_verdict_reg #(
 	input  wire [47:0]  src,
 	input  wire         tag,
 	input  wire [2:0]   pcp,
+	input  wire         c1,
+	input  wire [12:0]  fvlan,
 	input  wire         dhit,
 	input  wire [2:0]   dpf,
 	input  wire [7:0]   dvf,
 	input  wire         shit,
-	input  wire [52:0]  vin,
-	input  wire         den_ram,
+	input  wire [54:0]  vin,
+	input  wire [51:0]  ivw,
+	input  wire [2:0]   dvin,
+	input  wire [51:0]  dvw,
 	output reg          out_valid,
 	output reg  [1:0]   out_action,
 	output reg  [1:0]   out_case,
@@ -38,18 +42,19 @@ module nsw_hw_verdict_reg #(
 	output reg  [7:0]   out_flood_mask,
 	output reg  [7:0]   out_excl_pf,
 	output reg          out_inter_pf,
-	output reg  [15:0]  out_vf
+	output reg  [15:0]  out_vf,
+	output reg  [15:0]  out_vlan
 );
 	wire [1:0] a, cs;
 	wire [7:0] r, opf, fm, ex;
 	wire [2:0] pr;
 	wire ip;
-	wire [15:0] ovf;
+	wire [15:0] ovf, ovl;
 	nsw_hw_verdict #(.VB(VB)) verdict (.pf_en(pf_en), .pf_md(pf_md), .pf_up(pf_up), .pf_ho(pf_ho),
 		.pf_oui(pf_oui), .port(port), .pf(pf), .vf(vf), .err(err), .doui(doui),
-		.src(src), .tag(tag), .pcp(pcp), .dhit(dhit), .dpf(dpf), .dvf(dvf),
-		.shit(shit), .vin(vin), .den_ram(den_ram), .a(a), .cs(cs), .r(r), .pr(pr),
-		.opf(opf), .fm(fm), .ex(ex), .ip(ip), .ovf(ovf));
+		.src(src), .tag(tag), .pcp(pcp), .c1(c1), .fvlan(fvlan), .dhit(dhit), .dpf(dpf),
+		.dvf(dvf), .shit(shit), .vin(vin), .ivw(ivw), .dvin(dvin), .dvw(dvw), .a(a), .cs(cs),
+		.r(r), .pr(pr), .opf(opf), .fm(fm), .ex(ex), .ip(ip), .ovf(ovf), .ovl(ovl));
 
 	always @(posedge clk) begin
 		if (rst)
@@ -66,6 +71,7 @@ module nsw_hw_verdict_reg #(
 			out_excl_pf <= ex;
 			out_inter_pf <= ip;
 			out_vf <= ovf;
+			out_vlan <= ovl;
 		end
 	end
 endmodule
