@@ -98,6 +98,18 @@ static bool nsw_watch_concerns(struct nsw_watch *w, uint32_t ifindex, const char
 		close(fd);
 	if (hit || !name)
 		return hit;
+	/* The name an uplink follows (has, or waits for). */
+	static char pfnames[NSW_MAX_PFS][IF_NAMESIZE];
+	snprintf(path, sizeof path, "%s/nsw_pf_name", w->dir);
+	fd = bpf_obj_get(path);
+	if (fd >= 0 && nsw_array_read(fd, NSW_MAX_PFS, IF_NAMESIZE, pfnames))
+		hit = true;
+	for (uint32_t p = 0; fd >= 0 && !hit && p < NSW_MAX_PFS; p++)
+		hit = pfnames[p][0] && !strncmp(pfnames[p], name, IF_NAMESIZE);
+	if (fd >= 0)
+		close(fd);
+	if (hit)
+		return hit;
 	snprintf(path, sizeof path, "%s/nsw_vf_name", w->dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
@@ -158,8 +170,9 @@ static bool nsw_watch_resync(struct nsw_watch *w)
 		struct nsw_cli_nic n;
 		nsw_nic_open(&n, w->nic);
 		nsw_vf_follow(&n, stderr);
-		/* The uplinks' carrier, for VFs in state auto; a VF attached again takes its
-		 * link state (held down stays down). */
+		nsw_pf_follow(&n, stderr);
+		/* The uplinks' carrier (none while one waits), for VFs in state auto; a VF
+		 * attached again takes its link state (held down stays down). */
 		for (unsigned p = 0; p < nsw_nic_num_pfs(n.st); p++)
 			if (nsw_pf_carrier_follow(&n, p) < 0)
 				fprintf(stderr, "pf %u: cannot follow its uplink's carrier\n", p);
@@ -208,6 +221,34 @@ static void nsw_watch_report(int fd, const char *msg)
 	ssize_t r = write(fd, msg, strlen(msg) + 1);
 	(void)r;
 	close(fd);
+}
+
+/* True if fd is still the file at path: a pid file is unlinked only by whoever holds its lock
+ * (nsw_watch_unlink), so one that lost its name while a start waited for the lock is a dead
+ * watcher's, and the start opens the path again. */
+static bool nsw_watch_same_file(int fd, const char *path)
+{
+	struct stat a, b;
+	return !fstat(fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Removes the NIC's pid and log files; the caller holds lock_fd's lock, and lock_fd is the
+ * file at the pid path. The pid is erased first, so a start that found the lock taken reads
+ * no pid (and waits) rather than the one of a watcher that is ending. A start can never hold
+ * an unlinked file's lock and run unseen: it checks, once it has the lock, that its file still
+ * has the name (nsw_watch_same_file). */
+static void nsw_watch_unlink(const char *nic, int lock_fd)
+{
+	char path[192];
+	nsw_watch_path(nic, "pid", path, sizeof path);
+	if (!nsw_watch_same_file(lock_fd, path))
+		return;
+	if (ftruncate(lock_fd, 0)) {
+		/* keep going: an unlinked file's pid is read by no new start */
+	}
+	unlink(path);
+	nsw_watch_path(nic, "log", path, sizeof path);
+	unlink(path);
 }
 
 static __attribute__((noreturn)) void nsw_watch_main(const char *nic, int lock_fd, int ready)
@@ -298,6 +339,8 @@ static __attribute__((noreturn)) void nsw_watch_main(const char *nic, int lock_f
 	}
 	mnl_socket_close(nl);
 	fprintf(stderr, "watcher of NIC %s: ended\n", nic);
+	/* Its files go with it, removed while it still holds the lock (nsw_watch_unlink). */
+	nsw_watch_unlink(nic, lock_fd);
 	_exit(0);
 }
 
@@ -316,20 +359,31 @@ int nsw_watch_start(const char *nic, char *err, size_t errlen)
 		return 0;
 	}
 	nsw_watch_path(nic, "pid", path, sizeof path);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-		return 0;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		/* One runs (or is starting: its pid comes with its first steps). */
-		int pid = 0;
-		for (int i = 0; i < 100 && !(pid = nsw_watch_pid_read(fd)); i++)
-			usleep(10000);
-		close(fd);
-		if (!pid)
+	int fd = -1;
+	for (int tries = 0;; tries++) {
+		if (tries == 200) {
 			snprintf(err, errlen, "a watcher holds %s but wrote no pid", path);
-		return pid;
+			return 0;
+		}
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+			return 0;
+		}
+		if (!flock(fd, LOCK_EX | LOCK_NB)) {
+			if (nsw_watch_same_file(fd, path))
+				break; /* ours: start one */
+			close(fd); /* removed by the watcher that ended: the path anew */
+			continue;
+		}
+		/* One runs (or is starting: its pid comes with its first steps; or is ending, or a
+		 * stop is removing a killed one's files: the file loses its name). */
+		int pid = nsw_watch_pid_read(fd);
+		bool same = nsw_watch_same_file(fd, path);
+		close(fd);
+		if (pid && same && (!kill(pid, 0) || errno == EPERM))
+			return pid;
+		usleep(10000);
 	}
 	int p[2];
 	if (pipe2(p, O_CLOEXEC)) {
@@ -402,14 +456,26 @@ static int nsw_watch_running(const char *nic)
 	return pid;
 }
 
+/* What a watcher that did not end cleanly (killed -9) left: removed under the lock, which
+ * fd (the pid file, its lock free or shared by us) must then be given exclusively; a start
+ * that took it first keeps its files. */
+static void nsw_watch_clear(int fd, const char *nic)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB))
+		return;
+	nsw_watch_unlink(nic, fd);
+	flock(fd, LOCK_UN);
+}
+
 bool nsw_watch_stop(const char *nic)
 {
 	char path[192];
 	nsw_watch_path(nic, "pid", path, sizeof path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	if (!flock(fd, LOCK_SH | LOCK_NB)) {
+		nsw_watch_clear(fd, nic); /* a watcher killed -9 left its files */
 		close(fd);
 		return false;
 	}
@@ -423,6 +489,7 @@ bool nsw_watch_stop(const char *nic)
 			kill(pid, SIGKILL);
 		usleep(10000);
 	}
+	nsw_watch_clear(fd, nic);
 	close(fd);
 	return true;
 }
