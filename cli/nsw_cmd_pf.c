@@ -180,6 +180,10 @@ const struct nsw_cmd nsw_cmds_pf[] = {
 	{"set", NULL, nsw_pf_set_cmd, NSW_POS_NIC, nsw_words_pf_set, NSW_W_VF_N,
 	 "Give PF P an OUI (refused while it has VFs) or bind/unbind its physical port\n"
 	 "(an Ethernet port: physical, veth, tap, vxlan, bond; not lo, a bridge, L3 tun).\n"
+	 "The uplink is followed by name (the NIC's watcher): if DEV goes, the PF waits\n"
+	 "(pf show: uplink none wait DEV; frames out by it counted as no_device; its VFs in\n"
+	 "state auto down) and a device of that name that appears is attached within a\n"
+	 "second. follow NAME: as uplink NAME, NAME may appear later (save writes it so).\n"
 	 "miss: what a frame from PF P's VFs to a vMAC of one of this NIC's OUIs that no VF\n"
 	 "has does: leave by the port, like any unknown unicast (uplink, the default: it may\n"
 	 "be a VM of another host sharing the OUI), or be dropped as unknown_vmac (drop)."},

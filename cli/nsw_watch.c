@@ -1,17 +1,22 @@
 /* nsw_watch.c - the watcher: one process per NIC that listens to rtnetlink link events in the
- * NIC's namespace and re-runs the VFs' follow-by-name resync (nsw_vf_follow) when a device a VF
- * has or waits for comes or goes; and the `watch` command (start, stop, show).
+ * NIC's namespace and re-runs the follow-by-name resyncs (nsw_vf_follow, nsw_pf_follow) when
+ * a device a VF or an uplink has or waits for comes or goes; and the `watch` command (start,
+ * stop, show).
  * Invariants:
  *  - At most one watcher per NIC name: it holds an flock on /run/nswitch/watch-NIC.pid (its
  *    pid inside) for as long as it lives; a start finding the lock held does nothing.
- *  - It owns no state: everything it acts on is pinned (registers, nsw_vf_dev, nsw_vf_name), so
- *    a watcher killed at any point is replaced by a start that resyncs from the pins, attaching
- *    what appeared meanwhile. Each resync runs in a child that opens the NIC like any command
+ *  - It owns no state: everything it acts on is pinned (registers, nsw_vf_dev, nsw_vf_name,
+ *    nsw_pf_dev, nsw_pf_name), so a watcher killed at any point is replaced by a start that
+ *    resyncs from the pins, attaching what appeared meanwhile. Each resync runs in a child that opens the NIC like any command
  *    (root lock, repair) and may fail alone; the watcher goes on.
- *  - vf add starts it (a NIC without VFs has nothing to follow; and nic add stays a command
- *    that ends with all its processes, which tools tracing it with their children need).
+ *  - vf add and pf set ... uplink start it (a NIC without VFs or uplinks has nothing to
+ *    follow; and nic add stays a command that ends with all its processes, which tools
+ *    tracing it with their children need).
  *  - It ends on SIGTERM (watch stop, nic del), and by itself within a second once its NIC is
- *    gone or made again (the pinned nsw_state's map id changed).
+ *    gone or made again (the pinned nsw_state's map id changed). Ending, it removes its pid
+ *    and log files while it still holds the lock; a start that then gets the lock of a file
+ *    that lost its name opens the path again (nsw_watch_same_file), so no watcher ever runs
+ *    on a file watch show cannot see. watch stop and nic del remove what one killed -9 left.
  * Events are dispatched through nsw_watch_evs, a table of (message type, handler): a handler
  * reads the message and marks what needs doing; more (an uplink's carrier) go in as rows. */
 #define _GNU_SOURCE
@@ -556,13 +561,15 @@ static void nsw_watch_show_cmd(const char *nic, const struct nsw_arg_val *v)
 
 const struct nsw_cmd nsw_cmds_watch[] = {
 	{"start", NULL, nsw_watch_start_cmd, NSW_POS_NIC, NULL, 0,
-	 "Start NIC's watcher unless one runs (vf add starts it, and again if it died).\n"
-	 "It follows every VF's device by name in the NIC's namespace: a device that\n"
-	 "goes leaves its VF waiting (dev none, frames to it counted as no_device), a device\n"
-	 "of that name that appears is attached within a second. Restarted, it resyncs from\n"
-	 "the pins. Log: " NSW_RUN_DIR "/watch-NIC.log."},
+	 "Start NIC's watcher unless one runs (vf add and pf set ... uplink start it, and\n"
+	 "again if it died). It follows every VF's device and every PF's uplink by name in\n"
+	 "the NIC's namespace: a device that goes leaves its VF or PF waiting (dev none or\n"
+	 "uplink none, frames to it counted as no_device), a device of that name that\n"
+	 "appears is attached within a second. Restarted, it resyncs from the pins.\n"
+	 "Files: " NSW_RUN_DIR "/watch-NIC.pid and .log, removed when it ends."},
 	{"stop", NULL, nsw_watch_stop_cmd, NSW_POS_NIC, NULL, 0,
-	 "Stop NIC's watcher (nic del does). VFs whose device goes then wait until a start."},
+	 "Stop NIC's watcher (nic del does) and remove its files. VFs and uplinks whose\n"
+	 "device goes then wait until a start."},
 	{"show", "list", nsw_watch_show_cmd, NSW_POS_NIC_OPT, NULL, 0,
 	 "Each NIC's watcher: its pid, or none."},
 	{0},
