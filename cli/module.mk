@@ -28,4 +28,7 @@ $(B)/nswitch: cli/nsw_vf_link.c cli/nsw_vf_link.h
 # A VF's device followed by name (the names map, the checks, the resync) and the watcher that
 # runs the resync on rtnetlink link events, one process per NIC.
 CLI_SRC += cli/nsw_vf_dev.c cli/nsw_watch.c
+# ... and a PF's uplink followed the same way (the names map, the checks, the resync).
+CLI_SRC += cli/nsw_pf_dev.c
+$(B)/nswitch: cli/nsw_pf_dev.c
 $(B)/nswitch: cli/nsw_vf_dev.c cli/nsw_watch.c

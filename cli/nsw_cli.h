@@ -140,6 +140,34 @@ bool nsw_vf_dev_stale(uint32_t ifi, const char *name);
  * Notes what it did to log (may be NULL). Returns the number of changes. */
 unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log);
 
+/* The enabled VF (other than skip_slot; NSW_NVF_SLOTS: none) that follows name, as its slot;
+ * -1 if none. */
+int nsw_vf_follower(struct nsw_cli_nic *n, const char *name, uint32_t skip_slot);
+
+/* ---- a PF's uplink, followed by name (cli/nsw_pf_dev.c) ---- */
+/* The NIC's map of the uplinks' names (pf -> char[IF_NAMESIZE]), made and pinned if create and
+ * missing; -1 when there is none. The caller closes it. */
+int nsw_pf_names(struct nsw_cli_nic *n, bool create);
+/* The name PF pf's uplink follows, into name[IF_NAMESIZE]; false if none. */
+bool nsw_pf_name_get(struct nsw_cli_nic *n, unsigned pf, char *name);
+/* Records (name NULL or "": erases) the name PF pf's uplink follows; 0 or -errno. */
+int nsw_pf_name_set(struct nsw_cli_nic *n, unsigned pf, const char *name);
+/* The PF (other than skip_pf; NSW_MAX_PFS: none) whose uplink follows name; -1 if none. */
+int nsw_pf_follower(struct nsw_cli_nic *n, const char *name, unsigned skip_pf);
+/* Why device ifi (called name; 0: not there yet) cannot be PF pf's uplink: another NIC's or
+ * VF's port, the name a VF or another PF follows, not an Ethernet port; NULL when it can (then
+ * *link is read if ifi). */
+const char *nsw_pf_uplink_why(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, const char *name,
+			      struct nsw_link *link);
+/* Attaches the NIC's programs to ifi as PF pf's port, then binds it in nsw_pf_dev; undoes
+ * itself and returns -1 with the reason in err on failure. */
+int nsw_pf_uplink_bind(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, char *err,
+		       size_t errlen);
+/* Every PF whose uplink follows a name: a bound device gone (or renamed) is unbound (the PF
+ * waits, frames out by it count as no_device), a device of the name that exists is attached.
+ * The carrier is the caller's (nsw_pf_carrier_follow). Returns the number of changes. */
+unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log);
+
 /* ---- the watcher (cli/nsw_watch.c): one process per NIC, following its VFs' devices ---- */
 /* Starts NIC's watcher unless one runs; returns its pid (0 with the reason in err if none
  * could be started). Called with no NIC open. */

@@ -63,6 +63,7 @@ const struct nsw_arg_spec nsw_words_pf_set[NSW_W_VF_N] = {
 	[NSW_W_OUI] = W_OUI,
 	[NSW_W_UPLINK] = W_DEV("uplink", "DEV|none", 0),
 	[NSW_W_MISS] = W_MISS,
+	[NSW_W_FOLLOW] = W_DEV("follow", "NAME", 0),
 };
 
 const struct nsw_arg_spec nsw_words_vf_add[NSW_W_VF_N] = {

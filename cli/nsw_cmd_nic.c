@@ -37,6 +37,12 @@ static void nsw_nic_show_one(const char *name)
 		uint64_t w = n.st->pf[p];
 		uint32_t k = p, ifi = 0;
 		bpf_map_lookup_elem(n.fd_pf_dev, &k, &ifi);
+		char want[IF_NAMESIZE];
+		bool named = (w & NSW_PF_UPLINK) && nsw_pf_name_get(&n, p, want);
+		/* An uplink followed by name that is gone (or renamed) is not the PF's, whether
+		 * or not the watcher has unbound it yet: the PF waits for it. */
+		if (named && nsw_vf_dev_stale(ifi, want))
+			ifi = 0;
 		dev[0] = 0;
 		if (ifi && !if_indextoname(ifi, dev))
 			snprintf(dev, sizeof dev, "#%u", ifi); /* gone since: its index */
@@ -48,6 +54,8 @@ static void nsw_nic_show_one(const char *name)
 		nsw_print_str(NSW_PR_ANY, "rid", " rid %s", rid);
 		nsw_print_str(NSW_PR_ANY, "oui", " oui %s", has_oui ? oui : NULL);
 		nsw_print_str(NSW_PR_ANY, "uplink", " uplink %s", dev[0] ? dev : NULL);
+		if (!dev[0] && named)
+			nsw_print_str(NSW_PR_ANY, "wait", " wait %s", want);
 		nsw_print_str(NSW_PR_ANY, "miss", " miss %s",
 			      (w & NSW_PF_MISS_DROP) ? "drop" : "uplink");
 		nsw_print_uint(NSW_PR_ANY, "num_vfs", " vfs %llu", nsw_pf_num_vfs(n.st, p));

@@ -7,6 +7,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <bpf/bpf.h>
@@ -22,63 +23,85 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
 	struct nsw_vf_args a;
-	char err[160];
+	char err[200];
 	nsw_vf_args_get(v, &a);
+	if (a.follow && a.uplink)
+		nsw_fail("pf set: give uplink DEV (a device there now) or follow NAME (now or when it "
+			 "appears), not both");
 	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "pf set");
 	uint32_t k = a.pf, old_ifi = 0, ifi = 0;
 	bpf_map_lookup_elem(n.fd_pf_dev, &k, &old_ifi);
 	bool none = a.uplink && !strcmp(a.uplink, "none");
-	if (a.uplink && !none) {
-		ifi = nsw_arg_ifindex(a.uplink);
-		struct nsw_port owner;
-		const char *who = nsw_port_owner(n.meta.netns, ifi, &owner);
-		if (who && !(owner.kind == NSW_PORT_UPLINK && owner.pf == a.pf && !strcmp(who, n.name)))
-			nsw_fail("interface \"%s\" is already a port of NIC %s", a.uplink, who);
+	bool set = a.uplink || a.follow; /* the uplink changes (or is given again) */
+	/* The name the uplink follows from now on: the watcher attaches a device of that name
+	 * whenever one appears in the NIC's namespace. */
+	const char *want = a.follow ? a.dev : none ? NULL : a.uplink;
+	char had[IF_NAMESIZE];
+	bool named = nsw_pf_name_get(&n, a.pf, had);
+	if (want) {
+		ifi = a.follow ? if_nametoindex(want) : nsw_arg_ifindex(want);
 		struct nsw_link link;
-		if (nsw_link_get(ifi, &link))
-			nsw_fail("interface \"%s\": cannot read it over netlink", a.uplink);
-		const char *why = nsw_link_not_uplink(&link);
+		const char *why = nsw_pf_uplink_why(&n, a.pf, ifi, want, &link);
+		if (why && !strncmp(why, "already a port", 14))
+			nsw_fail("interface \"%s\" is %s", want, why);
 		if (why)
-			nsw_fail("pf set: \"%s\" is %s: an uplink is an Ethernet port (physical, veth, "
-				 "tap, vxlan, bond, ...)", a.uplink, why);
+			nsw_fail("pf set: \"%s\" is %s", want, why);
+		/* Made here, before anything changes: a map that cannot be made fails alone. */
+		int fd = nsw_pf_names(&n, true);
+		if (fd < 0)
+			nsw_fail("pf set: cannot make the uplinks' names map: %s", strerror(errno));
+		close(fd);
 	}
 	/* Validate on a copy. */
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
-	int e = nsw_pf_set(&nsw_scratch, a.pf, a.oui, a.uplink ? !none : -1);
+	int e = nsw_pf_set(&nsw_scratch, a.pf, a.oui, set ? !none : -1);
 	if (!e && a.miss_drop >= 0)
 		e = nsw_pf_set_miss_drop(&nsw_scratch, a.pf, a.miss_drop);
 	if (e == NSW_E_BUSY)
 		nsw_fail("pf set: PF %u has VFs whose vMACs carry its OUI; delete them first", a.pf);
 	if (e)
 		nsw_core_fail(e, "pf set");
-	if (a.uplink && ifi != old_ifi) {
+	/* The old name goes before its device, the new one comes after its device: a killed
+	 * command never leaves a name whose device slot it did not write (save reads both). */
+	if (set && named && (!want || strncmp(had, want, IF_NAMESIZE)))
+		nsw_pf_name_set(&n, a.pf, NULL);
+	if (set && ifi != old_ifi) {
 		if (ifi) {
-			struct nsw_port p = {NSW_PORT_UPLINK, (uint8_t)a.pf, 0};
-			if (nsw_port_attach(&n, ifi, p, err, sizeof err))
-				nsw_fail("uplink %s: %s", a.uplink, err);
-		}
-		if (bpf_map_update_elem(n.fd_pf_dev, &k, &ifi, 0)) {
+			if (nsw_pf_uplink_bind(&n, a.pf, ifi, err, sizeof err)) {
+				if (named)
+					nsw_pf_name_set(&n, a.pf, had);
+				nsw_fail("uplink %s: %s", want, err);
+			}
+		} else if (bpf_map_update_elem(n.fd_pf_dev, &k, &ifi, 0)) {
 			int se = errno;
-			if (ifi)
-				nsw_port_detach(&n, ifi);
-			nsw_fail("pf set: cannot bind the uplink: %s", strerror(se));
+			if (named)
+				nsw_pf_name_set(&n, a.pf, had);
+			nsw_fail("pf set: cannot unbind the uplink: %s", strerror(se));
 		}
 	}
+	if (want && nsw_pf_name_set(&n, a.pf, want))
+		fprintf(stderr, "nswitch: warning: pf %u: cannot record the name %s its uplink "
+			"follows: %s\n", a.pf, want, strerror(errno));
 	uint64_t before[NSW_MAX_VFS];
 	memcpy(before, n.st->vf[a.pf], sizeof before);
-	e = nsw_pf_set(n.st, a.pf, a.oui, a.uplink ? !none : -1);
+	e = nsw_pf_set(n.st, a.pf, a.oui, set ? !none : -1);
 	if (a.miss_drop >= 0)
 		nsw_pf_set_miss_drop(n.st, a.pf, a.miss_drop);
-	if (a.uplink && old_ifi && old_ifi != ifi)
+	if (set && old_ifi && old_ifi != ifi)
 		nsw_port_detach(&n, old_ifi);
-	/* VFs in state auto follow the new uplink's carrier (none: up). */
-	if (a.uplink) {
+	/* VFs in state auto follow the new uplink's carrier (none: up; waiting for it: down). */
+	if (set) {
 		nsw_pf_carrier_follow(&n, a.pf);
 		nsw_vf_links_sync(&n, a.pf, before);
 	}
 	(void)e; /* validated above on the same state under the lock */
 	nsw_nic_close(&n);
+	/* An uplink followed by name is followed only while the NIC's watcher runs. */
+	if (want && !nsw_watch_start(nic, err, sizeof err))
+		nsw_print_text("note: no watcher follows the uplink: %s\n", err);
+	if (want && !ifi)
+		nsw_print_text("note: pf %u waits for its uplink %s\n", a.pf, want);
 }
 
 static bool nsw_oui_held(const uint32_t *cur, unsigned npfs, unsigned skip, uint32_t oui)
@@ -135,10 +158,15 @@ void nsw_save_pf(struct nsw_cli_nic *n, struct nsw_save *s)
 		uint32_t k = p, ifi = 0;
 		char dev[IF_NAMESIZE];
 		bpf_map_lookup_elem(n->fd_pf_dev, &k, &ifi);
-		if (ifi && !if_indextoname(ifi, dev))
+		/* The name it follows (its device's, or the one it waits for): restored as follow
+		 * NAME, the device may come after the configuration (a veth or a VXLAN device
+		 * made by the network's own set-up). */
+		if ((n->st->pf[p] & NSW_PF_UPLINK) && nsw_pf_name_get(n, p, dev))
+			nsw_save_word(s, "follow", "%s", dev);
+		else if (ifi && !if_indextoname(ifi, dev))
 			nsw_fail("save: PF %u's uplink (ifindex %u) is gone: set another or none first",
 				 p, ifi);
-		if (ifi)
+		else if (ifi)
 			nsw_save_word(s, "uplink", "%s", dev);
 		if (n->st->pf[p] & NSW_PF_MISS_DROP)
 			nsw_save_word(s, "miss", "drop");
@@ -152,6 +180,10 @@ const struct nsw_cmd nsw_cmds_pf[] = {
 	{"set", NULL, nsw_pf_set_cmd, NSW_POS_NIC, nsw_words_pf_set, NSW_W_VF_N,
 	 "Give PF P an OUI (refused while it has VFs) or bind/unbind its physical port\n"
 	 "(an Ethernet port: physical, veth, tap, vxlan, bond; not lo, a bridge, L3 tun).\n"
+	 "The uplink is followed by name (the NIC's watcher): if DEV goes, the PF waits\n"
+	 "(pf show: uplink none wait DEV; frames out by it counted as no_device; its VFs in\n"
+	 "state auto down) and a device of that name that appears is attached within a\n"
+	 "second. follow NAME: as uplink NAME, NAME may appear later (save writes it so).\n"
 	 "miss: what a frame from PF P's VFs to a vMAC of one of this NIC's OUIs that no VF\n"
 	 "has does: leave by the port, like any unknown unicast (uplink, the default: it may\n"
 	 "be a VM of another host sharing the OUI), or be dropped as unknown_vmac (drop)."},

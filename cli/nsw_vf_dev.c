@@ -69,8 +69,7 @@ int nsw_vf_name_set(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char 
 	return r;
 }
 
-/* The enabled VF (other than skip_slot) that follows name, as its slot; -1 if none. */
-static int nsw_vf_follower(struct nsw_cli_nic *n, const char *name, uint32_t skip_slot)
+int nsw_vf_follower(struct nsw_cli_nic *n, const char *name, uint32_t skip_slot)
 {
 	static char names[NSW_NVF_SLOTS][IF_NAMESIZE];
 	int fd = nsw_vf_names(n, false), found = -1;
@@ -106,6 +105,12 @@ const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint
 	if (other >= 0) {
 		snprintf(buf, sizeof buf, "the device VF %d,%d of NIC %s follows (waits for)",
 			 other / NSW_MAX_VFS, other % NSW_MAX_VFS, n->name);
+		return buf;
+	}
+	other = nsw_pf_follower(n, name, NSW_MAX_PFS);
+	if (other >= 0) {
+		snprintf(buf, sizeof buf, "the uplink PF %d of NIC %s follows (waits for)", other,
+			 n->name);
 		return buf;
 	}
 	if (!ifi) /* a name to wait for: no device to judge yet */

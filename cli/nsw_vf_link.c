@@ -92,9 +92,12 @@ int nsw_pf_carrier_follow(struct nsw_cli_nic *n, unsigned pf)
 	memcpy(before, n->st->vf[pf], sizeof before);
 	uint32_t k = pf, ifi = 0;
 	struct nsw_link link;
+	char name[IF_NAMESIZE];
 	bool carrier = true; /* no uplink: nothing to follow */
 	if (!bpf_map_lookup_elem(n->fd_pf_dev, &k, &ifi) && ifi)
 		carrier = !nsw_link_get(ifi, &link) && link.carrier; /* gone: no carrier */
+	else if ((n->st->pf[pf] & NSW_PF_UPLINK) && nsw_pf_name_get(n, pf, name))
+		carrier = false; /* waiting for its uplink */
 	if (nsw_pf_set_carrier(n->st, pf, carrier))
 		return -1;
 	return (int)nsw_vf_links_sync(n, pf, before);

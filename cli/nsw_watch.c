@@ -1,17 +1,22 @@
 /* nsw_watch.c - the watcher: one process per NIC that listens to rtnetlink link events in the
- * NIC's namespace and re-runs the VFs' follow-by-name resync (nsw_vf_follow) when a device a VF
- * has or waits for comes or goes; and the `watch` command (start, stop, show).
+ * NIC's namespace and re-runs the follow-by-name resyncs (nsw_vf_follow, nsw_pf_follow) when
+ * a device a VF or an uplink has or waits for comes or goes; and the `watch` command (start,
+ * stop, show).
  * Invariants:
  *  - At most one watcher per NIC name: it holds an flock on /run/nswitch/watch-NIC.pid (its
  *    pid inside) for as long as it lives; a start finding the lock held does nothing.
- *  - It owns no state: everything it acts on is pinned (registers, nsw_vf_dev, nsw_vf_name), so
- *    a watcher killed at any point is replaced by a start that resyncs from the pins, attaching
- *    what appeared meanwhile. Each resync runs in a child that opens the NIC like any command
+ *  - It owns no state: everything it acts on is pinned (registers, nsw_vf_dev, nsw_vf_name,
+ *    nsw_pf_dev, nsw_pf_name), so a watcher killed at any point is replaced by a start that
+ *    resyncs from the pins, attaching what appeared meanwhile. Each resync runs in a child that opens the NIC like any command
  *    (root lock, repair) and may fail alone; the watcher goes on.
- *  - vf add starts it (a NIC without VFs has nothing to follow; and nic add stays a command
- *    that ends with all its processes, which tools tracing it with their children need).
+ *  - vf add and pf set ... uplink start it (a NIC without VFs or uplinks has nothing to
+ *    follow; and nic add stays a command that ends with all its processes, which tools
+ *    tracing it with their children need).
  *  - It ends on SIGTERM (watch stop, nic del), and by itself within a second once its NIC is
- *    gone or made again (the pinned nsw_state's map id changed).
+ *    gone or made again (the pinned nsw_state's map id changed). Ending, it removes its pid
+ *    and log files while it still holds the lock; a start that then gets the lock of a file
+ *    that lost its name opens the path again (nsw_watch_same_file), so no watcher ever runs
+ *    on a file watch show cannot see. watch stop and nic del remove what one killed -9 left.
  * Events are dispatched through nsw_watch_evs, a table of (message type, handler): a handler
  * reads the message and marks what needs doing; more (an uplink's carrier) go in as rows. */
 #define _GNU_SOURCE
@@ -98,6 +103,18 @@ static bool nsw_watch_concerns(struct nsw_watch *w, uint32_t ifindex, const char
 		close(fd);
 	if (hit || !name)
 		return hit;
+	/* The name an uplink follows (has, or waits for). */
+	static char pfnames[NSW_MAX_PFS][IF_NAMESIZE];
+	snprintf(path, sizeof path, "%s/nsw_pf_name", w->dir);
+	fd = bpf_obj_get(path);
+	if (fd >= 0 && nsw_array_read(fd, NSW_MAX_PFS, IF_NAMESIZE, pfnames))
+		hit = true;
+	for (uint32_t p = 0; fd >= 0 && !hit && p < NSW_MAX_PFS; p++)
+		hit = pfnames[p][0] && !strncmp(pfnames[p], name, IF_NAMESIZE);
+	if (fd >= 0)
+		close(fd);
+	if (hit)
+		return hit;
 	snprintf(path, sizeof path, "%s/nsw_vf_name", w->dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
@@ -158,8 +175,9 @@ static bool nsw_watch_resync(struct nsw_watch *w)
 		struct nsw_cli_nic n;
 		nsw_nic_open(&n, w->nic);
 		nsw_vf_follow(&n, stderr);
-		/* The uplinks' carrier, for VFs in state auto; a VF attached again takes its
-		 * link state (held down stays down). */
+		nsw_pf_follow(&n, stderr);
+		/* The uplinks' carrier (none while one waits), for VFs in state auto; a VF
+		 * attached again takes its link state (held down stays down). */
 		for (unsigned p = 0; p < nsw_nic_num_pfs(n.st); p++)
 			if (nsw_pf_carrier_follow(&n, p) < 0)
 				fprintf(stderr, "pf %u: cannot follow its uplink's carrier\n", p);
@@ -208,6 +226,34 @@ static void nsw_watch_report(int fd, const char *msg)
 	ssize_t r = write(fd, msg, strlen(msg) + 1);
 	(void)r;
 	close(fd);
+}
+
+/* True if fd is still the file at path: a pid file is unlinked only by whoever holds its lock
+ * (nsw_watch_unlink), so one that lost its name while a start waited for the lock is a dead
+ * watcher's, and the start opens the path again. */
+static bool nsw_watch_same_file(int fd, const char *path)
+{
+	struct stat a, b;
+	return !fstat(fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Removes the NIC's pid and log files; the caller holds lock_fd's lock, and lock_fd is the
+ * file at the pid path. The pid is erased first, so a start that found the lock taken reads
+ * no pid (and waits) rather than the one of a watcher that is ending. A start can never hold
+ * an unlinked file's lock and run unseen: it checks, once it has the lock, that its file still
+ * has the name (nsw_watch_same_file). */
+static void nsw_watch_unlink(const char *nic, int lock_fd)
+{
+	char path[192];
+	nsw_watch_path(nic, "pid", path, sizeof path);
+	if (!nsw_watch_same_file(lock_fd, path))
+		return;
+	if (ftruncate(lock_fd, 0)) {
+		/* keep going: an unlinked file's pid is read by no new start */
+	}
+	unlink(path);
+	nsw_watch_path(nic, "log", path, sizeof path);
+	unlink(path);
 }
 
 static __attribute__((noreturn)) void nsw_watch_main(const char *nic, int lock_fd, int ready)
@@ -298,6 +344,8 @@ static __attribute__((noreturn)) void nsw_watch_main(const char *nic, int lock_f
 	}
 	mnl_socket_close(nl);
 	fprintf(stderr, "watcher of NIC %s: ended\n", nic);
+	/* Its files go with it, removed while it still holds the lock (nsw_watch_unlink). */
+	nsw_watch_unlink(nic, lock_fd);
 	_exit(0);
 }
 
@@ -316,20 +364,31 @@ int nsw_watch_start(const char *nic, char *err, size_t errlen)
 		return 0;
 	}
 	nsw_watch_path(nic, "pid", path, sizeof path);
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
-		return 0;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		/* One runs (or is starting: its pid comes with its first steps). */
-		int pid = 0;
-		for (int i = 0; i < 100 && !(pid = nsw_watch_pid_read(fd)); i++)
-			usleep(10000);
-		close(fd);
-		if (!pid)
+	int fd = -1;
+	for (int tries = 0;; tries++) {
+		if (tries == 200) {
 			snprintf(err, errlen, "a watcher holds %s but wrote no pid", path);
-		return pid;
+			return 0;
+		}
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+			return 0;
+		}
+		if (!flock(fd, LOCK_EX | LOCK_NB)) {
+			if (nsw_watch_same_file(fd, path))
+				break; /* ours: start one */
+			close(fd); /* removed by the watcher that ended: the path anew */
+			continue;
+		}
+		/* One runs (or is starting: its pid comes with its first steps; or is ending, or a
+		 * stop is removing a killed one's files: the file loses its name). */
+		int pid = nsw_watch_pid_read(fd);
+		bool same = nsw_watch_same_file(fd, path);
+		close(fd);
+		if (pid && same && (!kill(pid, 0) || errno == EPERM))
+			return pid;
+		usleep(10000);
 	}
 	int p[2];
 	if (pipe2(p, O_CLOEXEC)) {
@@ -402,14 +461,26 @@ static int nsw_watch_running(const char *nic)
 	return pid;
 }
 
+/* What a watcher that did not end cleanly (killed -9) left: removed under the lock, which
+ * fd (the pid file, its lock free or shared by us) must then be given exclusively; a start
+ * that took it first keeps its files. */
+static void nsw_watch_clear(int fd, const char *nic)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB))
+		return;
+	nsw_watch_unlink(nic, fd);
+	flock(fd, LOCK_UN);
+}
+
 bool nsw_watch_stop(const char *nic)
 {
 	char path[192];
 	nsw_watch_path(nic, "pid", path, sizeof path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	if (!flock(fd, LOCK_SH | LOCK_NB)) {
+		nsw_watch_clear(fd, nic); /* a watcher killed -9 left its files */
 		close(fd);
 		return false;
 	}
@@ -423,6 +494,7 @@ bool nsw_watch_stop(const char *nic)
 			kill(pid, SIGKILL);
 		usleep(10000);
 	}
+	nsw_watch_clear(fd, nic);
 	close(fd);
 	return true;
 }
@@ -489,13 +561,15 @@ static void nsw_watch_show_cmd(const char *nic, const struct nsw_arg_val *v)
 
 const struct nsw_cmd nsw_cmds_watch[] = {
 	{"start", NULL, nsw_watch_start_cmd, NSW_POS_NIC, NULL, 0,
-	 "Start NIC's watcher unless one runs (vf add starts it, and again if it died).\n"
-	 "It follows every VF's device by name in the NIC's namespace: a device that\n"
-	 "goes leaves its VF waiting (dev none, frames to it counted as no_device), a device\n"
-	 "of that name that appears is attached within a second. Restarted, it resyncs from\n"
-	 "the pins. Log: " NSW_RUN_DIR "/watch-NIC.log."},
+	 "Start NIC's watcher unless one runs (vf add and pf set ... uplink start it, and\n"
+	 "again if it died). It follows every VF's device and every PF's uplink by name in\n"
+	 "the NIC's namespace: a device that goes leaves its VF or PF waiting (dev none or\n"
+	 "uplink none, frames to it counted as no_device), a device of that name that\n"
+	 "appears is attached within a second. Restarted, it resyncs from the pins.\n"
+	 "Files: " NSW_RUN_DIR "/watch-NIC.pid and .log, removed when it ends."},
 	{"stop", NULL, nsw_watch_stop_cmd, NSW_POS_NIC, NULL, 0,
-	 "Stop NIC's watcher (nic del does). VFs whose device goes then wait until a start."},
+	 "Stop NIC's watcher (nic del does) and remove its files. VFs and uplinks whose\n"
+	 "device goes then wait until a start."},
 	{"show", "list", nsw_watch_show_cmd, NSW_POS_NIC_OPT, NULL, 0,
 	 "Each NIC's watcher: its pid, or none."},
 	{0},

@@ -82,7 +82,7 @@ def read_nic(text):
                      r" fdb (?P<fdb_entries>\d+)/(?P<fdb_max>\d+)", l, "nic show")
             out.append(fields(m, {"pfs": []}))
         else:
-            m = full(r"    pf (?P<pf>\d+) rid (?P<rid>\S+) oui (?P<oui>\S+) uplink (?P<uplink>\S+)"
+            m = full(r"    pf (?P<pf>\d+) rid (?P<rid>\S+) oui (?P<oui>\S+) uplink (?P<uplink>\S+)(?: wait (?P<wait>\S+))?"
                      r" miss (?P<miss>\S+)"
                      r" vfs (?P<num_vfs>\d+) \(first VF offset (?P<first_vf_offset>0x[0-9a-f]+),"
                      r" stride (?P<vf_stride>\d+)\)", l, "nic show")
