@@ -2,11 +2,12 @@
 # bench/deps.sh - installs what the benchmarks need beyond scripts/deps.sh (which CI runs, so
 # that tests stay lean): Open vSwitch with DPDK (bench/datapath/run's ovs-dpdk row), the
 # third-party generators of the generator cross-check (xdp-tools' xdp-trafficgen; netsniff-ng's
-# trafgen, used where xdp-trafficgen cannot start) and perf (bench/datapath/profile). Debian 12;
+# trafgen, used where xdp-trafficgen cannot start; DPDK's dpdk-testpmd, in dpdk-dev) and perf
+# (bench/datapath/profile). Debian 12;
 # installs only what is missing; safe to run again. Owner: whoever owns bench/.
 set -euo pipefail
 bash "$(dirname "$0")/../scripts/deps.sh"
-pkgs=(openvswitch-switch-dpdk xdp-tools netsniff-ng linux-perf)
+pkgs=(openvswitch-switch-dpdk xdp-tools netsniff-ng dpdk-dev linux-perf)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

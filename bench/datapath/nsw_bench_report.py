@@ -213,17 +213,44 @@ def table_swcpu(data, med, spread):
 
 
 def table_xgen(data, med):
-    """The third-party generator's cross-check (bench/datapath/run m_xgen)."""
-    rows = [dp for dp in ORDER if dp in data and "xgen_mpps" in data[dp]]
-    if not rows:
+    """The third-party generators' cross-check (bench/datapath/run m_xgen): per generator, the
+    Mpps the same sink counted, the ratio to nsw_bench's live frames, and the test core's CPU
+    per frame by where it went (user+system: the generator's own work in its process; softirq:
+    the frames' path), for the live frames (core_*) and each generator (xgen_GEN_*)."""
+    gens = []
+    for dp in ORDER:
+        for k in data.get(dp, {}):
+            m = re.fullmatch(r"xgen_(.+)_mpps", k)
+            if m and m.group(1) not in gens:
+                gens.append(m.group(1))
+        if "xgen_mpps" in data.get(dp, {}) and "" not in gens:
+            gens.append("")  # runs before the generators were named
+    if not gens:
         return
     print()
-    print("Cross-check of the generator: Mpps counted by the same sink with a third-party")
-    print("generator (see the xgen line of the header) against nsw_bench's live frames:")
-    for dp in rows:
-        a, b = med(dp, "xgen_mpps"), med(dp, "mpps")
-        print(f"  {NAMES[dp][0]:<32} third-party {fmt(a, 3):>7}  nsw_bench {fmt(b, 3):>7}  "
-              f"ratio {fmt(ratio(a, b)):>5}")
+    print("Cross-check of the generator: Mpps counted by the same sink with a third-party generator")
+    print("(see the xgen line of the header) against nsw_bench's live frames, and the test core's")
+    print("CPU per frame (ns) in each window: sys = user+system (the generator's process, and any")
+    print("other process on that core), sirq = softirq (the frames' path: host end, switch, sink);")
+    print("gen = the generator's own process tree (utime+stime, softirq run in its context included):")
+    hdr = (f"  {'datapath':<28} {'generator':<15} {'Mpps':>7} {'x live':>6} {'sys ns':>7} {'sirq ns':>7}"
+           f" {'gen ns':>7}")
+    print(hdr)
+    for dp in ORDER:
+        if dp not in data or not any(("xgen_%s_mpps" % g if g else "xgen_mpps") in data[dp] for g in gens):
+            continue
+        live = med(dp, "mpps")
+        print(f"  {NAMES[dp][0]:<28} {'live frames':<15} {fmt(live, 3):>7} {'1.00':>6} "
+              f"{fmt(med(dp, 'core_sys_ns'), 0):>7} {fmt(med(dp, 'core_sirq_ns'), 0):>7} "
+              f"{fmt(med(dp, 'core_gen_ns'), 0):>7}")
+        for g in gens:
+            k = "xgen_%s_" % g if g else "xgen_"
+            if k + "mpps" not in data[dp]:
+                continue
+            a = med(dp, k + "mpps")
+            print(f"  {'':<28} {g or 'third-party':<15} {fmt(a, 3):>7} {fmt(ratio(a, live)):>6} "
+                  f"{fmt(med(dp, k + 'sys_ns'), 0):>7} {fmt(med(dp, k + 'sirq_ns'), 0):>7} "
+                  f"{fmt(med(dp, k + 'gen_ns'), 0):>7}")
 
 
 def main():
