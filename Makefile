@@ -33,6 +33,7 @@ UNIT_SRC += tests/unit/test_acl_l4.c
 UNIT_SRC += tests/unit/test_args_tables.c
 UNIT_SRC += tests/unit/test_vf_state.c
 UNIT_SRC += tests/unit/test_vlan.c
+UNIT_SRC += tests/unit/test_flood.c
 # Modules (sim/, eval/, ...) add their build products to ALL in their own module.mk.
 ALL := core core-bpf unit $(B)/test_bpf $(B)/test_bpf_datapath $(B)/test_bpf_acl $(B)/test_bpf_vlan $(B)/core_demo $(B)/nswitch $(B)/nswitch-lab $(B)/nsw_rawsend $(B)/nsw_tapvm
 all: build-all
@@ -103,6 +104,12 @@ $(B)/test_bpf_vf_state: tests/bpf/test_vf_state_dp.c tests/unit/nsw_test.c $(B)/
 	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_vf_state_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/libnswcore.a \
 		$(LIBBPF_LIBS) -o $@
 ALL += $(B)/test_bpf_vf_state
+
+$(B)/test_bpf_flood: tests/bpf/test_flood_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(B) tests/bpf/test_flood_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/libnswcore.a \
+		$(LIBBPF_LIBS) -o $@
+ALL += $(B)/test_bpf_flood
 
 $(B)/test_bpf_vlan: tests/bpf/test_vlan_dp.c tests/unit/nsw_test.c $(B)/libnsw.a $(B)/nsw_tc.skel.h $(UNIT_H) $(BPF_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)

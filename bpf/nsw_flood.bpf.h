@@ -3,8 +3,10 @@
  * the uplink when the core says so (last: that copy gets the port VLAN's tag). Kernel
  * only. Each VF copy goes through the receiver's stages (nsw_egress.bpf.h) and, when the
  * sender's ACL has rules on targets, through the sender's rules for that copy alone.
+ * Which VF a copy is for, and why a receiver gets none, is the core's (nsw_flood_to_vf).
  * Invariants: every copy made is counted (flood_copies, and the receiver's "to" counters);
- * every copy not made by reason (the ACL's or the policer's reason, tx_error); the original
+ * every copy not made by reason (the core's: vf_state_down, no_device; the ACL's or the
+ * policer's reason; tx_error), a VF's also in its receive drops; the original
  * frame is consumed (TC_ACT_SHOT) once its copies are out. */
 #ifndef NSW_FLOOD_BPF_H
 #define NSW_FLOOD_BPF_H
@@ -45,41 +47,45 @@ static __always_inline bool nsw_flood_sender_allows(struct nsw_flood_ctx *c, __u
 	return true;
 }
 
-/* One VF slot (pf * 256 + vf) of the NIC: a clone to its device if its PF is flooded, it is
- * enabled, and it is not the sender. One flat index keeps the verifier's bounds simple. */
+/* One VF slot (pf * 256 + vf) of the NIC: whether the flood is for it, and whether it gets a
+ * copy, is the core's nsw_flood_to_vf; a copy not made is counted by the core's reason (link
+ * held down, no device) and in the VF's receive drops. One flat index keeps the verifier's
+ * bounds simple. */
 static long nsw_flood_vf(__u32 i, void *arg)
 {
 	struct nsw_flood_ctx *c = arg;
-	const struct nsw_verdict *v = &c->t->v;
 	__u32 slot = i & (NSW_NVF_SLOTS - 1), pf = slot / NSW_MAX_VFS, vf = slot % NSW_MAX_VFS;
-	if (!(v->flood_mask & (1u << pf)))
-		return 0;
-	if (pf == v->excl_pf && vf == v->vf)
-		return 0;
-	const uint64_t *words = &c->nic->vf[0][0];
-	uint64_t w = NSW_READ_ONCE(words[slot]);
-	if (!(w & NSW_VF_EN) || !nsw_vlan_member(c->nic, pf, vf, w, v->vlan))
+	/* The device is looked up only where the core would copy given one: most slots are
+	 * not the flood's (a lookup in each made the loop, the bulk of a flood's cost, some 30%
+	 * slower). Without a device the core is asked again, for its reason. */
+	__u8 r = nsw_flood_to_vf(c->nic, &c->t->v, pf, vf, true);
+	if (r == NSW_FLOOD_OUTSIDE)
 		return 0;
 	c->members++;
-	/* A VF whose link is held down gets no copy: a copy not made, counted. */
-	if (w & NSW_VF_LINK_DOWN) {
-		nsw_cnt_drop(c->t, NSW_DROP_VF_STATE);
+	__u32 ifi = 0;
+	if (r == NSW_DROP_NONE) {
+		__u32 *dev = bpf_map_lookup_elem(&nsw_vf_dev, &slot);
+		ifi = dev ? *dev : 0;
+		if (!ifi)
+			r = nsw_flood_to_vf(c->nic, &c->t->v, pf, vf, false);
+	}
+	if (r == NSW_FLOOD_OUTSIDE) /* the VF left the flood between the two reads */
+		return 0;
+	if (r != NSW_DROP_NONE) {
+		nsw_cnt_drop(c->t, r);
 		nsw_cnt_to_drop(c->t->cpu, pf, vf);
 		return 0;
 	}
-	__u32 *ifi = bpf_map_lookup_elem(&nsw_vf_dev, &slot);
-	if (!ifi || !*ifi)
-		return 0;
 	if (c->in_word && c->sc && !nsw_flood_sender_allows(c, NSW_PORT_VF, pf, vf))
 		return 0;
 	__u32 acl_word = c->sc ? nsw_acl_word(slot, NSW_ACL_OUT) : 0;
-	int r = c->t->feat ? nsw_egress_vf(c->skb, c->t, pf, vf, c->sc, acl_word) : 0;
-	if (r) {
-		nsw_cnt_drop(c->t, (__u8)r);
+	int e = c->t->feat ? nsw_egress_vf(c->skb, c->t, pf, vf, c->sc, acl_word) : 0;
+	if (e) {
+		nsw_cnt_drop(c->t, (__u8)e);
 		nsw_cnt_to_drop(c->t->cpu, pf, vf);
 		return 0;
 	}
-	if (bpf_clone_redirect(c->skb, *ifi, 0)) {
+	if (bpf_clone_redirect(c->skb, ifi, 0)) {
 		c->failed++;
 		return 0;
 	}

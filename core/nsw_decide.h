@@ -18,7 +18,9 @@
  *      The port is the VF's PF's own, or, for a PF without one, the first PF that has one
  *      (Fig. 4, path 3 leaves through PF 0).
  *      Broadcast and multicast go to every enabled VF of the NIC except the sender, and once
- *      out of the port: ARP works between any two VMs, whatever their PFs.
+ *      out of the port: ARP works between any two VMs, whatever their PFs. Which VF gets a
+ *      copy, and why one does not, is nsw_flood_to_vf's: a VF whose link is held down, or
+ *      that has no device, gets none, and that copy is counted as a drop (VF_STATE, NO_DEV).
  *  - From a port (Case 2): SR-IOV receive. A source MAC that is one of our VFs' is a frame we
  *    sent coming back (a hairpinning or looped segment): dropped (LOOP), so nothing is ever
  *    delivered twice. Unicast goes to the VF with that MAC if this port serves its PF, else
@@ -80,6 +82,40 @@ NSW_INLINE bool nsw_vlan_member(const struct nsw_nic *nic, uint32_t pf, uint32_t
 				uint16_t vlan)
 {
 	return nsw_vf_vlan(nic, pf, vf, w) == vlan;
+}
+
+/* nsw_flood_to_vf's answer for a VF the flood is not for: no copy, and no drop to count. Not
+ * a drop reason (those are below NSW_DROP_MAX). */
+#define NSW_FLOOD_OUTSIDE 0xffu
+
+/* The copy of flood v (a verdict of action NSW_ACT_FLOOD) to VF (pf, vf): the one rule for it,
+ * which the data path's flood, the simulator's and the tests all call.
+ *   NSW_FLOOD_OUTSIDE: the flood is not for that VF: its PF is not in flood_mask, it is the
+ *     sender, it is not enabled, or it is not in the frame's VLAN (nsw_vlan_member).
+ *   NSW_DROP_NONE: it gets a copy.
+ *   Else the VF is one of the flood's receivers but gets no copy, and the answer is the reason
+ *     the caller counts that copy under (and in the VF's receive drops), as a unicast to the
+ *     VF would be: NSW_DROP_VF_STATE, its link is held down (state disable, or auto while its
+ *     PF's uplink has no carrier); NSW_DROP_NO_DEV, no device is bound to it (has_dev false:
+ *     a VF waiting for its device). The link state comes first, as for a unicast, where the
+ *     core drops before anyone looks for the device.
+ * has_dev: whether the caller has a device to hand the copy to (the simulator's VFs always
+ * do); the NIC's words do not know it. */
+NSW_INLINE uint8_t nsw_flood_to_vf(const struct nsw_nic *nic, const struct nsw_verdict *v,
+				   uint32_t pf, uint32_t vf, bool has_dev)
+{
+	if (pf >= NSW_MAX_PFS || vf >= NSW_MAX_VFS || !(v->flood_mask & (1u << pf)))
+		return NSW_FLOOD_OUTSIDE;
+	if (pf == v->excl_pf && vf == v->vf)
+		return NSW_FLOOD_OUTSIDE;
+	uint64_t w = nsw_vf_word(nic, pf, vf);
+	if (!(w & NSW_VF_EN) || !nsw_vlan_member(nic, pf, vf, w, v->vlan))
+		return NSW_FLOOD_OUTSIDE;
+	if (w & NSW_VF_LINK_DOWN)
+		return NSW_DROP_VF_STATE;
+	if (!has_dev)
+		return NSW_DROP_NO_DEV;
+	return NSW_DROP_NONE;
 }
 
 /* The tag of a port VLAN vlan: its TPID, and its TCI for a frame of priority prio. */

@@ -79,6 +79,10 @@ struct nsw_sim_params {
 	/* topology */
 	unsigned pfs, vfs, vms, cpus;
 	double vm_load[NSW_SIM_MAX_VMS]; /* base CPU load of each VM, in CPUs */
+	/* each VM's VF link state on the nSwitch NIC (enum nsw_vf_state; default enable): a VF
+	 * held down sends nothing and is sent nothing, a flood's copy to it counted by the
+	 * core's reason. The other architectures have no such state: ignored there */
+	uint8_t vm_state[NSW_SIM_MAX_VMS];
 	/* hypervisor switch (vSwitch) */
 	double vsw_frame_ns, vsw_byte_ns, vsw_lat_ns, vsw_cpu_frac;
 	unsigned vsw_threads, buf_vsw;

@@ -255,7 +255,8 @@ static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t,
  * delivered + dropped still holds, and delivered counts every copy), a flood that reaches
  * nobody is dropped (flood_no_receiver). Copies made in the NIC take RX-buffer bytes each (a
  * copy that finds the buffer full is dropped, nic_buffer_full); the original gives its bytes
- * back when it is replicated. */
+ * back when it is replicated. A receiver the core gives no copy (nsw_flood_to_vf: its VF's
+ * link held down) is a copy dropped by the core's reason, as the data path counts it. */
 struct nsw_sim_flood {
 	struct nsw_sim_ev orig;
 	unsigned n;
@@ -268,16 +269,24 @@ static void nsw_sim_flood_begin(struct nsw_sim_flood *fl, const struct nsw_sim_e
 	fl->n = 0;
 }
 
-static void nsw_sim_flood_copy(struct nsw_sim *s, struct nsw_sim_flood *fl, uint16_t dst,
-			       uint8_t route, uint64_t t, bool in_nic)
+/* The flood's next copy, to dst: every copy after the first is one frame more. */
+static struct nsw_sim_ev nsw_sim_flood_next(struct nsw_sim *s, struct nsw_sim_flood *fl,
+					   uint16_t dst)
 {
 	struct nsw_sim_ev c = fl->orig;
 	c.dst = dst;
-	if (fl->n++) { /* every copy after the first is one frame more */
+	if (fl->n++) {
 		s->r->group[s->flow[c.flow].group].gen++;
 		if (nsw_sim_in_window(s, c.t0))
 			s->gen_win++;
 	}
+	return c;
+}
+
+static void nsw_sim_flood_copy(struct nsw_sim *s, struct nsw_sim_flood *fl, uint16_t dst,
+			       uint8_t route, uint64_t t, bool in_nic)
+{
+	struct nsw_sim_ev c = nsw_sim_flood_next(s, fl, dst);
 	if (in_nic) {
 		if (s->pool_used[NSW_SIM_POOL_RX] + c.len > s->pool_cap[NSW_SIM_POOL_RX])
 			return nsw_sim_drop(s, &c, NSW_SIM_DROP_NIC_BUF, t);
@@ -287,6 +296,15 @@ static void nsw_sim_flood_copy(struct nsw_sim *s, struct nsw_sim_flood *fl, uint
 	if (route == ROUTE_DELIVER) /* the vSwitch's copy into a VM */
 		return nsw_sim_deliver(s, &c, t, true);
 	nsw_sim_next(s, &c, route, t);
+}
+
+/* A receiver of the flood that gets no copy (the core's reason): a copy made and dropped at
+ * once, so that the data path's count of it, by reason, is the simulator's too. */
+static void nsw_sim_flood_refuse(struct nsw_sim *s, struct nsw_sim_flood *fl, uint16_t dst,
+				 unsigned reason, uint64_t t)
+{
+	struct nsw_sim_ev c = nsw_sim_flood_next(s, fl, dst);
+	nsw_sim_drop(s, &c, reason, t);
 }
 
 /* Ends a flood: the original frame is replaced by its copies (or dropped if there are none). */
@@ -299,7 +317,8 @@ static void nsw_sim_flood_end(struct nsw_sim *s, struct nsw_sim_flood *fl, struc
 		nsw_sim_release_at(s, e, t);
 }
 
-/* Copies to every VM on PF pf but the sender. */
+/* Copies to every VM on PF pf but the sender: the VEPA NIC's SR-IOV receive (the nSwitch
+ * NIC's floods follow the core, nsw_flood_to_vf). */
 static void nsw_sim_flood_pf(struct nsw_sim *s, struct nsw_sim_flood *fl, unsigned pf,
 			     uint32_t sender, uint8_t route, uint64_t t, bool in_nic)
 {
@@ -385,13 +404,21 @@ static void nsw_sim_nsw_decide(struct nsw_sim *s, struct nsw_sim_ev *e, struct n
 	case NSW_ACT_DROP:
 		return nsw_sim_drop(s, e, v.reason, t);
 	case NSW_ACT_FLOOD: {
-		/* the core's flood: the VFs of flood_mask but the sender, and port v.pf */
+		/* the core's flood: each VM's VF as nsw_flood_to_vf says (every VF has its
+		 * device here: a VM), and port v.pf */
 		struct nsw_sim_flood fl;
 		nsw_sim_flood_begin(&fl, e);
-		uint32_t sender = in.kind == NSW_PORT_VF ? e->aux : UINT32_MAX;
 		for (unsigned q = 0; q < s->p->pfs; q++)
-			if (v.flood_mask & (1u << q))
-				nsw_sim_flood_pf(s, &fl, q, sender, s->r_vf_rx[q], t, true);
+			for (unsigned vf = 0; vf < NSW_MAX_VFS; vf++) {
+				uint16_t vm = s->vm_at[q][vf];
+				if (vm == NONE16)
+					continue;
+				uint8_t why = nsw_flood_to_vf(&s->nic, &v, q, vf, true);
+				if (why == NSW_DROP_NONE)
+					nsw_sim_flood_copy(s, &fl, vm, s->r_vf_rx[q], t, true);
+				else if (why != NSW_FLOOD_OUTSIDE)
+					nsw_sim_flood_refuse(s, &fl, vm, why, t);
+			}
 		if (v.pf != NSW_NONE)
 			nsw_sim_flood_copy(s, &fl, e->dst, s->r_up[v.pf], t, true);
 		return nsw_sim_flood_end(s, &fl, e, t);

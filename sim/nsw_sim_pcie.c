@@ -27,6 +27,8 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	p->vfs = 2;
 	p->vms = 2;
 	p->cpus = 4;
+	for (unsigned i = 0; i < NSW_SIM_MAX_VMS; i++)
+		p->vm_state[i] = NSW_VF_STATE_ENABLE; /* a new VF's, as nsw_vf_add sets it */
 	/* vSwitch: the Linux bridge as this machine's datapath benchmark measured it
 	 * (sim/vsw_from_bench.sh results/bench/datapath-20261125-0410.csv): what it adds per
 	 * frame to the cheapest kernel path, an upper bound per byte from its TCP stream, half its

@@ -84,6 +84,8 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 			rc = nsw_fdb_add(&s->vsw_fdb, s->vm_mac[i], pf, vf);
 		} else {
 			rc = nsw_vf_add(&s->nic, pf, vf, 0, 0, true);
+			if (!rc && arch == NSW_SIM_NSWITCH && p->vm_state[i] != NSW_VF_STATE_ENABLE)
+				rc = nsw_vf_set_state(&s->nic, pf, vf, p->vm_state[i]);
 			s->vm_mac[i] = s->nic.vf[pf][vf] & NSW_MAC_MASK;
 		}
 		if (rc) {

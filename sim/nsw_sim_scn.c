@@ -14,6 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "nsw_ctl.h"
 #include "nsw_sim.h"
 
 enum nsw_sim_ktype { K_TIME, K_U64, K_UNS, K_DBL, K_ARCH };
@@ -354,6 +355,22 @@ static int nsw_sim_set_param(struct nsw_sim_scenario *s, const char *k, const ch
 		s->p.vm_load[vm] = load;
 		return 0;
 	}
+	if (!strcmp(k, "vm_state")) {
+		/* vm_state N STATE: the link state of VM N's VF on the nSwitch NIC, as
+		 * `vf set ... state`: auto (the port's carrier, always up here), enable, disable */
+		unsigned long vm;
+		char *end;
+		errno = 0;
+		vm = strtoul(v, &end, 10);
+		if (end == v || errno || vm >= NSW_SIM_MAX_VMS || *end != ' ')
+			ERR("vm_state: bad VM number in '%s' (vm_state N auto|enable|disable)", v);
+		for (unsigned st = 0; st <= NSW_VF_STATE_DISABLE; st++)
+			if (!strcmp(end + 1, nsw_vf_state_name(st))) {
+				s->p.vm_state[vm] = (uint8_t)st;
+				return 0;
+			}
+		ERR("vm_state: bad state '%s' (auto, enable or disable)", end + 1);
+	}
 	for (unsigned i = 0; i < sizeof nsw_sim_keys / sizeof nsw_sim_keys[0]; i++) {
 		const struct nsw_sim_key *key = &nsw_sim_keys[i];
 		if (strcmp(k, key->name))
@@ -470,12 +487,12 @@ int nsw_sim_scn_line(struct nsw_sim_scenario *s, const char *line, const char *f
 	if (!val)
 		ERR("'%s' needs a value", key);
 	char *more = strtok_r(NULL, " \t\r\n", &save);
-	if (!strcmp(key, "vm_load") && more) {
+	if ((!strcmp(key, "vm_load") || !strcmp(key, "vm_state")) && more) {
 		char two[128];
 		snprintf(two, sizeof two, "%s %s", val, more);
 		more = strtok_r(NULL, " \t\r\n", &save);
 		if (more)
-			ERR("vm_load: trailing '%s'", more);
+			ERR("%s: trailing '%s'", key, more);
 		return nsw_sim_set_param(s, key, two, file, lineno, err);
 	}
 	if (more)
@@ -585,12 +602,12 @@ int nsw_sim_scn_set(struct nsw_sim_scenario *s, const char *kv, FILE *err)
 			ERR("no flow named '%s'", k + 5);
 		return nsw_sim_flow_kv(f, dot + 1, v, file, lineno, err);
 	}
-	if (!strcmp(k, "vm_load")) {
+	if (!strcmp(k, "vm_load") || !strcmp(k, "vm_state")) {
 		char two[256];
 		snprintf(two, sizeof two, "%s", v);
 		char *c = strchr(two, ':');
 		if (!c)
-			ERR("vm_load=N:CPUS");
+			ERR("%s", k[3] == 'l' ? "vm_load=N:CPUS" : "vm_state=N:STATE");
 		*c = ' ';
 		return nsw_sim_set_param(s, k, two, file, lineno, err);
 	}
@@ -627,4 +644,6 @@ void nsw_sim_scn_help(FILE *f)
 	}
 	fprintf(f, "%-15s %-12s %-7s %s\n", "vm_load", "0", "CPUs",
 		"vm_load N CPUS: VM N's own CPU load (-s vm_load=N:CPUS)");
+	fprintf(f, "%-15s %-12s %-7s %s\n", "vm_state", "enable", "",
+		"vm_state N auto|enable|disable: VM N's VF link state (-s vm_state=N:STATE)");
 }
