@@ -5,9 +5,9 @@
  * sender's ACL has rules on targets, through the sender's rules for that copy alone.
  * Which VF a copy is for, and why a receiver gets none, is the core's (nsw_flood_to_vf).
  * Invariants: every copy made is counted (flood_copies, and the receiver's "to" counters);
- * every copy not made by reason (the core's: vf_state_down, no_device; the ACL's or the
- * policer's reason; tx_error), a VF's also in its receive drops; the original
- * frame is consumed (TC_ACT_SHOT) once its copies are out. */
+ * every copy not made by reason (the core's: vf_state_down, no_device; no_device for an
+ * uplink without its device; the ACL's or the policer's reason; tx_error), a VF's also in
+ * its receive drops; the original frame is consumed (TC_ACT_SHOT) once its copies are out. */
 #ifndef NSW_FLOOD_BPF_H
 #define NSW_FLOOD_BPF_H
 
@@ -106,9 +106,12 @@ static __always_inline int nsw_flood(struct __sk_buff *skb, const struct nsw_nic
 	if (v->pf != NSW_NONE && (!in_word || !sc ||
 				  nsw_flood_sender_allows(&c, NSW_PORT_UPLINK, v->pf, 0))) {
 		__u32 ifi = nsw_pf_ifindex(v->pf);
-		/* Last copy: the port's, with the port VLAN's tag (the VF copies went untagged). */
-		if (ifi && !(nsw_vlan_has(t->vlan_op, NSW_VP_PUSH) && nsw_vlan_push(skb, v)) &&
-		    !bpf_clone_redirect(skb, ifi, 0)) {
+		/* Last copy: the port's, with the port VLAN's tag (the VF copies went untagged).
+		 * An uplink waiting for its device takes no copy, counted as unicast counts it. */
+		if (!ifi) {
+			nsw_cnt_drop(t, NSW_DROP_NO_DEV);
+		} else if (!(nsw_vlan_has(t->vlan_op, NSW_VP_PUSH) && nsw_vlan_push(skb, v)) &&
+			   !bpf_clone_redirect(skb, ifi, 0)) {
 			c.copies++;
 			nsw_cnt_out(t, NSW_PORT_UPLINK, v->pf, 0, skb->len);
 		} else {

@@ -3,7 +3,7 @@
  * follow NAME`, or its device deleted) and a receiver whose link is held down each get no
  * copy, and each such copy is counted, by reason (no_device, vf_state_down) and in that VF's
  * receive drops, for floods from a VF and from the port; the other receivers still get
- * theirs. No network: the sandbox of lib/nsw_dp_sandbox.h (loopback for every device) and
+ * theirs. An uplink waiting for its device takes no copy either, counted as no_device. No network: the sandbox of lib/nsw_dp_sandbox.h (loopback for every device) and
  * BPF_PROG_TEST_RUN. Needs root. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -149,4 +149,26 @@ NSW_TEST(dp_flood_held_down_and_waiting_counted_once)
 	CHECK_EQ(dev(0, 3).to_drops - d0.to_drops, 1);
 	CHECK_EQ(dev(1, 1).to_drops - e0.to_drops, 1);
 	CHECK_EQ(nsw_vf_set_state(nic, 0, 3, NSW_VF_STATE_ENABLE), NSW_OK);
+}
+
+/* PF 0's uplink waiting for its device (nothing bound, as the CLI leaves a followed uplink
+ * that is gone): the port's copy of a flood from a VF is not made and counts as no_device,
+ * as a unicast out of that port does, not as a failed clone (tx_error). */
+NSW_TEST(dp_flood_copy_to_a_waiting_uplink_counted_as_no_device)
+{
+	NEED_BPF();
+	nsw_dp_configure(skel, nic, VF01);
+	uint32_t zero = 0, ifi = 0, old = 0;
+	int fd = bpf_map__fd(skel->maps.nsw_pf_dev);
+	CHECK_EQ(bpf_map_lookup_elem(fd, &zero, &old), 0);
+	CHECK(old != 0);
+	CHECK_EQ(bpf_map_update_elem(fd, &zero, &ifi, 0), 0);
+	struct nsw_stats a, b;
+	stats(&a);
+	CHECK_EQ(bcast(VF01, nsw_fix_vmac(0, 1)), TC_ACT_SHOT);
+	stats(&b);
+	CHECK_EQ(bpf_map_update_elem(fd, &zero, &old, 0), 0);
+	CHECK_EQ(b.flood_copies - a.flood_copies, 3); /* 0,2, 0,3 and 1,1 */
+	CHECK_EQ(b.drop[NSW_DROP_NO_DEV] - a.drop[NSW_DROP_NO_DEV], 1);
+	CHECK_EQ(b.drop[NSW_DROP_TX_ERR] - a.drop[NSW_DROP_TX_ERR], 0);
 }

@@ -149,7 +149,7 @@ test_bad_input_refused_state_unchanged() {
 	novlan
 	"$NSW" vf set "$NIC" pf 0 vf 1 vlan 10 qos 2
 	local before after out rc args
-	before=$("$NSW" -j vf show "$NIC")
+	before=$("$NSW" -j vf show "$NIC" | vf_settings)
 	for args in "pf 0 vf 1 vlan 4095" "pf 0 vf 1 vlan 5000" "pf 0 vf 1 vlan 10 proto 802.1x" \
 		"pf 0 vf 1 vlan 10 qos 8" "pf 0 vf 9 vlan 10" "pf 0 vf 1 proto 802.1ad" \
 		"pf 0 vf 1 vlan -1" "pf 0 vf 1 vlan 20 mac 01:00:5e:00:00:01"; do
@@ -164,7 +164,7 @@ test_bad_input_refused_state_unchanged() {
 	(( rc == 1 )) && [[ $out == "nswitch: "* ]] || fail "vf add vlan 4095: exit $rc: $out"
 	rc=0; out=$("$NSW" vf add "$NIC" pf 0 vf 9 dev "${LABP}vt0" proto 802.1ad 2>&1) || rc=$?
 	(( rc == 1 )) && [[ $out == "nswitch: "* ]] || fail "vf add proto without vlan: exit $rc: $out"
-	after=$("$NSW" -j vf show "$NIC")
+	after=$("$NSW" -j vf show "$NIC" | vf_settings)
 	[[ $before == "$after" ]] || fail "the VFs changed under refused commands"
 	"$NSW" vf add "$NIC" pf 0 vf 9 dev "${LABP}vt0" vlan 12 proto 802.1Q >/dev/null || fail "a good vf add with vlan was refused"
 	[[ $("$NSW" -j vf show "$NIC" | jq -c '.[] | select(.pf == 0 and .vf == 9) | .vlan_list') == '[{"vlan":12,"protocol":"802.1Q"}]' ]] || fail "vf add's VLAN not shown"
