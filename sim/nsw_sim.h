@@ -92,6 +92,11 @@ struct nsw_sim_params {
 	unsigned irq_frames;
 	double vm_exit_ns, napi_poll_ns;
 	unsigned irq_exits, napi_budget;
+	/* the sending side: a VM's driver notifies the device (a kick: the doorbell write of an
+	 * SR-IOV VF, the virtio/netfront notification of a vSwitch guest) once per `batch`
+	 * frames, the first of each batch (EVENT_IDX-like suppression: the rest ride on it);
+	 * a kick costs kick_exits VM exits (vSwitch) or vf_kick_exits (a VF's doorbell) */
+	unsigned kick_exits, vf_kick_exits;
 	/* PCIe */
 	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb, rcb_split;
 	double tlp_ovh, cpl_ovh, desc_bytes, batch;
@@ -172,7 +177,8 @@ struct nsw_sim_result {
 	double vsw_cpu_util;  /* the part of cpu_util due to switching in the hypervisor */
 	double io_cpu_util;   /* the part due to the VMs' drivers and interrupts */
 	uint64_t irqs;        /* interrupts raised to VMs inside the window */
-	uint64_t exits, polls; /* VM exits and NAPI polls they cost, inside the window */
+	uint64_t exits, polls; /* VM exits (interrupts' and kicks') and NAPI polls, in the window */
+	uint64_t kicks;        /* transmit notifications (doorbells, virtio kicks), in the window */
 	double exit_cpu_util, napi_cpu_util; /* the parts of io_cpu_util they are */
 	double pcie_h2d_util, pcie_d2h_util, port_up_util, port_dn_util;
 	/* Time spent in each phase, summed over all hops of that phase and averaged over the frames

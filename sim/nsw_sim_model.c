@@ -154,6 +154,31 @@ static inline void nsw_sim_cpu(struct nsw_sim *s, uint64_t t, double ns)
 		s->io_cpu_ns += ns;
 }
 
+/* VM vm's driver sends a frame at time t: the driver's cost, and a kick if the frame opens a
+ * batch. The first frame of every `batch` frames kicks (notifies the device); the next
+ * batch - 1 ride on it, as virtio's EVENT_IDX suppresses notifications while the device has
+ * not caught up (and xmit_more defers them): so kicks are frames / batch per VM. A kick costs
+ * VM exits (kick_exits for a paravirtual vSwitch guest, whose notification traps;
+ * vf_kick_exits for an SR-IOV VF, whose doorbell page is mapped into the guest). */
+static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint64_t t)
+{
+	const struct nsw_sim_params *p = s->p;
+	double ns = p->drv_tx_ns + p->drv_tx_byte_ns * len;
+	if (s->kick_left[vm]) {
+		s->kick_left[vm]--;
+		return nsw_sim_cpu(s, t, ns);
+	}
+	s->kick_left[vm] = s->batch_n - 1;
+	unsigned ex = s->arch == NSW_SIM_VSWITCH ? p->kick_exits : p->vf_kick_exits;
+	double exit_ns = p->vm_exit_ns * ex;
+	if (t >= s->warmup && t <= s->dur) {
+		s->r->kicks++;
+		s->r->exits += ex;
+		s->exit_cpu_ns += exit_ns;
+	}
+	nsw_sim_cpu(s, t, ns + exit_ns);
+}
+
 /* The receiver sees the frame at time t (it was delivered at e->t): latency, the time spent
  * waiting for the interrupt, and the receiver's ACK. */
 static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
@@ -178,7 +203,7 @@ static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 			s->gen_win++;
 		}
 		if (ack.aux != NSW_SIM_EXT)
-			nsw_sim_cpu(s, t, s->p->drv_tx_ns + s->p->drv_tx_byte_ns * ack.len);
+			nsw_sim_tx(s, ack.aux, ack.len, t);
 		nsw_sim_next(s, &ack, nsw_sim_start_route(s, ack.aux), t);
 	}
 }
@@ -800,7 +825,7 @@ static void nsw_sim_gen(struct nsw_sim *s, const struct nsw_sim_ev *top)
 		s->gen_win++;
 	}
 	if (fr.aux != NSW_SIM_EXT) /* the sending VM's driver */
-		nsw_sim_cpu(s, now, s->p->drv_tx_ns + s->p->drv_tx_byte_ns * fr.len);
+		nsw_sim_tx(s, fr.aux, fr.len, now);
 	uint64_t nt;
 	if (++s->gen_total < s->max_frames && nsw_sim_next_gen(s, f, &nt)) {
 		struct nsw_sim_ev ne = *top;
@@ -884,8 +909,9 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	int rc = -1;
 	s->ring_n = calloc((p->vms + 1u) * 8, sizeof *s->ring_n);
 	s->irq = calloc(p->vms, sizeof *s->irq);
+	s->kick_left = calloc(p->vms, sizeof *s->kick_left);
 	s->irq_wait = calloc((size_t)p->vms * p->irq_frames, sizeof *s->irq_wait);
-	if (!r->lat_all || !s->ring_n || !s->irq || !s->irq_wait || nsw_sim_build(s, err) ||
+	if (!r->lat_all || !s->ring_n || !s->irq || !s->kick_left || !s->irq_wait || nsw_sim_build(s, err) ||
 	    nsw_sim_flows(s, sc))
 		goto out;
 	s->hdr_fast = nsw_sim_hdr_check(s);
@@ -944,6 +970,7 @@ out:
 		free(s->wq[c].a);
 	free(s->ring_n);
 	free(s->irq);
+	free(s->kick_left);
 	free(s->irq_wait);
 	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
 		free(s->fc[k].ring);

@@ -167,6 +167,7 @@ struct nsw_sim {
 	/* per frame length: read requests, completion credits, posted headers and data */
 	uint16_t fc_rd_req[TAB_LEN], fc_rd_cpl[TAB_LEN], fc_wr_ph[TAB_LEN], fc_wr_pd[TAB_LEN];
 	unsigned batch_n;            /* batch, whole frames */
+	uint32_t *kick_left;         /* per VM: frames still riding on its last kick */
 	/* the header words nsw_process would take from nsw_frame_build's frame, put together
 	 * from the MACs (see nsw_sim_hdr_words); hdr_fast once checked against the real path */
 	bool hdr_fast;

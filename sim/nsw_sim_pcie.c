@@ -52,6 +52,11 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	p->irq_exits = 1;
 	p->napi_poll_ns = 500;
 	p->napi_budget = 64;
+	/* A kick per batch (the first frame of each); a virtio or netfront guest's kick traps
+	 * (KVM's ioeventfd on the notify register, Xen's event-channel hypercall): one exit; a
+	 * VF's doorbell is in a BAR page mapped into the guest (VFIO): no exit */
+	p->kick_exits = 1;
+	p->vf_kick_exits = 0;
 	p->irq_timer_ns = 20000;
 	p->irq_frames = 32;
 	/* PCIe: Gen3 x8, the common 10/40 GbE NIC slot; MPS 256, MRRS 512, RCB 64 */
