@@ -85,7 +85,9 @@ struct nsw_sim_params {
 	/* host CPU spent at the VMs' ends of every path: the guest driver per frame sent and
 	 * received (per frame and per byte); per interrupt, its injection and the guest's
 	 * handler (irq_ns) and irq_exits VM exits of vm_exit_ns each; per NAPI poll
-	 * napi_poll_ns, an interrupt's frames taking one poll per napi_budget of them.
+	 * napi_poll_ns: a poll takes up to napi_budget frames, a full one is repolled
+	 * napi_poll_ns later without an interrupt, interrupts come back when a poll empties
+	 * the ring.
 	 * Interrupts are moderated: one fires when irq_frames frames wait or irq_timer_ns
 	 * after the first of them, whichever comes first, and the VM sees its frames then */
 	double drv_tx_ns, drv_tx_byte_ns, drv_rx_ns, drv_rx_byte_ns, irq_ns, irq_timer_ns;

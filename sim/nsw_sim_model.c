@@ -208,43 +208,93 @@ static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 	}
 }
 
-/* VM vm's interrupt fires at time t: one interrupt's CPU, and the VM sees what waited. */
+/* Appends a frame to VM q's waiting ring (grown by doubling from irq_frames' power of two). */
+static void nsw_sim_irq_push(struct nsw_sim_irq *q, const struct nsw_sim_ev *e, unsigned min)
+{
+	if (q->n == q->cap) {
+		uint32_t cap = q->cap ? 2 * q->cap : 1;
+		while (cap < min)
+			cap *= 2;
+		struct nsw_sim_ev *a = malloc((size_t)cap * sizeof *a);
+		if (!a) {
+			fprintf(stderr, "nswitch-sim: out of memory for %u waiting frames\n", cap);
+			exit(3);
+		}
+		for (uint32_t i = 0; i < q->n; i++)
+			a[i] = q->w[(q->head + i) & (q->cap - 1)];
+		free(q->w);
+		q->w = a;
+		q->head = 0;
+		q->cap = cap;
+	}
+	q->w[(q->head + q->n++) & (q->cap - 1)] = *e;
+}
+
+/* A NAPI poll of VM vm at time t (interrupts are off while it polls): napi_poll_ns of CPU,
+ * and the VM sees up to napi_budget of its waiting frames. A poll that used its whole budget
+ * is scheduled again napi_poll_ns later without an interrupt (Linux's napi_poll: a driver
+ * returning its budget stays on the poll list), and takes what arrived meanwhile; a poll that
+ * did not (the ring is empty) completes, and interrupts are on again: the next frame waits
+ * for a moderated interrupt. */
+static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
+{
+	const struct nsw_sim_params *p = s->p;
+	struct nsw_sim_irq *q = &s->irq[vm];
+	uint32_t k = q->n < p->napi_budget ? q->n : p->napi_budget;
+	if (t >= s->warmup && t <= s->dur) {
+		s->r->polls++;
+		s->napi_cpu_ns += p->napi_poll_ns;
+	}
+	nsw_sim_cpu(s, t, p->napi_poll_ns);
+	for (uint32_t i = 0; i < k; i++) {
+		struct nsw_sim_ev w = q->w[q->head];
+		q->head = (q->head + 1) & (q->cap - 1);
+		q->n--;
+		nsw_sim_seen(s, &w, w.t > t ? w.t : t);
+	}
+	if (k < p->napi_budget) {
+		q->napi = 0;
+		return;
+	}
+	struct nsw_sim_ev ev = {.t = t + s->napi_ns, .flow = q->seq, .aux = vm,
+				.route = ROUTE_IRQ, .stage = 1};
+	nsw_sim_evq_push(&s->h, &ev);
+}
+
+/* VM vm's interrupt fires at time t: its injection, handler and exits, and NAPI polls until
+ * the VM's ring is empty. */
 static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
 	struct nsw_sim_irq *q = &s->irq[vm];
-	struct nsw_sim_ev *w = &s->irq_wait[(size_t)vm * s->p->irq_frames];
-	uint32_t n = q->n;
-	q->n = 0;
-	q->seq++;
 	const struct nsw_sim_params *p = s->p;
-	/* the interrupt's exits and injection, then NAPI polls until its frames are taken */
-	uint32_t polls = n ? (n + p->napi_budget - 1) / p->napi_budget : 1;
-	double exit_ns = p->vm_exit_ns * p->irq_exits, napi_ns = p->napi_poll_ns * polls;
+	q->seq++;
+	double exit_ns = p->vm_exit_ns * p->irq_exits;
 	if (t >= s->warmup && t <= s->dur) {
 		s->r->irqs++;
 		s->r->exits += p->irq_exits;
-		s->r->polls += polls;
 		s->exit_cpu_ns += exit_ns;
-		s->napi_cpu_ns += napi_ns;
 	}
-	nsw_sim_cpu(s, t, p->irq_ns + exit_ns + napi_ns);
-	for (uint32_t i = 0; i < n; i++)
-		nsw_sim_seen(s, &w[i], t);
+	nsw_sim_cpu(s, t, p->irq_ns + exit_ns);
+	q->napi = 1;
+	nsw_sim_napi_poll(s, vm, t);
 }
 
 /* A frame is in VM vm's memory at time t: the driver's receive cost, and it waits for the
- * interrupt (the timer's, or the one the irq_frames-th frame raises). Deliveries to one VM
- * come in time order (one FIFO path), and a timer still pending here has not fired yet, so
- * every time used below is at or after the event being processed. */
+ * interrupt (the timer's, or the one the irq_frames-th frame raises), or, while the VM polls,
+ * for the next poll. Deliveries to one VM come in time order (one FIFO path), and a timer
+ * still pending here has not fired yet, so every time used below is at or after the event
+ * being processed. */
 static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, uint64_t t)
 {
 	const struct nsw_sim_params *p = s->p;
 	struct nsw_sim_irq *q = &s->irq[vm];
 	nsw_sim_cpu(s, t, p->drv_rx_ns + p->drv_rx_byte_ns * e->len);
-	if (q->n && t > q->deadline)
+	if (!q->napi && q->n && t > q->deadline)
 		nsw_sim_irq_fire(s, vm, q->deadline);
 	e->t = t;
-	s->irq_wait[(size_t)vm * p->irq_frames + q->n++] = *e;
+	nsw_sim_irq_push(q, e, p->irq_frames);
+	if (q->napi) /* a poll is due and will take it: no interrupt */
+		return;
 	/* with several vSwitch threads a VM's deliveries may come slightly out of order: the
 	 * interrupt never fires before a frame it reports */
 	q->last = q->n == 1 || t > q->last ? t : q->last;
@@ -910,12 +960,12 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	s->ring_n = calloc((p->vms + 1u) * 8, sizeof *s->ring_n);
 	s->irq = calloc(p->vms, sizeof *s->irq);
 	s->kick_left = calloc(p->vms, sizeof *s->kick_left);
-	s->irq_wait = calloc((size_t)p->vms * p->irq_frames, sizeof *s->irq_wait);
-	if (!r->lat_all || !s->ring_n || !s->irq || !s->kick_left || !s->irq_wait || nsw_sim_build(s, err) ||
+	if (!r->lat_all || !s->ring_n || !s->irq || !s->kick_left || nsw_sim_build(s, err) ||
 	    nsw_sim_flows(s, sc))
 		goto out;
 	s->hdr_fast = nsw_sim_hdr_check(s);
 	s->irq_timer = nsw_sim_round_ns(p->irq_timer_ns);
+	s->napi_ns = nsw_sim_round_ns(p->napi_poll_ns);
 	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;
 	const unsigned fc_cap[NSW_SIM_FC_MAX] = {p->rd_tags, p->fc_cpld, p->fc_nph, p->fc_ph,
 						 p->fc_pd};
@@ -954,7 +1004,13 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		else if (e.route == ROUTE_RELEASE)
 			nsw_sim_release(s, e.t, e.len, e.stage);
 		else if (e.route == ROUTE_IRQ) {
-			if (s->irq[e.aux].n && s->irq[e.aux].seq == e.flow)
+			/* a moderation timer (stage 0), or a NAPI repoll (1), of the current batch */
+			const struct nsw_sim_irq *q = &s->irq[e.aux];
+			if (q->seq != e.flow)
+				continue;
+			if (e.stage && q->napi)
+				nsw_sim_napi_poll(s, e.aux, e.t);
+			else if (!e.stage && !q->napi && q->n)
 				nsw_sim_irq_fire(s, e.aux, e.t);
 		} else
 			nsw_sim_stage_run(s, &e);
@@ -969,9 +1025,10 @@ out:
 	for (unsigned c = 0; c < 8; c++)
 		free(s->wq[c].a);
 	free(s->ring_n);
+	for (unsigned i = 0; s->irq && i < p->vms; i++)
+		free(s->irq[i].w);
 	free(s->irq);
 	free(s->kick_left);
-	free(s->irq_wait);
 	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
 		free(s->fc[k].ring);
 	free(s);

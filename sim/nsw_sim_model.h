@@ -27,7 +27,8 @@
 #define EXT_PORT 0xffu
 #define EXT_MAC 0x001122334455ull /* the outside host: a vendor OUI no PF owns */
 #define ROUTE_RELEASE 0xffu /* an event that gives a frame's bytes back to the NIC's buffer */
-#define ROUTE_IRQ 0xfeu     /* a VM's interrupt timer; aux: the VM, flow: the batch */
+#define ROUTE_IRQ 0xfeu     /* a VM's interrupt timer (stage 0) or NAPI repoll (stage 1);
+			     * aux: the VM, flow: the batch */
 #define ROUTE_DELIVER 0xfdu /* a flood copy delivered at once (the vSwitch's) */
 #define NSW_SIM_POOL_RX 8u  /* the RX buffer's index among the NIC's buffers */
 #define NSW_SIM_EV_HOLD_TX 1u /* the frame holds len bytes of the NIC's TX packet buffer */
@@ -151,13 +152,18 @@ struct nsw_sim {
 	} wq[8];
 	size_t wq_n;      /* waiting in all classes */
 	uint32_t *ring_n; /* frames waiting per TX ring: 8 classes per VM, then the PF's 8 */
-	/* interrupt moderation per receiving VM: frames delivered but not yet seen */
+	/* interrupt moderation and NAPI per receiving VM: frames delivered but not yet seen, in
+	 * a ring of delivery order (grown as needed: while NAPI polls, frames wait without
+	 * bound but for the run's own) */
 	struct nsw_sim_irq {
 		uint64_t deadline; /* when the timer fires */
 		uint64_t last;     /* the latest delivery waiting */
 		uint32_t n, seq;   /* frames waiting; the batch (a stale timer's is older) */
+		uint32_t head, cap; /* the ring w: cap a power of two */
+		uint32_t napi;     /* 1: polling (interrupts off), a poll event is due */
+		struct nsw_sim_ev *w;
 	} *irq;
-	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
+	uint64_t napi_ns;            /* napi_poll_ns, whole ns: when a full poll repolls */
 	double io_cpu_ns;            /* drivers and interrupts inside the window */
 	double exit_cpu_ns, napi_cpu_ns; /* the parts of io_cpu_ns that are exits and polls */
 	uint64_t irq_timer;          /* irq_timer_ns, whole ns */
