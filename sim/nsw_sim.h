@@ -110,6 +110,10 @@ struct nsw_sim_params {
 	 * which returns them fc_rtt_ns after the TLP left. 0 for a credit: infinite. */
 	unsigned rd_tags, fc_ph, fc_pd, fc_nph, fc_cpld;
 	double fc_rtt_ns;
+	/* the NIC's own posted header and data credits, which a VM's doorbell write (a 4-byte
+	 * MWr per kick) takes for fc_rtt_ns (0: infinite). A VF's MSI-X (a 4-byte MWr per
+	 * interrupt) takes the root port's fc_ph and fc_pd as the DMA writes do. */
+	unsigned fc_dev_ph, fc_dev_pd;
 	unsigned tx_ring; /* frames a VM's TX ring holds while the NIC cannot fetch them */
 	/* NIC */
 	double nic_frame_ns, nic_lat_ns;
@@ -190,15 +194,16 @@ struct nsw_sim_result {
 	uint64_t events;
 	uint64_t end_ns; /* simulated time when the last frame left */
 	uint64_t decisions; /* frames decided by the core */
-	/* frames that waited for PCIe read tags or flow-control credits, and how long in all
-	 * (ns), by what they waited for: NSW_SIM_FC_* */
-	uint64_t fc_waits[5];
-	double fc_wait_ns[5];
+	/* frames (or interrupts, for their MSI-X) that waited for PCIe read tags or flow-control
+	 * credits, and how long in all (ns), by what they waited for: NSW_SIM_FC_* */
+	uint64_t fc_waits[7];
+	double fc_wait_ns[7];
 };
 
 /* The PCIe limits a DMA can wait for (nsw_sim_result.fc_*). */
 enum nsw_sim_fc { NSW_SIM_FC_TAGS = 0, NSW_SIM_FC_CPLD, NSW_SIM_FC_NPH, NSW_SIM_FC_PH,
-		  NSW_SIM_FC_PD, NSW_SIM_FC_MAX };
+		  NSW_SIM_FC_PD, NSW_SIM_FC_DEV_PH, NSW_SIM_FC_DEV_PD, NSW_SIM_FC_MAX };
+_Static_assert(NSW_SIM_FC_MAX == 7, "nsw_sim_result.fc_waits has a slot per limit");
 
 /* Parameters. */
 void nsw_sim_defaults(struct nsw_sim_scenario *s);

@@ -160,6 +160,8 @@ static inline void nsw_sim_cpu(struct nsw_sim *s, uint64_t t, double ns)
  * not caught up (and xmit_more defers them): so kicks are frames / batch per VM. A kick costs
  * VM exits (kick_exits for a paravirtual vSwitch guest, whose notification traps;
  * vf_kick_exits for an SR-IOV VF, whose doorbell page is mapped into the guest). */
+static void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t);
+
 static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint64_t t)
 {
 	const struct nsw_sim_params *p = s->p;
@@ -168,6 +170,8 @@ static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint
 		s->kick_left[vm]--;
 		return nsw_sim_cpu(s, t, ns);
 	}
+	if (s->arch != NSW_SIM_VSWITCH)
+		nsw_sim_doorbell(s, vm, t);
 	s->kick_left[vm] = s->batch_n - 1;
 	unsigned ex = s->arch == NSW_SIM_VSWITCH ? p->kick_exits : p->vf_kick_exits;
 	double exit_ns = p->vm_exit_ns * ex;
@@ -202,9 +206,13 @@ static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 			s->r->group[a->group].gen_bytes_win += ack.len;
 			s->gen_win++;
 		}
-		if (ack.aux != NSW_SIM_EXT)
+		uint64_t ta = t;
+		if (ack.aux != NSW_SIM_EXT) {
 			nsw_sim_tx(s, ack.aux, ack.len, t);
-		nsw_sim_next(s, &ack, nsw_sim_start_route(s, ack.aux), t);
+			if (s->kick_ready[ack.aux] > ta)
+				ta = s->kick_ready[ack.aux];
+		}
+		nsw_sim_next(s, &ack, nsw_sim_start_route(s, ack.aux), ta);
 	}
 }
 
@@ -261,12 +269,16 @@ static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
 	nsw_sim_evq_push(&s->h, &ev);
 }
 
-/* VM vm's interrupt fires at time t: its injection, handler and exits, and NAPI polls until
+static uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t);
+
+/* VM vm's interrupt fires at time t (a VF's: when its MSI-X got its credits): its injection, handler and exits, and NAPI polls until
  * the VM's ring is empty. */
 static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
 	struct nsw_sim_irq *q = &s->irq[vm];
 	const struct nsw_sim_params *p = s->p;
+	if (s->arch != NSW_SIM_VSWITCH)
+		t = nsw_sim_msix(s, t);
 	q->seq++;
 	double exit_ns = p->vm_exit_ns * p->irq_exits;
 	if (t >= s->warmup && t <= s->dur) {
@@ -772,6 +784,56 @@ static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, u
 	return t - e->t;
 }
 
+uint64_t nsw_sim_credits_take(struct nsw_sim_credit *const *c, const uint64_t *u, unsigned n,
+			      uint64_t now, uint64_t t, int *by)
+{
+	for (unsigned i = 0; i < n; i++)
+		t = nsw_sim_fc_when(c[i], now, t, u[i], (int)i, by);
+	for (unsigned i = 0; i < n; i++)
+		nsw_sim_fc_hold(c[i], t, u[i], now);
+	return t;
+}
+
+/* A posted 4-byte MWr (one header, one data unit) due at time t through the two credit
+ * limits ph and pd (NSW_SIM_FC_*): when it goes, its wait counted in the window. It takes
+ * its units at the current event's time (the queue's now, at or before t: t may be a
+ * delivery still on its way), so that every limit is taken in time order, which keeps it
+ * exact; it goes at t, or when the units are there if that is later. */
+static uint64_t nsw_sim_posted4(struct nsw_sim *s, unsigned ph, unsigned pd, uint64_t t)
+{
+	if (!s->fc[ph].cap && !s->fc[pd].cap)
+		return t;
+	struct nsw_sim_credit *c[2] = {&s->fc[ph], &s->fc[pd]};
+	static const uint64_t u[2] = {1, 1};
+	int by = -1;
+	uint64_t now = s->h.now;
+	uint64_t w = nsw_sim_credits_take(c, u, 2, now, now, &by);
+	if (w <= t)
+		return t;
+	if (nsw_sim_in_window(s, t)) {
+		unsigned k = by ? pd : ph;
+		s->r->fc_waits[k]++;
+		s->r->fc_wait_ns[k] += (double)(w - t);
+	}
+	return w;
+}
+
+/* A VF's interrupt is an MSI-X, a posted write to the root port: it takes the root port's
+ * posted credits as the DMA writes do (and waits for them); returns when it goes. */
+static uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t)
+{
+	return nsw_sim_posted4(s, NSW_SIM_FC_PH, NSW_SIM_FC_PD, t);
+}
+
+/* VM vm's driver rings its VF's doorbell at time t: a posted write to the NIC, which takes
+ * the NIC's posted credits; the VM's frames are not fetched before it gets them. */
+static void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t)
+{
+	uint64_t w = nsw_sim_posted4(s, NSW_SIM_FC_DEV_PH, NSW_SIM_FC_DEV_PD, t);
+	if (w > s->kick_ready[vm])
+		s->kick_ready[vm] = w;
+}
+
 static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 {
 	const struct nsw_sim_route *r = &s->route[e->route];
@@ -874,14 +936,20 @@ static void nsw_sim_gen(struct nsw_sim *s, const struct nsw_sim_ev *top)
 		g->gen_bytes_win += fr.len;
 		s->gen_win++;
 	}
-	if (fr.aux != NSW_SIM_EXT) /* the sending VM's driver */
+	if (fr.aux != NSW_SIM_EXT) { /* the sending VM's driver */
 		nsw_sim_tx(s, fr.aux, fr.len, now);
+		/* the NIC fetches nothing before the doorbell that announces it */
+		if (s->kick_ready[fr.aux] > now)
+			fr.t = s->kick_ready[fr.aux];
+	}
 	uint64_t nt;
 	if (++s->gen_total < s->max_frames && nsw_sim_next_gen(s, f, &nt)) {
 		struct nsw_sim_ev ne = *top;
 		ne.t = nt;
 		nsw_sim_evq_push(&s->h, &ne);
 	}
+	if (fr.t > now) /* waits for its doorbell: the first stage sees it in time order */
+		return nsw_sim_evq_push(&s->h, &fr);
 	nsw_sim_stage_run(s, &fr);
 }
 
@@ -960,7 +1028,8 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	s->ring_n = calloc((p->vms + 1u) * 8, sizeof *s->ring_n);
 	s->irq = calloc(p->vms, sizeof *s->irq);
 	s->kick_left = calloc(p->vms, sizeof *s->kick_left);
-	if (!r->lat_all || !s->ring_n || !s->irq || !s->kick_left || nsw_sim_build(s, err) ||
+	s->kick_ready = calloc(p->vms, sizeof *s->kick_ready);
+	if (!r->lat_all || !s->ring_n || !s->irq || !s->kick_left || !s->kick_ready || nsw_sim_build(s, err) ||
 	    nsw_sim_flows(s, sc))
 		goto out;
 	s->hdr_fast = nsw_sim_hdr_check(s);
@@ -968,7 +1037,7 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	s->napi_ns = nsw_sim_round_ns(p->napi_poll_ns);
 	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;
 	const unsigned fc_cap[NSW_SIM_FC_MAX] = {p->rd_tags, p->fc_cpld, p->fc_nph, p->fc_ph,
-						 p->fc_pd};
+						 p->fc_pd, p->fc_dev_ph, p->fc_dev_pd};
 	for (unsigned len = 0; len < TAB_LEN; len++) {
 		unsigned pl = len > 4 ? len - 4 : 0;
 		s->fc_rd_req[len] = (uint16_t)((pl + p->mrrs - 1) / p->mrrs);
@@ -1029,6 +1098,7 @@ out:
 		free(s->irq[i].w);
 	free(s->irq);
 	free(s->kick_left);
+	free(s->kick_ready);
 	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
 		free(s->fc[k].ring);
 	free(s);

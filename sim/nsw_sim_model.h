@@ -174,11 +174,18 @@ struct nsw_sim {
 	uint16_t fc_rd_req[TAB_LEN], fc_rd_cpl[TAB_LEN], fc_wr_ph[TAB_LEN], fc_wr_pd[TAB_LEN];
 	unsigned batch_n;            /* batch, whole frames */
 	uint32_t *kick_left;         /* per VM: frames still riding on its last kick */
+	uint64_t *kick_ready;        /* per VM: when its last doorbell got the NIC's credits */
 	/* the header words nsw_process would take from nsw_frame_build's frame, put together
 	 * from the MACs (see nsw_sim_hdr_words); hdr_fast once checked against the real path */
 	bool hdr_fast;
 	uint64_t hdr_c1, hdr_c2;
 };
+
+/* nsw_sim_model.c: takes u[i] units of each of n limits c[i] at time t, or later when all
+ * have room (now: the current time, up to which what came back may be given back); returns
+ * when. *by is set to i when limit i made it wait (else left alone). The rack uses it too. */
+uint64_t nsw_sim_credits_take(struct nsw_sim_credit *const *c, const uint64_t *u, unsigned n,
+			      uint64_t now, uint64_t t, int *by);
 
 /* nsw_sim_pcie.c */
 uint64_t nsw_sim_round_ns(double ns);

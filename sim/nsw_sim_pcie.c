@@ -86,6 +86,10 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	p->fc_pd = 4096;
 	p->fc_nph = 256;
 	p->fc_rtt_ns = 550;
+	/* The NIC's posted credits for doorbells: infinite (assumed: not published, and a NIC
+	 * that stalled its own doorbells would be a design error) */
+	p->fc_dev_ph = 0;
+	p->fc_dev_pd = 0;
 	p->tx_ring = 512; /* a TX descriptor ring of ixgbe's default size */
 	/* NIC */
 	/* The decision pipeline as built in RTL (hw/, docs/hw.md): one decision per clock, four

@@ -58,7 +58,9 @@ void nsw_sim_report(const struct nsw_sim_scenario *sc, const struct nsw_sim_resu
 			   "the traffic by it)\n");
 	static const char *const fc_name[NSW_SIM_FC_MAX] = {"read_tags", "cpl_credits",
 							    "np_credits", "posted_hdr_credits",
-							    "posted_data_credits"};
+							    "posted_data_credits",
+							    "nic_posted_hdr_credits",
+							    "nic_posted_data_credits"};
 	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
 		if (r->fc_waits[k])
 			fprintf(f, "PCIe: %llu frames waited for %s, %.1f ns on average\n",
