@@ -96,8 +96,9 @@ struct nsw_sim_params {
 	unsigned irq_exits, napi_budget;
 	/* the sending side: a VM's driver notifies the device (a kick: the doorbell write of an
 	 * SR-IOV VF, the virtio/netfront notification of a vSwitch guest) once per `batch`
-	 * frames, the first of each batch (EVENT_IDX-like suppression: the rest ride on it);
-	 * a kick costs kick_exits VM exits (vSwitch) or vf_kick_exits (a VF's doorbell) */
+	 * frames, the first of each batch (the rest ride on it), and a vSwitch guest only
+	 * when its backend is idle (EVENT_IDX); a kick costs kick_exits VM exits (vSwitch)
+	 * or vf_kick_exits (a VF's doorbell) */
 	unsigned kick_exits, vf_kick_exits;
 	/* PCIe */
 	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb, rcb_split;

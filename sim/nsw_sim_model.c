@@ -156,10 +156,13 @@ static inline void nsw_sim_cpu(struct nsw_sim *s, uint64_t t, double ns)
 
 /* VM vm's driver sends a frame at time t: the driver's cost, and a kick if the frame opens a
  * batch. The first frame of every `batch` frames kicks (notifies the device); the next
- * batch - 1 ride on it, as virtio's EVENT_IDX suppresses notifications while the device has
- * not caught up (and xmit_more defers them): so kicks are frames / batch per VM. A kick costs
- * VM exits (kick_exits for a paravirtual vSwitch guest, whose notification traps;
- * vf_kick_exits for an SR-IOV VF, whose doorbell page is mapped into the guest). */
+ * batch - 1 ride on it (Linux's xmit_more defers the notification to a batch): so an SR-IOV
+ * VF's driver rings frames / batch doorbells. A vSwitch guest's virtio ring also has
+ * EVENT_IDX: the backend asks for no notification while it works and re-enables it when it
+ * has emptied the ring, so the guest kicks only when the backend (its switching thread) is
+ * idle: frames x (1 - its utilization) / batch. A kick costs VM exits (kick_exits for a
+ * paravirtual vSwitch guest, whose notification traps; vf_kick_exits for an SR-IOV VF, whose
+ * doorbell page is mapped into the guest). */
 static void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t);
 
 static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint64_t t)
@@ -173,6 +176,11 @@ static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint
 	if (s->arch != NSW_SIM_VSWITCH)
 		nsw_sim_doorbell(s, vm, t);
 	s->kick_left[vm] = s->batch_n - 1;
+	if (s->arch == NSW_SIM_VSWITCH) {
+		const struct nsw_sim_route *r = &s->route[nsw_sim_start_route(s, (uint16_t)vm)];
+		if (s->res[r->st[0].res].free_fx > nsw_sim_fx(t)) /* busy: it will see the frame */
+			return nsw_sim_cpu(s, t, ns);
+	}
 	unsigned ex = s->arch == NSW_SIM_VSWITCH ? p->kick_exits : p->vf_kick_exits;
 	double exit_ns = p->vm_exit_ns * ex;
 	if (t >= s->warmup && t <= s->dur) {

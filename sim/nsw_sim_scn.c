@@ -79,7 +79,7 @@ static const struct nsw_sim_key nsw_sim_keys[] = {
 	{"napi_budget", K_UNS, PO(napi_budget), 1, 1 << 16, "frames",
 	 "frames per NAPI poll at most; a full poll is repolled napi_poll_ns later, no interrupt"},
 	{"kick_exits", K_UNS, PO(kick_exits), 0, 16, "exits",
-	 "VM exits per transmit kick of a vSwitch guest (virtio/netfront), one kick per batch"},
+	 "VM exits per transmit kick of a vSwitch guest (virtio: per batch, when idle)"},
 	{"vf_kick_exits", K_UNS, PO(vf_kick_exits), 0, 16, "exits",
 	 "VM exits per doorbell write of an SR-IOV VF's driver (0: BAR mapped in the guest)"},
 	{"irq_timer_ns", K_DBL, PO(irq_timer_ns), 0, 1e9, "ns",
