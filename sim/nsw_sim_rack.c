@@ -20,7 +20,8 @@
  * for them as the single-host model's frames do.
  * Not modelled (docs/sim.md): the NIC's packet buffers and TX rings (backpressure), the wait
  * for a moderated interrupt (its CPU is counted per irq_frames frames received: irq_ns, irq_exits
- * VM exits and the NAPI polls of irq_frames frames; a kick's exits per batch frames sent), ACK
+ * VM exits and the NAPI polls of irq_frames frames; a kick's exits per batch frames sent, a
+ * vSwitch guest's only when its switching thread is idle), ACK
  * flows, broadcasts.
  */
 #include <math.h>
@@ -69,6 +70,7 @@ struct rack_host {
 	struct nsw_sim_credit fc[NSW_SIM_FC_MAX]; /* PCIe limits, indexed by NSW_SIM_FC_* */
 	unsigned desc_left, kick_left, irq_left;  /* frames until the next descriptor read,
 						    * doorbell, MSI-X */
+	unsigned tx_kick_left; /* frames the host's VMs send until the next kick's CPU */
 };
 
 struct rack {
@@ -775,10 +777,17 @@ static void nsw_rack_emit(struct rack *k, uint32_t src, uint64_t t)
 			g = g >= h ? g + 1 : g;
 			dst = g * k->V + nsw_sim_rng_below(&k->rng, k->V);
 		}
-		/* the driver, and its share of a kick per batch frames */
+		/* the driver, and a kick on the first of every batch frames the host's VMs send;
+		 * a vSwitch guest's only if its switching thread is idle (EVENT_IDX) */
+		struct rack_host *ho = &k->host[h];
+		bool kick = !ho->tx_kick_left;
+		ho->tx_kick_left = kick ? k->batch_n - 1 : ho->tx_kick_left - 1;
+		if (kick && k->arch == NSW_SIM_VSWITCH)
+			kick = k->res[ho->vsw[src % k->V % p->vsw_threads]].free_fx <=
+			       nsw_sim_fx(t);
 		if (nsw_rack_in_window(k, t))
-			k->host[h].io_ns += p->drv_tx_ns + p->drv_tx_byte_ns * e.len +
-					    k->kick_cost / k->batch_n;
+			ho->io_ns += p->drv_tx_ns + p->drv_tx_byte_ns * e.len +
+				     (kick ? k->kick_cost : 0);
 	}
 	e.aux = dst;
 	e.flags = (uint16_t)kind;
