@@ -163,7 +163,7 @@ static inline void nsw_sim_cpu(struct nsw_sim *s, uint64_t t, double ns)
  * idle: frames x (1 - its utilization) / batch. A kick costs VM exits (kick_exits for a
  * paravirtual vSwitch guest, whose notification traps; vf_kick_exits for an SR-IOV VF, whose
  * doorbell page is mapped into the guest). */
-static void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t);
+static inline void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t);
 
 static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint64_t t)
 {
@@ -277,7 +277,7 @@ static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
 	nsw_sim_evq_push(&s->h, &ev);
 }
 
-static uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t);
+static inline uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t);
 
 /* VM vm's interrupt fires at time t (a VF's: when its MSI-X got its credits): its injection, handler and exits, and NAPI polls until
  * the VM's ring is empty. */
@@ -807,15 +807,17 @@ uint64_t nsw_sim_credits_take(struct nsw_sim_credit *const *c, const uint64_t *u
  * its units at the current event's time (the queue's now, at or before t: t may be a
  * delivery still on its way), so that every limit is taken in time order, which keeps it
  * exact; it goes at t, or when the units are there if that is later. */
-static uint64_t nsw_sim_posted4(struct nsw_sim *s, unsigned ph, unsigned pd, uint64_t t)
+static inline uint64_t nsw_sim_posted4(struct nsw_sim *s, unsigned ph, unsigned pd,
+				       uint64_t t)
 {
 	if (!s->fc[ph].cap && !s->fc[pd].cap)
 		return t;
-	struct nsw_sim_credit *c[2] = {&s->fc[ph], &s->fc[pd]};
-	static const uint64_t u[2] = {1, 1};
 	int by = -1;
 	uint64_t now = s->h.now;
-	uint64_t w = nsw_sim_credits_take(c, u, 2, now, now, &by);
+	uint64_t w = nsw_sim_fc_when(&s->fc[ph], now, now, 1, 0, &by);
+	w = nsw_sim_fc_when(&s->fc[pd], now, w, 1, 1, &by);
+	nsw_sim_fc_hold(&s->fc[ph], w, 1, now);
+	nsw_sim_fc_hold(&s->fc[pd], w, 1, now);
 	if (w <= t)
 		return t;
 	if (nsw_sim_in_window(s, t)) {
@@ -828,14 +830,14 @@ static uint64_t nsw_sim_posted4(struct nsw_sim *s, unsigned ph, unsigned pd, uin
 
 /* A VF's interrupt is an MSI-X, a posted write to the root port: it takes the root port's
  * posted credits as the DMA writes do (and waits for them); returns when it goes. */
-static uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t)
+static inline uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t)
 {
 	return nsw_sim_posted4(s, NSW_SIM_FC_PH, NSW_SIM_FC_PD, t);
 }
 
 /* VM vm's driver rings its VF's doorbell at time t: a posted write to the NIC, which takes
  * the NIC's posted credits; the VM's frames are not fetched before it gets them. */
-static void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t)
+static inline void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
 	uint64_t w = nsw_sim_posted4(s, NSW_SIM_FC_DEV_PH, NSW_SIM_FC_DEV_PD, t);
 	if (w > s->kick_ready[vm])
