@@ -183,7 +183,7 @@ struct nsw_sim {
 
 /* nsw_sim_model.c: takes u[i] units of each of n limits c[i] at time t, or later when all
  * have room (now: the current time, up to which what came back may be given back); returns
- * when. *by is set to i when limit i made it wait (else left alone). The rack uses it too. */
+ * when. *by is set to i when limit i made it wait (else left alone). The rack's hosts use it. */
 uint64_t nsw_sim_credits_take(struct nsw_sim_credit *const *c, const uint64_t *u, unsigned n,
 			      uint64_t now, uint64_t t, int *by);
 
