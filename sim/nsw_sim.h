@@ -89,13 +89,21 @@ struct nsw_sim_params {
 	/* host CPU spent at the VMs' ends of every path: the guest driver per frame sent and
 	 * received (per frame and per byte); per interrupt, its injection and the guest's
 	 * handler (irq_ns) and irq_exits VM exits of vm_exit_ns each; per NAPI poll
-	 * napi_poll_ns, an interrupt's frames taking one poll per napi_budget of them.
+	 * napi_poll_ns: a poll takes up to napi_budget frames, a full one is repolled
+	 * napi_poll_ns later without an interrupt, interrupts come back when a poll empties
+	 * the ring.
 	 * Interrupts are moderated: one fires when irq_frames frames wait or irq_timer_ns
 	 * after the first of them, whichever comes first, and the VM sees its frames then */
 	double drv_tx_ns, drv_tx_byte_ns, drv_rx_ns, drv_rx_byte_ns, irq_ns, irq_timer_ns;
 	unsigned irq_frames;
 	double vm_exit_ns, napi_poll_ns;
 	unsigned irq_exits, napi_budget;
+	/* the sending side: a VM's driver notifies the device (a kick: the doorbell write of an
+	 * SR-IOV VF, the virtio/netfront notification of a vSwitch guest) once per `batch`
+	 * frames, the first of each batch (the rest ride on it), and a vSwitch guest only
+	 * when its backend is idle (EVENT_IDX); a kick costs kick_exits VM exits (vSwitch)
+	 * or vf_kick_exits (a VF's doorbell) */
+	unsigned kick_exits, vf_kick_exits;
 	/* PCIe */
 	unsigned pcie_gen, pcie_lanes, mps, mrrs, rcb, rcb_split;
 	double tlp_ovh, cpl_ovh, desc_bytes, batch;
@@ -107,6 +115,10 @@ struct nsw_sim_params {
 	 * which returns them fc_rtt_ns after the TLP left. 0 for a credit: infinite. */
 	unsigned rd_tags, fc_ph, fc_pd, fc_nph, fc_cpld;
 	double fc_rtt_ns;
+	/* the NIC's own posted header and data credits, which a VM's doorbell write (a 4-byte
+	 * MWr per kick) takes for fc_rtt_ns (0: infinite). A VF's MSI-X (a 4-byte MWr per
+	 * interrupt) takes the root port's fc_ph and fc_pd as the DMA writes do. */
+	unsigned fc_dev_ph, fc_dev_pd;
 	unsigned tx_ring; /* frames a VM's TX ring holds while the NIC cannot fetch them */
 	/* NIC */
 	double nic_frame_ns, nic_lat_ns;
@@ -176,7 +188,8 @@ struct nsw_sim_result {
 	double vsw_cpu_util;  /* the part of cpu_util due to switching in the hypervisor */
 	double io_cpu_util;   /* the part due to the VMs' drivers and interrupts */
 	uint64_t irqs;        /* interrupts raised to VMs inside the window */
-	uint64_t exits, polls; /* VM exits and NAPI polls they cost, inside the window */
+	uint64_t exits, polls; /* VM exits (interrupts' and kicks') and NAPI polls, in the window */
+	uint64_t kicks;        /* transmit notifications (doorbells, virtio kicks), in the window */
 	double exit_cpu_util, napi_cpu_util; /* the parts of io_cpu_util they are */
 	double pcie_h2d_util, pcie_d2h_util, port_up_util, port_dn_util;
 	/* Time spent in each phase, summed over all hops of that phase and averaged over the frames
@@ -186,15 +199,16 @@ struct nsw_sim_result {
 	uint64_t events;
 	uint64_t end_ns; /* simulated time when the last frame left */
 	uint64_t decisions; /* frames decided by the core */
-	/* frames that waited for PCIe read tags or flow-control credits, and how long in all
-	 * (ns), by what they waited for: NSW_SIM_FC_* */
-	uint64_t fc_waits[5];
-	double fc_wait_ns[5];
+	/* frames (or interrupts, for their MSI-X) that waited for PCIe read tags or flow-control
+	 * credits, and how long in all (ns), by what they waited for: NSW_SIM_FC_* */
+	uint64_t fc_waits[7];
+	double fc_wait_ns[7];
 };
 
 /* The PCIe limits a DMA can wait for (nsw_sim_result.fc_*). */
 enum nsw_sim_fc { NSW_SIM_FC_TAGS = 0, NSW_SIM_FC_CPLD, NSW_SIM_FC_NPH, NSW_SIM_FC_PH,
-		  NSW_SIM_FC_PD, NSW_SIM_FC_MAX };
+		  NSW_SIM_FC_PD, NSW_SIM_FC_DEV_PH, NSW_SIM_FC_DEV_PD, NSW_SIM_FC_MAX };
+_Static_assert(NSW_SIM_FC_MAX == 7, "nsw_sim_result.fc_waits has a slot per limit");
 
 /* Parameters. */
 void nsw_sim_defaults(struct nsw_sim_scenario *s);

@@ -154,6 +154,43 @@ static inline void nsw_sim_cpu(struct nsw_sim *s, uint64_t t, double ns)
 		s->io_cpu_ns += ns;
 }
 
+/* VM vm's driver sends a frame at time t: the driver's cost, and a kick if the frame opens a
+ * batch. The first frame of every `batch` frames kicks (notifies the device); the next
+ * batch - 1 ride on it (Linux's xmit_more defers the notification to a batch): so an SR-IOV
+ * VF's driver rings frames / batch doorbells. A vSwitch guest's virtio ring also has
+ * EVENT_IDX: the backend asks for no notification while it works and re-enables it when it
+ * has emptied the ring, so the guest kicks only when the backend (its switching thread) is
+ * idle: frames x (1 - its utilization) / batch. A kick costs VM exits (kick_exits for a
+ * paravirtual vSwitch guest, whose notification traps; vf_kick_exits for an SR-IOV VF, whose
+ * doorbell page is mapped into the guest). */
+static inline void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t);
+
+static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint64_t t)
+{
+	const struct nsw_sim_params *p = s->p;
+	double ns = p->drv_tx_ns + p->drv_tx_byte_ns * len;
+	if (s->kick_left[vm]) {
+		s->kick_left[vm]--;
+		return nsw_sim_cpu(s, t, ns);
+	}
+	if (s->arch != NSW_SIM_VSWITCH)
+		nsw_sim_doorbell(s, vm, t);
+	s->kick_left[vm] = s->batch_n - 1;
+	if (s->arch == NSW_SIM_VSWITCH) {
+		const struct nsw_sim_route *r = &s->route[nsw_sim_start_route(s, (uint16_t)vm)];
+		if (s->res[r->st[0].res].free_fx > nsw_sim_fx(t)) /* busy: it will see the frame */
+			return nsw_sim_cpu(s, t, ns);
+	}
+	unsigned ex = s->arch == NSW_SIM_VSWITCH ? p->kick_exits : p->vf_kick_exits;
+	double exit_ns = p->vm_exit_ns * ex;
+	if (t >= s->warmup && t <= s->dur) {
+		s->r->kicks++;
+		s->r->exits += ex;
+		s->exit_cpu_ns += exit_ns;
+	}
+	nsw_sim_cpu(s, t, ns + exit_ns);
+}
+
 /* The receiver sees the frame at time t (it was delivered at e->t): latency, the time spent
  * waiting for the interrupt, and the receiver's ACK. */
 static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
@@ -177,49 +214,107 @@ static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 			s->r->group[a->group].gen_bytes_win += ack.len;
 			s->gen_win++;
 		}
-		if (ack.aux != NSW_SIM_EXT)
-			nsw_sim_cpu(s, t, s->p->drv_tx_ns + s->p->drv_tx_byte_ns * ack.len);
-		nsw_sim_next(s, &ack, nsw_sim_start_route(s, ack.aux), t);
+		uint64_t ta = t;
+		if (ack.aux != NSW_SIM_EXT) {
+			nsw_sim_tx(s, ack.aux, ack.len, t);
+			if (s->kick_ready[ack.aux] > ta)
+				ta = s->kick_ready[ack.aux];
+		}
+		nsw_sim_next(s, &ack, nsw_sim_start_route(s, ack.aux), ta);
 	}
 }
 
-/* VM vm's interrupt fires at time t: one interrupt's CPU, and the VM sees what waited. */
+/* Appends a frame to VM q's waiting ring (grown by doubling from irq_frames' power of two). */
+static void nsw_sim_irq_push(struct nsw_sim_irq *q, const struct nsw_sim_ev *e, unsigned min)
+{
+	if (q->n == q->cap) {
+		uint32_t cap = q->cap ? 2 * q->cap : 1;
+		while (cap < min)
+			cap *= 2;
+		struct nsw_sim_ev *a = malloc((size_t)cap * sizeof *a);
+		if (!a) {
+			fprintf(stderr, "nswitch-sim: out of memory for %u waiting frames\n", cap);
+			exit(3);
+		}
+		for (uint32_t i = 0; i < q->n; i++)
+			a[i] = q->w[(q->head + i) & (q->cap - 1)];
+		free(q->w);
+		q->w = a;
+		q->head = 0;
+		q->cap = cap;
+	}
+	nsw_sim_ev_copy(&q->w[(q->head + q->n++) & (q->cap - 1)], e);
+}
+
+/* A NAPI poll of VM vm at time t (interrupts are off while it polls): napi_poll_ns of CPU,
+ * and the VM sees up to napi_budget of its waiting frames. A poll that used its whole budget
+ * is scheduled again napi_poll_ns later without an interrupt (Linux's napi_poll: a driver
+ * returning its budget stays on the poll list), and takes what arrived meanwhile; a poll that
+ * did not (the ring is empty) completes, and interrupts are on again: the next frame waits
+ * for a moderated interrupt. */
+static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
+{
+	const struct nsw_sim_params *p = s->p;
+	struct nsw_sim_irq *q = &s->irq[vm];
+	uint32_t k = q->n < p->napi_budget ? q->n : p->napi_budget;
+	if (t >= s->warmup && t <= s->dur) {
+		s->r->polls++;
+		s->napi_cpu_ns += p->napi_poll_ns;
+	}
+	nsw_sim_cpu(s, t, p->napi_poll_ns);
+	for (uint32_t i = 0; i < k; i++) {
+		struct nsw_sim_ev w = q->w[q->head];
+		q->head = (q->head + 1) & (q->cap - 1);
+		q->n--;
+		nsw_sim_seen(s, &w, w.t > t ? w.t : t);
+	}
+	if (k < p->napi_budget) {
+		q->napi = 0;
+		return;
+	}
+	struct nsw_sim_ev ev = {.t = t + s->napi_ns, .flow = q->seq, .aux = vm,
+				.route = ROUTE_IRQ, .stage = 1};
+	nsw_sim_evq_push(&s->h, &ev);
+}
+
+static inline uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t);
+
+/* VM vm's interrupt fires at time t (a VF's: when its MSI-X got its credits): its injection, handler and exits, and NAPI polls until
+ * the VM's ring is empty. */
 static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
 	struct nsw_sim_irq *q = &s->irq[vm];
-	struct nsw_sim_ev *w = &s->irq_wait[(size_t)vm * s->p->irq_frames];
-	uint32_t n = q->n;
-	q->n = 0;
-	q->seq++;
 	const struct nsw_sim_params *p = s->p;
-	/* the interrupt's exits and injection, then NAPI polls until its frames are taken */
-	uint32_t polls = n ? (n + p->napi_budget - 1) / p->napi_budget : 1;
-	double exit_ns = p->vm_exit_ns * p->irq_exits, napi_ns = p->napi_poll_ns * polls;
+	if (s->arch != NSW_SIM_VSWITCH)
+		t = nsw_sim_msix(s, t);
+	q->seq++;
+	double exit_ns = p->vm_exit_ns * p->irq_exits;
 	if (t >= s->warmup && t <= s->dur) {
 		s->r->irqs++;
 		s->r->exits += p->irq_exits;
-		s->r->polls += polls;
 		s->exit_cpu_ns += exit_ns;
-		s->napi_cpu_ns += napi_ns;
 	}
-	nsw_sim_cpu(s, t, p->irq_ns + exit_ns + napi_ns);
-	for (uint32_t i = 0; i < n; i++)
-		nsw_sim_seen(s, &w[i], t);
+	nsw_sim_cpu(s, t, p->irq_ns + exit_ns);
+	q->napi = 1;
+	nsw_sim_napi_poll(s, vm, t);
 }
 
 /* A frame is in VM vm's memory at time t: the driver's receive cost, and it waits for the
- * interrupt (the timer's, or the one the irq_frames-th frame raises). Deliveries to one VM
- * come in time order (one FIFO path), and a timer still pending here has not fired yet, so
- * every time used below is at or after the event being processed. */
+ * interrupt (the timer's, or the one the irq_frames-th frame raises), or, while the VM polls,
+ * for the next poll. Deliveries to one VM come in time order (one FIFO path), and a timer
+ * still pending here has not fired yet, so every time used below is at or after the event
+ * being processed. */
 static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, uint64_t t)
 {
 	const struct nsw_sim_params *p = s->p;
 	struct nsw_sim_irq *q = &s->irq[vm];
 	nsw_sim_cpu(s, t, p->drv_rx_ns + p->drv_rx_byte_ns * e->len);
-	if (q->n && t > q->deadline)
+	if (!q->napi && q->n && t > q->deadline)
 		nsw_sim_irq_fire(s, vm, q->deadline);
 	e->t = t;
-	nsw_sim_ev_copy(&s->irq_wait[(size_t)vm * p->irq_frames + q->n++], e);
+	nsw_sim_irq_push(q, e, p->irq_frames);
+	if (q->napi) /* a poll is due and will take it: no interrupt */
+		return;
 	/* with several vSwitch threads a VM's deliveries may come slightly out of order: the
 	 * interrupt never fires before a frame it reports */
 	q->last = q->n == 1 || t > q->last ? t : q->last;
@@ -724,6 +819,58 @@ static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, u
 	return t - e->t;
 }
 
+uint64_t nsw_sim_credits_take(struct nsw_sim_credit *const *c, const uint64_t *u, unsigned n,
+			      uint64_t now, uint64_t t, int *by)
+{
+	for (unsigned i = 0; i < n; i++)
+		t = nsw_sim_fc_when(c[i], now, t, u[i], (int)i, by);
+	for (unsigned i = 0; i < n; i++)
+		nsw_sim_fc_hold(c[i], t, u[i], now);
+	return t;
+}
+
+/* A posted 4-byte MWr (one header, one data unit) due at time t through the two credit
+ * limits ph and pd (NSW_SIM_FC_*): when it goes, its wait counted in the window. It takes
+ * its units at the current event's time (the queue's now, at or before t: t may be a
+ * delivery still on its way), so that every limit is taken in time order, which keeps it
+ * exact; it goes at t, or when the units are there if that is later. */
+static inline uint64_t nsw_sim_posted4(struct nsw_sim *s, unsigned ph, unsigned pd,
+				       uint64_t t)
+{
+	if (!s->fc[ph].cap && !s->fc[pd].cap)
+		return t;
+	int by = -1;
+	uint64_t now = s->h.now;
+	uint64_t w = nsw_sim_fc_when(&s->fc[ph], now, now, 1, 0, &by);
+	w = nsw_sim_fc_when(&s->fc[pd], now, w, 1, 1, &by);
+	nsw_sim_fc_hold(&s->fc[ph], w, 1, now);
+	nsw_sim_fc_hold(&s->fc[pd], w, 1, now);
+	if (w <= t)
+		return t;
+	if (nsw_sim_in_window(s, t)) {
+		unsigned k = by ? pd : ph;
+		s->r->fc_waits[k]++;
+		s->r->fc_wait_ns[k] += (double)(w - t);
+	}
+	return w;
+}
+
+/* A VF's interrupt is an MSI-X, a posted write to the root port: it takes the root port's
+ * posted credits as the DMA writes do (and waits for them); returns when it goes. */
+static inline uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t)
+{
+	return nsw_sim_posted4(s, NSW_SIM_FC_PH, NSW_SIM_FC_PD, t);
+}
+
+/* VM vm's driver rings its VF's doorbell at time t: a posted write to the NIC, which takes
+ * the NIC's posted credits; the VM's frames are not fetched before it gets them. */
+static inline void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t)
+{
+	uint64_t w = nsw_sim_posted4(s, NSW_SIM_FC_DEV_PH, NSW_SIM_FC_DEV_PD, t);
+	if (w > s->kick_ready[vm])
+		s->kick_ready[vm] = w;
+}
+
 static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 {
 	const struct nsw_sim_route *r = &s->route[e->route];
@@ -826,14 +973,20 @@ static void nsw_sim_gen(struct nsw_sim *s, const struct nsw_sim_ev *top)
 		g->gen_bytes_win += fr.len;
 		s->gen_win++;
 	}
-	if (fr.aux != NSW_SIM_EXT) /* the sending VM's driver */
-		nsw_sim_cpu(s, now, s->p->drv_tx_ns + s->p->drv_tx_byte_ns * fr.len);
+	if (fr.aux != NSW_SIM_EXT) { /* the sending VM's driver */
+		nsw_sim_tx(s, fr.aux, fr.len, now);
+		/* the NIC fetches nothing before the doorbell that announces it */
+		if (s->kick_ready[fr.aux] > now)
+			fr.t = s->kick_ready[fr.aux];
+	}
 	uint64_t nt;
 	if (++s->gen_total < s->max_frames && nsw_sim_next_gen(s, f, &nt)) {
 		struct nsw_sim_ev ne = *top;
 		ne.t = nt;
 		nsw_sim_evq_push(&s->h, &ne);
 	}
+	if (fr.t > now) /* waits for its doorbell: the first stage sees it in time order */
+		return nsw_sim_evq_push(&s->h, &fr);
 	nsw_sim_stage_run(s, &fr);
 }
 
@@ -911,15 +1064,17 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	int rc = -1;
 	s->ring_n = calloc((p->vms + 1u) * 8, sizeof *s->ring_n);
 	s->irq = calloc(p->vms, sizeof *s->irq);
-	s->irq_wait = calloc((size_t)p->vms * p->irq_frames, sizeof *s->irq_wait);
-	if (!r->lat_all || !s->ring_n || !s->irq || !s->irq_wait || nsw_sim_build(s, err) ||
+	s->kick_left = calloc(p->vms, sizeof *s->kick_left);
+	s->kick_ready = calloc(p->vms, sizeof *s->kick_ready);
+	if (!r->lat_all || !s->ring_n || !s->irq || !s->kick_left || !s->kick_ready || nsw_sim_build(s, err) ||
 	    nsw_sim_flows(s, sc))
 		goto out;
 	s->hdr_fast = nsw_sim_hdr_check(s);
 	s->irq_timer = nsw_sim_round_ns(p->irq_timer_ns);
+	s->napi_ns = nsw_sim_round_ns(p->napi_poll_ns);
 	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;
 	const unsigned fc_cap[NSW_SIM_FC_MAX] = {p->rd_tags, p->fc_cpld, p->fc_nph, p->fc_ph,
-						 p->fc_pd};
+						 p->fc_pd, p->fc_dev_ph, p->fc_dev_pd};
 	for (unsigned len = 0; len < TAB_LEN; len++) {
 		unsigned pl = len > 4 ? len - 4 : 0;
 		s->fc_rd_req[len] = (uint16_t)((pl + p->mrrs - 1) / p->mrrs);
@@ -955,7 +1110,13 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		else if (e.route == ROUTE_RELEASE)
 			nsw_sim_release(s, e.t, e.len, e.stage);
 		else if (e.route == ROUTE_IRQ) {
-			if (s->irq[e.aux].n && s->irq[e.aux].seq == e.flow)
+			/* a moderation timer (stage 0), or a NAPI repoll (1), of the current batch */
+			const struct nsw_sim_irq *q = &s->irq[e.aux];
+			if (q->seq != e.flow)
+				continue;
+			if (e.stage && q->napi)
+				nsw_sim_napi_poll(s, e.aux, e.t);
+			else if (!e.stage && !q->napi && q->n)
 				nsw_sim_irq_fire(s, e.aux, e.t);
 		} else
 			nsw_sim_stage_run(s, &e);
@@ -970,8 +1131,11 @@ out:
 	for (unsigned c = 0; c < 8; c++)
 		free(s->wq[c].a);
 	free(s->ring_n);
+	for (unsigned i = 0; s->irq && i < p->vms; i++)
+		free(s->irq[i].w);
 	free(s->irq);
-	free(s->irq_wait);
+	free(s->kick_left);
+	free(s->kick_ready);
 	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
 		free(s->fc[k].ring);
 	free(s);

@@ -27,7 +27,8 @@
 #define EXT_PORT 0xffu
 #define EXT_MAC 0x001122334455ull /* the outside host: a vendor OUI no PF owns */
 #define ROUTE_RELEASE 0xffu /* an event that gives a frame's bytes back to the NIC's buffer */
-#define ROUTE_IRQ 0xfeu     /* a VM's interrupt timer; aux: the VM, flow: the batch */
+#define ROUTE_IRQ 0xfeu     /* a VM's interrupt timer (stage 0) or NAPI repoll (stage 1);
+			     * aux: the VM, flow: the batch */
 #define ROUTE_DELIVER 0xfdu /* a flood copy delivered at once (the vSwitch's) */
 #define NSW_SIM_POOL_RX 8u  /* the RX buffer's index among the NIC's buffers */
 #define NSW_SIM_EV_HOLD_TX 1u /* the frame holds len bytes of the NIC's TX packet buffer */
@@ -159,13 +160,18 @@ struct nsw_sim {
 	} wq[8];
 	size_t wq_n;      /* waiting in all classes */
 	uint32_t *ring_n; /* frames waiting per TX ring: 8 classes per VM, then the PF's 8 */
-	/* interrupt moderation per receiving VM: frames delivered but not yet seen */
+	/* interrupt moderation and NAPI per receiving VM: frames delivered but not yet seen, in
+	 * a ring of delivery order (grown as needed: while NAPI polls, frames wait without
+	 * bound but for the run's own) */
 	struct nsw_sim_irq {
 		uint64_t deadline; /* when the timer fires */
 		uint64_t last;     /* the latest delivery waiting */
 		uint32_t n, seq;   /* frames waiting; the batch (a stale timer's is older) */
+		uint32_t head, cap; /* the ring w: cap a power of two */
+		uint32_t napi;     /* 1: polling (interrupts off), a poll event is due */
+		struct nsw_sim_ev *w;
 	} *irq;
-	struct nsw_sim_ev *irq_wait; /* irq_frames per VM */
+	uint64_t napi_ns;            /* napi_poll_ns, whole ns: when a full poll repolls */
 	double io_cpu_ns;            /* drivers and interrupts inside the window */
 	double exit_cpu_ns, napi_cpu_ns; /* the parts of io_cpu_ns that are exits and polls */
 	uint64_t irq_timer;          /* irq_timer_ns, whole ns */
@@ -175,11 +181,19 @@ struct nsw_sim {
 	/* per frame length: read requests, completion credits, posted headers and data */
 	uint16_t fc_rd_req[TAB_LEN], fc_rd_cpl[TAB_LEN], fc_wr_ph[TAB_LEN], fc_wr_pd[TAB_LEN];
 	unsigned batch_n;            /* batch, whole frames */
+	uint32_t *kick_left;         /* per VM: frames still riding on its last kick */
+	uint64_t *kick_ready;        /* per VM: when its last doorbell got the NIC's credits */
 	/* the header words nsw_process would take from nsw_frame_build's frame, put together
 	 * from the MACs (see nsw_sim_hdr_words); hdr_fast once checked against the real path */
 	bool hdr_fast;
 	uint64_t hdr_c1, hdr_c2;
 };
+
+/* nsw_sim_model.c: takes u[i] units of each of n limits c[i] at time t, or later when all
+ * have room (now: the current time, up to which what came back may be given back); returns
+ * when. *by is set to i when limit i made it wait (else left alone). The rack's hosts use it. */
+uint64_t nsw_sim_credits_take(struct nsw_sim_credit *const *c, const uint64_t *u, unsigned n,
+			      uint64_t now, uint64_t t, int *by);
 
 /* nsw_sim_pcie.c */
 uint64_t nsw_sim_round_ns(double ns);

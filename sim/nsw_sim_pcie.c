@@ -54,6 +54,11 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	p->irq_exits = 1;
 	p->napi_poll_ns = 500;
 	p->napi_budget = 64;
+	/* A kick per batch (the first frame of each); a virtio or netfront guest's kick traps
+	 * (KVM's ioeventfd on the notify register, Xen's event-channel hypercall): one exit; a
+	 * VF's doorbell is in a BAR page mapped into the guest (VFIO): no exit */
+	p->kick_exits = 1;
+	p->vf_kick_exits = 0;
 	p->irq_timer_ns = 20000;
 	p->irq_frames = 32;
 	/* PCIe: Gen3 x8, the common 10/40 GbE NIC slot; MPS 256, MRRS 512, RCB 64 */
@@ -83,6 +88,10 @@ void nsw_sim_defaults(struct nsw_sim_scenario *s)
 	p->fc_pd = 4096;
 	p->fc_nph = 256;
 	p->fc_rtt_ns = 550;
+	/* The NIC's posted credits for doorbells: infinite (assumed: not published, and a NIC
+	 * that stalled its own doorbells would be a design error) */
+	p->fc_dev_ph = 0;
+	p->fc_dev_pd = 0;
 	p->tx_ring = 512; /* a TX descriptor ring of ixgbe's default size */
 	/* NIC */
 	/* The decision pipeline as built in RTL (hw/, docs/hw.md): one decision per clock, four

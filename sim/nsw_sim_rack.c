@@ -13,9 +13,15 @@
  * the VEPA NIC (802.1Qbg/Qbh) sends every frame to the ToR, which hairpins (reflective relay)
  * and receives by MAC; the vSwitch delivers to its own VMs and sends everything else to its
  * PF, as a bridge with a learned uplink does.
+ * PCIe limits: each host's read tags and flow-control credits are the single-host model's
+ * (nsw_sim_credits_take on the same parameters): a frame's fetch takes tags, completion and
+ * non-posted credits (and, on an SR-IOV host, a doorbell's NIC posted credits per batch
+ * frames), its write to a VM posted credits (and an MSI-X's per irq_frames frames), waiting
+ * for them as the single-host model's frames do.
  * Not modelled (docs/sim.md): the NIC's packet buffers and TX rings (backpressure), the wait
  * for a moderated interrupt (its CPU is counted per irq_frames frames received: irq_ns, irq_exits
- * VM exits and the NAPI polls of irq_frames frames), ACK
+ * VM exits and the NAPI polls of irq_frames frames; a kick's exits per batch frames sent, a
+ * vSwitch guest's only when its switching thread is idle), ACK
  * flows, broadcasts.
  */
 #include <math.h>
@@ -24,6 +30,7 @@
 #include <unistd.h>
 
 #include "nsw_sim_rack.h"
+#include "nsw_sim_model.h"
 
 #include "nsw_ctl.h"
 #include "nsw_decide.h"
@@ -60,6 +67,10 @@ struct rack_host {
 	struct nsw_fdb vsw_fdb;
 	uint16_t h2d, d2h, nicp, vsw[NSW_SIM_MAX_VSW];
 	double io_ns; /* drivers and interrupts inside the window */
+	struct nsw_sim_credit fc[NSW_SIM_FC_MAX]; /* PCIe limits, indexed by NSW_SIM_FC_* */
+	unsigned desc_left, kick_left, irq_left;  /* frames until the next descriptor read,
+						    * doorbell, MSI-X */
+	unsigned tx_kick_left; /* frames the host's VMs send until the next kick's CPU */
 };
 
 struct rack {
@@ -82,6 +93,11 @@ struct rack {
 	uint64_t wire_a, wire_b, upl_a, upl_b, etag; /* fixed point */
 	uint64_t prop, swl, pel, dma, lat, nic_lat, vsw_lat;
 	double irq_cost; /* host CPU of one interrupt of irq_frames frames: handler, exits, polls */
+	double kick_cost; /* host CPU of one transmit kick (its exits) */
+	/* PCIe units of one frame (all frames are rack_size long): read requests, completion
+	 * credits (and a descriptor batch's), posted headers and data */
+	uint64_t rd_req, rd_cpl, desc_cpl, wr_ph, wr_pd;
+	unsigned batch_n;
 	uint64_t nic_svc, vsw_a, vsw_b;
 	uint64_t warmup, dur, gen_total, max_frames;
 	double gap_vm, gap_ext, cross_frac, out_frac;
@@ -391,8 +407,26 @@ static int nsw_rack_build(struct rack *k, FILE *err)
 	k->pel = (uint64_t)llround(p->pe_lat_ns);
 	k->dma = (uint64_t)llround(p->dma_rd_ns);
 	k->lat = (uint64_t)llround(p->pcie_lat_ns);
+	/* NAPI: an interrupt's irq_frames take floor(n / budget) + 1 polls (a full poll is
+	 * repolled), nothing arriving meanwhile */
 	k->irq_cost = p->irq_ns + p->vm_exit_ns * p->irq_exits +
-		      p->napi_poll_ns * ((p->irq_frames + p->napi_budget - 1) / p->napi_budget);
+		      p->napi_poll_ns * (p->irq_frames / p->napi_budget + 1);
+	k->kick_cost = p->vm_exit_ns *
+		       (k->arch == NSW_SIM_VSWITCH ? p->kick_exits : p->vf_kick_exits);
+	k->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;
+	unsigned pl = k->rs->size - 4;
+	k->rd_req = (pl + p->mrrs - 1) / p->mrrs;
+	k->rd_cpl = k->wr_pd = (pl + 15) / 16;
+	k->wr_ph = (pl + p->mps - 1) / p->mps;
+	k->desc_cpl = (uint64_t)(p->desc_bytes * k->batch_n + 15) / 16;
+	const unsigned fc_cap[NSW_SIM_FC_MAX] = {p->rd_tags, p->fc_cpld, p->fc_nph, p->fc_ph,
+						 p->fc_pd, p->fc_dev_ph, p->fc_dev_pd};
+	for (unsigned h = 0; h < H; h++)
+		for (unsigned f = 0; f < NSW_SIM_FC_MAX; f++) {
+			k->host[h].fc[f].cap = fc_cap[f];
+			k->host[h].fc[f].hold = nsw_sim_round_ns(f <= NSW_SIM_FC_CPLD ? p->dma_rd_ns
+										 : p->fc_rtt_ns);
+		}
 	k->nic_lat = (uint64_t)llround(p->nic_lat_ns);
 	k->vsw_lat = (uint64_t)llround(p->vsw_lat_ns);
 	k->nic_svc = nsw_sim_fx_of(p->nic_frame_ns +
@@ -428,6 +462,8 @@ static void nsw_rack_deliver(struct rack *k, struct nsw_sim_ev *e, uint64_t t, u
 	unsigned kind = nsw_rack_kind(e);
 	k->r->out++;
 	k->r->out_kind[kind]++;
+	if (nsw_rack_in_window(k, t))
+		k->r->out_win++;
 	if (vm != RACK_EXT) {
 		if (vm != e->aux)
 			k->r->misdelivered++;
@@ -543,6 +579,53 @@ static void nsw_rack_vsw(struct rack *k, struct nsw_sim_ev *e, unsigned h, uint6
 	nsw_rack_next(k, e, ST_TX, (uint16_t)h, t);
 }
 
+/* A frame's DMA on host ho at time t: the PCIe limits it takes (the single-host model's:
+ * a fetch's read requests, completion and non-posted credits, and on an SR-IOV host a
+ * doorbell every batch-th frame; a write's posted credits, and an MSI-X every irq_frames-th
+ * frame); returns how long it waits for them. */
+static uint64_t nsw_rack_fc(struct rack *k, struct rack_host *ho, bool read, uint64_t t)
+{
+	struct nsw_sim_credit *c[5];
+	uint64_t u[5];
+	unsigned n = 0;
+	bool sriov = k->arch != NSW_SIM_VSWITCH;
+	if (read) {
+		uint64_t req = k->rd_req, cpl = k->rd_cpl;
+		if (!ho->desc_left) {
+			ho->desc_left = k->batch_n;
+			req++;
+			cpl += k->desc_cpl;
+		}
+		ho->desc_left--;
+		c[n] = &ho->fc[NSW_SIM_FC_TAGS], u[n++] = req;
+		c[n] = &ho->fc[NSW_SIM_FC_CPLD], u[n++] = cpl;
+		c[n] = &ho->fc[NSW_SIM_FC_NPH], u[n++] = req;
+		if (sriov && !ho->kick_left) {
+			ho->kick_left = k->batch_n;
+			c[n] = &ho->fc[NSW_SIM_FC_DEV_PH], u[n++] = 1;
+			c[n] = &ho->fc[NSW_SIM_FC_DEV_PD], u[n++] = 1;
+		}
+		if (sriov)
+			ho->kick_left--;
+	} else {
+		uint64_t ph = k->wr_ph, pd = k->wr_pd;
+		if (sriov && !ho->irq_left) {
+			ho->irq_left = k->p->irq_frames;
+			ph++;
+			pd++;
+		}
+		if (sriov)
+			ho->irq_left--;
+		c[n] = &ho->fc[NSW_SIM_FC_PH], u[n++] = ph;
+		c[n] = &ho->fc[NSW_SIM_FC_PD], u[n++] = pd;
+	}
+	int by = -1;
+	uint64_t w = nsw_sim_credits_take(c, u, n, t, t, &by);
+	if (by >= 0 && nsw_rack_in_window(k, t))
+		k->r->fc_waits++;
+	return w - t;
+}
+
 /* One stage: the frame is served by the stage's server, then goes on. */
 static void nsw_rack_stage(struct rack *k, struct nsw_sim_ev *e)
 {
@@ -622,6 +705,8 @@ static void nsw_rack_stage(struct rack *k, struct nsw_sim_ev *e)
 		return nsw_rack_drop(k, e, NSW_SIM_DROP_FULL);
 	if (side != UINT16_MAX)
 		nsw_sim_res_charge(&k->res[side], e->t, side_svc);
+	if (e->route == ST_TX || e->route == ST_RX)
+		fin += nsw_rack_fc(k, ho, e->route == ST_TX, e->t);
 	uint64_t t = fin + post;
 	switch (e->route) {
 	case ST_VSW:
@@ -692,8 +777,17 @@ static void nsw_rack_emit(struct rack *k, uint32_t src, uint64_t t)
 			g = g >= h ? g + 1 : g;
 			dst = g * k->V + nsw_sim_rng_below(&k->rng, k->V);
 		}
+		/* the driver, and a kick on the first of every batch frames the host's VMs send;
+		 * a vSwitch guest's only if its switching thread is idle (EVENT_IDX) */
+		struct rack_host *ho = &k->host[h];
+		bool kick = !ho->tx_kick_left;
+		ho->tx_kick_left = kick ? k->batch_n - 1 : ho->tx_kick_left - 1;
+		if (kick && k->arch == NSW_SIM_VSWITCH)
+			kick = k->res[ho->vsw[src % k->V % p->vsw_threads]].free_fx <=
+			       nsw_sim_fx(t);
 		if (nsw_rack_in_window(k, t))
-			k->host[h].io_ns += p->drv_tx_ns + p->drv_tx_byte_ns * e.len;
+			ho->io_ns += p->drv_tx_ns + p->drv_tx_byte_ns * e.len +
+				     (kick ? k->kick_cost : 0);
 	}
 	e.aux = dst;
 	e.flags = (uint16_t)kind;
@@ -813,6 +907,9 @@ int nsw_rack_run(const struct nsw_rack_scenario *rs, struct nsw_rack_result *r, 
 out:
 	for (unsigned i = 0; i < k.nres; i++)
 		nsw_sim_res_free(&k.res[i]);
+	for (unsigned h = 0; k.host && h < k.H; h++)
+		for (unsigned f = 0; f < NSW_SIM_FC_MAX; f++)
+			free(k.host[h].fc[f].ring);
 	free(k.res);
 	free(k.host);
 	free(k.mac);
@@ -889,6 +986,9 @@ void nsw_rack_report(const struct nsw_rack_scenario *rs, const struct nsw_rack_r
 		   "interrupts %.2f%%), %.2f%% max; busiest PCIe direction %.1f%%\n",
 		100 * r->cpu_mean, 100 * r->vsw_cpu_mean, 100 * r->io_cpu_mean, 100 * r->cpu_max,
 		100 * r->pcie_max);
+	if (r->fc_waits)
+		fprintf(f, "PCIe: %llu DMAs waited for read tags or flow-control credits\n",
+			(unsigned long long)r->fc_waits);
 	if (r->misdelivered)
 		fprintf(f, "  %llu frames delivered to the wrong VM (a model bug)\n",
 			(unsigned long long)r->misdelivered);

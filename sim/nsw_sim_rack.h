@@ -67,6 +67,8 @@ struct nsw_rack_result {
 	double cpu_mean, cpu_max;     /* host CPU for networking, 0..1 of a host's CPUs */
 	double vsw_cpu_mean, io_cpu_mean;
 	double pcie_max;              /* busiest PCIe direction of any host, 0..1 */
+	uint64_t fc_waits; /* DMAs that waited for PCIe read tags or credits, in the window */
+	uint64_t out_win;  /* frames delivered inside the window (whenever created) */
 	struct nsw_sim_hist *lat, *lat_kind[NSW_RACK_KINDS]; /* frames created in the window */
 };
 

@@ -48,16 +48,19 @@ void nsw_sim_report(const struct nsw_sim_scenario *sc, const struct nsw_sim_resu
 			fprintf(f, "  drop buffer_full:%-16s %llu\n", r->res_name[i],
 				(unsigned long long)r->res_drops[i]);
 	fprintf(f, "host CPU %.1f%% (switching %.1f%%, VM drivers and interrupts %.1f%%: %llu "
-		   "interrupts, %llu VM exits %.1f%%, %llu NAPI polls %.1f%%)\n",
+		   "interrupts, %llu kicks, %llu VM exits %.1f%%, %llu NAPI polls %.1f%%)\n",
 		100 * r->cpu_util, 100 * r->vsw_cpu_util, 100 * r->io_cpu_util,
-		(unsigned long long)r->irqs, (unsigned long long)r->exits,
+		(unsigned long long)r->irqs, (unsigned long long)r->kicks,
+		(unsigned long long)r->exits,
 		100 * r->exit_cpu_util, (unsigned long long)r->polls, 100 * r->napi_cpu_util);
 	if (r->cpu_util > 1)
 		fprintf(f, "  (more CPU than the host has: the model counts CPU time, it does not limit "
 			   "the traffic by it)\n");
 	static const char *const fc_name[NSW_SIM_FC_MAX] = {"read_tags", "cpl_credits",
 							    "np_credits", "posted_hdr_credits",
-							    "posted_data_credits"};
+							    "posted_data_credits",
+							    "nic_posted_hdr_credits",
+							    "nic_posted_data_credits"};
 	for (unsigned k = 0; k < NSW_SIM_FC_MAX; k++)
 		if (r->fc_waits[k])
 			fprintf(f, "PCIe: %llu frames waited for %s, %.1f ns on average\n",

@@ -43,9 +43,11 @@ static int ex_run(const char *extra, struct ex_run *x)
 	return 0;
 }
 
-/* 128 frames per interrupt (a long timer), NAPI's budget 64: two polls per interrupt; two
- * exits per interrupt (the interrupt's and the EOI's). Each part is its count times its
- * cost, and the whole is drivers + handler + exits + polls. */
+/* 128 frames per interrupt (a long timer), NAPI's budget 64: three polls per interrupt (64,
+ * then 64 and the 3 or 4 frames that came in the 700 ns poll, then those 3 or 4, which ends
+ * polling: a full poll is repolled); two exits per interrupt (the interrupt's and the
+ * EOI's). Each part is its count times its cost, and the whole is drivers + handler + exits
+ * + polls. */
 NSW_TEST(exits_and_napi_polls_are_separate_costs)
 {
 	struct ex_run x;
@@ -58,7 +60,7 @@ NSW_TEST(exits_and_napi_polls_are_separate_costs)
 	       (unsigned long long)x.polls, 100 * x.napi, 100 * x.io);
 	CHECK(x.irqs > 50);
 	CHECK_EQ(x.exits, 2 * x.irqs);
-	CHECK(x.polls >= 2 * x.irqs - 2 && x.polls <= 2 * x.irqs);
+	CHECK(x.polls >= 3 * x.irqs - 3 && x.polls <= 3 * x.irqs + 3);
 	CHECK(fabs(x.exit - 1500.0 * (double)x.exits / cpu) < 1e-12);
 	CHECK(fabs(x.napi - 700.0 * (double)x.polls / cpu) < 1e-12);
 	double want = ((x.p.drv_tx_ns + x.p.drv_rx_ns) * x.frames + 300.0 * (double)x.irqs) / cpu +
