@@ -468,7 +468,8 @@ static uint64_t pool_mac(void)
 		return nsw_auto_vmac((uint32_t)(ctl.pf[p] & NSW_PF_OUI_MASK), p, v);
 	default: { /* a MAC Table A holds */
 		for (int t = 0; t < 8; t++) {
-			uint64_t e = ctl.fdb.slot[rnd() % NSW_FDB_BUCKETS][rnd() % NSW_FDB_WAYS];
+			uint64_t bk = rnd() % NSW_FDB_BUCKETS;
+			uint64_t e = ctl.fdb.slot[bk][rnd() % NSW_FDB_WAYS];
 			if (e & NSW_FDB_VALID)
 				return e & NSW_MAC_MASK;
 		}
@@ -492,23 +493,33 @@ static void random_config_op(void)
 	static const long ouis[] = {0xf0f0f0, 0xf4f4f4, 0x024e01, 0x001b21, 0x024e05};
 	switch (rnd() % 17) {
 	case 0:
-		if (rnd() % 8 == 0)
-			nsw_nic_init(&ctl, (unsigned)(rnd() % 32), 1 + (unsigned)(rnd() % NSW_MAX_PFS));
+		if (rnd() % 8 == 0) {
+			unsigned id = (unsigned)(rnd() % 32);
+			nsw_nic_init(&ctl, id, 1 + (unsigned)(rnd() % NSW_MAX_PFS));
+		}
 		break;
-	case 1:
-		nsw_pf_set(&ctl, p, (rnd() & 1) ? ouis[rnd() % 5] : -1, (int)(rnd() % 3) - 1);
+	case 1: {
+		long oui = (rnd() & 1) ? ouis[rnd() % 5] : -1;
+		nsw_pf_set(&ctl, p, oui, (int)(rnd() % 3) - 1);
 		break;
+	}
 	case 2:
 		nsw_pf_set_miss_drop(&ctl, p, rnd() & 1);
 		break;
-	case 3: case 4: case 5: /* a VF, with a port VLAN (802.1Q or 802.1ad) or without */
-		nsw_vf_add_vlan(&ctl, p, v, (rnd() & 3) ? 0 : pool_mac(), (unsigned)(rnd() % 8),
-				rnd() & 1, rnd() % 2 ? 0 : random_vid(), rnd() & 1);
+	case 3: case 4: case 5: { /* a VF, with a port VLAN (802.1Q or 802.1ad) or without */
+		uint64_t mac = (rnd() & 3) ? 0 : pool_mac();
+		unsigned prio = (unsigned)(rnd() % 8);
+		bool spoof = rnd() & 1;
+		unsigned vid = rnd() % 2 ? 0 : random_vid();
+		nsw_vf_add_vlan(&ctl, p, v, mac, prio, spoof, vid, rnd() & 1);
 		break;
-	case 6:
-		nsw_vf_set(&ctl, p, v, (rnd() & 1) ? pool_mac() : 0, (int)(rnd() % 9) - 1,
-			   (int)(rnd() % 3) - 1);
+	}
+	case 6: {
+		uint64_t mac = (rnd() & 1) ? pool_mac() : 0;
+		int prio = (int)(rnd() % 9) - 1;
+		nsw_vf_set(&ctl, p, v, mac, prio, (int)(rnd() % 3) - 1);
 		break;
+	}
 	case 7:
 		nsw_vf_del(&ctl, p, v);
 		break;
@@ -526,8 +537,11 @@ static void random_config_op(void)
 		break;
 	}
 	case 11: case 12: /* a port VLAN set, changed or removed (VID 0), 4095 refused */
-		nsw_vf_set_vlan(&ctl, p, v, random_vid(), rnd() & 1);
+	{
+		unsigned vid = random_vid();
+		nsw_vf_set_vlan(&ctl, p, v, vid, rnd() & 1);
 		break;
+	}
 	case 13: /* a link state: auto, enable, disable (3: refused) */
 		nsw_vf_set_state(&ctl, p, v, (unsigned)(rnd() % 4));
 		break;
@@ -536,15 +550,22 @@ static void random_config_op(void)
 		break;
 	case 15: /* a raw VLAN key: any of the 13 bits nsw_vlan_key can set (VID 0 with 802.1ad
 		  * and 4095 included, which it never sets), read only behind a VF word's bit */
-		ctl.vlan[p][v] = (uint16_t)(rnd() % 2 ? (uint64_t)nsw_vlan_key(random_vid() % 4095, rnd() & 1)
-						       : rnd() & (NSW_VLAN_AD | NSW_VLAN_VID_MASK));
+		if (rnd() % 2) {
+			unsigned vid = random_vid() % 4095;
+			ctl.vlan[p][v] = (uint16_t)nsw_vlan_key(vid, rnd() & 1);
+		} else {
+			ctl.vlan[p][v] = (uint16_t)(rnd() & (NSW_VLAN_AD | NSW_VLAN_VID_MASK));
+		}
 		break;
 	default: /* a raw PF or VF word: any bits, the link state's and the VLAN bit included */
 		if (rnd() & 1)
 			ctl.pf[p] = rnd() & (NSW_PF_EN | NSW_PF_UPLINK | NSW_PF_MISS_DROP |
 					     NSW_PF_NO_CARRIER | NSW_PF_HAS_OUI | 0xffffff);
 		else /* held down only one time in four: a VF down takes nothing */
-			ctl.vf[p][v] = rnd() & (rnd() % 4 ? ~NSW_VF_LINK_DOWN : ~0ull);
+		{
+			uint64_t w = rnd();
+			ctl.vf[p][v] = w & (rnd() % 4 ? ~NSW_VF_LINK_DOWN : ~0ull);
+		}
 		break;
 	}
 	sync_words();
@@ -578,9 +599,11 @@ static uint64_t unicast_mac(void)
 	unsigned k = rnd() % 10;
 	if (k < 6 && nlive_mac)
 		return live_mac[rnd() % nlive_mac];
-	if (k < 8) /* an automatic vMAC, maybe of no VF: a miss in an OUI of ours */
-		return nsw_auto_vmac((uint32_t)(ctl.pf[rnd() % NSW_MAX_PFS] & NSW_PF_OUI_MASK),
-				     (unsigned)(rnd() % NSW_MAX_PFS), (unsigned)(rnd() % 8));
+	if (k < 8) { /* an automatic vMAC, maybe of no VF: a miss in an OUI of ours */
+		uint32_t oui = (uint32_t)(ctl.pf[rnd() % NSW_MAX_PFS] & NSW_PF_OUI_MASK);
+		unsigned pf = (unsigned)(rnd() % NSW_MAX_PFS);
+		return nsw_auto_vmac(oui, pf, (unsigned)(rnd() % 8));
+	}
 	return k == 8 ? EXT_MAC : (rnd() & NSW_MAC_MASK & ~NSW_MAC_GROUP_BIT);
 }
 
@@ -591,13 +614,15 @@ static void random_frame(struct nsw_hw_frame *f)
 	unsigned k = rnd() % 10;
 	if (k < 6 && nlive_vf)
 		in = live_vf[rnd() % nlive_vf];
-	else if (k < 7)
-		in = (struct nsw_port){NSW_PORT_VF, (uint8_t)(rnd() % 16 ? rnd() % NSW_MAX_PFS : rnd()),
+	else if (k < 7) {
+		uint8_t pf = (uint8_t)(rnd() % 16 ? rnd() % NSW_MAX_PFS : rnd());
+		in = (struct nsw_port){NSW_PORT_VF, pf,
 				       (uint16_t)(rnd() % 16 ? rnd() % 8 : rnd() % 512)};
-	else
-		in = (struct nsw_port){(uint8_t)(rnd() % 16 ? NSW_PORT_UPLINK : rnd() | 1),
-				       (uint8_t)(rnd() % 16 ? rnd() % NSW_MAX_PFS : rnd()),
-				       (uint16_t)rnd()};
+	} else {
+		uint8_t kind = (uint8_t)(rnd() % 16 ? NSW_PORT_UPLINK : rnd() | 1);
+		uint8_t pf = (uint8_t)(rnd() % 16 ? rnd() % NSW_MAX_PFS : rnd());
+		in = (struct nsw_port){kind, pf, (uint16_t)rnd()};
+	}
 	uint64_t dst = rnd() % 6 ? unicast_mac() : pool_mac(), src;
 	if (rnd() % 8 == 0)
 		dst = (rnd() & 1) ? NSW_MAC_BCAST : 0x333300000000ull | (rnd() & 0xffff);
@@ -624,9 +649,15 @@ static void random_frame(struct nsw_hw_frame *f)
 		uint16_t tpid = (rnd() % 3) ? 0x8100 : 0x88a8;
 		uint16_t tci = (uint16_t)((rnd() % 8 == 0) ? 0xffff : rnd());
 		if (t == 0 && rnd() % 3) {
-			uint16_t key = dkey && rnd() % 2 ? dkey
-				       : nlive_vlan && rnd() % 4 ? live_vlan[rnd() % nlive_vlan]
-				       : (uint16_t)nsw_vlan_key(random_vid() % 4095, rnd() & 1);
+			uint16_t key;
+			if (dkey && rnd() % 2) {
+				key = dkey;
+			} else if (nlive_vlan && rnd() % 4) {
+				key = live_vlan[rnd() % nlive_vlan];
+			} else {
+				unsigned vid = random_vid() % 4095;
+				key = (uint16_t)nsw_vlan_key(vid, rnd() & 1);
+			}
 			tpid = nsw_vlan_tpid(key);
 			tci = nsw_vlan_tci(key, (uint8_t)rnd());
 		} else if (t == 1 && rnd() % 2) {
