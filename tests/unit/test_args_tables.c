@@ -108,7 +108,7 @@ NSW_TEST(args_holes_are_not_words)
 	nsw_args_usage(nsw_words_vf_set, NSW_W_VF_N, u, sizeof u);
 	CHECK(!strcmp(u, "pf P vf V [mac MAC] [qos PCP] [spoofchk on|off] [state auto|enable|disable] [vlan VID] [proto 802.1Q|802.1ad]"));
 	nsw_args_usage(nsw_words_pf_set, NSW_W_VF_N, u, sizeof u);
-	CHECK(!strcmp(u, "pf P [oui XX:XX:XX] [uplink DEV|none] [miss uplink|drop]"));
+	CHECK(!strcmp(u, "pf P [oui XX:XX:XX] [uplink DEV|none] [miss uplink|drop] [follow NAME]"));
 	CHECK_EQ(parse_line(nsw_words_pf_set, NSW_W_VF_N, v, "pf 0 miss drop"), 0);
 	CHECK_EQ(v[NSW_W_MISS].u, 1);
 	CHECK_EQ(parse_line(nsw_words_vf_add, NSW_W_VF_N, v, "pf 0 dev x"), -1);
