@@ -22,6 +22,12 @@
  *   nsw_bench sink SINK_NS SINK_DEV SECONDS WARMUP
  *       The sink alone, counting what another generator (xdp-trafficgen, the cross-check)
  *       sends: prints the forwarded Mpps over SECONDS after WARMUP, then detaches.
+ *   nsw_bench progcost HV_NS DEVA DEVB GEN_NS GEN_DEV SINK_NS SINK_DEV PINDIR CPU REPEAT ROUNDS
+ *       The programs' own cost per frame (bench/datapath/progcost runs it): nswitch's programs
+ *       pinned in PINDIR (a NIC whose VFs are DEVA and DEVB, the VMs' ends GEN_DEV and
+ *       SINK_DEV) and the bare ceilings between DEVA and DEVB, each run by BPF_PROG_TEST_RUN
+ *       REPEAT times on a Case-0 frame GEN_DEV -> SINK_DEV entering at DEVA (xdp: live frames
+ *       into the sink), alternated, ROUNDS rounds; prints medians and paired differences.
  * Invariants: never touches a device outside the namespaces it is given; any setup error is
  * one line on stderr and exit status 1; figures are only what the sink counted.
  */
@@ -43,6 +49,7 @@
 
 #include <linux/bpf.h>
 #include <linux/if_link.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -585,6 +592,148 @@ static int nsw_cmd_mesh(int argc, char **argv)
 	return 0;
 }
 
+/* nsw_bench progcost: the per-frame cost of nswitch's programs against the bare ceilings, by
+ * BPF_PROG_TEST_RUN with a large repeat on one crafted Case-0 frame (the kernel times the loop
+ * and returns ns per run: no generator, no sink, no scheduler in the figure). tc rows: the skb
+ * test run (the redirect is decided, not carried out); xdp rows: live frames, whose redirects
+ * really go out through DEVB into the sink, as in the datapath benchmark. Rows alternate
+ * round by round; medians of ROUNDS, and the median of the paired differences. */
+struct nsw_pc_row {
+	const char *name;
+	int fd, xdp;
+	double ns[64];
+};
+
+/* ns per run, as the kernel times the loop: whole ns, and without the time the run was
+ * scheduled out (a wall clock around the call counts the other engineers' load in). */
+static double nsw_pc_run(const struct nsw_pc_row *row, uint8_t *frame, unsigned ifi,
+			   uint32_t rep)
+{
+	struct __sk_buff sb = {.ifindex = ifi};
+	struct xdp_md md = {.data_end = NSW_FRAME_LEN, .ingress_ifindex = ifi};
+	LIBBPF_OPTS(bpf_test_run_opts, ro, .data_in = frame, .data_size_in = NSW_FRAME_LEN,
+		    .repeat = rep);
+	if (row->xdp) {
+		ro.ctx_in = &md;
+		ro.ctx_size_in = sizeof md;
+		ro.flags = BPF_F_TEST_XDP_LIVE_FRAMES;
+		ro.batch_size = 64;
+	} else {
+		ro.ctx_in = &sb;
+		ro.ctx_size_in = sizeof sb;
+	}
+	if (bpf_prog_test_run_opts(row->fd, &ro))
+		nsw_die("test run of %s: %s", row->name, strerror(errno));
+	if (!row->xdp && ro.retval != TC_ACT_REDIRECT)
+		nsw_die("%s returned %u, not a redirect: is the frame Case 0 between two VFs?",
+			row->name, ro.retval);
+	(void)rep;
+	return ro.duration;
+}
+
+static int nsw_dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static double nsw_median_d(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, nsw_dbl_cmp);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int nsw_cmd_progcost(int argc, char **argv)
+{
+	if (argc != 12)
+		nsw_die("usage: nsw_bench progcost HV_NS DEVA DEVB GEN_NS GEN_DEV SINK_NS SINK_DEV "
+			"PINDIR CPU REPEAT ROUNDS");
+	const char *hns = argv[1], *deva = argv[2], *devb = argv[3], *gns = argv[4],
+		   *gdev = argv[5], *sns = argv[6], *sdev = argv[7], *pindir = argv[8];
+	int cpu = atoi(argv[9]), rounds = atoi(argv[11]);
+	long rep = atol(argv[10]);
+	if (rep < 1 || rep > 100000000 || rounds < 1 || rounds > 64)
+		nsw_die("REPEAT 1..1e8, ROUNDS 1..64");
+	int hfd = nsw_netns_open(hns), gfd = nsw_netns_open(gns), sfd = nsw_netns_open(sns);
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof set, &set))
+		nsw_die("cannot pin to CPU %d: %s", cpu, strerror(errno));
+
+	uint8_t gmac[6], smac[6], frame[NSW_FRAME_LEN];
+	nsw_netns_enter(gfd, gns);
+	nsw_mac(gdev, gmac);
+	struct nsw_bench *sink = nsw_skel_open();
+	nsw_skel_load(sink);
+	struct nsw_sink snk;
+	nsw_sink_attach(&snk, sink, sfd, sns, sdev, smac);
+	nsw_frame(frame, gmac, smac);
+
+	nsw_netns_enter(hfd, hns);
+	unsigned a = nsw_ifindex(deva, hns), b = nsw_ifindex(devb, hns);
+	struct nsw_bench *plain = nsw_bare_load(a, b, 0), *peer = nsw_bare_load(a, b, 1);
+	char path[512];
+	snprintf(path, sizeof path, "%s/prog_tc", pindir);
+	int nsw_tc_fd = bpf_obj_get(path);
+	snprintf(path, sizeof path, "%s/prog_xdp", pindir);
+	int nsw_xdp_fd = bpf_obj_get(path);
+	if (nsw_tc_fd < 0 || nsw_xdp_fd < 0)
+		nsw_die("no programs pinned in %s: %s", pindir, strerror(errno));
+	struct nsw_pc_row rows[] = {
+		{"nsw-tc", nsw_tc_fd, 0, {0}},
+		{"bare-tc-peer", bpf_program__fd(peer->progs.nsw_bench_bare_tc), 0, {0}},
+		{"bare-tc", bpf_program__fd(plain->progs.nsw_bench_bare_tc), 0, {0}},
+		{"nsw-xdp", nsw_xdp_fd, 1, {0}},
+		{"bare-xdp", bpf_program__fd(plain->progs.nsw_bench_bare_xdp), 1, {0}},
+	};
+	enum { NROWS = sizeof rows / sizeof rows[0] };
+	for (int i = 0; i < NROWS; i++) /* warm: maps faulted in, caches filled */
+		nsw_pc_run(&rows[i], frame, a, (uint32_t)(rep / 10 + 1));
+	for (int r = 0; r < rounds; r++)
+		for (int i = 0; i < NROWS; i++) {
+			/* Odd rounds run the rows backwards: neither side always goes first. */
+			int k = r % 2 ? NROWS - 1 - i : i;
+			rows[k].ns[r] = nsw_pc_run(&rows[k], frame, a, (uint32_t)rep);
+		}
+	nsw_sink_detach(&snk, sfd, sns);
+
+	printf("progcost: ns per frame, medians of %d rounds of %ld runs on CPU %d\n", rounds, rep,
+	       cpu);
+	/* The minimum too: load on a shared machine only ever adds time, so the least of the
+	 * rounds is the run with the least of it. */
+	double med[NROWS], lo[NROWS], v[64];
+	for (int i = 0; i < NROWS; i++) {
+		for (int r = 0; r < rounds; r++)
+			v[r] = rows[i].ns[r];
+		med[i] = nsw_median_d(v, rounds);
+		lo[i] = v[0];
+		printf("%-13s %5.1f ns, min %3.0f  (rounds:", rows[i].name, med[i], lo[i]);
+		for (int r = 0; r < rounds; r++)
+			printf(" %.0f", rows[i].ns[r]);
+		printf(")\n");
+	}
+	/* Paired: the difference within each round, then its median. */
+	const int pairs[][2] = {{0, 1}, {0, 2}, {3, 4}};
+	for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+		int x = pairs[p][0], y = pairs[p][1];
+		for (int r = 0; r < rounds; r++)
+			v[r] = rows[x].ns[r] - rows[y].ns[r];
+		double mean = 0;
+		for (int r = 0; r < rounds; r++)
+			mean += v[r] / rounds;
+		double d = nsw_median_d(v, rounds);
+		printf("%s - %s: %+.1f ns per frame (paired median; mean %+.2f; of the minima "
+		       "%+.0f); %s/%s = %.3f\n",
+		       rows[x].name, rows[y].name, d, mean, lo[x] - lo[y], rows[y].name,
+		       rows[x].name, med[y] / med[x]);
+	}
+	nsw_bench__destroy(plain);
+	nsw_bench__destroy(peer);
+	nsw_bench__destroy(sink);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	libbpf_set_print(nsw_libbpf_log);
@@ -598,10 +747,14 @@ int main(int argc, char **argv)
 		return nsw_cmd_mesh(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "sink"))
 		return nsw_cmd_sink(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "progcost"))
+		return nsw_cmd_progcost(argc - 1, argv + 1);
 	fprintf(stderr, "usage: nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB\n"
 			"       nsw_bench bare-ahead tc|tc-peer|off NETNS DEV [TO]\n"
 			"       nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP\n"
 			"       nsw_bench mesh NS_PREFIX N DEV CPU SECONDS WARMUP\n"
-			"       nsw_bench sink SINK_NS SINK_DEV SECONDS WARMUP\n");
+			"       nsw_bench sink SINK_NS SINK_DEV SECONDS WARMUP\n"
+			"       nsw_bench progcost HV_NS DEVA DEVB GEN_NS GEN_DEV SINK_NS SINK_DEV "
+			"PINDIR CPU REPEAT ROUNDS\n");
 	return 1;
 }
