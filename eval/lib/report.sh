@@ -74,10 +74,13 @@ for a in $ARCHS; do
 	echo "$(short "$a") $(col "$OUT/max.csv" "$a" MBps | median) $(f5 "$a" recv_MBps 0 '$3 == "sat"' | median)" >>"$P/max-bars.dat"
 done
 rm -f "$P"/*.all
+# the exact CPU columns (own_cpu_pct, ...) exist in runs from 2026-11-30 on
+EXACT=0
+head -1 "$OUT/fig5.csv" | grep -q own_cpu_pct && EXACT=1
 if [[ -n $ARCHS ]]; then
 	for g in fig5 fig7 fig8 max; do
 		[[ $(wc -l <"$OUT/$g.csv") -gt 1 ]] || continue # an experiment not run (eval/run --exps)
-		gnuplot -e "dir='$OUT'; archs='$ARCHS'; titles='$TITLES'; bases='$BASES'; machine='$MACHINE'; iv1='$IV1'; iv2='$IV2'" \
+		gnuplot -e "exact=$EXACT; dir='$OUT'; archs='$ARCHS'; titles='$TITLES'; bases='$BASES'; machine='$MACHINE'; iv1='$IV1'; iv2='$IV2'" \
 			"$EV/$g.gp" 2>"$P/$g.gnuplot.log" || { cat "$P/$g.gnuplot.log" >&2; echo "eval: error: gnuplot $g failed" >&2; exit 1; }
 	done
 fi
@@ -93,11 +96,20 @@ knee() { # first offered load (base 0) from which RTT p50 stays above 2x its val
 
 R=$OUT/report.md
 {
+if [[ -n $(meta merged_from) ]]; then
+	PRODUCED="Merged by \`eval/merge\` from runs of \`eval/run --$(meta mode)\` with the same parameters
+(each architecture's rows of each figure from the last run listed that has them): $(meta merged_from).
+In all $(meta seconds) s, from $(meta started_utc) to $(meta finished_utc) UTC. Every number
+below was measured in one of these runs on this machine; architectures side by side come from
+different runs where the list says so. The machine rows below are the last run's;"
+else
+	PRODUCED="Produced by \`eval/run --$(meta mode)\` (git $(meta git)) in $(meta seconds) s, from $(meta started_utc)
+to $(meta finished_utc) UTC. Every number below was measured in this one run on this machine;"
+fi
 cat <<EOF
 # The paper's evaluation on real datapaths: vSwitch vs pSwitch vs nSwitch
 
-Produced by \`eval/run --$(meta mode)\` (git $(meta git)) in $(meta seconds) s, from $(meta started_utc)
-to $(meta finished_utc) UTC. Every number below was measured in this one run on this machine;
+$PRODUCED
 the paper's numbers (Bardgett and Zou, Section IV) are quoted beside them.
 
 ## Machine
@@ -220,7 +232,9 @@ Every measured point (the plots and the tables above use the median of the repet
 | architecture | base load % | repetition | offered MB/s | received MB/s | window recv MB/s | loss % | own CPU % | ksoftirqd % | host busy % | steal % | ticks: sys % | ticks: softirq % | tick coverage | RTT p50 ms | RTT p99 ms |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 EOF
-awk -F, 'NR > 1 { printf "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f | %s | %s |\n", $1, $2, $17, $4, $6, $23, $7, $18, $19, $20, $21, $8, $9, $22, $13, $14 }' "$OUT/fig5.csv"
+awk -F, 'function f(x, p) { return x == "" ? "n/a" : sprintf(p, x) }
+	NR > 1 { printf "| %s | %s | %s | %.1f | %.1f | %s | %.1f | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s |\n", $1, $2, $17, $4, $6, f($23, "%.1f"), $7,
+		f($18, "%.1f"), f($19, "%.1f"), f($20, "%.1f"), f($21, "%.1f"), $8, $9, f($22, "%.2f"), $13, $14 }' "$OUT/fig5.csv"
 cat <<EOF
 
 ## Fig. 7: VM-to-VM throughput while a VM ramps external traffic over the same port
