@@ -130,6 +130,18 @@ exact_cpu() {
 }
 check fig5-exact-cpu-in-window exact_cpu
 
+# eval/merge of one run gives back that run's rows and a report that says it is merged
+merge_one() {
+	bash eval/merge "$TMP/merged" "$O" >/dev/null 2>&1 || { echo "eval/merge failed"; return; }
+	local f
+	for f in fig5 fig7 fig8 max archs; do
+		cmp -s <(sort "$O/$f.csv") <(sort "$TMP/merged/$f.csv") || echo "$f.csv differs after the merge"
+	done
+	grep -q '^Merged by `eval/merge`' "$TMP/merged/report.md" || echo "report.md does not say it is merged"
+	[[ -s $TMP/merged/fig5.png && -s $TMP/merged/fig7.png ]] || echo "merged plots missing"
+}
+check merge-of-one-run merge_one
+
 # the paths are what they claim: VM-to-VM traffic crosses the port twice on a pSwitch and not at
 # all on the vSwitches and the nSwitch (bytes counted by the port's own tbf qdiscs)
 paths() {
