@@ -1,6 +1,7 @@
 # eval/lib/experiments.sh - the paper's experiments (Section IV) on the architecture that is up:
 #   fig5  VM2 -> VM1 UDP at offered loads (MB/s) up to saturation, VM1 under base CPU loads:
-#         host CPU (system, softirq) and VM2 -> VM1 RTT under the load
+#         host CPU (the run's own tasks exactly; the host's busy time; the tick-sampled system,
+#         softirq split with its coverage) and VM2 -> VM1 RTT under the load
 #   fig7  VM3 -> VM1 TCP while VM2 ramps UDP to the external host over the same port
 #   fig8  VM2 -> VM1 RTT distribution at low load (ping only, 10 ms and 2 ms apart), repeated
 #   max   VM2 -> VM1 TCP maximum, repeated, with the bytes that crossed the port
@@ -31,6 +32,7 @@ exp_fig5() {
 			nse_win_open
 			sleep "$(nse_calc "$NSE_D5 - 1.0")"
 			nse_win_close
+			paste -d' ' "$NSE_STATE/own0" "$NSE_STATE/own1" >"$raw/$tag.runtime" # TID ns0 TID ns1
 			wait "$ip" || nse_die "$a: fig5 iperf3 failed"
 			wait "$pp" || true # ping exits 1 when replies were lost; its stats say how many
 			nse_pid_done "$pp"
@@ -42,8 +44,8 @@ exp_fig5() {
 			read -r pn p50 p99 pavg pmin pmax ploss <<<"$p"
 			local offered=$load mode=fixed
 			[[ $load == sat ]] && { offered=$sent; mode=sat; }
-			echo "$a,$base,$mode,$offered,$sent,$recv,$loss,$sys,$sirq,$usr,$(nse_calc "$sys + $sirq"),$pn,$p50,$p99,$pavg,$ploss,$r" >>"$NSE_OUT/fig5.csv"
-			nse_log "  $a fig5 rep $r base ${base}% offered $offered MB/s: received $recv MB/s, CPU sys $sys% softirq $sirq%, RTT p50 $p50 p99 $p99 ms"
+			echo "$a,$base,$mode,$offered,$sent,$recv,$loss,$sys,$sirq,$usr,$(nse_calc "$sys + $sirq"),$pn,$p50,$p99,$pavg,$ploss,$r,$NSE_W_OWN,$NSE_W_KSI,$NSE_W_BUSY,$NSE_W_STEAL,$NSE_W_COVER,$NSE_W_RX" >>"$NSE_OUT/fig5.csv"
+			nse_log "  $a fig5 rep $r base ${base}% offered $offered MB/s: received $recv MB/s ($NSE_W_RX in the window), own CPU $NSE_W_OWN% (ksoftirqd $NSE_W_KSI%), host busy $NSE_W_BUSY% steal $NSE_W_STEAL% (ticks: sys $sys% softirq $sirq%, coverage $NSE_W_COVER), RTT p50 $p50 p99 $p99 ms"
 		done
 		done
 		nse_burner_stop
@@ -69,7 +71,7 @@ exp_fig7() {
 		local vm retr ext=0 sent loss sys=$NSE_W_SYS sirq=$NSE_W_SIRQ port=$NSE_W_PORT
 		read -r vm retr <<<"$(nse_tcp_result "$raw/$tag-vm.json")"
 		[[ -n $p2 ]] && read -r sent ext loss <<<"$(nse_udp_result "$raw/$tag-ext.json")"
-		echo "$a,$r,$ext,$vm,$(nse_calc "$vm + $ext"),$port,$sys,$sirq" >>"$NSE_OUT/fig7.csv"
+		echo "$a,$r,$ext,$vm,$(nse_calc "$vm + $ext"),$port,$sys,$sirq,$NSE_W_OWN,$NSE_W_KSI,$NSE_W_BUSY,$NSE_W_STEAL,$NSE_W_COVER" >>"$NSE_OUT/fig7.csv"
 		nse_log "  $a fig7 VM2->ext offered $r MB/s: ext got $ext MB/s, VM3->VM1 $vm MB/s, port carried $port MB/s"
 	done
 }
@@ -104,7 +106,7 @@ exp_max() {
 		wait "$p1" || nse_die "$a: max iperf3 failed"
 		local sys=$NSE_W_SYS sirq=$NSE_W_SIRQ usr=$NSE_W_USR port=$NSE_W_PORT
 		read -r mb retr <<<"$(nse_tcp_result "$f")"
-		echo "$a,$rep,tcp,$mb,$retr,$sys,$sirq,$usr,$port" >>"$NSE_OUT/max.csv"
+		echo "$a,$rep,tcp,$mb,$retr,$sys,$sirq,$usr,$port,$NSE_W_OWN,$NSE_W_KSI,$NSE_W_BUSY,$NSE_W_STEAL,$NSE_W_COVER" >>"$NSE_OUT/max.csv"
 		nse_log "  $a max rep $rep: TCP $mb MB/s, CPU sys $sys% softirq $sirq%, port carried $port MB/s"
 	done
 }

@@ -45,10 +45,10 @@ r8() { col "$OUT/fig8.csv" "$1" "$2" "\$3 == $3" | median; } # r8 ARCH FIELD INT
 for a in $ARCHS; do
 	for b in $BASES; do # one line per offered load: the medians over the repetitions
 		awk -F, -v a="$a" -v b="$b" 'NR > 1 && $1 == a && $2 == b {
-			print ($3 == "sat" ? "sat" : $4), $4, $6, $8, $9, $13, $14 }' "$OUT/fig5.csv" >"$P/fig5-$a-b$b.all"
+			print ($3 == "sat" ? "sat" : $4), $4, $6, $8, $9, $13, $14, $18, $20 }' "$OUT/fig5.csv" >"$P/fig5-$a-b$b.all"
 		for k in $(cut -d' ' -f1 "$P/fig5-$a-b$b.all" | sort -u); do
 			row=
-			for f in 2 3 4 5 6 7; do row+="$(awk -v k="$k" -v f="$f" '$1 == k { print $f }' "$P/fig5-$a-b$b.all" | median) "; done
+			for f in 2 3 4 5 6 7 8 9; do row+="$(awk -v k="$k" -v f="$f" '$1 == k { print $f }' "$P/fig5-$a-b$b.all" | median) "; done
 			echo "$row"
 		done | sort -g >"$P/fig5-$a-b$b.dat"
 	done
@@ -74,10 +74,13 @@ for a in $ARCHS; do
 	echo "$(short "$a") $(col "$OUT/max.csv" "$a" MBps | median) $(f5 "$a" recv_MBps 0 '$3 == "sat"' | median)" >>"$P/max-bars.dat"
 done
 rm -f "$P"/*.all
+# the exact CPU columns (own_cpu_pct, ...) exist in runs from 2026-11-30 on
+EXACT=0
+head -1 "$OUT/fig5.csv" | grep -q own_cpu_pct && EXACT=1
 if [[ -n $ARCHS ]]; then
 	for g in fig5 fig7 fig8 max; do
 		[[ $(wc -l <"$OUT/$g.csv") -gt 1 ]] || continue # an experiment not run (eval/run --exps)
-		gnuplot -e "dir='$OUT'; archs='$ARCHS'; titles='$TITLES'; bases='$BASES'; machine='$MACHINE'; iv1='$IV1'; iv2='$IV2'" \
+		gnuplot -e "exact=$EXACT; dir='$OUT'; archs='$ARCHS'; titles='$TITLES'; bases='$BASES'; machine='$MACHINE'; iv1='$IV1'; iv2='$IV2'" \
 			"$EV/$g.gp" 2>"$P/$g.gnuplot.log" || { cat "$P/$g.gnuplot.log" >&2; echo "eval: error: gnuplot $g failed" >&2; exit 1; }
 	done
 fi
@@ -93,11 +96,20 @@ knee() { # first offered load (base 0) from which RTT p50 stays above 2x its val
 
 R=$OUT/report.md
 {
+if [[ -n $(meta merged_from) ]]; then
+	PRODUCED="Merged by \`eval/merge\` from runs of \`eval/run --$(meta mode)\` with the same parameters
+(each architecture's rows of each figure from the last run listed that has them): $(meta merged_from).
+In all $(meta seconds) s, from $(meta started_utc) to $(meta finished_utc) UTC. Every number
+below was measured in one of these runs on this machine; architectures side by side come from
+different runs where the list says so. The machine rows below are the last run's;"
+else
+	PRODUCED="Produced by \`eval/run --$(meta mode)\` (git $(meta git)) in $(meta seconds) s, from $(meta started_utc)
+to $(meta finished_utc) UTC. Every number below was measured in this one run on this machine;"
+fi
 cat <<EOF
 # The paper's evaluation on real datapaths: vSwitch vs pSwitch vs nSwitch
 
-Produced by \`eval/run --$(meta mode)\` (git $(meta git)) in $(meta seconds) s, from $(meta started_utc)
-to $(meta finished_utc) UTC. Every number below was measured in this one run on this machine;
+$PRODUCED
 the paper's numbers (Bardgett and Zou, Section IV) are quoted beside them.
 
 ## Machine
@@ -139,11 +151,11 @@ $(awk -F, 'NR > 1 { printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }' "$OUT/ar
 
 ## Side by side
 
-| architecture | max TCP VM2->VM1 MB/s (median) | UDP saturation received MB/s | RTT p50 / p99 ms at low load, ping every $IV1 s (every $IV2 s, busy CPU) | host CPU sys+softirq % at 10 / 93 MB/s (increase) | host CPU sys / softirq % at max TCP | port load during max TCP MB/s | VM3->VM1 MB/s, ext 0 -> max ramp |
+| architecture | max TCP VM2->VM1 MB/s (median) | UDP saturation received MB/s | RTT p50 / p99 ms at low load, ping every $IV1 s (every $IV2 s, busy CPU) | CPU of the run's own tasks, % of all cores, at 10 / 93 MB/s (increase) | host CPU sys / softirq % at max TCP | port load during max TCP MB/s | VM3->VM1 MB/s, ext 0 -> max ramp |
 | --- | --- | --- | --- | --- | --- | --- | --- |
 EOF
 for a in $ARCHS; do
-	c10=$(f5 "$a" cpu_load_pct 0 '$4 == 10' | median); c93=$(f5 "$a" cpu_load_pct 0 '$4 == 93' | median)
+	c10=$(f5 "$a" own_cpu_pct 0 '$4 == 10' | median); c93=$(f5 "$a" own_cpu_pct 0 '$4 == 93' | median)
 	d=$(awk -v x="$c10" -v y="$c93" 'BEGIN { if (x == "" || y == "") print "n/a"; else printf "%+.1f", y - x }')
 	v0=$(awk -F, -v a="$a" 'NR > 1 && $1 == a && $2 == 0 { print $4 }' "$OUT/fig7.csv")
 	vN=$(awk -F, -v a="$a" 'NR > 1 && $1 == a { print $2, $4 }' "$OUT/fig7.csv" | sort -g | tail -1 | cut -d' ' -f2)
@@ -169,10 +181,10 @@ r10o=$(fmt "$(f5 ovs rtt_p50_ms 0 '$4 == 10' | median)" %.3f); r93o=$(fmt "$(f5 
 echo "| vSwitch latency rises sharply above ~75 MB/s | first load from which RTT p50 stays above 2x its 10 MB/s value: bridge $kb (p50 $r10b ms at 10 MB/s, $r93b ms at 93 MB/s); OVS userspace $ko (p50 $r10o -> $r93o ms) | the paper's knee is where Xen's dom0 ran out of CPU for the vSwitch. Here the knee, if any, is where a path runs out of its own capacity (the OVS forwarding thread, the receiver's CPU, the 1 Gbit/s port for the pSwitch); a veth has no transmit queue, so an overloaded namespace receiver drops UDP at its socket instead of queueing it, which keeps ping RTTs short even past saturation. |"
 dl=""
 for a in $ARCHS; do
-	c10=$(f5 "$a" cpu_load_pct 0 '$4 == 10' | median); c93=$(f5 "$a" cpu_load_pct 0 '$4 == 93' | median)
+	c10=$(f5 "$a" own_cpu_pct 0 '$4 == 10' | median); c93=$(f5 "$a" own_cpu_pct 0 '$4 == 93' | median)
 	dl+="$(short "$a") $(awk -v x="$c10" -v y="$c93" 'BEGIN { if (x == "" || y == "") print "n/a"; else printf "%+.1f", y - x }'); "
 done
-echo "| +20% CPU from 10 to 93 MB/s on the vSwitch (system + softirq) | increase of host CPU (system + softirq, % of all $(meta cpus) cores) from 10 to 93 MB/s: $dl | our host CPU includes the VMs' own network stacks and iperf3's system calls (they run on the same kernel), for every architecture alike, and other engineers' jobs (see the idle CPU); the paper measured the hypervisor. The switch's own share is the difference between architectures at the same load, not the absolute value. |"
+echo "| +20% CPU from 10 to 93 MB/s on the vSwitch (system + softirq) | increase of the CPU of the run's own tasks (exact run time, % of all $(meta cpus) cores) from 10 to 93 MB/s: $dl | our figure is the run time of every task of the run (the VMs' network stacks with the softirq work they do in their own context, iperf3, ping, the OVS daemons), for every architecture alike; the paper measured the hypervisor. Other engineers' jobs are not in it (the host's busy time, which has them, is in the table of Fig. 5). The switch's own share is the difference between architectures at the same load, not the absolute value. |"
 pm=""
 for a in qbg qbh; do
 	[[ " $ARCHS " == *" $a "* ]] || continue
@@ -200,8 +212,14 @@ VM2 sends UDP (1400-byte datagrams, iperf3 -b) to VM1 for $(meta fig5_seconds) s
 VM1 every $(meta ping_interval_fig5_s) s; VM1's receiver and a busy-loop burner
 share VM1's CPU, the burner limited by a cgroup v1 cpu quota to the base load (the paper's
 md5sum under CPU limits; a busy loop, because md5sum reading /dev/zero adds system time to the
-very figure we measure). Host CPU is from /proc/stat over a window inside the transfer, in % of
-all cores; "load" = system + softirq as in the paper. The last point of each line is iperf3
+very figure we measure). CPU is measured over a window inside the transfer, in % of all cores:
+"own" is the exact run time (schedstat) of every task of the run's namespaces but the burner,
+which holds the softirq work the VM stacks and the switch do in their context (the kernel's
+ksoftirqd threads, shared with everyone, are a column of their own); "host busy" is the wall time
+minus /proc/stat's exact idle time, other engineers' work included. /proc/stat's system and
+softirq split is sampled at the scheduler tick and misses short bursts between ticks: it is kept
+in the table with its coverage (ticks counted / ticks of the wall clock; below 1 it missed time)
+and is not plotted. "window recv" is what VM1's eth0 received during the window. The last point of each line is iperf3
 -b 0 (saturation); its "offered" is what the sender managed to send. Pings are 10 ms apart
 (faster, ping would busy-poll a CPU and swamp the CPU figures), so at light load each RTT
 includes waking an idle CPU; as the load rises the CPUs stay awake and the RTT can even fall.
@@ -211,10 +229,12 @@ Panels (a) to (c) are at base load 0; (d) shows the base loads.
 
 Every measured point (the plots and the tables above use the median of the repetitions):
 
-| architecture | base load % | repetition | offered MB/s | received MB/s | loss % | CPU sys % | CPU softirq % | RTT p50 ms | RTT p99 ms |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| architecture | base load % | repetition | offered MB/s | received MB/s | window recv MB/s | loss % | own CPU % | ksoftirqd % | host busy % | steal % | ticks: sys % | ticks: softirq % | tick coverage | RTT p50 ms | RTT p99 ms |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 EOF
-awk -F, 'NR > 1 { printf "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %s | %s |\n", $1, $2, $17, $4, $6, $7, $8, $9, $13, $14 }' "$OUT/fig5.csv"
+awk -F, 'function f(x, p) { return x == "" ? "n/a" : sprintf(p, x) }
+	NR > 1 { printf "| %s | %s | %s | %.1f | %.1f | %s | %.1f | %s | %s | %s | %s | %.1f | %.1f | %s | %s | %s |\n", $1, $2, $17, $4, $6, f($23, "%.1f"), $7,
+		f($18, "%.1f"), f($19, "%.1f"), f($20, "%.1f"), f($21, "%.1f"), $8, $9, f($22, "%.2f"), $13, $14 }' "$OUT/fig5.csv"
 cat <<EOF
 
 ## Fig. 7: VM-to-VM throughput while a VM ramps external traffic over the same port

@@ -28,10 +28,12 @@ check() { # check NAME COMMAND...: passes when COMMAND prints nothing
 }
 
 # what exists before, so that only what a run adds is blamed on it
+# (eval/run names everything with NSE_NAME_PREFIX, default nse)
+N=${NSE_NAME_PREFIX:-nse}
 leftovers() {
-	ip netns list | awk '/^nse-/{ print "netns " $1 }'
-	ls -d /sys/fs/cgroup/cpu/nse-* 2>/dev/null | sed 's/^/cgroup /'
-	ls -d /sys/fs/bpf/nswitch/nse[0-9]* 2>/dev/null | sed 's/^/bpf /'
+	ip netns list | awk -v n="$N-" 'index($1, n) == 1 { print "netns " $1 }'
+	ls -d /sys/fs/cgroup/cpu/"$N"-* 2>/dev/null | sed 's/^/cgroup /'
+	ls -d /sys/fs/bpf/nswitch/"$N"[0-9]* 2>/dev/null | sed 's/^/bpf /'
 	ls -d /tmp/nse-eval.* 2>/dev/null | sed 's/^/state /'
 	pgrep -a -f '/tmp/nse-eval\.' | sed 's/^/process /'
 }
@@ -115,6 +117,30 @@ ordered() {
 		NR > 1 && $11 > 100 { print "fig5 " $1 ": CPU " $11 "% of the host" }' "$O/fig5.csv"
 }
 check percentiles-ordered ordered
+
+# Fig. 5's CPU is exact and its window lies inside the transfer: at every point with traffic
+# the run's own tasks ran, no more than the host was busy, and VM1 received during the window
+# (a window outside the transfer, or a tick-sampled figure that missed the load, fails here)
+exact_cpu() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
+			if (!c["own_cpu_pct"] || !c["host_busy_pct"] || !c["window_recv_MBps"]) { print "fig5.csv: no exact CPU columns"; exit } next }
+		$6 >= 5 && !($c["own_cpu_pct"] > 0) { print "fig5 " $1 " " $4 " MB/s: own CPU " $c["own_cpu_pct"] }
+		$6 >= 5 && $c["own_cpu_pct"] > $c["host_busy_pct"] + 5 { print "fig5 " $1 " " $4 " MB/s: own CPU " $c["own_cpu_pct"] "% > host busy " $c["host_busy_pct"] "%" }
+		$6 >= 5 && $c["window_recv_MBps"] < 0.5 * $6 { print "fig5 " $1 " " $4 " MB/s: window received " $c["window_recv_MBps"] " of " $6 " MB/s" }' "$O/fig5.csv"
+}
+check fig5-exact-cpu-in-window exact_cpu
+
+# eval/merge of one run gives back that run's rows and a report that says it is merged
+merge_one() {
+	bash eval/merge "$TMP/merged" "$O" >/dev/null 2>&1 || { echo "eval/merge failed"; return; }
+	local f
+	for f in fig5 fig7 fig8 max archs; do
+		cmp -s <(sort "$O/$f.csv") <(sort "$TMP/merged/$f.csv") || echo "$f.csv differs after the merge"
+	done
+	grep -q '^Merged by `eval/merge`' "$TMP/merged/report.md" || echo "report.md does not say it is merged"
+	[[ -s $TMP/merged/fig5.png && -s $TMP/merged/fig7.png ]] || echo "merged plots missing"
+}
+check merge-of-one-run merge_one
 
 # the paths are what they claim: VM-to-VM traffic crosses the port twice on a pSwitch and not at
 # all on the vSwitches and the nSwitch (bytes counted by the port's own tbf qdiscs)
