@@ -376,8 +376,15 @@ int nsw_watch_start(const char *nic, char *err, size_t errlen)
 			return 0;
 		}
 		if (!flock(fd, LOCK_EX | LOCK_NB)) {
-			if (nsw_watch_same_file(fd, path))
-				break; /* ours: start one */
+			/* Ours: start one. A watcher killed -9 left its pid in the file: erased
+			 * now, so a start that finds our lock reads no pid and waits for the new
+			 * one, not that of a dead watcher still a zombie (kill(pid, 0) works). */
+			if (nsw_watch_same_file(fd, path)) {
+				if (ftruncate(fd, 0)) {
+					/* the new watcher truncates it again, or fails its start */
+				}
+				break;
+			}
 			close(fd); /* removed by the watcher that ended: the path anew */
 			continue;
 		}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# test_probe_follow.sh - follow-by-name as a careless user meets it: a follow NAME that no
+# device can ever have (the kernel refuses ".", "..", and any "/", ":" or white space in an
+# interface name) is refused by pf set and vf add with one line and nothing changed, rather
+# than leaving a PF or VF waiting forever; and a watch start racing another right after the
+# watcher was killed -9 never reports the dead watcher's pid.
+source "$(dirname "$0")/lib.sh"
+TMPD=$(mktemp -d /tmp/${LABP}probe.XXXXXX)
+cleanup() {
+	rm -rf "$TMPD"
+	lab_cleanup
+}
+trap cleanup EXIT
+
+# Runs an nswitch command that must be refused: exit 1, one line "nswitch: ...".
+refused() { # refused WHAT ARGS...
+	local what=$1 rc=0
+	shift
+	"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" || rc=$?
+	((rc == 1)) || fail "$what: exit $rc, not 1 ($(cat "$TMPD/out" "$TMPD/err"))"
+	[[ ! -s $TMPD/out && $(wc -l <"$TMPD/err") == 1 ]] && grep -q '^nswitch: ' "$TMPD/err" ||
+		fail "$what: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
+}
+
+test_follow_impossible_names() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	local pf0 vf0 name
+	pf0=$("$NSW" -j pf show "$NIC")
+	vf0=$("$NSW" -j vf show "$NIC" | vf_settings)
+	for name in "a b" "x/y" "q:z" "." ".." $'tab\there' $'nb\xa0sp'; do
+		refused "pf set follow '$name'" pf set "$NIC" pf 1 follow "$name"
+		refused "vf add follow '$name'" vf add "$NIC" pf 1 vf 6 follow "$name"
+	done
+	[[ $("$NSW" -j pf show "$NIC") == "$pf0" ]] || fail "a refused pf set changed the PFs"
+	[[ $("$NSW" -j vf show "$NIC" | vf_settings) == "$vf0" ]] || fail "a refused vf add changed the VFs"
+	# The names the kernel does take are still followed (waited for).
+	"$NSW" pf set "$NIC" pf 1 follow "a.b-c_d@e" >/dev/null
+	"$NSW" vf add "$NIC" pf 1 vf 6 follow "...x" >/dev/null
+}
+
+test_watch_start_after_kill9() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	local i old said now p
+	for ((i = 0; i < 5; i++)); do
+		old=$("$NSW" -j watch show "$NIC" | jq -r '.[0].pid')
+		((old > 0)) || fail "no watcher runs before round $i"
+		kill -9 "$old"
+		("$NSW" -j watch start "$NIC" >"$TMPD/s1" &
+			"$NSW" -j watch start "$NIC" >"$TMPD/s2" & wait)
+		now=$("$NSW" -j watch show "$NIC" | jq -r '.[0].pid')
+		for p in $(jq -r .pid "$TMPD/s1" "$TMPD/s2"); do
+			((p != old)) || fail "round $i: a start reported the killed watcher $old (now $now)"
+			((p == now)) || fail "round $i: a start reported $p, watch show $now"
+		done
+		kill -0 "$now" || fail "round $i: watcher $now is not alive"
+	done
+}
+
+run_test follow_impossible_names
+run_test watch_start_after_kill9
