@@ -3,7 +3,8 @@
 # device can ever have (the kernel refuses ".", "..", and any "/", ":" or white space in an
 # interface name) is refused by pf set and vf add with one line and nothing changed, rather
 # than leaving a PF or VF waiting forever; and a watch start racing another right after the
-# watcher was killed -9 never reports the dead watcher's pid.
+# watcher was killed -9 never reports the dead watcher's pid; an uplink renamed to the name a VF
+# or another PF waits for is attached there within a second (freed by one PF, taken by the other).
 source "$(dirname "$0")/lib.sh"
 TMPD=$(mktemp -d /tmp/${LABP}probe.XXXXXX)
 cleanup() {
@@ -58,5 +59,34 @@ test_watch_start_after_kill9() {
 	done
 }
 
+# Waits up to 2 s for a jq query on a -j show to print want.
+wait_show() { # wait_show OBJECT QUERY WANT
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[[ $("$NSW" -j "$1" show "$NIC" | jq -r "$2") == "$3" ]] && return 0
+		sleep 0.01
+	done
+	fail "after 2 s: $1 show says $("$NSW" -j "$1" show "$NIC" | jq -r "$2"), not $3"
+}
+
+test_uplink_renamed_to_waited_name() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	local vf15='.[] | select(.pf == 1 and .vf == 5) | (.dev // "none")'
+	local pf0='.[0].pfs[] | select(.pf == 0) | (.uplink // "none")'
+	local pf1='.[0].pfs[] | select(.pf == 1) | (.uplink // "none")'
+	"$NSW" vf add "$NIC" pf 1 vf 5 follow ${LABP}up >/dev/null
+	hv ip link set up0 name ${LABP}up
+	wait_show vf "$vf15" ${LABP}up || fail "the uplink renamed to the name VF 1,5 waits for"
+	wait_show pf "$pf0" none
+	hv ip link add up0 type veth peer name ${LABP}upp
+	wait_show pf "$pf0" up0
+	"$NSW" pf set "$NIC" pf 1 follow ${LABP}upb >/dev/null
+	hv ip link set up0 name ${LABP}upb
+	wait_show pf "$pf1" ${LABP}upb || fail "PF 0's uplink renamed to the name PF 1 waits for"
+	wait_show pf "$pf0" none
+}
+
 run_test follow_impossible_names
 run_test watch_start_after_kill9
+run_test uplink_renamed_to_waited_name
