@@ -45,6 +45,8 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 		const char *why = nsw_pf_uplink_why(&n, a.pf, ifi, want, &link);
 		if (why && !strncmp(why, "already a port", 14))
 			nsw_fail("interface \"%s\" is %s", want, why);
+		if (!why)
+			why = nsw_follower_elsewhere(&n, want);
 		if (why)
 			nsw_fail("pf set: \"%s\" is %s", want, why);
 		/* Made here, before anything changes: a map that cannot be made fails alone. */

@@ -4,11 +4,14 @@
 # interface name) is refused by pf set and vf add with one line and nothing changed, rather
 # than leaving a PF or VF waiting forever; and a watch start racing another right after the
 # watcher was killed -9 never reports the dead watcher's pid; an uplink renamed to the name a VF
-# or another PF waits for is attached there within a second (freed by one PF, taken by the other).
+# or another PF waits for is attached there within a second (freed by one PF, taken by the other);
+# a name a port of another NIC of the same namespace follows is refused, as within one NIC.
 source "$(dirname "$0")/lib.sh"
 TMPD=$(mktemp -d /tmp/${LABP}probe.XXXXXX)
 cleanup() {
 	rm -rf "$TMPD"
+	"$NSW" nic del ${NIC}x >/dev/null 2>&1 || true
+	"$NSW" nic del ${NIC}y >/dev/null 2>&1 || true
 	lab_cleanup
 }
 trap cleanup EXIT
@@ -87,6 +90,29 @@ test_uplink_renamed_to_waited_name() {
 	wait_show pf "$pf0" none
 }
 
+test_follow_name_of_another_nic() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	"$NSW" nic add ${NIC}x netns ${LABP}hv >/dev/null
+	"$NSW" nic add ${NIC}y netns ${LABP}ext >/dev/null
+	"$NSW" pf set "$NIC" pf 1 follow ${LABP}sh >/dev/null
+	"$NSW" vf add "$NIC" pf 1 vf 4 follow ${LABP}sh2 >/dev/null
+	local pfx vfx
+	pfx=$("$NSW" -j pf show ${NIC}x)
+	vfx=$("$NSW" -j vf show ${NIC}x | vf_settings)
+	refused "pf set follow a name an uplink of $NIC waits for" pf set ${NIC}x pf 0 follow ${LABP}sh
+	refused "vf add follow a name an uplink of $NIC waits for" vf add ${NIC}x pf 0 vf 1 follow ${LABP}sh
+	refused "pf set follow a name a VF of $NIC waits for" pf set ${NIC}x pf 0 follow ${LABP}sh2
+	refused "vf add follow a name a VF of $NIC waits for" vf add ${NIC}x pf 0 vf 1 follow ${LABP}sh2
+	grep -q "NIC $NIC" "$TMPD/err" || fail "the refusal does not name NIC $NIC: $(cat "$TMPD/err")"
+	[[ $("$NSW" -j pf show ${NIC}x) == "$pfx" ]] || fail "a refused pf set changed ${NIC}x's PFs"
+	[[ $("$NSW" -j vf show ${NIC}x | vf_settings) == "$vfx" ]] || fail "a refused vf add changed ${NIC}x's VFs"
+	# In another namespace, the same name is another device.
+	"$NSW" pf set ${NIC}y pf 0 follow ${LABP}sh >/dev/null
+	"$NSW" vf add ${NIC}y pf 0 vf 1 follow ${LABP}sh2 >/dev/null
+}
+
 run_test follow_impossible_names
 run_test watch_start_after_kill9
 run_test uplink_renamed_to_waited_name
+run_test follow_name_of_another_nic
