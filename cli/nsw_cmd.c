@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nsw_cmd.h"
 #include "nsw_cli_words.h"
@@ -282,6 +283,12 @@ void nsw_need_pf(const struct nsw_cli_nic *n, const struct nsw_vf_args *a, const
 	if (!(n->st->pf[a->pf] & NSW_PF_EN))
 		nsw_fail("%s: NIC %s has no PF %u (it has %u)", cmd, n->name, a->pf,
 			 nsw_nic_num_pfs(n->st));
+}
+
+ino_t nsw_netns_ino(void)
+{
+	struct stat sb;
+	return stat("/proc/self/ns/net", &sb) ? 0 : sb.st_ino;
 }
 
 void nsw_ifname(uint32_t ifi, char *dev)

@@ -28,6 +28,11 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	if (a.follow && a.uplink)
 		nsw_fail("pf set: give uplink DEV (a device there now) or follow NAME (now or when it "
 			 "appears), not both");
+	/* Where the user sees the name (-n, or here), to tell "in another namespace" apart, as
+	 * vf add does: a follow NAME that is a device here but not in the NIC's namespace is a
+	 * mistake, not a device to wait for. */
+	uint32_t here = a.follow ? if_nametoindex(a.dev) : 0;
+	ino_t ns_here = nsw_netns_ino();
 	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "pf set");
 	uint32_t k = a.pf, old_ifi = 0, ifi = 0;
@@ -41,6 +46,10 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	bool named = nsw_pf_name_get(&n, a.pf, had);
 	if (want) {
 		ifi = a.follow ? if_nametoindex(want) : nsw_arg_ifindex(want);
+		if (!ifi && here && nsw_netns_ino() != ns_here)
+			nsw_fail("pf set: \"%s\" is in another namespace than NIC %s's (%s): an "
+				 "uplink must be in the NIC's", want, n.name,
+				 n.meta.netns[0] ? n.meta.netns : "the root namespace");
 		struct nsw_link link;
 		const char *why = nsw_pf_uplink_why(&n, a.pf, ifi, want, &link);
 		if (why && !strncmp(why, "already a port", 14))

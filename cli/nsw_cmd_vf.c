@@ -19,13 +19,6 @@
 #include "nsw_save.h"
 #include "nsw_vf_link.h"
 
-/* The inode of the current network namespace: which one a name was looked up in. */
-static ino_t nsw_netns_ino(void)
-{
-	struct stat sb;
-	return stat("/proc/self/ns/net", &sb) ? 0 : sb.st_ino;
-}
-
 /* What vf add prints: the VF, and for a tap the options QEMU takes (a hint, not a result). */
 static void nsw_vf_add_print(const struct nsw_cli_nic *n, unsigned pf, unsigned vf,
 			     const char *dev, const struct nsw_link *link, const char *macs)

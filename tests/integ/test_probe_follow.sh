@@ -5,7 +5,9 @@
 # than leaving a PF or VF waiting forever; and a watch start racing another right after the
 # watcher was killed -9 never reports the dead watcher's pid; an uplink renamed to the name a VF
 # or another PF waits for is attached there within a second (freed by one PF, taken by the other);
-# a name a port of another NIC of the same namespace follows is refused, as within one NIC.
+# a name a port of another NIC of the same namespace follows is refused, as within one NIC; and
+# pf set follow NAME, NAME a device where the user runs it but not in the NIC's namespace, is
+# refused as vf add refuses it (not left waiting for a device that is somewhere else).
 source "$(dirname "$0")/lib.sh"
 TMPD=$(mktemp -d /tmp/${LABP}probe.XXXXXX)
 cleanup() {
@@ -112,7 +114,22 @@ test_follow_name_of_another_nic() {
 	"$NSW" vf add ${NIC}y pf 0 vf 1 follow ${LABP}sh2 >/dev/null
 }
 
+test_follow_name_in_another_netns() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	ext ip link add ${LABP}xx type veth peer name ${LABP}xy
+	local pf0
+	pf0=$("$NSW" -j pf show "$NIC")
+	refused "vf add follow a device of the user's namespace" -n ${LABP}ext vf add "$NIC" pf 1 vf 6 follow ${LABP}xx
+	refused "pf set follow a device of the user's namespace" -n ${LABP}ext pf set "$NIC" pf 1 follow ${LABP}xx
+	grep -q "another namespace" "$TMPD/err" || fail "unclear: $(cat "$TMPD/err")"
+	[[ $("$NSW" -j pf show "$NIC") == "$pf0" ]] || fail "a refused pf set changed the PFs"
+	# A name no namespace has yet is waited for, from anywhere.
+	"$NSW" -n ${LABP}ext pf set "$NIC" pf 1 follow ${LABP}later >/dev/null
+}
+
 run_test follow_impossible_names
 run_test watch_start_after_kill9
 run_test uplink_renamed_to_waited_name
 run_test follow_name_of_another_nic
+run_test follow_name_in_another_netns
