@@ -48,11 +48,18 @@ test_follow_impossible_names() {
 test_watch_start_after_kill9() {
 	lab_cleanup
 	"$NSW" lab up >/dev/null
-	local i old said now p
+	local i old said now p w st
 	for ((i = 0; i < 5; i++)); do
 		old=$("$NSW" -j watch show "$NIC" | jq -r '.[0].pid')
 		((old > 0)) || fail "no watcher runs before round $i"
 		kill -9 "$old"
+		# Until it is dead (a zombie until init reaps it, or gone): a start while it is still
+		# exiting rightly finds it holding the lock.
+		for ((w = 0; w < 200; w++)); do
+			st=$(awk '{print $3}' /proc/$old/stat 2>/dev/null) || break
+			[[ $st == [ZX] || -z $st ]] && break
+			sleep 0.01
+		done
 		("$NSW" -j watch start "$NIC" >"$TMPD/s1" &
 			"$NSW" -j watch start "$NIC" >"$TMPD/s2" & wait)
 		now=$("$NSW" -j watch show "$NIC" | jq -r '.[0].pid')
