@@ -73,9 +73,11 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_fail("pf set: PF %u has VFs whose vMACs carry its OUI; delete them first", a.pf);
 	if (e)
 		nsw_core_fail(e, "pf set");
-	/* The old name goes before its device, the new one comes after its device: a killed
-	 * command never leaves a name whose device slot it did not write (save reads both). */
-	if (set && named && (!want || strncmp(had, want, IF_NAMESIZE)))
+	/* A name that goes (uplink none) goes before its device; a new one replaces the old after
+	 * its device: a command killed in between leaves the old name, whose device the watcher
+	 * gives back (the bound one has another name: stale), rather than a device bound with no
+	 * name followed at all (save reads both). */
+	if (set && named && !want)
 		nsw_pf_name_set(&n, a.pf, NULL);
 	if (set && ifi != old_ifi) {
 		if (ifi) {
@@ -91,9 +93,13 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 			nsw_fail("pf set: cannot unbind the uplink: %s", strerror(se));
 		}
 	}
-	if (want && nsw_pf_name_set(&n, a.pf, want))
+	if (want && nsw_pf_name_set(&n, a.pf, want)) {
+		/* Not the old name either: the watcher would take the new device back. */
+		int se = errno;
+		nsw_pf_name_set(&n, a.pf, NULL);
 		fprintf(stderr, "nswitch: warning: pf %u: cannot record the name %s its uplink "
-			"follows: %s\n", a.pf, want, strerror(errno));
+			"follows: %s\n", a.pf, want, strerror(se));
+	}
 	uint64_t before[NSW_MAX_VFS];
 	memcpy(before, n.st->vf[a.pf], sizeof before);
 	e = nsw_pf_set(n.st, a.pf, a.oui, set ? !none : -1);

@@ -7,7 +7,9 @@
 # or another PF waits for is attached there within a second (freed by one PF, taken by the other);
 # a name a port of another NIC of the same namespace follows is refused, as within one NIC; and
 # pf set follow NAME, NAME a device where the user runs it but not in the NIC's namespace, is
-# refused as vf add refuses it (not left waiting for a device that is somewhere else).
+# refused as vf add refuses it (not left waiting for a device that is somewhere else); and a
+# pf set ... follow NEW killed -9 after binding NEW but before recording its name leaves the PF
+# following its old name (save writes it), not bound to NEW with no name followed at all.
 source "$(dirname "$0")/lib.sh"
 TMPD=$(mktemp -d /tmp/${LABP}probe.XXXXXX)
 cleanup() {
@@ -135,8 +137,38 @@ test_follow_name_in_another_netns() {
 	"$NSW" -n ${LABP}ext pf set "$NIC" pf 1 follow ${LABP}later >/dev/null
 }
 
+test_pf_set_killed_before_the_name() {
+	command -v strace >/dev/null || { echo "skip pf_set_killed_before_the_name: no strace"; return 0; }
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	hv ip link add ${LABP}new type veth peer name ${LABP}newp
+	# The bpf call that fetches the names map to record NEW: the last nsw_pf_name fetch of a
+	# dry run (its rank changes with the NICs on the machine: counted again each try).
+	local try n killed=
+	for ((try = 0; try < 5 && !killed; try++)); do
+		strace -f -qq -e trace=bpf -o "$TMPD/dry" "$NSW" pf set "$NIC" pf 0 follow ${LABP}new >/dev/null
+		"$NSW" pf set "$NIC" pf 0 follow up0 >/dev/null
+		n=$(grep -n 'BPF_OBJ_GET.*/nsw_pf_name"' "$TMPD/dry" | tail -1 | cut -d: -f1)
+		strace -f -qq -e trace=bpf -e inject=bpf:signal=SIGKILL:when=$n -o "$TMPD/kill" \
+			"$NSW" pf set "$NIC" pf 0 follow ${LABP}new >/dev/null 2>&1 || true
+		tail -2 "$TMPD/kill" | grep -q 'BPF_OBJ_GET.*/nsw_pf_name"' && killed=1
+		[[ $killed ]] || "$NSW" pf set "$NIC" pf 0 follow up0 >/dev/null
+	done
+	[[ $killed ]] || fail "could not kill pf set at its name's write"
+	local saved
+	saved=$("$NSW" save "$NIC" | grep "^pf set $NIC pf 0 ")
+	[[ $saved == "pf set $NIC pf 0 follow up0" ]] ||
+		fail "killed before recording ${LABP}new, save says: $saved"
+	# The watcher, woken by any event of the device bound, gives PF 0 its up0 back.
+	hv ip link set ${LABP}new up
+	wait_show pf '.[0].pfs[] | select(.pf == 0) | (.uplink // "none")' up0
+	! hv tc filter show dev ${LABP}new ingress | grep -q nsw_tc ||
+		fail "${LABP}new keeps nswitch's filter"
+}
+
 run_test follow_impossible_names
 run_test watch_start_after_kill9
 run_test uplink_renamed_to_waited_name
 run_test follow_name_of_another_nic
 run_test follow_name_in_another_netns
+run_test pf_set_killed_before_the_name
