@@ -89,6 +89,10 @@ int nsw_port_attach(struct nsw_cli_nic *n, uint32_t ifindex, struct nsw_port por
 void nsw_port_detach(struct nsw_cli_nic *n, uint32_t ifindex);
 /* The NIC (other than skip) that already uses ifindex as a port, or NULL. */
 const char *nsw_port_owner(const char *netns, uint32_t ifindex, struct nsw_port *port);
+/* What port of another NIC in self's namespace follows name (has or waits for a device of
+ * that name), or NULL: pf set and vf add refuse such a name, as they refuse one a port of
+ * self follows. The watcher does not ask: a device two NICs wait for goes to the first. */
+const char *nsw_follower_elsewhere(const struct nsw_cli_nic *self, const char *name);
 
 /* ---- links (netlink) ---- */
 struct nsw_link {

@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "nsw_cmd.h"
 #include "nsw_cli_words.h"
@@ -222,6 +223,19 @@ void nsw_core_fail(int err, const char *what)
 	nsw_fail("%s: %s", what, nsw_strerror(err));
 }
 
+/* Whether the kernel would give a device this name (dev_valid_name): a follow NAME it would
+ * refuse can never appear, and the PF or VF would wait for it forever. Its isspace also takes
+ * 0xa0 (Latin-1's no-break space). */
+static bool nsw_ifname_possible(const char *name)
+{
+	if (!strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		if (*c == '/' || *c == ':' || *c == ' ' || (*c >= '\t' && *c <= '\r') || *c == 0xa0)
+			return false;
+	return true;
+}
+
 void nsw_vf_args_get(const struct nsw_arg_val *v, struct nsw_vf_args *a)
 {
 	*a = (struct nsw_vf_args){.qos = -1, .spoofchk = -1, .oui = -1, .miss_drop = -1,
@@ -234,6 +248,9 @@ void nsw_vf_args_get(const struct nsw_arg_val *v, struct nsw_vf_args *a)
 			nsw_fail("give dev DEV (a device there now) or follow NAME (now or when it "
 				 "appears), not both");
 		a->dev = v[NSW_W_FOLLOW].str, a->follow = true;
+		if (!nsw_ifname_possible(a->dev))
+			nsw_fail("follow \"%s\": no device can have that name (the kernel refuses \".\", "
+				 "\"..\", and \"/\", \":\" or white space in one)", a->dev);
 	}
 	a->mac = v[NSW_W_MAC].u;
 	if (v[NSW_W_QOS].set)
@@ -266,6 +283,12 @@ void nsw_need_pf(const struct nsw_cli_nic *n, const struct nsw_vf_args *a, const
 	if (!(n->st->pf[a->pf] & NSW_PF_EN))
 		nsw_fail("%s: NIC %s has no PF %u (it has %u)", cmd, n->name, a->pf,
 			 nsw_nic_num_pfs(n->st));
+}
+
+ino_t nsw_netns_ino(void)
+{
+	struct stat sb;
+	return stat("/proc/self/ns/net", &sb) ? 0 : sb.st_ino;
 }
 
 void nsw_ifname(uint32_t ifi, char *dev)

@@ -8,6 +8,7 @@
 #ifndef NSW_CMD_H
 #define NSW_CMD_H
 
+#include <sys/types.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -89,6 +90,9 @@ void nsw_need_pf(const struct nsw_cli_nic *n, const struct nsw_vf_args *a, const
 __attribute__((noreturn)) void nsw_core_fail(int err, const char *what);
 /* The device's name, "#IFINDEX" when it has none here, "" for ifindex 0. */
 void nsw_ifname(uint32_t ifi, char *dev);
+/* The inode of the current network namespace: which one a name was looked up in (vf add and
+ * pf set tell a name of the user's namespace from one of the NIC's). */
+ino_t nsw_netns_ino(void);
 /* A copy of the registers (80 KiB, hence static) that changes are tried on first. */
 extern struct nsw_nic nsw_scratch;
 

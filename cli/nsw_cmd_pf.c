@@ -28,6 +28,11 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	if (a.follow && a.uplink)
 		nsw_fail("pf set: give uplink DEV (a device there now) or follow NAME (now or when it "
 			 "appears), not both");
+	/* Where the user sees the name (-n, or here), to tell "in another namespace" apart, as
+	 * vf add does: a follow NAME that is a device here but not in the NIC's namespace is a
+	 * mistake, not a device to wait for. */
+	uint32_t here = a.follow ? if_nametoindex(a.dev) : 0;
+	ino_t ns_here = nsw_netns_ino();
 	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "pf set");
 	uint32_t k = a.pf, old_ifi = 0, ifi = 0;
@@ -41,10 +46,16 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	bool named = nsw_pf_name_get(&n, a.pf, had);
 	if (want) {
 		ifi = a.follow ? if_nametoindex(want) : nsw_arg_ifindex(want);
+		if (!ifi && here && nsw_netns_ino() != ns_here)
+			nsw_fail("pf set: \"%s\" is in another namespace than NIC %s's (%s): an "
+				 "uplink must be in the NIC's", want, n.name,
+				 n.meta.netns[0] ? n.meta.netns : "the root namespace");
 		struct nsw_link link;
 		const char *why = nsw_pf_uplink_why(&n, a.pf, ifi, want, &link);
 		if (why && !strncmp(why, "already a port", 14))
 			nsw_fail("interface \"%s\" is %s", want, why);
+		if (!why)
+			why = nsw_follower_elsewhere(&n, want);
 		if (why)
 			nsw_fail("pf set: \"%s\" is %s", want, why);
 		/* Made here, before anything changes: a map that cannot be made fails alone. */
@@ -62,9 +73,11 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_fail("pf set: PF %u has VFs whose vMACs carry its OUI; delete them first", a.pf);
 	if (e)
 		nsw_core_fail(e, "pf set");
-	/* The old name goes before its device, the new one comes after its device: a killed
-	 * command never leaves a name whose device slot it did not write (save reads both). */
-	if (set && named && (!want || strncmp(had, want, IF_NAMESIZE)))
+	/* A name that goes (uplink none) goes before its device; a new one replaces the old after
+	 * its device: a command killed in between leaves the old name, whose device the watcher
+	 * gives back (the bound one has another name: stale), rather than a device bound with no
+	 * name followed at all (save reads both). */
+	if (set && named && !want)
 		nsw_pf_name_set(&n, a.pf, NULL);
 	if (set && ifi != old_ifi) {
 		if (ifi) {
@@ -80,9 +93,13 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 			nsw_fail("pf set: cannot unbind the uplink: %s", strerror(se));
 		}
 	}
-	if (want && nsw_pf_name_set(&n, a.pf, want))
+	if (want && nsw_pf_name_set(&n, a.pf, want)) {
+		/* Not the old name either: the watcher would take the new device back. */
+		int se = errno;
+		nsw_pf_name_set(&n, a.pf, NULL);
 		fprintf(stderr, "nswitch: warning: pf %u: cannot record the name %s its uplink "
-			"follows: %s\n", a.pf, want, strerror(errno));
+			"follows: %s\n", a.pf, want, strerror(se));
+	}
 	uint64_t before[NSW_MAX_VFS];
 	memcpy(before, n.st->vf[a.pf], sizeof before);
 	e = nsw_pf_set(n.st, a.pf, a.oui, set ? !none : -1);

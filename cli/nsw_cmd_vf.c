@@ -19,13 +19,6 @@
 #include "nsw_save.h"
 #include "nsw_vf_link.h"
 
-/* The inode of the current network namespace: which one a name was looked up in. */
-static ino_t nsw_netns_ino(void)
-{
-	struct stat sb;
-	return stat("/proc/self/ns/net", &sb) ? 0 : sb.st_ino;
-}
-
 /* What vf add prints: the VF, and for a tap the options QEMU takes (a hint, not a result). */
 static void nsw_vf_add_print(const struct nsw_cli_nic *n, unsigned pf, unsigned vf,
 			     const char *dev, const struct nsw_link *link, const char *macs)
@@ -204,6 +197,13 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	ino_t ns_here = nsw_netns_ino();
 	nsw_nic_open(&n, nic);
 	nsw_need_pf(&n, &a, "vf add");
+	/* A device already a port says so below (already a port of NIC ...). */
+	struct nsw_port owner;
+	uint32_t now = if_nametoindex(a.dev);
+	const char *taken = now && nsw_port_owner(n.meta.netns, now, &owner)
+				    ? NULL : nsw_follower_elsewhere(&n, a.dev);
+	if (taken)
+		nsw_fail("vf add: \"%s\" is %s", a.dev, taken);
 	if (a.vf == NSW_MAX_VFS) { /* vf auto: the lowest free number, under the NIC's lock */
 		unsigned f = 0;
 		while (f < NSW_MAX_VFS && (n.st->vf[a.pf][f] & NSW_VF_EN))

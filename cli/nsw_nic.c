@@ -333,6 +333,49 @@ const char *nsw_port_owner(const char *netns, uint32_t ifindex, struct nsw_port 
 	return NULL;
 }
 
+/* Whether a pinned names map (nsw_pf_name or nsw_vf_name of the NIC in dir) holds name: its
+ * index, or -1. */
+static int nsw_names_hold(const char *dir, const char *map, uint32_t count, const char *name)
+{
+	static char names[NSW_NVF_SLOTS][IF_NAMESIZE];
+	int fd = nsw_pin_get(dir, map), found = -1;
+	if (fd < 0)
+		return -1;
+	if (count <= NSW_NVF_SLOTS && !nsw_array_read(fd, count, IF_NAMESIZE, names))
+		for (uint32_t i = 0; i < count && found < 0; i++)
+			if (names[i][0] && !strncmp(names[i], name, IF_NAMESIZE))
+				found = (int)i;
+	close(fd);
+	return found;
+}
+
+const char *nsw_follower_elsewhere(const struct nsw_cli_nic *self, const char *name)
+{
+	static char names[64][16], buf[160];
+	int n = nsw_nic_list(names, 64);
+	for (int i = 0; i < n; i++) {
+		struct nsw_meta m;
+		char dir[128];
+		if (!strcmp(names[i], self->name) || !nsw_read_meta(names[i], &m) ||
+		    strcmp(m.netns, self->meta.netns))
+			continue;
+		snprintf(dir, sizeof dir, "%s/%.15s", NSW_PIN_ROOT, names[i]);
+		int p = nsw_names_hold(dir, "nsw_pf_name", NSW_MAX_PFS, name);
+		if (p >= 0) {
+			snprintf(buf, sizeof buf, "the uplink PF %d of NIC %.15s follows (has or waits "
+				 "for)", p, names[i]);
+			return buf;
+		}
+		int s = nsw_names_hold(dir, "nsw_vf_name", NSW_NVF_SLOTS, name);
+		if (s >= 0) {
+			snprintf(buf, sizeof buf, "the device VF %d,%d of NIC %.15s follows (has or waits "
+				 "for)", s / NSW_MAX_VFS, s % NSW_MAX_VFS, names[i]);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 static uint32_t nsw_prog_id(int fd)
 {
 	struct bpf_prog_info info;

@@ -174,8 +174,13 @@ static bool nsw_watch_resync(struct nsw_watch *w)
 	if (pid == 0) {
 		struct nsw_cli_nic n;
 		nsw_nic_open(&n, w->nic);
-		nsw_vf_follow(&n, stderr);
-		nsw_pf_follow(&n, stderr);
+		/* Again while a pass changed something: a device one port let go (an uplink
+		 * renamed to the name a VF or another PF waits for) is then taken by the port
+		 * that refused it, with no further event to wake us. Each pass that goes on
+		 * binds or unbinds a port, so a few passes settle it. */
+		for (int pass = 0; pass < 4; pass++)
+			if (!(nsw_vf_follow(&n, stderr) + nsw_pf_follow(&n, stderr)))
+				break;
 		/* The uplinks' carrier (none while one waits), for VFs in state auto; a VF
 		 * attached again takes its link state (held down stays down). */
 		for (unsigned p = 0; p < nsw_nic_num_pfs(n.st); p++)
@@ -356,6 +361,26 @@ static int nsw_watch_pid_read(int fd)
 	return r > 0 ? atoi(b) : 0;
 }
 
+/* Whether pid is a live process: a watcher killed -9 is a zombie until init reaps it, and
+ * kill(pid, 0) still succeeds on one; while a resync child it forked still holds the lock,
+ * its pid must not be taken for the running watcher's. */
+static bool nsw_watch_alive(int pid)
+{
+	char path[64], b[256];
+	if (kill(pid, 0) && errno != EPERM)
+		return false;
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true; /* cannot tell: alive, as kill said */
+	ssize_t r = read(fd, b, sizeof b - 1);
+	close(fd);
+	b[r > 0 ? r : 0] = 0;
+	/* "pid (comm) S ...": the state follows the last ')' (comm may hold one). */
+	const char *st = strrchr(b, ')');
+	return !st || (st[1] != ' ' || (st[2] != 'Z' && st[2] != 'X'));
+}
+
 int nsw_watch_start(const char *nic, char *err, size_t errlen)
 {
 	char path[192];
@@ -376,8 +401,15 @@ int nsw_watch_start(const char *nic, char *err, size_t errlen)
 			return 0;
 		}
 		if (!flock(fd, LOCK_EX | LOCK_NB)) {
-			if (nsw_watch_same_file(fd, path))
-				break; /* ours: start one */
+			/* Ours: start one. A watcher killed -9 left its pid in the file: erased
+			 * now, so a start that finds our lock reads no pid and waits for the new
+			 * one, not that of a dead watcher still a zombie (kill(pid, 0) works). */
+			if (nsw_watch_same_file(fd, path)) {
+				if (ftruncate(fd, 0)) {
+					/* the new watcher truncates it again, or fails its start */
+				}
+				break;
+			}
 			close(fd); /* removed by the watcher that ended: the path anew */
 			continue;
 		}
@@ -386,7 +418,7 @@ int nsw_watch_start(const char *nic, char *err, size_t errlen)
 		int pid = nsw_watch_pid_read(fd);
 		bool same = nsw_watch_same_file(fd, path);
 		close(fd);
-		if (pid && same && (!kill(pid, 0) || errno == EPERM))
+		if (pid && same && nsw_watch_alive(pid))
 			return pid;
 		usleep(10000);
 	}
