@@ -200,7 +200,9 @@ const struct nsw_cmd nsw_cmds_pf[] = {
 	 "The uplink is followed by name (the NIC's watcher): if DEV goes, the PF waits\n"
 	 "(pf show: uplink none wait DEV; frames out by it counted as no_device; its VFs in\n"
 	 "state auto down) and a device of that name that appears is attached within a\n"
-	 "second. follow NAME: as uplink NAME, NAME may appear later (save writes it so).\n"
+	 "second. follow NAME: as uplink NAME, NAME may appear later (save writes it so);\n"
+	 "refused: a name no device can have, one another port of any NIC here follows, a\n"
+	 "device in another namespace than the NIC's.\n"
 	 "miss: what a frame from PF P's VFs to a vMAC of one of this NIC's OUIs that no VF\n"
 	 "has does: leave by the port, like any unknown unicast (uplink, the default: it may\n"
 	 "be a VM of another host sharing the OUI), or be dropped as unknown_vmac (drop)."},
