@@ -118,6 +118,14 @@ int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);
 int nsw_link_set_up(uint32_t ifindex); /* in the current namespace; 0 or -errno */
 
 /* ---- a VF's device, followed by name (cli/nsw_vf_dev.c) ---- */
+/* A map of followed names (key -> char[IF_NAMESIZE]) pinned as pin in the NIC's directory, made
+ * with entries keys if create and missing; -1 when there is none (the caller closes it). _get:
+ * the name under key into name[IF_NAMESIZE], false if none; _set: records it (NULL or "":
+ * erases; no map, nothing to erase), 0 or -errno. The VFs' and the uplinks' maps are these. */
+int nsw_name_map(struct nsw_cli_nic *n, const char *pin, uint32_t entries, bool create);
+bool nsw_name_map_get(struct nsw_cli_nic *n, const char *pin, uint32_t key, char *name);
+int nsw_name_map_set(struct nsw_cli_nic *n, const char *pin, uint32_t entries, uint32_t key,
+		     const char *name);
 /* The NIC's map of followed names (slot -> char[IF_NAMESIZE]), made and pinned if create and
  * missing; -1 when there is none. The caller closes it. */
 int nsw_vf_names(struct nsw_cli_nic *n, bool create);

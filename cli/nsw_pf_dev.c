@@ -28,48 +28,17 @@
 
 int nsw_pf_names(struct nsw_cli_nic *n, bool create)
 {
-	char path[192];
-	snprintf(path, sizeof path, "%s/" NSW_PF_NAME_PIN, n->dir);
-	int fd = bpf_obj_get(path);
-	if (fd >= 0 || !create)
-		return fd;
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NSW_PF_NAME_PIN, sizeof(uint32_t), IF_NAMESIZE,
-			    NSW_MAX_PFS, NULL);
-	if (fd < 0)
-		return -1;
-	if (bpf_obj_pin(fd, path)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return nsw_name_map(n, NSW_PF_NAME_PIN, NSW_MAX_PFS, create);
 }
 
 bool nsw_pf_name_get(struct nsw_cli_nic *n, unsigned pf, char *name)
 {
-	uint32_t k = pf;
-	int fd = nsw_pf_names(n, false);
-	name[0] = 0;
-	if (fd >= 0) {
-		if (pf >= NSW_MAX_PFS || bpf_map_lookup_elem(fd, &k, name))
-			name[0] = 0;
-		close(fd);
-	}
-	name[IF_NAMESIZE - 1] = 0;
-	return name[0] != 0;
+	return nsw_name_map_get(n, NSW_PF_NAME_PIN, pf, name);
 }
 
 int nsw_pf_name_set(struct nsw_cli_nic *n, unsigned pf, const char *name)
 {
-	char v[IF_NAMESIZE] = {0};
-	uint32_t k = pf;
-	int fd = nsw_pf_names(n, name && *name);
-	if (fd < 0)
-		return name && *name ? -errno : 0; /* nothing to erase where there is no map */
-	if (name)
-		snprintf(v, sizeof v, "%s", name);
-	int r = bpf_map_update_elem(fd, &k, v, 0) ? -errno : 0;
-	close(fd);
-	return r;
+	return nsw_name_map_set(n, NSW_PF_NAME_PIN, NSW_MAX_PFS, pf, name);
 }
 
 int nsw_pf_follower(struct nsw_cli_nic *n, const char *name, unsigned skip_pf)

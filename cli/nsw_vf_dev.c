@@ -23,15 +23,16 @@
 
 #define NSW_VF_NAME_PIN "nsw_vf_name"
 
-int nsw_vf_names(struct nsw_cli_nic *n, bool create)
+/* A followed-names map of the NIC (key -> char[IF_NAMESIZE]) pinned as pin: the VFs' and the
+ * uplinks' have the same shape and the same rules, only their pins and sizes differ. */
+int nsw_name_map(struct nsw_cli_nic *n, const char *pin, uint32_t entries, bool create)
 {
 	char path[192];
-	snprintf(path, sizeof path, "%s/" NSW_VF_NAME_PIN, n->dir);
+	snprintf(path, sizeof path, "%s/%s", n->dir, pin);
 	int fd = bpf_obj_get(path);
 	if (fd >= 0 || !create)
 		return fd;
-	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NSW_VF_NAME_PIN, sizeof(uint32_t), IF_NAMESIZE,
-			    NSW_NVF_SLOTS, NULL);
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, pin, sizeof(uint32_t), IF_NAMESIZE, entries, NULL);
 	if (fd < 0)
 		return -1;
 	if (bpf_obj_pin(fd, path)) {
@@ -41,13 +42,12 @@ int nsw_vf_names(struct nsw_cli_nic *n, bool create)
 	return fd;
 }
 
-bool nsw_vf_name_get(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *name)
+bool nsw_name_map_get(struct nsw_cli_nic *n, const char *pin, uint32_t key, char *name)
 {
-	uint32_t slot = nsw_vf_slot(pf, vf);
-	int fd = nsw_vf_names(n, false);
+	int fd = nsw_name_map(n, pin, 0, false);
 	name[0] = 0;
 	if (fd >= 0) {
-		if (bpf_map_lookup_elem(fd, &slot, name))
+		if (bpf_map_lookup_elem(fd, &key, name))
 			name[0] = 0;
 		close(fd);
 	}
@@ -55,18 +55,33 @@ bool nsw_vf_name_get(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *name
 	return name[0] != 0;
 }
 
-int nsw_vf_name_set(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *name)
+int nsw_name_map_set(struct nsw_cli_nic *n, const char *pin, uint32_t entries, uint32_t key,
+		     const char *name)
 {
 	char v[IF_NAMESIZE] = {0};
-	uint32_t slot = nsw_vf_slot(pf, vf);
-	int fd = nsw_vf_names(n, name && *name);
+	int fd = nsw_name_map(n, pin, entries, name && *name);
 	if (fd < 0)
 		return name && *name ? -errno : 0; /* nothing to erase where there is no map */
 	if (name)
 		snprintf(v, sizeof v, "%s", name);
-	int r = bpf_map_update_elem(fd, &slot, v, 0) ? -errno : 0;
+	int r = bpf_map_update_elem(fd, &key, v, 0) ? -errno : 0;
 	close(fd);
 	return r;
+}
+
+int nsw_vf_names(struct nsw_cli_nic *n, bool create)
+{
+	return nsw_name_map(n, NSW_VF_NAME_PIN, NSW_NVF_SLOTS, create);
+}
+
+bool nsw_vf_name_get(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *name)
+{
+	return nsw_name_map_get(n, NSW_VF_NAME_PIN, nsw_vf_slot(pf, vf), name);
+}
+
+int nsw_vf_name_set(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *name)
+{
+	return nsw_name_map_set(n, NSW_VF_NAME_PIN, NSW_NVF_SLOTS, nsw_vf_slot(pf, vf), name);
 }
 
 int nsw_vf_follower(struct nsw_cli_nic *n, const char *name, uint32_t skip_slot)
