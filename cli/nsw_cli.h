@@ -111,7 +111,8 @@ struct nsw_link {
 int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
 /* Why the device cannot be a VF (only a veth end or a tap carries a VM), or why it cannot be a
  * PF's uplink (an Ethernet port: physical, veth, tap, vxlan, bond, ...; not a loopback, an L3
- * device, or the host's end of a software switch); NULL when it can. */
+ * device, the host's end of a software switch, or a device with a master: a port of a bridge,
+ * bond, team or VRF is its master's); NULL when it can. */
 const char *nsw_link_not_vf(const struct nsw_link *l);
 const char *nsw_link_not_uplink(const struct nsw_link *l);
 int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);

@@ -196,13 +196,17 @@ void nsw_save_pf(struct nsw_cli_nic *n, struct nsw_save *s)
 const struct nsw_cmd nsw_cmds_pf[] = {
 	{"set", NULL, nsw_pf_set_cmd, NSW_POS_NIC, nsw_words_pf_set, NSW_W_VF_N,
 	 "Give PF P an OUI (refused while it has VFs) or bind/unbind its physical port\n"
-	 "(an Ethernet port: physical, veth, tap, vxlan, bond; not lo, a bridge, L3 tun).\n"
+	 "(an Ethernet port: physical, veth, tap, vxlan, bond; not lo, a bridge, L3 tun,\n"
+	 "nor a device with a master, a port of a bridge, bond, team or VRF: its master owns\n"
+	 "it; ip link set DEV nomaster first; as for a VF's device).\n"
 	 "The uplink is followed by name (the NIC's watcher): if DEV goes, the PF waits\n"
 	 "(pf show: uplink none wait DEV; frames out by it counted as no_device; its VFs in\n"
 	 "state auto down) and a device of that name that appears is attached within a\n"
 	 "second. follow NAME: as uplink NAME, NAME may appear later (save writes it so);\n"
 	 "refused: a name no device can have, one another port of any NIC here follows, a\n"
-	 "device in another namespace than the NIC's.\n"
+	 "device in another namespace than the NIC's. A device of the followed name that\n"
+	 "cannot be an uplink (a port of a bridge, ...) is left alone and the PF waits (the\n"
+	 "watcher's log says why) until it can be (released: attached within a second).\n"
 	 "miss: what a frame from PF P's VFs to a vMAC of one of this NIC's OUIs that no VF\n"
 	 "has does: leave by the port, like any unknown unicast (uplink, the default: it may\n"
 	 "be a VM of another host sharing the OUI), or be dropped as unknown_vmac (drop)."},

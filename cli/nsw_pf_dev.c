@@ -87,6 +87,8 @@ const char *nsw_pf_uplink_why(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, 
 	if (nsw_link_get(ifi, link))
 		return "unreadable over netlink";
 	const char *why = nsw_link_not_uplink(link);
+	if (why && link->master) /* a port of another: says so, and how to release it */
+		return why;
 	if (why) {
 		snprintf(buf, sizeof buf, "%s: an uplink is an Ethernet port (physical, veth, tap, "
 			 "vxlan, bond, ...)", why);

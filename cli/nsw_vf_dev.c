@@ -133,6 +133,8 @@ const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint
 	if (nsw_link_get(ifi, link))
 		return "unreadable over netlink";
 	const char *why = nsw_link_not_vf(link);
+	if (why && link->master) /* a port of another: says so, and how to release it */
+		return why;
 	if (why) {
 		snprintf(buf, sizeof buf, "%s: a VF needs a veth or a tap (tun in TAP mode)", why);
 		return buf;
