@@ -184,6 +184,12 @@ int nsw_link_get(uint32_t ifindex, struct nsw_link *l)
 	return nsw_nl_talk(nlh, nsw_link_cb, l);
 }
 
+bool nsw_link_gone(uint32_t ifindex)
+{
+	struct nsw_link l;
+	return nsw_link_get(ifindex, &l) == -ENODEV;
+}
+
 /* What neither a VF nor an uplink can be. */
 static const char *nsw_link_not_port(const struct nsw_link *l)
 {

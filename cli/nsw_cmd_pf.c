@@ -51,13 +51,18 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 				 "uplink must be in the NIC's", want, n.name,
 				 n.meta.netns[0] ? n.meta.netns : "the root namespace");
 		struct nsw_link link;
-		const char *why = nsw_pf_uplink_why(&n, a.pf, ifi, want, &link);
+		/* ifi may change: a device that went after the look-up is looked up again. */
+		const char *why = nsw_pf_uplink_why(&n, a.pf, &ifi, want, &link);
 		if (why && !strncmp(why, "already a port", 14))
 			nsw_fail("interface \"%s\" is %s", want, why);
 		if (!why)
 			why = nsw_follower_elsewhere(&n, want);
 		if (why)
 			nsw_fail("pf set: \"%s\" is %s", want, why);
+		/* Gone as it was read: follow NAME waits for it; uplink DEV needs it now. */
+		if (!ifi && !a.follow)
+			nsw_fail("unknown interface \"%s\"%s%s", want, nsw_netns_opt ? " in netns " : "",
+				 nsw_netns_opt ? nsw_netns_opt : "");
 		/* Made here, before anything changes: a map that cannot be made fails alone. */
 		int fd = nsw_pf_names(&n, true);
 		if (fd < 0)
@@ -80,13 +85,17 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	if (set && named && !want)
 		nsw_pf_name_set(&n, a.pf, NULL);
 	if (set && ifi != old_ifi) {
-		if (ifi) {
-			if (nsw_pf_uplink_bind(&n, a.pf, ifi, err, sizeof err)) {
+		if (ifi && nsw_pf_uplink_bind(&n, a.pf, ifi, err, sizeof err)) {
+			/* follow NAME whose device went as it was attached (the bind undid
+			 * itself): waited for, as follow means. Anything else fails. */
+			if (!a.follow || !nsw_link_gone(ifi)) {
 				if (named)
 					nsw_pf_name_set(&n, a.pf, had);
 				nsw_fail("uplink %s: %s", want, err);
 			}
-		} else if (bpf_map_update_elem(n.fd_pf_dev, &k, &ifi, 0)) {
+			ifi = 0;
+		}
+		if (!ifi && bpf_map_update_elem(n.fd_pf_dev, &k, &ifi, 0)) {
 			int se = errno;
 			if (named)
 				nsw_pf_name_set(&n, a.pf, had);

@@ -43,8 +43,8 @@ static void nsw_vf_add_print(const struct nsw_cli_nic *n, unsigned pf, unsigned 
 }
 
 /* The VF exists: if it waits for its device (the one it had is gone), this gives it DEV,
- * keeping its vMAC and settings. */
-static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uint32_t ifi)
+ * keeping its vMAC and settings. False, with nothing done, if DEV went as it was read. */
+static bool nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uint32_t ifi)
 {
 	uint32_t slot = nsw_vf_slot(a->pf, a->vf), cur = 0;
 	uint64_t w = n->st->vf[a->pf][a->vf];
@@ -66,9 +66,11 @@ static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uin
 				     ((w & NSW_VF_VLAN) ? (int)n->st->vlan[a->pf][a->vf] : 0)))
 		nsw_fail("vf add: VF %u,%u exists (vMAC %s), waiting for its device: it keeps its "
 			 "settings (vf set changes them)", a->pf, a->vf, macs);
-	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, ifi, a->dev, &link);
+	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, &ifi, a->dev, &link);
 	if (why)
 		nsw_fail("vf add: \"%s\" is %s", a->dev, why);
+	if (!ifi)
+		return false;
 	if (cur)
 		nsw_vf_unbind(n, slot, cur);
 	if (nsw_vf_attach(n, a->pf, a->vf, ifi, &link, err, sizeof err))
@@ -91,6 +93,7 @@ static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uin
 	}
 	nsw_rx_drop_watch(n);
 	nsw_vf_add_print(n, a->pf, a->vf, a->dev, &link, macs);
+	return true;
 }
 
 /* Starts the NIC's watcher if none runs (it died, or the NIC predates it): a VF follows its
@@ -136,7 +139,8 @@ static void nsw_vf_add_waiting(struct nsw_cli_nic *n, struct nsw_vf_args *a)
 			nsw_fail("vf add: VF %u,%u exists", a->pf, a->vf);
 		nsw_fail("vf add: VF %u,%u exists, waiting for %s", a->pf, a->vf, a->dev);
 	}
-	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, 0, a->dev, NULL);
+	uint32_t none = 0; /* no device to judge: only the names others follow */
+	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, &none, a->dev, NULL);
 	if (why)
 		nsw_fail("vf add: \"%s\" is %s", a->dev, why);
 	memcpy(&nsw_scratch, n->st, sizeof nsw_scratch);
@@ -217,25 +221,34 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_fail("vf add: \"%s\" is in another namespace than NIC %s's (%s): a VF's device "
 			 "must be in the NIC's", a.dev, n.name,
 			 n.meta.netns[0] ? n.meta.netns : "the root namespace");
-	if (!ifi && a.follow) {
+	if (!ifi && !a.follow)
+		ifi = nsw_arg_ifindex(a.dev); /* fails: unknown interface */
+	bool exists = a.pf < NSW_MAX_PFS && a.have_vf && a.vf < NSW_MAX_VFS &&
+		      (n.st->vf[a.pf][a.vf] & NSW_VF_EN);
+	/* A device found by name may go before it is read (ifi: looked up again, 0 if no device
+	 * has the name now) or as it is attached: follow NAME then waits for it, as it does for a
+	 * name not there at all; dev DEV is an unknown interface. */
+	const char *why = NULL;
+	if (ifi && exists && nsw_vf_readd(&n, &a, ifi)) {
+		nsw_print_end();
+		nsw_nic_close(&n);
+		nsw_vf_watch_ensure(nic);
+		return;
+	}
+	if (ifi && !exists)
+		why = nsw_vf_dev_why(&n, a.pf, a.have_vf ? a.vf : 0, &ifi, a.dev, &link);
+	if (why)
+		nsw_fail("vf add: \"%s\" is %s", a.dev, why);
+	if (!ifi || exists) {
+		if (!a.follow)
+			nsw_fail("unknown interface \"%s\"%s%s", a.dev,
+				 nsw_netns_opt ? " in netns " : "", nsw_netns_opt ? nsw_netns_opt : "");
 		nsw_vf_add_waiting(&n, &a);
 		nsw_print_end();
 		nsw_nic_close(&n);
 		nsw_vf_watch_ensure(nic);
 		return;
 	}
-	ifi = nsw_arg_ifindex(a.dev);
-	if (a.pf < NSW_MAX_PFS && a.have_vf && a.vf < NSW_MAX_VFS &&
-	    (n.st->vf[a.pf][a.vf] & NSW_VF_EN)) {
-		nsw_vf_readd(&n, &a, ifi);
-		nsw_print_end();
-		nsw_nic_close(&n);
-		nsw_vf_watch_ensure(nic);
-		return;
-	}
-	const char *why = nsw_vf_dev_why(&n, a.pf, a.have_vf ? a.vf : 0, ifi, a.dev, &link);
-	if (why)
-		nsw_fail("vf add: \"%s\" is %s", a.dev, why);
 	/* Validate on a copy: range, PF OUI, VF free, MAC unique, Table A room. */
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
 	unsigned vid = a.vlan < 0 ? 0 : (unsigned)a.vlan;
@@ -261,8 +274,15 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	 * the VM's end gets its vMAC last, so a failure anywhere leaves the guest's interface
 	 * untouched. */
 	uint32_t slot = nsw_vf_slot(a.pf, a.vf);
-	if (nsw_vf_attach(&n, a.pf, a.vf, ifi, &link, err, sizeof err))
-		nsw_fail("vf add: %s: %s", a.dev, err);
+	if (nsw_vf_attach(&n, a.pf, a.vf, ifi, &link, err, sizeof err)) {
+		if (!a.follow || !nsw_link_gone(ifi)) /* the attach undid itself */
+			nsw_fail("vf add: %s: %s", a.dev, err);
+		nsw_vf_add_waiting(&n, &a); /* went as it was attached: waited for */
+		nsw_print_end();
+		nsw_nic_close(&n);
+		nsw_vf_watch_ensure(nic);
+		return;
+	}
 	e = nsw_vf_name_set(&n, a.pf, a.vf, a.dev);
 	if (e) {
 		nsw_vf_unbind(&n, slot, ifi);
@@ -336,7 +356,9 @@ static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 		bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
 		if (ifi && !nsw_link_get(ifi, &link) && !strcmp(link.kind, "veth")) {
 			int r = nsw_link_set_mac(link.peer_ifindex, link.peer_netnsid, a.mac);
-			if (r)
+			/* The veth went as it was read: the next device of the VF's name gets the
+			 * vMAC from the registers when it is attached (nsw_vf_follow). */
+			if (r && !nsw_link_gone(ifi))
 				nsw_fail("vf set: cannot give the VM's end the new MAC: %s",
 					 strerror(-r));
 		}

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# test_loose_follow_race.sh - follow NAME means "now or when it appears": pf set ... follow NAME
+# and vf add ... follow NAME whose device is deleted while the command looks at it (between
+# the look-up of the name and the netlink read of its attributes, or the attach) must wait for
+# the name, exit 0 with no error, as they do when the name is not there at all; and the device
+# made again is attached by the watcher. The deletion is made deterministic with strace: every
+# ioctl of the command is held 0.5 s after it returns, and the device is deleted as soon as the
+# command's K-th successful look-up of the name (SIOCGIFINDEX) is in the trace, for K = 1, 2,
+# ... until a run ends before its K-th look-up: so whatever the number of look-ups the code
+# makes, the device goes after each one of them. On a machine too loaded to delete it within
+# the 0.5 s the device is simply read and attached: the run then checks that instead.
+# And vf set state/mac of a VF whose device went before the watcher unbound it succeeds.
+source "$(dirname "$0")/lib.sh"
+TMPD=$(mktemp -d /tmp/${LABP}looser.XXXXXX)
+cleanup() {
+	rm -rf "$TMPD"
+	lab_cleanup
+}
+trap cleanup EXIT
+
+pf_uplink() { "$NSW" -j pf show "$NIC" | jq -r --argjson p "$1" \
+	'.[0].pfs[] | select(.pf == $p) | (.uplink // ("none wait " + (.wait // "-")))'; }
+vf_dev() { "$NSW" -j vf show "$NIC" | jq -r --argjson p "$1" --argjson v "$2" \
+	'.[] | select(.pf == $p and .vf == $v) | (.dev // ("none wait " + (.wait // "-")))'; }
+wait_for() { # wait_for WANT CMD...: CMD prints WANT within 2 s
+	local want=$1 i
+	shift
+	for ((i = 0; i < 200; i++)); do
+		[[ $("$@") == "$want" ]] && return 0
+		sleep 0.01
+	done
+	fail "$*: '$("$@")', not '$want' after 2 s"
+}
+dev_make() { hv ip link add "$1" type veth peer name "$1"p; }
+
+# Runs nswitch ARGS under strace, deleting DEV once the K-th successful look-up of DEV is in
+# the trace. Sets RC (the command's exit), DELETED (1 if DEV was deleted while it ran).
+race_run() { # race_run DEV K ARGS...
+	local dev=$1 k=$2 i n spid
+	shift 2
+	: >"$TMPD/trace"
+	strace -qq -o "$TMPD/trace" -e trace=ioctl -e inject=ioctl:delay_exit=500000 \
+		"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" &
+	spid=$!
+	DELETED=0
+	for ((i = 0; i < 3000; i++)); do
+		n=$(grep -c "SIOCGIFINDEX, {ifr_name=\"$dev\", ifr_ifindex=" "$TMPD/trace" || true)
+		if ((n >= k)); then
+			hv ip link del "$dev"
+			DELETED=1
+			break
+		fi
+		kill -0 "$spid" 2>/dev/null || break
+		sleep 0.01
+	done
+	RC=0
+	wait "$spid" || RC=$?
+}
+
+test_pf_follow_race() {
+	command -v strace >/dev/null || { echo "skip pf_follow_race: strace missing"; return 0; }
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	local d=${LABP}rc1 k
+	for ((k = 1; k <= 8; k++)); do
+		dev_make $d
+		race_run $d $k pf set "$NIC" pf 1 follow $d
+		((RC == 0)) && [[ ! -s $TMPD/err ]] ||
+			fail "k=$k: device deleted=$DELETED: exit $RC: $(cat "$TMPD/err")"
+		if ((DELETED)); then
+			grep -qx "note: pf 1 waits for its uplink $d" "$TMPD/out" ||
+				fail "k=$k: no waiting note: $(cat "$TMPD/out")"
+			[[ $(pf_uplink 1) == "none wait $d" ]] || fail "k=$k: pf 1: uplink $(pf_uplink 1)"
+			dev_make $d
+		fi
+		wait_for "$d" pf_uplink 1 || fail "k=$k: $d made again is not attached"
+		"$NSW" pf set "$NIC" pf 1 uplink none
+		hv ip link del $d
+		((DELETED)) || break # the command made fewer than k look-ups: every place tried
+	done
+	((k > 1)) || fail "the device was never deleted while pf set ran (too loaded?)"
+	echo "pf set: deleted after each of $((k - 1)) look-ups" >&2
+}
+
+test_vf_follow_race() {
+	command -v strace >/dev/null || { echo "skip vf_follow_race: strace missing"; return 0; }
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	local d=${LABP}rc2 k
+	for ((k = 1; k <= 8; k++)); do
+		dev_make $d
+		race_run $d $k vf add "$NIC" pf 1 vf 5 follow $d
+		((RC == 0)) && [[ ! -s $TMPD/err ]] ||
+			fail "k=$k: device deleted=$DELETED: exit $RC: $(cat "$TMPD/err")"
+		if ((DELETED)); then
+			grep -q "^vf 1,5 mac .* wait $d$" "$TMPD/out" ||
+				fail "k=$k: not waiting: $(cat "$TMPD/out")"
+			[[ $(vf_dev 1 5) == "none wait $d" ]] || fail "k=$k: vf 1,5: dev $(vf_dev 1 5)"
+			dev_make $d
+		fi
+		wait_for "$d" vf_dev 1 5 || fail "k=$k: $d made again is not attached"
+		"$NSW" vf del "$NIC" pf 1 vf 5
+		hv ip link del $d
+		((DELETED)) || break
+	done
+	((k > 1)) || fail "the device was never deleted while vf add ran (too loaded?)"
+	echo "vf add: deleted after each of $((k - 1)) look-ups" >&2
+}
+
+# A VF whose device went before the watcher unbound it (here: no watcher runs) still takes vf
+# set state and mac (the registers; a device gone has nothing to set), rather than failing on
+# the netlink read of the gone device; the device of its name made again takes both when the
+# watcher attaches it (held down: down; the VM's end: the new vMAC).
+test_vf_set_gone_device() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	"$NSW" watch stop "$NIC" >/dev/null
+	hv ip link del vm1
+	"$NSW" vf set "$NIC" pf 0 vf 1 state disable >"$TMPD/out" 2>"$TMPD/err" ||
+		fail "vf set state of a VF whose device went: $(cat "$TMPD/err")"
+	[[ ! -s $TMPD/err ]] || fail "vf set state: $(cat "$TMPD/err")"
+	"$NSW" vf set "$NIC" pf 0 vf 1 mac 02:4e:00:00:00:71 2>"$TMPD/err" ||
+		fail "vf set mac of a VF whose device went: $(cat "$TMPD/err")"
+	[[ $("$NSW" -j vf show "$NIC" | jq -r '.[] | select(.pf == 0 and .vf == 1) | .link_state') == disable ]] ||
+		fail "vf 0,1 state: $("$NSW" -j vf show "$NIC" | jq -c '.[] | select(.pf == 0 and .vf == 1)')"
+	hv ip link add vm1 type veth peer name vm1p
+	hv ip link set vm1 up
+	"$NSW" watch start "$NIC" >/dev/null
+	wait_for vm1 vf_dev 0 1 || fail "vm1 made again is not attached"
+	[[ $(hv ip -j link show vm1 | jq -r '.[0].flags | index("UP") // "no"') == no ]] ||
+		fail "vm1 of a VF held down is up: $(hv ip -j link show vm1 | jq -c '.[0].flags')"
+	[[ $(mac_of ${LABP}hv vm1p) == 02:4e:00:00:00:71 ]] || fail "vm1p: MAC $(mac_of ${LABP}hv vm1p)"
+}
+
+run_test pf_follow_race
+run_test vf_follow_race
+run_test vf_set_gone_device
