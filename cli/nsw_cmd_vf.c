@@ -172,6 +172,17 @@ static void nsw_vf_add_waiting(struct nsw_cli_nic *n, struct nsw_vf_args *a)
 		nsw_vf_name_set(n, a->pf, a->vf, NULL);
 		nsw_core_fail(e, "vf add");
 	}
+	/* A device of the name made after the look-up that found none but before the name was
+	 * recorded: the watcher, woken by its event, found nobody following it, and no other
+	 * event may come. Attached now as the watcher would, under the same lock. */
+	uint32_t bound = 0;
+	struct nsw_link link;
+	if (if_nametoindex(a->dev) && nsw_vf_follow(n, NULL))
+		bpf_map_lookup_elem(n->fd_vf_dev, &slot, &bound);
+	if (bound && !nsw_link_get(bound, &link)) {
+		nsw_vf_add_print(n, a->pf, a->vf, a->dev, &link, macs);
+		return;
+	}
 	char rid[8];
 	nsw_rid_format(nsw_vf_rid(a->pf, a->vf, nsw_nic_num_pfs(n->st)), rid);
 	nsw_print_obj_open(NULL);

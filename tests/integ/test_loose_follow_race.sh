@@ -9,7 +9,9 @@
 # ... until a run ends before its K-th look-up: so whatever the number of look-ups the code
 # makes, the device goes after each one of them. On a machine too loaded to delete it within
 # the 0.5 s the device is simply read and attached: the run then checks that instead.
-# And vf set state/mac of a VF whose device went before the watcher unbound it succeeds.
+# A device made again after the command found the name gone but before it recorded the name
+# is attached (by the command: the watcher woke for it when nobody followed the name yet). And
+# vf set state/mac of a VF whose device went before the watcher unbound it succeeds.
 source "$(dirname "$0")/lib.sh"
 TMPD=$(mktemp -d /tmp/${LABP}looser.XXXXXX)
 cleanup() {
@@ -33,19 +35,26 @@ wait_for() { # wait_for WANT CMD...: CMD prints WANT within 2 s
 }
 dev_make() { hv ip link add "$1" type veth peer name "$1"p; }
 
+lookups() { # lookups DEV ok|none: the command's look-ups of DEV in the trace that found it / not
+	local what=', ifr_ifindex='
+	[[ $2 == none ]] && what='}) = -1 ENODEV'
+	grep -cF "SIOCGIFINDEX, {ifr_name=\"$1\"$what" "$TMPD/trace" || true
+}
 # Runs nswitch ARGS under strace, deleting DEV once the K-th successful look-up of DEV is in
-# the trace. Sets RC (the command's exit), DELETED (1 if DEV was deleted while it ran).
-race_run() { # race_run DEV K ARGS...
-	local dev=$1 k=$2 i n spid
-	shift 2
+# the trace; with REMAKE, DEV is made again as soon as the command's next look-up has found it
+# gone (before the command records the name it follows). Sets RC (the command's exit) and
+# DELETED (1 if DEV was deleted while the command ran).
+race_run() { # race_run DEV K del|remake ARGS...
+	local dev=$1 k=$2 mode=$3 i n0 spid
+	shift 3
 	: >"$TMPD/trace"
 	strace -qq -o "$TMPD/trace" -e trace=ioctl -e inject=ioctl:delay_exit=500000 \
 		"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" &
 	spid=$!
 	DELETED=0
 	for ((i = 0; i < 3000; i++)); do
-		n=$(grep -c "SIOCGIFINDEX, {ifr_name=\"$dev\", ifr_ifindex=" "$TMPD/trace" || true)
-		if ((n >= k)); then
+		if (($(lookups "$dev" ok) >= k)); then
+			n0=$(lookups "$dev" none)
 			hv ip link del "$dev"
 			DELETED=1
 			break
@@ -53,6 +62,14 @@ race_run() { # race_run DEV K ARGS...
 		kill -0 "$spid" 2>/dev/null || break
 		sleep 0.01
 	done
+	if ((DELETED)) && [[ $mode == remake ]]; then
+		for ((i = 0; i < 3000; i++)); do
+			(($(lookups "$dev" none) > n0)) && break
+			kill -0 "$spid" 2>/dev/null || break
+			sleep 0.01
+		done
+		dev_make "$dev"
+	fi
 	RC=0
 	wait "$spid" || RC=$?
 }
@@ -64,7 +81,7 @@ test_pf_follow_race() {
 	local d=${LABP}rc1 k
 	for ((k = 1; k <= 8; k++)); do
 		dev_make $d
-		race_run $d $k pf set "$NIC" pf 1 follow $d
+		race_run $d $k del pf set "$NIC" pf 1 follow $d
 		((RC == 0)) && [[ ! -s $TMPD/err ]] ||
 			fail "k=$k: device deleted=$DELETED: exit $RC: $(cat "$TMPD/err")"
 		if ((DELETED)); then
@@ -89,7 +106,7 @@ test_vf_follow_race() {
 	local d=${LABP}rc2 k
 	for ((k = 1; k <= 8; k++)); do
 		dev_make $d
-		race_run $d $k vf add "$NIC" pf 1 vf 5 follow $d
+		race_run $d $k del vf add "$NIC" pf 1 vf 5 follow $d
 		((RC == 0)) && [[ ! -s $TMPD/err ]] ||
 			fail "k=$k: device deleted=$DELETED: exit $RC: $(cat "$TMPD/err")"
 		if ((DELETED)); then
@@ -132,6 +149,42 @@ test_vf_set_gone_device() {
 	[[ $(mac_of ${LABP}hv vm1p) == 02:4e:00:00:00:71 ]] || fail "vm1p: MAC $(mac_of ${LABP}hv vm1p)"
 }
 
+# The device deleted after each look-up and made again as soon as the command has looked its
+# name up and found none, before the command records the name: the watcher, woken by the new
+# device, finds nobody following it yet, so the command itself must attach it (or no event
+# ever will); within 2 s the PF and the VF have it, with exit 0.
+test_follow_race_made_again() {
+	command -v strace >/dev/null || { echo "skip follow_race_made_again: strace missing"; return 0; }
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	local d=${LABP}rc3 k
+	for ((k = 1; k <= 8; k++)); do
+		dev_make $d
+		race_run $d $k remake pf set "$NIC" pf 1 follow $d
+		((RC == 0)) && [[ ! -s $TMPD/err ]] || fail "pf k=$k: exit $RC: $(cat "$TMPD/err")"
+		wait_for "$d" pf_uplink 1 || fail "pf k=$k: $d made again during pf set is not attached"
+		"$NSW" pf set "$NIC" pf 1 uplink none
+		hv ip link del $d
+		((DELETED)) || break
+	done
+	((k > 1)) || fail "the device was never deleted while pf set ran (too loaded?)"
+	for ((k = 1; k <= 8; k++)); do
+		dev_make $d
+		race_run $d $k remake vf add "$NIC" pf 1 vf 5 follow $d
+		((RC == 0)) && [[ ! -s $TMPD/err ]] || fail "vf k=$k: exit $RC: $(cat "$TMPD/err")"
+		wait_for "$d" vf_dev 1 5 || fail "vf k=$k: $d made again during vf add is not attached"
+		# What it printed: the device it attached, or (made again too late for the
+		# command, on a loaded machine) the name it waits for.
+		grep -Eq "^vf 1,5 mac .* (dev $d kind veth|wait $d)$" "$TMPD/out" ||
+			fail "vf k=$k: vf add printed: $(cat "$TMPD/out")"
+		"$NSW" vf del "$NIC" pf 1 vf 5
+		hv ip link del $d
+		((DELETED)) || break
+	done
+	((k > 1)) || fail "the device was never deleted while vf add ran (too loaded?)"
+}
+
 run_test pf_follow_race
 run_test vf_follow_race
 run_test vf_set_gone_device
+run_test follow_race_made_again
