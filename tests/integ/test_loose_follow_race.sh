@@ -11,7 +11,9 @@
 # the 0.5 s the device is simply read and attached: the run then checks that instead.
 # A device made again after the command found the name gone but before it recorded the name
 # is attached (by the command: the watcher woke for it when nobody followed the name yet). And
-# vf set state/mac of a VF whose device went before the watcher unbound it succeeds.
+# vf set state/mac of a VF whose device went before the watcher unbound it succeeds. The
+# watcher's resync, whose look-up of a waited-for name is followed by the device's deletion,
+# keeps waiting without logging the device as unreadable.
 source "$(dirname "$0")/lib.sh"
 TMPD=$(mktemp -d /tmp/${LABP}looser.XXXXXX)
 cleanup() {
@@ -184,7 +186,44 @@ test_follow_race_made_again() {
 	((k > 1)) || fail "the device was never deleted while vf add ran (too loaded?)"
 }
 
+# The watcher's own look-up then read: a device of the name an uplink waits for, deleted as
+# soon as the watcher's resync has looked its name up (strace, attached to the watcher and its
+# resync children, holds their ioctls 0.5 s). The PF keeps waiting, with no "unreadable" in
+# the log, and the device made again is attached.
+test_watcher_follow_race() {
+	command -v strace >/dev/null || { echo "skip watcher_follow_race: strace missing"; return 0; }
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	local d=${LABP}rc4 wpid spid i log=/run/nswitch/watch-$NIC.log
+	"$NSW" pf set "$NIC" pf 1 follow $d >/dev/null
+	wpid=$("$NSW" -j watch show "$NIC" | jq -r '.[0].pid')
+	((wpid > 0)) || fail "no watcher"
+	: >"$TMPD/trace"
+	strace -qq -f -p "$wpid" -o "$TMPD/trace" -e trace=ioctl -e inject=ioctl:delay_exit=500000 &
+	spid=$!
+	BG_PIDS+=("$spid")
+	for ((i = 0; i < 300; i++)); do # attached: strace's status line names the tracer
+		[[ $(awk '/^TracerPid:/ {print $2}' /proc/"$wpid"/status) == "$spid" ]] && break
+		sleep 0.01
+	done
+	dev_make $d
+	for ((i = 0; i < 300; i++)); do
+		(($(lookups $d ok) >= 1)) && break
+		sleep 0.01
+	done
+	(($(lookups $d ok) >= 1)) || fail "the watcher did not look $d up (trace: $(tail -3 "$TMPD/trace"))"
+	hv ip link del $d
+	sleep 1.5 # the resync ends (its held ioctls), the deletion's event handled
+	kill "$spid"
+	wait "$spid" 2>/dev/null || true
+	[[ $(pf_uplink 1) == "none wait $d" ]] || fail "pf 1: uplink $(pf_uplink 1)"
+	grep -q "pf 1: $d is unreadable" "$log" && fail "the watcher logged: $(grep "pf 1: $d" "$log" | tail -1)"
+	dev_make $d
+	wait_for "$d" pf_uplink 1 || fail "$d made again is not attached"
+}
+
 run_test pf_follow_race
 run_test vf_follow_race
 run_test vf_set_gone_device
 run_test follow_race_made_again
+run_test watcher_follow_race
