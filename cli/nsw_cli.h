@@ -109,9 +109,13 @@ struct nsw_link {
 	char name[16];     /* IFLA_IFNAME */
 };
 int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
+/* True if no device has ifindex (any more): what tells "it went" from a failure of its own
+ * when an attach to a device found by name fails. */
+bool nsw_link_gone(uint32_t ifindex);
 /* Why the device cannot be a VF (only a veth end or a tap carries a VM), or why it cannot be a
  * PF's uplink (an Ethernet port: physical, veth, tap, vxlan, bond, ...; not a loopback, an L3
- * device, or the host's end of a software switch); NULL when it can. */
+ * device, the host's end of a software switch, or a device with a master: a port of a bridge,
+ * bond, team or VRF is its master's); NULL when it can. */
 const char *nsw_link_not_vf(const struct nsw_link *l);
 const char *nsw_link_not_uplink(const struct nsw_link *l);
 int nsw_link_set_mac(uint32_t ifindex, int32_t netnsid, uint64_t mac);
@@ -133,10 +137,20 @@ int nsw_vf_names(struct nsw_cli_nic *n, bool create);
 bool nsw_vf_name_get(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *name);
 /* Records (name NULL or "": erases) the name VF pf,vf follows; 0 or -errno. */
 int nsw_vf_name_set(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *name);
-/* Why device ifi (called name) cannot be VF pf,vf's device: another NIC's or VF's port, the
- * name another VF follows, not a veth or a tap (loopback, tun, bridge, bond, a bond's or a
- * bridge's port), not a veth in mode tc-peer; NULL when it can (then *link is read). */
-const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t ifi,
+/* What the single looks of nsw_vf_dev_why and nsw_pf_uplink_why return when the device they
+ * read went after its name was looked up (or another device took the name): the name is
+ * looked up again, at most NSW_WHY_TRIES times; then it is taken for a name not there yet (a
+ * device made and deleted over and over is nobody's link; the watcher attaches it once it
+ * stays). Compared by address, never printed. */
+extern const char nsw_why_gone[];
+#define NSW_WHY_TRIES 8
+/* Why device *ifi (called name; 0: not there yet) cannot be VF pf,vf's device: another NIC's
+ * or VF's port, the name another VF follows, not a veth or a tap (loopback, tun, bridge, bond,
+ * a device with a master), not a veth in mode tc-peer; NULL when it can (then *link is read if
+ * *ifi). A device that goes between the lookup of its name and the read of its attributes is
+ * looked up again by name: *ifi is then the device of that name now, 0 if there is none
+ * (callers that follow the name wait for it; the others say it is unknown). */
+const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t *ifi,
 			   const char *name, struct nsw_link *link);
 /* Binds ifi to VF pf,vf and attaches the NIC's programs (a tap is brought up); undoes itself
  * and returns -1 with the reason in err on failure. The VM's end's MAC is the caller's. */
@@ -166,10 +180,11 @@ bool nsw_pf_name_get(struct nsw_cli_nic *n, unsigned pf, char *name);
 int nsw_pf_name_set(struct nsw_cli_nic *n, unsigned pf, const char *name);
 /* The PF (other than skip_pf; NSW_MAX_PFS: none) whose uplink follows name; -1 if none. */
 int nsw_pf_follower(struct nsw_cli_nic *n, const char *name, unsigned skip_pf);
-/* Why device ifi (called name; 0: not there yet) cannot be PF pf's uplink: another NIC's or
- * VF's port, the name a VF or another PF follows, not an Ethernet port; NULL when it can (then
- * *link is read if ifi). */
-const char *nsw_pf_uplink_why(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, const char *name,
+/* Why device *ifi (called name; 0: not there yet) cannot be PF pf's uplink: another NIC's or
+ * VF's port, the name a VF or another PF follows, not an Ethernet port, a device with a
+ * master; NULL when it can (then *link is read if *ifi). A device that goes between the lookup
+ * of its name and the read is looked up again, as nsw_vf_dev_why does (*ifi: 0 if none now). */
+const char *nsw_pf_uplink_why(struct nsw_cli_nic *n, unsigned pf, uint32_t *ifi, const char *name,
 			      struct nsw_link *link);
 /* Attaches the NIC's programs to ifi as PF pf's port, then binds it in nsw_pf_dev; undoes
  * itself and returns -1 with the reason in err on failure. */

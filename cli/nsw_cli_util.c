@@ -184,6 +184,12 @@ int nsw_link_get(uint32_t ifindex, struct nsw_link *l)
 	return nsw_nl_talk(nlh, nsw_link_cb, l);
 }
 
+bool nsw_link_gone(uint32_t ifindex)
+{
+	struct nsw_link l;
+	return nsw_link_get(ifindex, &l) == -ENODEV;
+}
+
 /* What neither a VF nor an uplink can be. */
 static const char *nsw_link_not_port(const struct nsw_link *l)
 {
@@ -198,6 +204,26 @@ static const char *nsw_link_not_port(const struct nsw_link *l)
 	return NULL;
 }
 
+/* A device with a master (a bridge's, bond's, team's, VRF's or Open vSwitch's port) is owned
+ * by it: the master's rx_handler takes what arrives, and what is sent by the port alone
+ * bypasses it (a bond's choice of port, a bridge's learning). It can be neither a VM's link
+ * nor the NIC's port to the wire, whatever the master is: the admin releases it first. */
+static const char *nsw_link_enslaved(const struct nsw_link *l)
+{
+	static char buf[96];
+	if (!l->master)
+		return NULL;
+	struct nsw_link m;
+	char mname[IF_NAMESIZE] = "";
+	int r = nsw_link_get(l->master, &m); /* zeroes m first, whatever it returns */
+	if (!r)
+		snprintf(mname, sizeof mname, "%s", m.name);
+	snprintf(buf, sizeof buf, "a port of %s %s (its master owns it: ip link set %s nomaster "
+		 "first)", m.kind[0] ? m.kind : "device", mname[0] ? mname : "?",
+		 l->name[0] ? l->name : "DEV");
+	return buf;
+}
+
 const char *nsw_link_not_vf(const struct nsw_link *l)
 {
 	const char *why = nsw_link_not_port(l);
@@ -206,16 +232,9 @@ const char *nsw_link_not_vf(const struct nsw_link *l)
 	static char buf[64];
 	if (!strcmp(l->kind, "bond") || !strcmp(l->kind, "team"))
 		return "a bond (an aggregate of ports), not a veth or a tap";
-	if (l->master) {
-		/* A bond's or a bridge's port hands its frames to its master: not a VM's link. */
-		struct nsw_link m;
-		char mname[IF_NAMESIZE] = "";
-		if (!nsw_link_get(l->master, &m))
-			snprintf(mname, sizeof mname, "%s", m.name);
-		snprintf(buf, sizeof buf, "a port of %s %s", m.kind[0] ? m.kind : "device",
-			 mname[0] ? mname : "?");
-		return buf;
-	}
+	why = nsw_link_enslaved(l);
+	if (why)
+		return why;
 	if (!strcmp(l->kind, "veth") || (!strcmp(l->kind, "tun") && l->tun_type == IFF_TAP))
 		return NULL;
 	snprintf(buf, sizeof buf, "a %s device, not a veth or a tap", l->kind[0] ? l->kind : "physical");
@@ -225,6 +244,9 @@ const char *nsw_link_not_vf(const struct nsw_link *l)
 const char *nsw_link_not_uplink(const struct nsw_link *l)
 {
 	const char *why = nsw_link_not_port(l);
+	if (why)
+		return why;
+	why = nsw_link_enslaved(l);
 	if (why)
 		return why;
 	/* Ethernet, but a sink or a router, not a wire. */

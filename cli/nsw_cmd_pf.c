@@ -51,13 +51,18 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 				 "uplink must be in the NIC's", want, n.name,
 				 n.meta.netns[0] ? n.meta.netns : "the root namespace");
 		struct nsw_link link;
-		const char *why = nsw_pf_uplink_why(&n, a.pf, ifi, want, &link);
+		/* ifi may change: a device that went after the look-up is looked up again. */
+		const char *why = nsw_pf_uplink_why(&n, a.pf, &ifi, want, &link);
 		if (why && !strncmp(why, "already a port", 14))
 			nsw_fail("interface \"%s\" is %s", want, why);
 		if (!why)
 			why = nsw_follower_elsewhere(&n, want);
 		if (why)
 			nsw_fail("pf set: \"%s\" is %s", want, why);
+		/* Gone as it was read: follow NAME waits for it; uplink DEV needs it now. */
+		if (!ifi && !a.follow)
+			nsw_fail("unknown interface \"%s\"%s%s", want, nsw_netns_opt ? " in netns " : "",
+				 nsw_netns_opt ? nsw_netns_opt : "");
 		/* Made here, before anything changes: a map that cannot be made fails alone. */
 		int fd = nsw_pf_names(&n, true);
 		if (fd < 0)
@@ -80,13 +85,17 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	if (set && named && !want)
 		nsw_pf_name_set(&n, a.pf, NULL);
 	if (set && ifi != old_ifi) {
-		if (ifi) {
-			if (nsw_pf_uplink_bind(&n, a.pf, ifi, err, sizeof err)) {
+		if (ifi && nsw_pf_uplink_bind(&n, a.pf, ifi, err, sizeof err)) {
+			/* follow NAME whose device went as it was attached (the bind undid
+			 * itself): waited for, as follow means. Anything else fails. */
+			if (!a.follow || !nsw_link_gone(ifi)) {
 				if (named)
 					nsw_pf_name_set(&n, a.pf, had);
 				nsw_fail("uplink %s: %s", want, err);
 			}
-		} else if (bpf_map_update_elem(n.fd_pf_dev, &k, &ifi, 0)) {
+			ifi = 0;
+		}
+		if (!ifi && bpf_map_update_elem(n.fd_pf_dev, &k, &ifi, 0)) {
 			int se = errno;
 			if (named)
 				nsw_pf_name_set(&n, a.pf, had);
@@ -105,6 +114,11 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	e = nsw_pf_set(n.st, a.pf, a.oui, set ? !none : -1);
 	if (a.miss_drop >= 0)
 		nsw_pf_set_miss_drop(n.st, a.pf, a.miss_drop);
+	/* A device of the name made after the look-up that found none but before the name was
+	 * recorded: the watcher, woken by its event, found nobody following it, and no other
+	 * event may come. Attached now as the watcher would, under the same lock. */
+	if (want && !ifi && if_nametoindex(want) && nsw_pf_follow(&n, NULL))
+		bpf_map_lookup_elem(n.fd_pf_dev, &k, &ifi);
 	if (set && old_ifi && old_ifi != ifi)
 		nsw_port_detach(&n, old_ifi);
 	/* VFs in state auto follow the new uplink's carrier (none: up; waiting for it: down). */
@@ -196,13 +210,17 @@ void nsw_save_pf(struct nsw_cli_nic *n, struct nsw_save *s)
 const struct nsw_cmd nsw_cmds_pf[] = {
 	{"set", NULL, nsw_pf_set_cmd, NSW_POS_NIC, nsw_words_pf_set, NSW_W_VF_N,
 	 "Give PF P an OUI (refused while it has VFs) or bind/unbind its physical port\n"
-	 "(an Ethernet port: physical, veth, tap, vxlan, bond; not lo, a bridge, L3 tun).\n"
+	 "(an Ethernet port: physical, veth, tap, vxlan, bond; not lo, a bridge, L3 tun,\n"
+	 "nor a device with a master, a port of a bridge, bond, team or VRF: its master owns\n"
+	 "it; ip link set DEV nomaster first; as for a VF's device).\n"
 	 "The uplink is followed by name (the NIC's watcher): if DEV goes, the PF waits\n"
 	 "(pf show: uplink none wait DEV; frames out by it counted as no_device; its VFs in\n"
 	 "state auto down) and a device of that name that appears is attached within a\n"
 	 "second. follow NAME: as uplink NAME, NAME may appear later (save writes it so);\n"
 	 "refused: a name no device can have, one another port of any NIC here follows, a\n"
-	 "device in another namespace than the NIC's.\n"
+	 "device in another namespace than the NIC's. A device of the followed name that\n"
+	 "cannot be an uplink (a port of a bridge, ...) is left alone and the PF waits (the\n"
+	 "watcher's log says why) until it can be (released: attached within a second).\n"
 	 "miss: what a frame from PF P's VFs to a vMAC of one of this NIC's OUIs that no VF\n"
 	 "has does: leave by the port, like any unknown unicast (uplink, the default: it may\n"
 	 "be a VM of another host sharing the OUI), or be dropped as unknown_vmac (drop)."},

@@ -43,8 +43,8 @@ static void nsw_vf_add_print(const struct nsw_cli_nic *n, unsigned pf, unsigned 
 }
 
 /* The VF exists: if it waits for its device (the one it had is gone), this gives it DEV,
- * keeping its vMAC and settings. */
-static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uint32_t ifi)
+ * keeping its vMAC and settings. False, with nothing done, if DEV went as it was read. */
+static bool nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uint32_t ifi)
 {
 	uint32_t slot = nsw_vf_slot(a->pf, a->vf), cur = 0;
 	uint64_t w = n->st->vf[a->pf][a->vf];
@@ -66,9 +66,11 @@ static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uin
 				     ((w & NSW_VF_VLAN) ? (int)n->st->vlan[a->pf][a->vf] : 0)))
 		nsw_fail("vf add: VF %u,%u exists (vMAC %s), waiting for its device: it keeps its "
 			 "settings (vf set changes them)", a->pf, a->vf, macs);
-	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, ifi, a->dev, &link);
+	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, &ifi, a->dev, &link);
 	if (why)
 		nsw_fail("vf add: \"%s\" is %s", a->dev, why);
+	if (!ifi)
+		return false;
 	if (cur)
 		nsw_vf_unbind(n, slot, cur);
 	if (nsw_vf_attach(n, a->pf, a->vf, ifi, &link, err, sizeof err))
@@ -91,6 +93,7 @@ static void nsw_vf_readd(struct nsw_cli_nic *n, const struct nsw_vf_args *a, uin
 	}
 	nsw_rx_drop_watch(n);
 	nsw_vf_add_print(n, a->pf, a->vf, a->dev, &link, macs);
+	return true;
 }
 
 /* Starts the NIC's watcher if none runs (it died, or the NIC predates it): a VF follows its
@@ -136,7 +139,8 @@ static void nsw_vf_add_waiting(struct nsw_cli_nic *n, struct nsw_vf_args *a)
 			nsw_fail("vf add: VF %u,%u exists", a->pf, a->vf);
 		nsw_fail("vf add: VF %u,%u exists, waiting for %s", a->pf, a->vf, a->dev);
 	}
-	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, 0, a->dev, NULL);
+	uint32_t none = 0; /* no device to judge: only the names others follow */
+	const char *why = nsw_vf_dev_why(n, a->pf, a->vf, &none, a->dev, NULL);
 	if (why)
 		nsw_fail("vf add: \"%s\" is %s", a->dev, why);
 	memcpy(&nsw_scratch, n->st, sizeof nsw_scratch);
@@ -167,6 +171,17 @@ static void nsw_vf_add_waiting(struct nsw_cli_nic *n, struct nsw_vf_args *a)
 	if (e) { /* cannot happen: validated under the same lock */
 		nsw_vf_name_set(n, a->pf, a->vf, NULL);
 		nsw_core_fail(e, "vf add");
+	}
+	/* A device of the name made after the look-up that found none but before the name was
+	 * recorded: the watcher, woken by its event, found nobody following it, and no other
+	 * event may come. Attached now as the watcher would, under the same lock. */
+	uint32_t bound = 0;
+	struct nsw_link link;
+	if (if_nametoindex(a->dev) && nsw_vf_follow(n, NULL))
+		bpf_map_lookup_elem(n->fd_vf_dev, &slot, &bound);
+	if (bound && !nsw_link_get(bound, &link)) {
+		nsw_vf_add_print(n, a->pf, a->vf, a->dev, &link, macs);
+		return;
 	}
 	char rid[8];
 	nsw_rid_format(nsw_vf_rid(a->pf, a->vf, nsw_nic_num_pfs(n->st)), rid);
@@ -217,25 +232,34 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_fail("vf add: \"%s\" is in another namespace than NIC %s's (%s): a VF's device "
 			 "must be in the NIC's", a.dev, n.name,
 			 n.meta.netns[0] ? n.meta.netns : "the root namespace");
-	if (!ifi && a.follow) {
+	if (!ifi && !a.follow)
+		ifi = nsw_arg_ifindex(a.dev); /* fails: unknown interface */
+	bool exists = a.pf < NSW_MAX_PFS && a.have_vf && a.vf < NSW_MAX_VFS &&
+		      (n.st->vf[a.pf][a.vf] & NSW_VF_EN);
+	/* A device found by name may go before it is read (ifi: looked up again, 0 if no device
+	 * has the name now) or as it is attached: follow NAME then waits for it, as it does for a
+	 * name not there at all; dev DEV is an unknown interface. */
+	const char *why = NULL;
+	if (ifi && exists && nsw_vf_readd(&n, &a, ifi)) {
+		nsw_print_end();
+		nsw_nic_close(&n);
+		nsw_vf_watch_ensure(nic);
+		return;
+	}
+	if (ifi && !exists)
+		why = nsw_vf_dev_why(&n, a.pf, a.have_vf ? a.vf : 0, &ifi, a.dev, &link);
+	if (why)
+		nsw_fail("vf add: \"%s\" is %s", a.dev, why);
+	if (!ifi || exists) {
+		if (!a.follow)
+			nsw_fail("unknown interface \"%s\"%s%s", a.dev,
+				 nsw_netns_opt ? " in netns " : "", nsw_netns_opt ? nsw_netns_opt : "");
 		nsw_vf_add_waiting(&n, &a);
 		nsw_print_end();
 		nsw_nic_close(&n);
 		nsw_vf_watch_ensure(nic);
 		return;
 	}
-	ifi = nsw_arg_ifindex(a.dev);
-	if (a.pf < NSW_MAX_PFS && a.have_vf && a.vf < NSW_MAX_VFS &&
-	    (n.st->vf[a.pf][a.vf] & NSW_VF_EN)) {
-		nsw_vf_readd(&n, &a, ifi);
-		nsw_print_end();
-		nsw_nic_close(&n);
-		nsw_vf_watch_ensure(nic);
-		return;
-	}
-	const char *why = nsw_vf_dev_why(&n, a.pf, a.have_vf ? a.vf : 0, ifi, a.dev, &link);
-	if (why)
-		nsw_fail("vf add: \"%s\" is %s", a.dev, why);
 	/* Validate on a copy: range, PF OUI, VF free, MAC unique, Table A room. */
 	memcpy(&nsw_scratch, n.st, sizeof nsw_scratch);
 	unsigned vid = a.vlan < 0 ? 0 : (unsigned)a.vlan;
@@ -261,8 +285,15 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	 * the VM's end gets its vMAC last, so a failure anywhere leaves the guest's interface
 	 * untouched. */
 	uint32_t slot = nsw_vf_slot(a.pf, a.vf);
-	if (nsw_vf_attach(&n, a.pf, a.vf, ifi, &link, err, sizeof err))
-		nsw_fail("vf add: %s: %s", a.dev, err);
+	if (nsw_vf_attach(&n, a.pf, a.vf, ifi, &link, err, sizeof err)) {
+		if (!a.follow || !nsw_link_gone(ifi)) /* the attach undid itself */
+			nsw_fail("vf add: %s: %s", a.dev, err);
+		nsw_vf_add_waiting(&n, &a); /* went as it was attached: waited for */
+		nsw_print_end();
+		nsw_nic_close(&n);
+		nsw_vf_watch_ensure(nic);
+		return;
+	}
 	e = nsw_vf_name_set(&n, a.pf, a.vf, a.dev);
 	if (e) {
 		nsw_vf_unbind(&n, slot, ifi);
@@ -336,7 +367,9 @@ static void nsw_vf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 		bpf_map_lookup_elem(n.fd_vf_dev, &slot, &ifi);
 		if (ifi && !nsw_link_get(ifi, &link) && !strcmp(link.kind, "veth")) {
 			int r = nsw_link_set_mac(link.peer_ifindex, link.peer_netnsid, a.mac);
-			if (r)
+			/* The veth went as it was read: the next device of the VF's name gets the
+			 * vMAC from the registers when it is attached (nsw_vf_follow). */
+			if (r && !nsw_link_gone(ifi))
 				nsw_fail("vf set: cannot give the VM's end the new MAC: %s",
 					 strerror(-r));
 		}
@@ -536,8 +569,10 @@ const struct nsw_cmd nsw_cmds_vf[] = {
 	 "nswitch watch). vf add on a waiting VF gives it DEV now. follow NAME: as dev NAME,\n"
 	 "but NAME may not be there yet: the VF is made waiting for it (what save writes, so a\n"
 	 "configuration restored before its VMs start comes back). Refused: loopback, tun (L3),\n"
-	 "bridges, bonds and their ports, a device of another NIC or VF, or in another\n"
-	 "namespace than the NIC's.\n"
+	 "bridges, bonds, a device with a master (a port of a bridge, bond, team or VRF: its\n"
+	 "master owns it; ip link set DEV nomaster first; as for an uplink), a device of\n"
+	 "another NIC or VF, or in another namespace than the NIC's. A device of the followed\n"
+	 "name that is refused is left alone and the VF waits (the watcher's log says why).\n"
 	 "state: the VF's link (as ip link's vf state): enable (the default) is up, disable\n"
 	 "down, auto follows the carrier of PF P's uplink (a PF without one: up), as read\n"
 	 "by vf add/set and pf set, and as it changes (the NIC's watcher: nswitch watch). Down,\n"

@@ -55,8 +55,8 @@ int nsw_pf_follower(struct nsw_cli_nic *n, const char *name, unsigned skip_pf)
 	return found;
 }
 
-const char *nsw_pf_uplink_why(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, const char *name,
-			      struct nsw_link *link)
+static const char *nsw_pf_uplink_why_at(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi,
+					const char *name, struct nsw_link *link)
 {
 	static char buf[200];
 	struct nsw_port owner;
@@ -84,15 +84,30 @@ const char *nsw_pf_uplink_why(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, 
 	}
 	if (!ifi) /* a name to wait for: no device to judge yet */
 		return NULL;
-	if (nsw_link_get(ifi, link))
+	int r = nsw_link_get(ifi, link);
+	if (r == -ENODEV)
+		return nsw_why_gone;
+	if (r)
 		return "unreadable over netlink";
 	const char *why = nsw_link_not_uplink(link);
+	if (why && link->master) /* a port of another: says so, and how to release it */
+		return why;
 	if (why) {
 		snprintf(buf, sizeof buf, "%s: an uplink is an Ethernet port (physical, veth, tap, "
 			 "vxlan, bond, ...)", why);
 		return buf;
 	}
 	return NULL;
+}
+
+const char *nsw_pf_uplink_why(struct nsw_cli_nic *n, unsigned pf, uint32_t *ifi, const char *name,
+			      struct nsw_link *link)
+{
+	const char *why;
+	for (unsigned t = 1; (why = nsw_pf_uplink_why_at(n, pf, *ifi, name, link)) == nsw_why_gone;
+	     t++)
+		*ifi = t < NSW_WHY_TRIES ? if_nametoindex(name) : 0;
+	return why;
 }
 
 int nsw_pf_uplink_bind(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, char *err,
@@ -155,14 +170,19 @@ unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log)
 			continue;
 		struct nsw_link link;
 		char err[200];
-		const char *why = nsw_pf_uplink_why(n, p, ifi, names[p], &link);
+		const char *why = nsw_pf_uplink_why(n, p, &ifi, names[p], &link);
 		if (why) {
 			if (log)
 				fprintf(log, "pf %u: %s is %s: not attached\n", p, names[p], why);
 			continue;
 		}
+		if (!ifi) /* it went as it was read: waited for, its next event wakes us */
+			continue;
 		if (nsw_pf_uplink_bind(n, p, ifi, err, sizeof err)) {
-			if (log)
+			if (log && nsw_link_gone(ifi))
+				fprintf(log, "pf %u: uplink %s went as it was attached: waiting for "
+					"it\n", p, names[p]);
+			else if (log)
 				fprintf(log, "pf %u: cannot attach uplink %s: %s\n", p, names[p], err);
 			continue;
 		}

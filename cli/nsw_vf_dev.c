@@ -100,8 +100,10 @@ int nsw_vf_follower(struct nsw_cli_nic *n, const char *name, uint32_t skip_slot)
 	return found;
 }
 
-const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t ifi,
-			   const char *name, struct nsw_link *link)
+const char nsw_why_gone[] = "gone as it was read";
+
+static const char *nsw_vf_dev_why_at(struct nsw_cli_nic *n, unsigned pf, unsigned vf,
+				     uint32_t ifi, const char *name, struct nsw_link *link)
 {
 	static char buf[160];
 	struct nsw_port owner;
@@ -130,9 +132,14 @@ const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint
 	}
 	if (!ifi) /* a name to wait for: no device to judge yet */
 		return NULL;
-	if (nsw_link_get(ifi, link))
+	int r = nsw_link_get(ifi, link);
+	if (r == -ENODEV)
+		return nsw_why_gone;
+	if (r)
 		return "unreadable over netlink";
 	const char *why = nsw_link_not_vf(link);
+	if (why && link->master) /* a port of another: says so, and how to release it */
+		return why;
 	if (why) {
 		snprintf(buf, sizeof buf, "%s: a VF needs a veth or a tap (tun in TAP mode)", why);
 		return buf;
@@ -143,6 +150,16 @@ const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint
 		return buf;
 	}
 	return NULL;
+}
+
+const char *nsw_vf_dev_why(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t *ifi,
+			   const char *name, struct nsw_link *link)
+{
+	const char *why;
+	for (unsigned t = 1; (why = nsw_vf_dev_why_at(n, pf, vf, *ifi, name, link)) == nsw_why_gone;
+	     t++)
+		*ifi = t < NSW_WHY_TRIES ? if_nametoindex(name) : 0;
+	return why;
 }
 
 int nsw_vf_attach(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t ifi,
@@ -229,15 +246,20 @@ unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log)
 			continue;
 		struct nsw_link link;
 		char err[200];
-		const char *why = nsw_vf_dev_why(n, pf, vf, ifi, names[s], &link);
+		const char *why = nsw_vf_dev_why(n, pf, vf, &ifi, names[s], &link);
 		if (why) {
 			if (log)
 				fprintf(log, "vf %u,%u: %s is %s: not attached\n", pf, vf, names[s],
 					why);
 			continue;
 		}
+		if (!ifi) /* it went as it was read: waited for, its next event wakes us */
+			continue;
 		if (nsw_vf_attach(n, pf, vf, ifi, &link, err, sizeof err)) {
-			if (log)
+			if (log && nsw_link_gone(ifi))
+				fprintf(log, "vf %u,%u: %s went as it was attached: waiting for it\n",
+					pf, vf, names[s]);
+			else if (log)
 				fprintf(log, "vf %u,%u: cannot attach %s: %s\n", pf, vf, names[s],
 					err);
 			continue;

@@ -49,6 +49,10 @@ int nsw_vf_dev_link(uint32_t ifi, bool up, char *err, size_t len)
 {
 	struct nsw_link link;
 	int r = nsw_link_get(ifi, &link);
+	/* Gone (the watcher has not unbound it yet): nothing to set. The registers hold the
+	 * state, and the device of the VF's name attached next takes it (nsw_vf_follow). */
+	if (r == -ENODEV)
+		return 0;
 	if (r) {
 		snprintf(err, len, "cannot read the VF's device (ifindex %u): %s", ifi, strerror(-r));
 		return r;
@@ -62,6 +66,8 @@ int nsw_vf_dev_link(uint32_t ifi, bool up, char *err, size_t len)
 		if (r == -EPERM && up)
 			r = 0;
 	}
+	if (r == -ENODEV) /* went as it was read: as gone before */
+		r = 0;
 	if (r)
 		snprintf(err, len, "cannot set %s's %s %s: %s", link.kind[0] ? link.kind : "device",
 			 strcmp(link.kind, "veth") ? "carrier" : "link", up ? "up" : "down",

@@ -20,7 +20,8 @@
 #include "nsw_cli.h"
 
 /* Puts VF (pf, vf)'s device up or down as its NSW_VF_LINK_DOWN bit says (nothing when it has
- * no device). 0, or a negative errno with a reason in err. */
+ * no device, or its device is gone and not unbound yet). 0, or a negative errno with a reason
+ * in err. */
 int nsw_vf_link_apply(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *err, size_t len);
 /* The same on device ifi, up or down: what nic del uses to hand back a link held down. */
 int nsw_vf_dev_link(uint32_t ifi, bool up, char *err, size_t len);

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# test_loose_uplink_port.sh - a device with a master (a port of a bridge or of a bond) is its
+# master's: pf set ... uplink DEV and follow NAME refuse it with one line, exit 1 and nothing
+# changed (no PF bound, no name recorded, nothing put on the device), as vf add refuses it for a
+# VF; and the watcher, when a device of a followed name appears already enslaved, leaves it
+# alone and logs why, for an uplink as for a VF, and attaches it once it is released
+# (ip link set DEV nomaster).
+source "$(dirname "$0")/lib.sh"
+TMPD=$(mktemp -d /tmp/${LABP}loosep.XXXXXX)
+cleanup() {
+	rm -rf "$TMPD"
+	lab_cleanup
+}
+trap cleanup EXIT
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+pf_uplink() { "$NSW" -j pf show "$NIC" | jq -r --argjson p "$1" \
+	'.[0].pfs[] | select(.pf == $p) | (.uplink // ("none wait " + (.wait // "-")))'; }
+vf_dev() { "$NSW" -j vf show "$NIC" | jq -r --argjson p "$1" --argjson v "$2" \
+	'.[] | select(.pf == $p and .vf == $v) | (.dev // ("none wait " + (.wait // "-")))'; }
+# Runs an nswitch command that must be refused: exit 1, one line "nswitch: ...", kept in $TMPD/err.
+refused() { # refused WHAT ARGS...
+	local what=$1 rc=0
+	shift
+	"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" || rc=$?
+	((rc == 1)) || fail "$what: exit $rc, not 1 ($(cat "$TMPD/out" "$TMPD/err"))"
+	[[ ! -s $TMPD/out && $(wc -l <"$TMPD/err") == 1 ]] && grep -q '^nswitch: ' "$TMPD/err" ||
+		fail "$what: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
+}
+# Nothing of nswitch's on DEV in the hypervisor: no clsact, no XDP program.
+untouched() { # untouched DEV
+	! hv tc qdisc show dev "$1" | grep -q clsact || fail "$1: a clsact was left on it"
+	[[ $(hv ip -j link show "$1" | jq -r '.[0].xdp // empty') == "" ]] || fail "$1: XDP left on it"
+}
+log_has() { # log_has TEXT: the watcher's log says TEXT within 2 s
+	local i
+	for ((i = 0; i < 200; i++)); do
+		grep -qF -- "$1" /run/nswitch/watch-"$NIC".log && return 0
+		sleep 0.01
+	done
+	fail "the watcher's log does not say '$1': $(tail -3 /run/nswitch/watch-"$NIC".log)"
+}
+
+test_uplink_port_refused() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	local pf0 vf0 want
+	hv ip link add ${LABP}br type bridge
+	hv ip link add ${LABP}p1 type veth peer name ${LABP}p2
+	hv ip link set ${LABP}p1 master ${LABP}br
+	hv ip link set ${LABP}p1 up
+	pf0=$("$NSW" -j pf show "$NIC")
+	vf0=$("$NSW" -j vf show "$NIC" | vf_settings)
+	want="is a port of bridge ${LABP}br (its master owns it: ip link set ${LABP}p1 nomaster first)"
+	refused "pf set uplink of a bridge port" pf set "$NIC" pf 1 uplink ${LABP}p1
+	[[ $(cat "$TMPD/err") == "nswitch: pf set: \"${LABP}p1\" $want" ]] ||
+		fail "pf set uplink: unclear: $(cat "$TMPD/err")"
+	refused "pf set follow of a bridge port" pf set "$NIC" pf 1 follow ${LABP}p1
+	[[ $(cat "$TMPD/err") == "nswitch: pf set: \"${LABP}p1\" $want" ]] ||
+		fail "pf set follow: unclear: $(cat "$TMPD/err")"
+	# The same rule for a VF's device, in the same words.
+	refused "vf add dev of a bridge port" vf add "$NIC" pf 1 vf 5 dev ${LABP}p1
+	[[ $(cat "$TMPD/err") == "nswitch: vf add: \"${LABP}p1\" $want" ]] ||
+		fail "vf add dev: unclear: $(cat "$TMPD/err")"
+	refused "vf add follow of a bridge port" vf add "$NIC" pf 1 vf 5 follow ${LABP}p1
+	# A bond's port (when the kernel has bonding).
+	if hv ip link add ${LABP}bd type bond 2>/dev/null; then
+		hv ip link add ${LABP}p3 type veth peer name ${LABP}p4
+		hv ip link set ${LABP}p3 master ${LABP}bd
+		refused "pf set uplink of a bond port" pf set "$NIC" pf 1 uplink ${LABP}p3
+		grep -qF "\"${LABP}p3\" is a port of bond ${LABP}bd (" "$TMPD/err" ||
+			fail "bond port: unclear: $(cat "$TMPD/err")"
+		untouched ${LABP}p3
+	else
+		echo "no bonding in this kernel: the bond port case not run" >&2
+	fi
+	[[ $("$NSW" -j pf show "$NIC") == "$pf0" ]] || fail "a refused pf set changed the PFs"
+	[[ $("$NSW" -j vf show "$NIC" | vf_settings) == "$vf0" ]] || fail "a refused vf add changed the VFs"
+	"$NSW" save "$NIC" | grep -q "${LABP}p1" && fail "save names the refused ${LABP}p1"
+	untouched ${LABP}p1
+	# Released from the bridge, the same device is an uplink.
+	hv ip link set ${LABP}p1 nomaster
+	"$NSW" pf set "$NIC" pf 1 uplink ${LABP}p1 || fail "pf set uplink of the released port"
+	[[ $(pf_uplink 1) == "${LABP}p1" ]] || fail "pf 1: uplink $(pf_uplink 1)"
+}
+
+# The watcher's attach path applies the same rule: a followed name that appears as a port of a
+# bridge is not attached (uplink or VF) and the log says why; released, it is attached.
+test_watcher_port_refused() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	hv ip link add ${LABP}br type bridge
+	"$NSW" pf set "$NIC" pf 1 follow ${LABP}q1 >/dev/null
+	"$NSW" vf add "$NIC" pf 1 vf 5 follow ${LABP}r1 >/dev/null
+	[[ $(pf_uplink 1) == "none wait ${LABP}q1" ]] || fail "pf 1: uplink $(pf_uplink 1)"
+	[[ $(vf_dev 1 5) == "none wait ${LABP}r1" ]] || fail "vf 1,5: dev $(vf_dev 1 5)"
+	# Made as the bridge's ports at once (one request: the device never exists unenslaved).
+	hv ip link add ${LABP}q1 master ${LABP}br type veth peer name ${LABP}q2
+	hv ip link add ${LABP}r1 master ${LABP}br type veth peer name ${LABP}r2
+	log_has "pf 1: ${LABP}q1 is a port of bridge ${LABP}br"
+	log_has "vf 1,5: ${LABP}r1 is a port of bridge ${LABP}br"
+	sleep 0.3
+	[[ $(pf_uplink 1) == "none wait ${LABP}q1" ]] || fail "the watcher took the bridge port: uplink $(pf_uplink 1)"
+	[[ $(vf_dev 1 5) == "none wait ${LABP}r1" ]] || fail "the watcher took the bridge port: vf dev $(vf_dev 1 5)"
+	untouched ${LABP}q1
+	untouched ${LABP}r1
+	hv ip link set ${LABP}q1 nomaster
+	hv ip link set ${LABP}r1 nomaster
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[[ $(pf_uplink 1) == "${LABP}q1" && $(vf_dev 1 5) == "${LABP}r1" ]] && break
+		sleep 0.01
+	done
+	[[ $(pf_uplink 1) == "${LABP}q1" ]] || fail "released, not attached: uplink $(pf_uplink 1)"
+	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "released, not attached: vf dev $(vf_dev 1 5)"
+}
+
+run_test uplink_port_refused
+run_test watcher_port_refused
