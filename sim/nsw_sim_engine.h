@@ -232,6 +232,7 @@ static inline bool nsw_sim_heap_pop(struct nsw_sim_heap *h, struct nsw_sim_ev *o
 #define NSW_SIM_CAL_NB 1024u                      /* buckets */
 #define NSW_SIM_CAL_SPAN ((uint64_t)NSW_SIM_CAL_W * NSW_SIM_CAL_NB)
 #define NSW_SIM_NIL UINT32_MAX
+#define NSW_SIM_CAL_BQ 16u /* entries a bucket keeps in its own array; more go to its list */
 
 /* A node is one cache line (64 bytes, aligned): 56 bytes at a 56-byte stride put three nodes
  * in four across two lines, and a node is read when its bucket is sorted and again when it is
@@ -263,6 +264,12 @@ struct nsw_sim_evq {
 	uint64_t pushes, pops, seq;
 	struct nsw_sim_evn *pool; /* nodes, a free list through next */
 	uint32_t pool_n, pool_cap, free;
+	/* a bucket's events: the first NSW_SIM_CAL_BQ as (key, node) in its row of bq, read
+	 * in one pass when the bucket is entered (no node is touched: a list through the nodes
+	 * would be a chain of dependent loads of lines written long before); the rest, a burst,
+	 * in a list through the nodes from head to tail */
+	uint8_t bn[NSW_SIM_CAL_NB];
+	struct nsw_sim_cur (*bq)[NSW_SIM_CAL_BQ];
 	uint32_t head[NSW_SIM_CAL_NB], tail[NSW_SIM_CAL_NB];
 	uint64_t bits[NSW_SIM_CAL_NB / 64];
 	struct nsw_sim_cur *cur; /* the current bucket, sorted; cur_i the next to pop */
@@ -280,10 +287,11 @@ static inline int nsw_sim_evq_init(struct nsw_sim_evq *q, size_t cap)
 	q->cur = malloc(q->cur_cap * sizeof *q->cur);
 	q->ocap = cap < 64 ? 64 : cap;
 	q->o = malloc(q->ocap * sizeof *q->o);
+	q->bq = aligned_alloc(64, NSW_SIM_CAL_NB * sizeof *q->bq);
 	q->free = NSW_SIM_NIL;
 	memset(q->head, 0xff, sizeof q->head);
 	memset(q->tail, 0xff, sizeof q->tail);
-	return q->pool && q->cur && q->o ? 0 : -1;
+	return q->pool && q->cur && q->o && q->bq ? 0 : -1;
 }
 
 static inline void nsw_sim_evq_free(struct nsw_sim_evq *q)
@@ -291,9 +299,11 @@ static inline void nsw_sim_evq_free(struct nsw_sim_evq *q)
 	free(q->pool);
 	free(q->cur);
 	free(q->o);
+	free(q->bq);
 	q->pool = NULL;
 	q->cur = NULL;
 	q->o = NULL;
+	q->bq = NULL;
 }
 
 static inline void *nsw_sim_grow(void *a, size_t *cap, size_t size)
@@ -347,23 +357,28 @@ static inline uint32_t nsw_sim_ovf_pop(struct nsw_sim_evq *q)
 	return top;
 }
 
-/* Appends node k to the list of its bucket b (within the span of the current one). */
-static inline void nsw_sim_cal_put(struct nsw_sim_evq *q, uint32_t k, uint64_t b)
-{
-	uint32_t sl = (uint32_t)b & (NSW_SIM_CAL_NB - 1);
-	q->pool[k].next = NSW_SIM_NIL;
-	if (q->tail[sl] == NSW_SIM_NIL) {
-		q->head[sl] = k;
-		q->bits[sl >> 6] |= 1ull << (sl & 63);
-	} else {
-		q->pool[q->tail[sl]].next = k;
-	}
-	q->tail[sl] = k;
-}
-
 static inline uint64_t nsw_sim_cur_key(const struct nsw_sim_evn *nd)
 {
 	return (nd->kt & (NSW_SIM_CAL_W - 1)) << 56 | nd->seq;
+}
+
+/* Adds node k to its bucket b (within the span of the current one). */
+static inline void nsw_sim_cal_put(struct nsw_sim_evq *q, uint32_t k, uint64_t b)
+{
+	uint32_t sl = (uint32_t)b & (NSW_SIM_CAL_NB - 1);
+	unsigned n = q->bn[sl];
+	q->bits[sl >> 6] |= 1ull << (sl & 63);
+	if (n < NSW_SIM_CAL_BQ) {
+		q->bq[sl][n] = (struct nsw_sim_cur){nsw_sim_cur_key(&q->pool[k]), k};
+		q->bn[sl] = (uint8_t)(n + 1);
+		return;
+	}
+	q->pool[k].next = NSW_SIM_NIL;
+	if (q->tail[sl] == NSW_SIM_NIL)
+		q->head[sl] = k;
+	else
+		q->pool[q->tail[sl]].next = k;
+	q->tail[sl] = k;
 }
 
 static inline void nsw_sim_evq_push(struct nsw_sim_evq *q, const struct nsw_sim_ev *e)
@@ -442,17 +457,29 @@ static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
 	}
 	uint32_t sl = (uint32_t)b & (NSW_SIM_CAL_NB - 1);
 	q->cur_i = q->cur_n = 0;
+	for (unsigned j = 0; j < q->bn[sl]; j++) {
+		if (q->cur_n == q->cur_cap)
+			q->cur = nsw_sim_grow(q->cur, &q->cur_cap, sizeof *q->cur);
+		struct nsw_sim_cur x = q->bq[sl][j];
+		size_t i = q->cur_n++;
+		while (i > 0 && q->cur[i - 1].key > x.key) { /* insertion sort: stable, short */
+			q->cur[i] = q->cur[i - 1];
+			i--;
+		}
+		q->cur[i] = x;
+	}
 	for (uint32_t k = q->head[sl]; k != NSW_SIM_NIL; k = q->pool[k].next) {
 		if (q->cur_n == q->cur_cap)
 			q->cur = nsw_sim_grow(q->cur, &q->cur_cap, sizeof *q->cur);
 		uint64_t key = nsw_sim_cur_key(&q->pool[k]);
 		size_t i = q->cur_n++;
-		while (i > 0 && q->cur[i - 1].key > key) { /* insertion sort: stable, short */
+		while (i > 0 && q->cur[i - 1].key > key) {
 			q->cur[i] = q->cur[i - 1];
 			i--;
 		}
 		q->cur[i] = (struct nsw_sim_cur){key, k};
 	}
+	q->bn[sl] = 0;
 	q->head[sl] = q->tail[sl] = NSW_SIM_NIL;
 	q->bits[sl >> 6] &= ~(1ull << (sl & 63));
 }
@@ -472,6 +499,9 @@ static inline bool nsw_sim_evq_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out
 		nsw_sim_cal_enter(q, b);
 	}
 	uint32_t k = q->cur[q->cur_i++].node;
+	/* the next event's node: its line was written long ago, load it while this one runs */
+	if (q->cur_i < q->cur_n)
+		__builtin_prefetch(&q->pool[q->cur[q->cur_i].node]);
 	struct nsw_sim_evn *nd = &q->pool[k];
 	*out = nd->e;
 	q->now = nd->kt;

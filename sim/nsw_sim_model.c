@@ -890,7 +890,7 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 		s->pool_used[pool] += e->len;
 		e->flags |= pool == NSW_SIM_POOL_RX ? NSW_SIM_EV_HOLD_RX : NSW_SIM_EV_HOLD_TX;
 	}
-	uint64_t svc = st->tab ? st->tab[e->len] : st->a + st->b * e->len;
+	uint64_t svc = st->tab[e->len & st->tab_mask] + st->a + st->b * e->len;
 	uint64_t fin = nsw_sim_res_serve(&s->res[st->res], e->t, svc);
 	if (!fin)
 		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL, e->t);
@@ -916,11 +916,13 @@ static uint16_t nsw_sim_pick_len(struct nsw_sim *s, const struct nsw_sim_mix *m)
 {
 	if (m->n == 1)
 		return m->size[0];
+	/* the first size whose cumulative share reaches u, else the last: the cdf does not
+	 * decrease, so that is the count of shares below u (no branch on the random draw) */
 	double u = nsw_sim_rng_unit(&s->rng);
-	for (unsigned k = 0; k + 1 < m->n; k++)
-		if (u <= m->cdf[k])
-			return m->size[k];
-	return m->size[m->n - 1];
+	unsigned k = 0;
+	for (unsigned i = 0; i + 1 < m->n; i++)
+		k += u > m->cdf[i];
+	return m->size[k];
 }
 
 /* When the flow's next frame leaves the source, or false if it never will. */

@@ -77,8 +77,11 @@ struct nsw_sim_credit {
 struct nsw_sim_stage {
 	uint16_t res, side; /* server; the other-direction server charged, or NONE16 */
 	uint8_t phase, pool, fc;
-	const uint64_t *tab, *stab; /* service per frame length (PCIe), in fixed point */
-	uint64_t a, b;              /* else service = a + b * len, fixed point */
+	/* service = tab[len & tab_mask] + a + b * len, fixed point: a table per frame length
+	 * (PCIe; a = b = 0), or a line (tab a single 0, tab_mask 0): no branch on the kind */
+	const uint64_t *tab, *stab; /* stab: the side server's service per frame length */
+	uint64_t a, b;
+	uint32_t tab_mask;
 	uint64_t post;              /* ns after the service: propagation, latency */
 };
 

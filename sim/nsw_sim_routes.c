@@ -28,16 +28,17 @@ static uint16_t nsw_sim_add_res(struct nsw_sim *s, const char *name, unsigned ca
 static struct nsw_sim_stage nsw_sim_lin(uint16_t res, uint8_t phase, double a_ns, double b_ns,
 					uint64_t post)
 {
-	return (struct nsw_sim_stage){.res = res, .side = NONE16, .phase = phase,
-				      .a = nsw_sim_fx_of(a_ns), .b = nsw_sim_fx_of(b_ns),
-				      .post = post};
+	static const uint64_t zero[1];
+	return (struct nsw_sim_stage){.res = res, .side = NONE16, .phase = phase, .tab = zero,
+				      .tab_mask = 0, .a = nsw_sim_fx_of(a_ns),
+				      .b = nsw_sim_fx_of(b_ns), .post = post};
 }
 
 static struct nsw_sim_stage nsw_sim_tab(uint16_t res, const uint64_t *tab, uint16_t side,
 					const uint64_t *stab, uint8_t phase, uint64_t post)
 {
 	return (struct nsw_sim_stage){.res = res, .side = side, .phase = phase, .tab = tab,
-				      .stab = stab, .post = post};
+				      .tab_mask = UINT32_MAX, .stab = stab, .post = post};
 }
 
 static uint8_t nsw_sim_add_route(struct nsw_sim *s, uint8_t op, uint8_t arg, unsigned n,
