@@ -166,7 +166,7 @@ a veth limited to $(meta port_rate) in each direction by tbf. MB/s = 10^6 bytes/
 | $(nse_arch_label qbh) | (c) | as Qbg, plus a port extender (a non-learning bridge namespace) between the port and the switch |
 | $(nse_arch_label nswitch) | (d) | nswitch CLI: VMs' veths are VFs of PF 0, BPF (tc) decision on the host side of each VF; PF 0's uplink is the port |
 
-Architectures in this run:
+Architectures in $([[ -n $(meta merged_from) ]] && echo "these runs" || echo "this run"):
 
 | architecture | status | seconds | experiments with data | note |
 | --- | --- | --- | --- | --- |
@@ -200,9 +200,13 @@ for a in $ARCHS; do
 done
 cat <<EOF
 
-At maximum TCP every path is bounded by CPU (the sender's and the receiver's stacks copy every
-byte), not by the switch's decision, so the figure to compare there is the throughput; the CPU
-columns say how much of the machine the run had. "Own" is the exact run time (schedstat) of every
+At maximum TCP every path but the pSwitches' (bounded by the port) is bounded by CPU: the
+sender's and the receiver's stacks copy every byte, and the switch's decision is a small part of
+it. The CPU columns say how much of the machine the run had. $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	c["own_cpu_pct"] && $c["own_cpu_pct"] != "" { n++; o = $c["own_cpu_pct"] + 0; b = $c["host_busy_pct"] + 0
+		if (n == 1 || o < omin) omin = o; if (n == 1 || o > omax) omax = o
+		if (n == 1 || b < bmin) bmin = b; if (n == 1 || b > bmax) bmax = b }
+	END { if (n) printf "In the maximum'"'"'s windows the host was %.0f-%.0f %% busy and the run'"'"'s own tasks had %.0f-%.0f %% of the cores: on this shared machine, other engineers'"'"' jobs took the rest, so the maximum of an architecture is the throughput of the CPU share it got in its %d repetitions, and architectures measured a minute apart got different shares.", bmin, bmax, omin, omax, '"$(meta repetitions)"' }' "$M") "Own" is the exact run time (schedstat) of every
 task of the run (the VMs' stacks with the softirq work they do in their context, iperf3, the OVS
 daemons), in % of all $(meta cpus) cores; "host busy" is the wall time minus the exact idle time,
 other engineers' work included; the tick-sampled system / softirq split of /proc/stat misses
@@ -223,18 +227,23 @@ vs_max=$(cell "$M" bridge "$(col "$M" bridge MBps | median)" %.0f)
 ovs_max=$(cell "$M" ovs "$(col "$M" ovs MBps | median)" %.0f)
 ovs_udp=$(cell "$F5" ovs "$(f5 ovs recv_MBps 0 '$3 == "sat"' | median)" %.0f)
 br_udp=$(cell "$F5" bridge "$(f5 bridge recv_MBps 0 '$3 == "sat"' | median)" %.0f)
-echo "| vSwitch maximum 93 MB/s (Xen 5.6 + Open vSwitch, 0% base load) | Linux bridge: TCP $vs_max MB/s, UDP $br_udp MB/s received; OVS userspace: TCP $ovs_max MB/s, UDP $ovs_udp MB/s received | our VMs are namespaces on one kernel: a frame crosses the Linux bridge as the same skb (no copy between guests, no Xen event channels; TCP with TSO/GSO moves up to 64 KB per packet), on current cores. The OVS userspace datapath copies every packet through AF_PACKET sockets and forwards in one userspace thread: that per-packet cost, not the kernel bridge, is what resembles the Xen path of the paper. UDP is limited by the single iperf3 sender and receiver (1400-byte datagrams), TCP is not. |"
+echo "| vSwitch maximum 93 MB/s (Xen 5.6 + Open vSwitch, 0% base load) | Linux bridge: TCP $vs_max MB/s, UDP $br_udp MB/s received; OVS userspace: TCP $ovs_max MB/s, UDP $ovs_udp MB/s received | our VMs are namespaces on one kernel: a frame crosses the Linux bridge as the same skb (no copy between guests, no Xen event channels; TCP with TSO/GSO moves up to 64 KB per packet), on current cores. The OVS userspace datapath copies every packet through AF_PACKET sockets and forwards in one userspace thread: that per-packet cost, not the kernel bridge, is what resembles the Xen path of the paper. UDP is limited by the single iperf3 sender and receiver (1400-byte datagrams); TCP by the CPU share the run got on this shared machine (see the CPU at max TCP above). |"
 kb=$(knee bridge); ko=$(knee ovs)
 r10b=$(fmt "$(f5 bridge rtt_p50_ms 0 '$4 == 10' | median)" %.3f); r93b=$(fmt "$(f5 bridge rtt_p50_ms 0 '$4 == 93' | median)" %.3f)
 r10o=$(fmt "$(f5 ovs rtt_p50_ms 0 '$4 == 10' | median)" %.3f); r93o=$(fmt "$(f5 ovs rtt_p50_ms 0 '$4 == 93' | median)" %.3f)
 echo "| vSwitch latency rises sharply above ~75 MB/s | first load from which RTT p50 stays above 2x its 10 MB/s value: bridge $kb (p50 $r10b ms at 10 MB/s, $r93b ms at 93 MB/s); OVS userspace $ko (p50 $r10o -> $r93o ms) | the paper's knee is where Xen's dom0 ran out of CPU for the vSwitch. Here the knee, if any, is where a path runs out of its own capacity (the OVS forwarding thread, the receiver's CPU, the 1 Gbit/s port for the pSwitch); a veth has no transmit queue, so an overloaded namespace receiver drops UDP at its socket instead of queueing it, which keeps ping RTTs short even past saturation. |"
+if [[ $SWCPU == 1 ]]; then
+	sw_share="The switch's own share, measured alone (swcpu section), is far smaller: at 93 MB/s $(for a in $ARCHS; do has "$OUT/fig5cpu.csv" "$a" && printf '%s %s; ' "$(short "$a")" "$(fmt "$(swcpu "$a" switch_cpu_pct_of_core 93)" %.2f)"; done | sed 's/; $//') % of one core."
+else
+	sw_share="The switch's own share is the difference between architectures at the same load, not the absolute value (the swcpu experiment measures it alone)."
+fi
 dl=""
 for a in $ARCHS; do
 	c10=$(f5 "$a" own_cpu_pct 0 '$4 == 10' | median); c93=$(f5 "$a" own_cpu_pct 0 '$4 == 93' | median)
 	has "$OUT/fig5.csv" "$a" || continue
 	dl+="$(short "$a") $(awk -v x="$c10" -v y="$c93" 'BEGIN { if (x == "" || x == "nan" || y == "" || y == "nan") print "n/a"; else printf "%+.1f", y - x }'); "
 done
-echo "| +20% CPU from 10 to 93 MB/s on the vSwitch (system + softirq) | increase of the CPU of the run's own tasks (exact run time, % of all $(meta cpus) cores) from 10 to 93 MB/s: $(join "$dl") | our figure is the run time of every task of the run (the VMs' network stacks with the softirq work they do in their own context, iperf3, ping, the OVS daemons), for every architecture alike; the paper measured the hypervisor. Other engineers' jobs are not in it (the host's busy time, which has them, is in the table of Fig. 5). The switch's own share is the difference between architectures at the same load, not the absolute value. |"
+echo "| +20% CPU from 10 to 93 MB/s on the vSwitch (system + softirq) | increase of the CPU of the run's own tasks (exact run time, % of all $(meta cpus) cores) from 10 to 93 MB/s: $(join "$dl") | our figure is the run time of every task of the run (the VMs' network stacks with the softirq work they do in their own context, iperf3, ping, the OVS daemons), for every architecture alike; the paper measured the hypervisor. Other engineers' jobs are not in it (the host's busy time, which has them, is in the table of Fig. 5). $sw_share |"
 pm=""
 for a in qbg qbh; do
 	[[ " $ARCHS " == *" $a "* ]] || continue
@@ -365,7 +374,7 @@ cat <<EOF
 * "Own" CPU is the run's tasks only (the VMs' stacks, iperf3, ping, the OVS daemons), the
   switch's work among them; "host busy" and the tick-sampled split include other engineers'
   jobs, whose background the idle readings above show.
-* One run, short points: trends and ratios between architectures are the result, not the
+* $([[ -n $(meta merged_from) ]] && echo "Several runs merged" || echo "One run"), short points: trends and ratios between architectures are the result, not the
   third digit.
 
 ## Files
