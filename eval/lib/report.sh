@@ -206,7 +206,8 @@ it. The CPU columns say how much of the machine the run had. $(awk -F, 'NR == 1 
 	c["own_cpu_pct"] && $c["own_cpu_pct"] != "" { n++; o = $c["own_cpu_pct"] + 0; b = $c["host_busy_pct"] + 0
 		if (n == 1 || o < omin) omin = o; if (n == 1 || o > omax) omax = o
 		if (n == 1 || b < bmin) bmin = b; if (n == 1 || b > bmax) bmax = b }
-	END { if (n) printf "In the maximum'"'"'s windows the host was %.0f-%.0f %% busy and the run'"'"'s own tasks had %.0f-%.0f %% of the cores: on this shared machine, other engineers'"'"' jobs took the rest, so the maximum of an architecture is the throughput of the CPU share it got in its %d repetitions, and architectures measured a minute apart got different shares.", bmin, bmax, omin, omax, '"$(meta repetitions)"' }' "$M") "Own" is the exact run time (schedstat) of every
+	function range(a, b) { return sprintf("%.0f", a) == sprintf("%.0f", b) ? sprintf("%.0f", a) : sprintf("%.0f-%.0f", a, b) }
+	END { if (n) printf "In the maximum'"'"'s windows the host was %s %% busy and the run'"'"'s own tasks had %s %% of the cores: on this shared machine, other engineers'"'"' jobs took the rest, so the maximum of an architecture is the throughput of the CPU share it got in its %d repetitions, and architectures measured a minute apart got different shares.", range(bmin, bmax), range(omin, omax), '"$(meta repetitions)"' }' "$M") "Own" is the exact run time (schedstat) of every
 task of the run (the VMs' stacks with the softirq work they do in their context, iperf3, the OVS
 daemons), in % of all $(meta cpus) cores; "host busy" is the wall time minus the exact idle time,
 other engineers' work included; the tick-sampled system / softirq split of /proc/stat misses
