@@ -165,6 +165,10 @@ a veth limited to $(meta port_rate) in each direction by tbf. MB/s = 10^6 bytes/
 | $(nse_arch_label qbg) | (b) | VMs on macvlan mode vepa over the port; the external switch bridges with hairpin on (reflective relay) |
 | $(nse_arch_label qbh) | (c) | as Qbg, plus a port extender (a non-learning bridge namespace) between the port and the switch |
 | $(nse_arch_label nswitch) | (d) | nswitch CLI: VMs' veths are VFs of PF 0, BPF (tc) decision on the host side of each VF; PF 0's uplink is the port |
+$(for a in $ARCHS; do case $a in
+	nswpeer) echo "| $(nse_arch_label nswpeer) | (d) | as nSwitch, mode tc-peer: the decision's redirect goes straight into the VM (bpf_redirect_peer), past the host-side egress qdisc |" ;;
+	nswxdp) echo "| $(nse_arch_label nswxdp) | (d) | as nSwitch, mode xdp: XDP programs on the host ends; the VMs and the external host send with tx checksum offload off, the receivers take XDP frames with GRO on; frames redirected into the port skip its tbf |" ;;
+	esac; done)
 
 Architectures in $([[ -n $(meta merged_from) ]] && echo "these runs" || echo "this run"):
 
@@ -315,7 +319,9 @@ cat <<EOF
 
 VM3 sends TCP to VM1 (greedy) for $(meta fig7_seconds) s while VM2 sends UDP to the external
 host at the offered rate. "port" is the bytes the tbf of both ends of the port sent (both
-directions summed) per second.
+directions summed) per second.$(has "$OUT/fig7.csv" nswxdp && echo " In nSwitch's mode xdp it misses the frames XDP redirects into
+the port: they skip the port's qdisc, so that tbf neither limits nor counts them (its column
+reads about 0 there although the external host received what its column says).")
 
 ![Fig. 7](fig7.png)
 
