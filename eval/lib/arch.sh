@@ -206,6 +206,10 @@ arch_up_nswxdp() { # mode xdp: the VMs take XDP frames and send no TSO segments 
 	done
 	# and the far end of the port takes the XDP frames redirected into up0 (NAPI on: GRO)
 	ip netns exec "$NS_SW" ethtool -K dn0 gro on >/dev/null || nse_die "nswxdp: cannot set dn0's GRO"
+	# the external host sends into the XDP path too (through the port), so it needs what every
+	# VM needs: full checksums (a real NIC delivers them; a veth sender leaves them partial,
+	# which an XDP frame does not carry: without this, its pings crossed but its TCP did not)
+	ip netns exec "$NS_EXT" ethtool -K eth0 tx off >/dev/null || nse_die "nswxdp: cannot set the external host's offloads"
 }
 
 nse_arch_up() { # nse_arch_up ARCH

@@ -77,11 +77,11 @@ gnuplot -e "dir='$OUT'; archs='$ARCHS'; titles='$TITLES'; machine='$MACHINE'; si
 
 # ---- report section
 at() { # at ARCH OFFERED COLUMN(1-based in swcpu-ARCH.dat): the median row's value, or n/a
-	[[ -f $P/swcpu-$1.dat ]] || { echo n/a; return; }
-	awk -v k="$2" -v c="$3" '$1 == k { print $c; f = 1 } END { if (!f) print "n/a" }' "$P/swcpu-$1.dat"
+	[[ -f $P/swcpu-$1.dat ]] || { echo "not measured"; return; }
+	awk -v k="$2" -v c="$3" '$1 == k { print $c; f = 1 } END { if (!f) print "not measured" }' "$P/swcpu-$1.dat"
 }
 sat() { # sat ARCH COLUMN: the saturation row (unpaced): the row of the highest offered
-	awk -F, -v a="$1" -v c="$2" 'NR > 1 && $1 == a && $3 == "sat" { print $c }' "$CSV" | median | sed 's/^nan$/n\/a/'
+	awk -F, -v a="$1" -v c="$2" 'NR > 1 && $1 == a && $3 == "sat" { print $c }' "$CSV" | median | sed 's/^nan$/not measured/'
 }
 knee() { # the first paced load whose received falls 5 % short of offered, or whose p99 exceeds
 	# 10x the p99 at the lowest load: where the receiver (or the switch) stops keeping up
@@ -137,12 +137,12 @@ EOF
 	fi
 	cat <<EOF
 
-Said plainly (from the medians above, this run): the software nSwitch costs the host
+Said plainly (from the medians above): the software nSwitch costs the host
 $(at nswitch 93 3)% of one core at 93 MB/s ($(at nswitch 93 4) ns per 1442-octet frame) and
 $(sat nswitch 8)% at saturation, against the Linux bridge's $(at bridge 93 3)% ($(at bridge 93 4)
 ns) and OVS userspace's $(at ovs 93 3)% ($(at ovs 93 4) ns); the hardware design would save all
 of nSwitch's, since its switching runs in the NIC (the simulator's switching column is zero;
-the drivers' and interrupts' cost stays, for every design). "n/a": not measured in this run.
+the drivers' and interrupts' cost stays, for every design).
 
 Every measured point:
 
