@@ -263,19 +263,20 @@ int nsw_xdp(struct xdp_md *ctx)
 	if (t.v.action == NSW_ACT_FLOOD || (t.vlan_op & (NSW_VP_PUSH | NSW_VP_POP)) ||
 	    nsw_needs_tc(&t))
 		return XDP_PASS;
-	__u32 ifi = 0;
-	if (t.v.action == NSW_ACT_VF)
-		ifi = nsw_vf_dev_ifi(nsw_vf_ifindex(t.v.pf, t.v.vf));
-	else if (t.v.action == NSW_ACT_UPLINK)
-		ifi = nsw_pf_ifindex(t.v.pf);
-	if (ifi) {
-		nsw_cnt_unicast(&t, t.v.action == NSW_ACT_VF ? NSW_PORT_VF : NSW_PORT_UPLINK, len);
-		return bpf_redirect(ifi, 0);
+	/* Delivery through the devmap (nsw_xdp_tx): no device lookup by ifindex per frame, and
+	 * the devmap's bulk flush. No entry (no device, or one the CLI has not written yet):
+	 * XDP_PASS, and nsw_tc on this device decides the frame again, delivers it or counts it
+	 * no_device. Counted only once the redirect is set up: a passed frame is nsw_tc's. */
+	if (t.v.action == NSW_ACT_VF || t.v.action == NSW_ACT_UPLINK) {
+		bool to_vf = t.v.action == NSW_ACT_VF;
+		__u32 k = to_vf ? nsw_vf_slot(t.v.pf, t.v.vf) : nsw_port_rec(t.v.pf);
+		if (bpf_redirect_map(&nsw_xdp_tx, k, XDP_PASS) != XDP_REDIRECT)
+			return XDP_PASS;
+		nsw_cnt_unicast(&t, to_vf ? NSW_PORT_VF : NSW_PORT_UPLINK, len);
+		return XDP_REDIRECT;
 	}
 	nsw_cnt_open(&t);
 	nsw_cnt_in(&t, len);
-	if (t.v.action != NSW_ACT_DROP)
-		nsw_cnt_late_drop(&t, len, NSW_DROP_NO_DEV);
 	return XDP_DROP;
 }
 
