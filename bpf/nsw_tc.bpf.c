@@ -54,7 +54,9 @@ static __always_inline const struct nsw_nic *nsw_dp_decide(enum nsw_hook h, void
 	t->in = pi->port;
 	*len = nsw_ctx_header(h, ctx, w);
 	nsw_process_hdr(nic, t->in, w, *len, &t->f, &t->v);
-	t->vlan_op = (__u16)nsw_vlan_plan(t->in.kind, t->v.action, t->v.vlan);
+	/* No port VLAN on the frame's way (the common case): no plan, and no call of the global
+	 * subprogram on every frame. */
+	t->vlan_op = t->v.vlan ? (__u16)nsw_vlan_plan(t->in.kind, t->v.action, t->v.vlan) : 0;
 	return nic;
 }
 
