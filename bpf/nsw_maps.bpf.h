@@ -47,14 +47,6 @@ struct {
 	__type(value, __u32);
 } nsw_vf_path SEC(".maps");
 
-/* Mode xdp's delivery (bpf/nsw_maps.h): VF slots, then the PFs' uplinks at nsw_port_rec(pf). */
-struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP);
-	__uint(max_entries, NSW_NDEV);
-	__type(key, __u32);
-	__type(value, __u32);
-} nsw_xdp_tx SEC(".maps");
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

@@ -15,12 +15,6 @@
  *               VF small frames by bpf_redirect_peer: what unicast delivery reads (one line,
  *               as before); every other reader keeps the plain nsw_vf_dev
  *   nsw_pf_dev  array[8]   ifindex of each PF's uplink device (0: none)
- *   nsw_xdp_tx  devmap[8*256+8] mode xdp's delivery: the devices of nsw_vf_path (VF slot) and
- *               nsw_pf_dev (8*256+pf), so nsw_xdp redirects by bpf_redirect_map (no ifindex
- *               lookup per frame, the devmap's bulk flush). Written with them by the CLI (every
- *               mode); the kernel drops an entry whose device goes. A missing entry is
- *               never a silent drop: nsw_xdp passes the frame up to nsw_tc, which delivers by
- *               nsw_vf_path/nsw_pf_dev or counts it no_device
  *   nsw_stats   array[ncpu]          struct nsw_stats_blk per CPU: by verdict class, drop
  *               reason (nsw_stats_read() folds them into struct nsw_stats)
  *   nsw_dev_stats array[ncpu * NSW_NDEV] struct nsw_dev_stats per CPU and device: VF slots

@@ -71,11 +71,6 @@ void nsw_vf_path_off(struct nsw_cli_nic *n, unsigned pf, unsigned vf);
 /* Writes slot's nsw_vf_path to ifi (no peer bit; 0: no device), alongside nsw_vf_dev: 0 or
  * -errno (a NIC without the map: 0). */
 int nsw_vf_path_bind(struct nsw_cli_nic *n, uint32_t slot, uint32_t ifi);
-/* Mode xdp's devmap entry key (a VF slot, or nsw_port_rec(pf)) to device ifi, 0: none. 0 or
- * -errno; nothing on a NIC made without the map. */
-int nsw_xdp_tx_set(struct nsw_cli_nic *n, uint32_t key, uint32_t ifi);
-/* PF pf's uplink device in nsw_pf_dev and mode xdp's devmap (0: none). 0 or -errno. */
-int nsw_pf_dev_write(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi);
 /* Makes sure the NIC counts the drops of the VFs' own devices (cli/nsw_cli_rxdrop.c). */
 void nsw_rx_drop_watch(struct nsw_cli_nic *n);
 /* Finishes what a killed command left on an open NIC: attachments and port entries of VFs

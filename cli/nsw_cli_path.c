@@ -9,14 +9,7 @@
  * when bound, right before it when cleared); when unsure (a netlink error) the bit is clear,
  * and clearing it is always safe. A NIC made by a build without the map has no pin: nothing
  * to write, its data path reads nsw_vf_dev. Written by vf add and vf del (bind), the qos
- * command (off before a rate is made, refresh after), repair.
- * Mode xdp delivers through the devmap nsw_xdp_tx instead (bpf/nsw_maps.h), written in every
- * mode (nsw_xdp runs by test run too, the benchmarks' progcost on a NIC of mode tc) here with
- * nsw_vf_path (bind) and with nsw_pf_dev (nsw_pf_dev_write): an entry is made after the
- * ifindex map names the device and goes before it is cleared, so the devmap never names a
- * device the other does not. A missing entry only costs speed (nsw_xdp passes the frame up
- * to nsw_tc); a stale one would deliver to a device no longer bound, so a failed delete is
- * an error. */
+ * command (off before a rate is made, refresh after), repair. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -33,34 +26,13 @@ static int nsw_vf_path_fd(struct nsw_cli_nic *n)
 	return bpf_obj_get(path);
 }
 
-int nsw_xdp_tx_set(struct nsw_cli_nic *n, uint32_t key, uint32_t ifi)
-{
-	char path[192];
-	snprintf(path, sizeof path, "%s/nsw_xdp_tx", n->dir);
-	int fd = bpf_obj_get(path);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno; /* a NIC made before the devmap */
-	/* An update that fails takes the old device's entry out: it must not stay. */
-	int r = ifi && !bpf_map_update_elem(fd, &key, &ifi, 0) ? 0 : ifi ? -errno : 0;
-	if ((!ifi || r) && bpf_map_delete_elem(fd, &key) && errno != ENOENT)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 int nsw_vf_path_bind(struct nsw_cli_nic *n, uint32_t slot, uint32_t ifi)
 {
-	int r = ifi ? 0 : nsw_xdp_tx_set(n, slot, 0);
-	if (r)
-		return r;
 	int fd = nsw_vf_path_fd(n);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	r = bpf_map_update_elem(fd, &slot, &ifi, 0) ? -errno : 0;
+	int r = bpf_map_update_elem(fd, &slot, &ifi, 0) ? -errno : 0;
 	close(fd);
-	/* A devmap entry that cannot be made leaves the VF on nsw_tc's path: slower, not lost. */
-	if (!r && ifi)
-		nsw_xdp_tx_set(n, slot, nsw_vf_dev_ifi(ifi));
 	return r;
 }
 

@@ -86,8 +86,8 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 					nsw_pf_name_set(&n, a.pf, had);
 				nsw_fail("uplink %s: %s", want, err);
 			}
-		} else if ((e = nsw_pf_dev_write(&n, a.pf, 0))) {
-			int se = -e;
+		} else if (bpf_map_update_elem(n.fd_pf_dev, &k, &ifi, 0)) {
+			int se = errno;
 			if (named)
 				nsw_pf_name_set(&n, a.pf, had);
 			nsw_fail("pf set: cannot unbind the uplink: %s", strerror(se));

@@ -95,33 +95,18 @@ const char *nsw_pf_uplink_why(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, 
 	return NULL;
 }
 
-/* Mode xdp's devmap entry is made after nsw_pf_dev names the device and goes before it is
- * cleared (cli/nsw_cli_path.c): the devmap never names an uplink nsw_pf_dev does not. */
-int nsw_pf_dev_write(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi)
-{
-	uint32_t k = pf & (NSW_MAX_PFS - 1);
-	int r = ifi ? 0 : nsw_xdp_tx_set(n, nsw_port_rec(k), 0);
-	if (r)
-		return r;
-	if (bpf_map_update_elem(n->fd_pf_dev, &k, &ifi, 0))
-		return -errno;
-	/* An entry that cannot be made leaves the uplink on nsw_tc's path: slower, not lost. */
-	if (ifi)
-		nsw_xdp_tx_set(n, nsw_port_rec(k), ifi);
-	return 0;
-}
-
 int nsw_pf_uplink_bind(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, char *err,
 		       size_t errlen)
 {
+	uint32_t k = pf, zero = 0;
 	struct nsw_port p = {NSW_PORT_UPLINK, (uint8_t)pf, 0};
 	if (nsw_port_attach(n, ifi, p, err, errlen))
 		return -1;
-	int r = nsw_pf_dev_write(n, pf, ifi);
-	if (r) {
+	if (bpf_map_update_elem(n->fd_pf_dev, &k, &ifi, 0)) {
+		int se = errno;
 		nsw_port_detach(n, ifi);
-		nsw_pf_dev_write(n, pf, 0);
-		snprintf(err, errlen, "cannot bind the uplink: %s", strerror(-r));
+		bpf_map_update_elem(n->fd_pf_dev, &k, &zero, 0);
+		snprintf(err, errlen, "cannot bind the uplink: %s", strerror(se));
 		return -1;
 	}
 	return 0;
@@ -131,8 +116,9 @@ int nsw_pf_uplink_bind(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, char *e
  * port entry and what nswitch put on the device if it is still here (renamed). */
 static void nsw_pf_uplink_unbind(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi)
 {
+	uint32_t k = pf, zero = 0;
 	struct nsw_port_info pi;
-	nsw_pf_dev_write(n, pf, 0);
+	bpf_map_update_elem(n->fd_pf_dev, &k, &zero, 0);
 	if (!bpf_map_lookup_elem(n->fd_ports, &ifi, &pi) && pi.port.kind == NSW_PORT_UPLINK &&
 	    pi.port.pf == pf)
 		nsw_port_detach(n, ifi);

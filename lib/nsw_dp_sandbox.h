@@ -56,8 +56,7 @@ static inline void nsw_dp_configure_port(struct nsw_tc *skel, struct nsw_port in
 		       &pi);
 }
 
-/* The fixture's NIC; lo is port `in`; every VF and PF 0's port are bound to lo (mode xdp's
- * devmap too). */
+/* The fixture's NIC; lo is port `in`; every VF and PF 0's port are bound to lo. */
 static inline void nsw_dp_configure(struct nsw_tc *skel, struct nsw_nic *nic, struct nsw_port in)
 {
 	uint32_t ifi = LO, zero = 0;
@@ -69,14 +68,8 @@ static inline void nsw_dp_configure(struct nsw_tc *skel, struct nsw_nic *nic, st
 		uint32_t v = (nic->vf[slot / NSW_MAX_VFS][slot % NSW_MAX_VFS] & NSW_VF_EN) ? LO : 0;
 		bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_dev), &slot, &v, 0);
 		bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_path), &slot, &v, 0);
-		if (v)
-			bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_xdp_tx), &slot, &v, 0);
-		else
-			bpf_map_delete_elem(bpf_map__fd(skel->maps.nsw_xdp_tx), &slot);
 	}
 	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_pf_dev), &zero, &ifi, 0);
-	uint32_t port0 = nsw_port_rec(0);
-	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_xdp_tx), &port0, &ifi, 0);
 }
 
 #endif

@@ -25,7 +25,7 @@ NAMES = {
     "bare-tc": ("bare tc redirect (ceiling)", "tc"),
     "bare-tc-peer": ("bare tc redirect_peer (ceiling)", "tc-peer"),
     "bare-xdp": ("bare XDP redirect (ceiling) *", "xdp"),
-    "bare-xdp-map": ("bare XDP redirect by devmap (ceiling) *", "xdp"),
+    "bare-xdp-map": ("bare XDP by devmap (ceiling) *", "xdp"),
 }
 ORDER = list(NAMES)
 CEILING = {"nsw-tc": "bare-tc", "nsw-tc-acl100": "bare-tc", "nsw-tc-vlan": "bare-tc", "nsw-tc-peer": "bare-tc-peer", "nsw-xdp": "bare-xdp"}

@@ -137,41 +137,6 @@ NSW_TEST(dp_xdp_vf_state_drop_counted_for_the_receiver)
 	CHECK_EQ(r1.to_drops - r0.to_drops, 1);
 }
 
-/* Mode xdp delivers through the devmap nsw_xdp_tx: a VF whose entry is gone (its device went:
- * the kernel takes the entry out) is not dropped unseen by nsw_xdp but passed up, uncounted,
- * to nsw_tc, which counts it no_device once its binding is cleared, or delivers it while
- * nsw_vf_path still names a device. */
-NSW_TEST(dp_xdp_no_devmap_entry_passes_up_then_no_device)
-{
-	NEED_BPF();
-	nsw_dp_configure(skel, nic, VF01);
-	uint32_t slot = nsw_vf_slot(0, 2), zero = 0, port0 = nsw_port_rec(0);
-	int tx = bpf_map__fd(skel->maps.nsw_xdp_tx);
-	struct nsw_stats a, b, c;
-	struct nsw_dev_stats s0 = dev(nsw_vf_slot(0, 1));
-	stats(&a);
-	CHECK_EQ(xmit(VF01, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1), true), XDP_REDIRECT);
-	CHECK_EQ(xmit(VF01, EXT_MAC, nsw_fix_vmac(0, 1), true), XDP_REDIRECT);
-	CHECK_EQ(bpf_map_delete_elem(tx, &slot), 0);
-	CHECK_EQ(bpf_map_delete_elem(tx, &port0), 0);
-	stats(&b);
-	CHECK_EQ(xmit(VF01, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1), true), XDP_PASS);
-	CHECK_EQ(xmit(VF01, EXT_MAC, nsw_fix_vmac(0, 1), true), XDP_PASS);
-	stats(&c);
-	struct nsw_dev_stats s1 = dev(nsw_vf_slot(0, 1));
-	CHECK_EQ(b.action_pkts[NSW_ACT_VF] - a.action_pkts[NSW_ACT_VF], 1);
-	CHECK_EQ(b.action_pkts[NSW_ACT_UPLINK] - a.action_pkts[NSW_ACT_UPLINK], 1);
-	CHECK_EQ(s1.from_pkts - s0.from_pkts, 2); /* the passed frames are nsw_tc's to count */
-	for (int i = 0; i < NSW_ACT_FLOOD + 1; i++)
-		CHECK_EQ(c.action_pkts[i] - b.action_pkts[i], 0);
-	CHECK_EQ(xmit(VF01, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1), false), TC_ACT_REDIRECT);
-	bpf_map_update_elem(bpf_map__fd(skel->maps.nsw_vf_path), &slot, &zero, 0);
-	CHECK_EQ(xmit(VF01, nsw_fix_vmac(0, 2), nsw_fix_vmac(0, 1), false), TC_ACT_SHOT);
-	stats(&b);
-	CHECK_EQ(b.drop[NSW_DROP_NO_DEV] - c.drop[NSW_DROP_NO_DEV], 1);
-	CHECK_EQ(b.action_pkts[NSW_ACT_VF] - c.action_pkts[NSW_ACT_VF], 1);
-}
-
 NSW_TEST(dp_flood_skips_a_vf_whose_link_is_down)
 {
 	NEED_BPF();
