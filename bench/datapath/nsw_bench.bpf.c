@@ -13,6 +13,9 @@
  *                       tc ingress for frames bpf_redirect_peer puts straight into the VM.
  *   nsw_bench_bare_tc   the ceilings of each hook: redirect-only, between two fixed devices,
  *   nsw_bench_bare_xdp  no lookup, no counter (tc: bpf_redirect or bpf_redirect_peer).
+ *   nsw_bench_bare_xdp_map  the XDP ceiling through a devmap (bpf_redirect_map: no device
+ *                       lookup by ifindex, the devmap's bulk flush), as nswitch's mode xdp
+ *                       delivers; nsw_bench_tx holds the two devices (user space fills it).
  * Invariant: every generator frame the sink sees is counted exactly once (XDP drops it, so
  * tc never sees it twice); other frames pass untouched.
  */
@@ -129,6 +132,20 @@ int nsw_bench_bare_xdp(struct xdp_md *ctx)
 {
 	__u32 to = ctx->ingress_ifindex == nsw_bench_ifa ? nsw_bench_ifb : nsw_bench_ifa;
 	return bpf_redirect(to, 0);
+}
+
+/* Key 0: device a, 1: device b. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} nsw_bench_tx SEC(".maps");
+
+SEC("xdp")
+int nsw_bench_bare_xdp_map(struct xdp_md *ctx)
+{
+	return bpf_redirect_map(&nsw_bench_tx, ctx->ingress_ifindex == nsw_bench_ifa ? 1 : 0, 0);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

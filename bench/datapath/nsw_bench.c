@@ -153,6 +153,11 @@ static struct nsw_bench *nsw_bare_load(unsigned a, unsigned b, int peer)
 	sk->rodata->nsw_bench_ifb = b;
 	sk->rodata->nsw_bench_peer = (uint32_t)peer;
 	nsw_skel_load(sk);
+	uint32_t k0 = 0, k1 = 1;
+	if (a && b &&
+	    (bpf_map_update_elem(bpf_map__fd(sk->maps.nsw_bench_tx), &k0, &a, 0) ||
+	     bpf_map_update_elem(bpf_map__fd(sk->maps.nsw_bench_tx), &k1, &b, 0)))
+		nsw_die("cannot fill the bare devmap: %s", strerror(errno));
 	return sk;
 }
 
@@ -160,19 +165,21 @@ static struct nsw_bench *nsw_bare_load(unsigned a, unsigned b, int peer)
 static int nsw_cmd_bare(int argc, char **argv)
 {
 	if (argc != 5)
-		nsw_die("usage: nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB");
+		nsw_die("usage: nsw_bench bare tc|tc-peer|xdp|xdp-map NETNS DEVA DEVB");
 	const char *hook = argv[1], *ns = argv[2];
-	int xdp = !strcmp(hook, "xdp"), peer = !strcmp(hook, "tc-peer");
+	int map = !strcmp(hook, "xdp-map");
+	int xdp = map || !strcmp(hook, "xdp"), peer = !strcmp(hook, "tc-peer");
 	if (!xdp && !peer && strcmp(hook, "tc"))
-		nsw_die("unknown hook \"%s\": tc, tc-peer or xdp", hook);
+		nsw_die("unknown hook \"%s\": tc, tc-peer, xdp or xdp-map", hook);
 	nsw_netns_enter(nsw_netns_open(ns), ns);
 	unsigned ifi[2] = {nsw_ifindex(argv[3], ns), nsw_ifindex(argv[4], ns)};
 	struct nsw_bench *sk = nsw_bare_load(ifi[0], ifi[1], peer);
 	for (int i = 0; i < 2; i++) {
 		int r;
 		if (xdp) {
-			r = bpf_xdp_attach((int)ifi[i], bpf_program__fd(sk->progs.nsw_bench_bare_xdp),
-					   XDP_FLAGS_DRV_MODE, NULL);
+			struct bpf_program *pg =
+				map ? sk->progs.nsw_bench_bare_xdp_map : sk->progs.nsw_bench_bare_xdp;
+			r = bpf_xdp_attach((int)ifi[i], bpf_program__fd(pg), XDP_FLAGS_DRV_MODE, NULL);
 			if (r)
 				nsw_die("XDP attach on %s: %s", argv[3 + i], strerror(-r));
 			continue;
@@ -686,6 +693,7 @@ static int nsw_cmd_progcost(int argc, char **argv)
 		{"bare-tc", bpf_program__fd(plain->progs.nsw_bench_bare_tc), 0, {0}},
 		{"nsw-xdp", nsw_xdp_fd, 1, {0}},
 		{"bare-xdp", bpf_program__fd(plain->progs.nsw_bench_bare_xdp), 1, {0}},
+		{"bare-xdp-map", bpf_program__fd(plain->progs.nsw_bench_bare_xdp_map), 1, {0}},
 	};
 	enum { NROWS = sizeof rows / sizeof rows[0] };
 	for (int i = 0; i < NROWS; i++) /* warm: maps faulted in, caches filled */
@@ -714,7 +722,7 @@ static int nsw_cmd_progcost(int argc, char **argv)
 		printf(")\n");
 	}
 	/* Paired: the difference within each round, then its median. */
-	const int pairs[][2] = {{0, 1}, {0, 2}, {3, 4}};
+	const int pairs[][2] = {{0, 1}, {0, 2}, {3, 4}, {3, 5}};
 	for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
 		int x = pairs[p][0], y = pairs[p][1];
 		for (int r = 0; r < rounds; r++)
@@ -749,7 +757,7 @@ int main(int argc, char **argv)
 		return nsw_cmd_sink(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "progcost"))
 		return nsw_cmd_progcost(argc - 1, argv + 1);
-	fprintf(stderr, "usage: nsw_bench bare tc|tc-peer|xdp NETNS DEVA DEVB\n"
+	fprintf(stderr, "usage: nsw_bench bare tc|tc-peer|xdp|xdp-map NETNS DEVA DEVB\n"
 			"       nsw_bench bare-ahead tc|tc-peer|off NETNS DEV [TO]\n"
 			"       nsw_bench pps GEN_NS GEN_DEV SINK_NS SINK_DEV CPU SECONDS WARMUP\n"
 			"       nsw_bench mesh NS_PREFIX N DEV CPU SECONDS WARMUP\n"

@@ -25,6 +25,7 @@ NAMES = {
     "bare-tc": ("bare tc redirect (ceiling)", "tc"),
     "bare-tc-peer": ("bare tc redirect_peer (ceiling)", "tc-peer"),
     "bare-xdp": ("bare XDP redirect (ceiling) *", "xdp"),
+    "bare-xdp-map": ("bare XDP by devmap (ceiling) *", "xdp"),
 }
 ORDER = list(NAMES)
 CEILING = {"nsw-tc": "bare-tc", "nsw-tc-acl100": "bare-tc", "nsw-tc-vlan": "bare-tc", "nsw-tc-peer": "bare-tc-peer", "nsw-xdp": "bare-xdp"}
@@ -146,6 +147,9 @@ def cmd_table(samples, meta):
     target("xdp Mpps / bridge", r("nsw-xdp", "mpps", "bridge"), lambda x: x >= 4.5, ">= 4.5")
     target("xdp Mpps / bare XDP ceiling", r("nsw-xdp", "mpps", "bare-xdp"),
            lambda x: x >= 0.9, ">= 0.90")
+    # mode xdp delivers through a devmap: the fastest bare XDP redirect is the honest ceiling
+    target("xdp Mpps / bare XDP devmap ceiling", r("nsw-xdp", "mpps", "bare-xdp-map"),
+           lambda x: x >= 0.85, ">= 0.85")
     target("tc with 100 ACL rules Mpps / tc without",
            r("nsw-tc-acl100", "mpps", "nsw-tc"), lambda x: x >= 0.85, ">= 0.85")
     target("  the same, paired in place (rules toggled each second)",
