@@ -570,6 +570,8 @@ static int nsw_cmd_mesh(int argc, char **argv)
 		nsw_die("cannot pin to CPU %d: %s", cpu, strerror(errno));
 	struct nsw_bench *sk = nsw_skel_open();
 	sk->rodata->nsw_bench_nmacs = (uint32_t)n;
+	const char *shot = getenv("NSW_BENCH_SINK_SHOT"); /* 1: the tc sink drops, as before */
+	sk->rodata->nsw_bench_sink_shot = shot && !strcmp(shot, "1");
 	nsw_skel_load(sk);
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *vals = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof *vals);
