@@ -18,7 +18,10 @@
  *       N VMs, namespaces NS_PREFIX1..N, each with device DEV: attaches the sink to every DEV,
  *       then on CPU the VMs send in turn (calls of about 0.05 s each, round robin, so that all
  *       of them send within a window of a few seconds), each frame to a random other VM
- *       (nsw_bench_gen_mesh); prints the line of pps, counted at all the sinks together.
+ *       (nsw_bench_gen_mesh); prints the line of pps, counted at all the sinks together, and
+ *       what the window cost the core: the generator thread's and ksoftirqd's run time
+ *       (cpu_s), the time the thread waited for the core (wait_s), frames per CPU-second
+ *       (mpps_cpu). The generator is held in the XDP dispatcher for the run (see there).
  *   nsw_bench sink SINK_NS SINK_DEV SECONDS WARMUP
  *       The sink alone, counting what another generator (xdp-trafficgen, the cross-check)
  *       sends: prints the forwarded Mpps over SECONDS after WARMUP, then detaches.
