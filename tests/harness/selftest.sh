@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/harness/selftest.sh - the harnesses prove that they fail: a shell test body whose
-# command fails (plainly, in a pipeline, inside a helper) is reported FAIL by run_test, and a
+# command fails (plainly, in a pipeline, inside a helper) is reported FAIL by run_test, one that
+# says "skip NAME: why" is reported skip (never ok), and a
 # C test whose CHECK fails is reported FAIL by the nsw_test runner, which exits non-zero.
 # A suite that stayed green while its checks were broken would be the worst bug we can ship;
 # this suite is the first thing tests/run runs. Needs no root and no network.
@@ -15,8 +16,9 @@ test_body_helper_fails() { helper_that_fails; echo "continued past a failing hel
 test_body_substitution_fails() { local x; x=$(false); echo "continued past a failing \$(...)"; }
 test_body_explicit_fail() { fail "explicit"; echo "continued past fail"; }
 test_body_passes() { true | cat; local x; x=$(true); }
+test_body_skips() { echo "skip body_skips: what it needs is missing"; return 0; }
 
-expect() { # expect ok|FAIL BODY: run_test BODY must report the verdict
+expect() { # expect ok|FAIL|skip BODY: run_test BODY must report the verdict
 	local want=$1 body=$2 got
 	got=$(run_test "$body" 2>/dev/null)
 	if [[ $got == "$want $body"* ]]; then
@@ -30,6 +32,7 @@ for b in body_command_fails body_pipeline_fails body_helper_fails body_substitut
 	expect FAIL "$b"
 done
 expect ok body_passes
+expect skip body_skips
 
 # The C runner: the deliberately failing test must print FAIL and the runner must exit 1.
 out=$(NSW_TEST_PREFIX= "$B/harness_selftest" 2>&1)

@@ -20,12 +20,19 @@ BG_PIDS=()
 
 fail() { echo "$*" >&2; return 1; }
 
-run_test() { # run_test NAME: runs test_NAME
+run_test() { # run_test NAME: runs test_NAME; ok, FAIL, or skip when the body said "skip NAME: why"
 	local name=$1 out rc
 	out=$(set -eo pipefail; "test_$name" 2>&1)
 	rc=$?
 	if ((rc == 0)); then
-		echo "ok $name"
+		# A body that finds what it needs missing says "skip NAME: why" and returns 0: that is
+		# a skip, never a pass.
+		local skipped
+		if skipped=$(grep -m1 "^skip $name: " <<<"$out"); then
+			echo "$skipped"
+		else
+			echo "ok $name"
+		fi
 	else
 		echo "FAIL $name: $(printf '%s\n' "$out" | grep -v '^\s*$' | tail -1)"
 		printf '%s\n' "$out" | tail -15 | sed 's/^/    /' >&2
