@@ -2,7 +2,7 @@
 # tests/eval/test_merge.sh - eval/merge and eval/lib/report.sh on small made-up run folders (no
 # root, no traffic, about 10 s): rows of every source kept, by architecture and experiment; an
 # experiment-only run (eval/run --exps max) merged after the runs of the other experiments; an
-# architecture a later run failed on keeps the rows an earlier run measured; the merged report's
+# architecture a later run failed on (after a row or none) keeps the rows an earlier run measured; the merged report's
 # side-by-side table filled from every experiment; a max-only run draws its own report.
 # Prints "ok NAME" / "FAIL NAME: why" lines for tests/run.
 # Invariants: writes only its temporary folder, removed on exit. NSE_EVAL_DIR (default eval)
@@ -97,9 +97,10 @@ for a in bridge nswitch; do
 		echo "$a,$r,tcp,$((800 + 100 * r)),10,30,10,50,0,$((40 + r)),0.2,95,0.1,0.99" >>"$TMP/max/max.csv"
 	done
 done
-# late: a later run that failed on nSwitch and measured nothing
+# late: a later run that failed on nSwitch part-way, after one row of its maximum
 src late max 4
 echo "nswitch,failed,3,setup failed" >>"$TMP/late/archs.csv"
+echo "nswitch,1,tcp,5,0,30,10,50,0,41,0.2,95,0.1,0.99" >>"$TMP/late/max.csv"
 
 merged=$TMP/merged
 bash "$EV/merge" "$merged" "$TMP/swcpu" "$TMP/figs" "$TMP/max" "$TMP/late" >"$TMP/merge.log" 2>&1 ||
