@@ -90,9 +90,11 @@ __noinline int nsw_vlan_nobody(__u32 members)
  * with verdict action and vlan (NSW_VP_*, t->vlan_op): from a VF, its tag is not on the frame
  * (OFF) and goes on when the frame leaves by the port (PUSH); from the port, it comes off on
  * the way into the VFs (POP). VF to VF inside a VLAN: nothing to do. A global function for
- * the verifier's sake: the stages branch on its result, never on the verdict's vlan, so the
+ * the verifier's sake: the stages branch on its result, not on the verdict's vlan, so the
  * paths of the pipeline do not double for every VLAN branch (the program's verification
- * stays far from the verifier's limit). */
+ * stays far from the verifier's limit). The one test of the vlan is nsw_dp_decide's, which
+ * calls this only when vlan is not 0 (for 0 the plan is 0 whatever the kind and action): a
+ * call on every frame cost nsw_xdp 13-15 ns. */
 __noinline __u32 nsw_vlan_plan(__u32 kind, __u32 action, __u32 vlan)
 {
 	if (!vlan || action == NSW_ACT_DROP)

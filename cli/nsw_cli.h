@@ -139,7 +139,7 @@ bool nsw_vf_name_get(struct nsw_cli_nic *n, unsigned pf, unsigned vf, char *name
 int nsw_vf_name_set(struct nsw_cli_nic *n, unsigned pf, unsigned vf, const char *name);
 /* What the single looks of nsw_vf_dev_why and nsw_pf_uplink_why return when the device they
  * read went after its name was looked up (or another device took the name): the name is
- * looked up again, at most NSW_WHY_TRIES times; then it is taken for a name not there yet (a
+ * looked up again, at most NSW_WHY_TRIES - 1 times; then it is taken for a name not there yet (a
  * device made and deleted over and over is nobody's link; the watcher attaches it once it
  * stays). Compared by address, never printed. */
 extern const char nsw_why_gone[];

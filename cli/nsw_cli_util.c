@@ -210,7 +210,7 @@ static const char *nsw_link_not_port(const struct nsw_link *l)
  * nor the NIC's port to the wire, whatever the master is: the admin releases it first. */
 static const char *nsw_link_enslaved(const struct nsw_link *l)
 {
-	static char buf[96];
+	static char buf[160];
 	if (!l->master)
 		return NULL;
 	struct nsw_link m;
@@ -230,11 +230,12 @@ const char *nsw_link_not_vf(const struct nsw_link *l)
 	if (why)
 		return why;
 	static char buf[64];
-	if (!strcmp(l->kind, "bond") || !strcmp(l->kind, "team"))
-		return "a bond (an aggregate of ports), not a veth or a tap";
+	/* The master first, as for an uplink: its callers add how to release it to that message. */
 	why = nsw_link_enslaved(l);
 	if (why)
 		return why;
+	if (!strcmp(l->kind, "bond") || !strcmp(l->kind, "team"))
+		return "a bond (an aggregate of ports), not a veth or a tap";
 	if (!strcmp(l->kind, "veth") || (!strcmp(l->kind, "tun") && l->tun_type == IFF_TAP))
 		return NULL;
 	snprintf(buf, sizeof buf, "a %s device, not a veth or a tap", l->kind[0] ? l->kind : "physical");

@@ -216,10 +216,13 @@ static inline bool nsw_sim_heap_pop(struct nsw_sim_heap *h, struct nsw_sim_ev *o
  * The model's events are mostly a few ns to a few us ahead of now (a frame's next hop, a
  * buffer release, an interrupt timer); a heap spends O(log n) moves on each. The queue keeps
  * events due within NSW_SIM_CAL_SPAN ns of now in a calendar of buckets of NSW_SIM_CAL_W ns
- * (a list each, appended to, with a bitmap of the buckets in use); the current bucket is
+ * (each keeps its first NSW_SIM_CAL_BQ events as (key, node) in an array of its own, a burst
+ * beyond in a list through the nodes; a bitmap marks the buckets in use); the current bucket is
  * sorted once into an array when time reaches it, and an event pushed into it is inserted in
  * place. Events due later wait in an overflow heap and move into their bucket as it comes
- * within the span. The bucket array, bitmap and current array are small enough for L1.
+ * within the span. Entering a bucket reads its array, not its nodes (the list walk was a chain
+ * of dependent loads of lines written long before); the bitmap and current array fit in L1,
+ * the buckets' arrays (256 KiB) do not and are read one bucket at a time.
  * Its order (pinned by tests/sim/test_sim_heap.c, documented in docs/sim.md):
  *  - events pop in time order; events of equal time pop in the order they were pushed (FIFO):
  *    every event carries its push number and is ordered by (time, push number) wherever it

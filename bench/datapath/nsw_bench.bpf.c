@@ -15,8 +15,10 @@
  *   nsw_bench_bare_tc   the ceilings of each hook: redirect-only, between two fixed devices,
  *   nsw_bench_bare_xdp  no lookup, no counter (tc: bpf_redirect or bpf_redirect_peer).
  *   nsw_bench_bare_xdp_map  the XDP ceiling through a devmap (bpf_redirect_map: no device
- *                       lookup by ifindex, the devmap's bulk flush), as nswitch's mode xdp
- *                       delivers; nsw_bench_tx holds the two devices (user space fills it).
+ *                       lookup by ifindex, the devmap's bulk flush): the other way a bare
+ *                       XDP switch could deliver, so that mode xdp is held against the
+ *                       faster of the two; nsw_bench_tx holds the two devices (user space
+ *                       fills it).
  * Invariant: every generator frame the sink sees is counted exactly once (XDP drops it, so
  * tc never sees it twice); other frames pass untouched.
  */

@@ -607,14 +607,21 @@ static int nsw_cmd_mesh(int argc, char **argv)
 	 * program is there already: measured, two grace periods per call were about half the
 	 * window's wall time, a share set by the rest of the machine, and the calls' length they
 	 * inflated set how many frames a call sent. So the generator stays attached for the run,
-	 * in generic mode on the first VM's loopback (no frame of the mesh crosses it).
+	 * on the first VM's loopback (generic XDP; no frame of the mesh crosses it), by a BPF link,
+	 * which goes with the process however it ends.
 	 * NSW_BENCH_NOHOLD=1: not held, as before (to measure what holding it changes). */
 	const char *nohold = getenv("NSW_BENCH_NOHOLD");
 	int hold = !(nohold && !strcmp(nohold, "1"));
 	nsw_netns_enter(nsfd[0], ns[0]);
-	int r = hold ? bpf_xdp_attach(1, gen_fd, XDP_FLAGS_SKB_MODE, NULL) : 0;
-	if (r)
-		nsw_die("generator held on lo in %s: %s", ns[0], strerror(-r));
+	struct bpf_link *held = NULL;
+	if (hold) {
+		unsigned lo = if_nametoindex("lo");
+		if (!lo)
+			nsw_die("no lo in %s: %s", ns[0], strerror(errno));
+		held = bpf_program__attach_xdp(sk->progs.nsw_bench_gen_mesh, (int)lo);
+		if (!held)
+			nsw_die("generator held on lo in %s: %s", ns[0], strerror(errno));
+	}
 	signal(SIGINT, nsw_on_signal);
 	signal(SIGTERM, nsw_on_signal);
 	uint32_t rep = 1u << 12;
@@ -668,9 +675,7 @@ static int nsw_cmd_mesh(int argc, char **argv)
 		nsw_netns_enter(nsfd[k], ns[k]);
 		nsw_mesh_sink_detach(&sinks[k]);
 	}
-	nsw_netns_enter(nsfd[0], ns[0]);
-	if (hold)
-		bpf_xdp_detach(1, XDP_FLAGS_SKB_MODE, NULL);
+	bpf_link__destroy(held);
 	if (err)
 		nsw_die("mesh generator: %s", err);
 	if (nsw_stop)

@@ -147,7 +147,7 @@ def cmd_table(samples, meta):
     target("xdp Mpps / bridge", r("nsw-xdp", "mpps", "bridge"), lambda x: x >= 4.5, ">= 4.5")
     target("xdp Mpps / bare XDP ceiling", r("nsw-xdp", "mpps", "bare-xdp"),
            lambda x: x >= 0.9, ">= 0.90")
-    # mode xdp delivers through a devmap: the fastest bare XDP redirect is the honest ceiling
+    # the fastest bare XDP redirect is the honest ceiling: by devmap as well as by ifindex
     target("xdp Mpps / bare XDP devmap ceiling", r("nsw-xdp", "mpps", "bare-xdp-map"),
            lambda x: x >= 0.85, ">= 0.85")
     target("tc with 100 ACL rules Mpps / tc without",

@@ -26,8 +26,10 @@ run_test() { # run_test NAME: runs test_NAME; ok, FAIL, or skip when the body sa
 	rc=$?
 	if ((rc == 0)); then
 		# A body that finds what it needs missing says "skip NAME: why" and returns 0: that is
-		# a skip, never a pass.
+		# a skip, never a pass. A check of its own it skipped ("skip CHECK: why") is shown and
+		# counted beside its verdict.
 		local skipped
+		grep "^skip " <<<"$out" | grep -v "^skip $name: " || true
 		if skipped=$(grep -m1 "^skip $name: " <<<"$out"); then
 			echo "$skipped"
 		else
