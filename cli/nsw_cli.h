@@ -216,6 +216,8 @@ void nsw_verb(char **arg, const char *const *words, const char *obj);
 void nsw_args_cli(const struct nsw_arg_spec *spec, unsigned n, int argc, char **argv,
 		  struct nsw_arg_val *out, const char *cmd);
 uint32_t nsw_arg_ifindex(const char *dev);
+/* Fails with "unknown interface DEV" (in the -n namespace, if one was given). */
+__attribute__((noreturn)) void nsw_fail_unknown_dev(const char *dev);
 
 /* Removes all QoS state of VF pf,vf: nswitch's qdisc on its device (never another's) and its
  * packet-rate policer; does nothing when there is none. Best effort (a warning on stderr), for

@@ -86,9 +86,14 @@ uint32_t nsw_arg_ifindex(const char *dev)
 		nsw_fail("invalid interface name \"%s\"", dev ? dev : "");
 	unsigned ifi = if_nametoindex(dev);
 	if (!ifi)
-		nsw_fail("unknown interface \"%s\"%s%s", dev, nsw_netns_opt ? " in netns " : "",
-			 nsw_netns_opt ? nsw_netns_opt : "");
+		nsw_fail_unknown_dev(dev);
 	return ifi;
+}
+
+void nsw_fail_unknown_dev(const char *dev)
+{
+	nsw_fail("unknown interface \"%s\"%s%s", dev, nsw_netns_opt ? " in netns " : "",
+		 nsw_netns_opt ? nsw_netns_opt : "");
 }
 
 bool nsw_netns_name_ok(const char *name)

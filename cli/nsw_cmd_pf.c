@@ -61,8 +61,7 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 			nsw_fail("pf set: \"%s\" is %s", want, why);
 		/* Gone as it was read: follow NAME waits for it; uplink DEV needs it now. */
 		if (!ifi && !a.follow)
-			nsw_fail("unknown interface \"%s\"%s%s", want, nsw_netns_opt ? " in netns " : "",
-				 nsw_netns_opt ? nsw_netns_opt : "");
+			nsw_fail_unknown_dev(want);
 		/* Made here, before anything changes: a map that cannot be made fails alone. */
 		int fd = nsw_pf_names(&n, true);
 		if (fd < 0)

@@ -252,8 +252,7 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 		nsw_fail("vf add: \"%s\" is %s", a.dev, why);
 	if (!ifi || exists) {
 		if (!a.follow)
-			nsw_fail("unknown interface \"%s\"%s%s", a.dev,
-				 nsw_netns_opt ? " in netns " : "", nsw_netns_opt ? nsw_netns_opt : "");
+			nsw_fail_unknown_dev(a.dev);
 		nsw_vf_add_waiting(&n, &a);
 		nsw_print_end();
 		nsw_nic_close(&n);

@@ -77,3 +77,20 @@ pings() { # pings FROM_NS IP [count]: succeeds when every echo is answered
 # A -j vf show without the VFs' counters (stats): what a refused command must leave unchanged,
 # while traffic (the VMs' own chatter) may move the counters.
 vf_settings() { jq -c 'map(del(.stats))'; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# PF p's uplink as pf show -j says it: its device, or "none wait NAME".
+pf_uplink() { "$NSW" -j pf show "$NIC" | jq -r --argjson p "$1" \
+	'.[0].pfs[] | select(.pf == $p) | (.uplink // ("none wait " + (.wait // "-")))'; }
+# VF p,v's device as vf show -j says it: its device, or "none wait NAME".
+vf_dev() { "$NSW" -j vf show "$NIC" | jq -r --argjson p "$1" --argjson v "$2" \
+	'.[] | select(.pf == $p and .vf == $v) | (.dev // ("none wait " + (.wait // "-")))'; }
+# refused_one_line WHAT ARGS...: nswitch ARGS must be refused: exit 1, nothing on stdout, one
+# line "nswitch: ..." on stderr; both kept in the caller's $TMPD/out and $TMPD/err.
+refused_one_line() {
+	local what=$1 rc=0
+	shift
+	"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" || rc=$?
+	((rc == 1)) || fail "$what: exit $rc, not 1 ($(cat "$TMPD/out" "$TMPD/err"))"
+	[[ ! -s $TMPD/out && $(wc -l <"$TMPD/err") == 1 ]] && grep -q '^nswitch: ' "$TMPD/err" ||
+		fail "$what: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
+}

@@ -38,7 +38,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # Waits for a line starting with $2 in file $1 for up to $3 s; prints the line.
 wait_line() {
 	local i
@@ -48,7 +47,6 @@ wait_line() {
 	done
 	fail "no '$2' from the guest in $3 s: $(tr -d '\r' <"$1" | grep -av '^\s*$' | tail -3 | tr '\n' '|')"
 }
-vf_dev() { "$NSW" -j vf show "$NIC" | jq -r '.[] | select(.pf == 0 and .vf == 6) | (.dev // ("none wait " + (.wait // "-")))'; }
 vf_pkts() { "$NSW" -j stats show "$NIC" | jq '[.vfs[] | select(.pf == 0 and .vf == 6) | .from_pkts + .to_pkts] | add // 0'; }
 case0() { stat .cases.case0.pkts; }
 
@@ -167,11 +165,11 @@ boot() {
 	# loaded cores with a TCG guest booting (seen: 65 ms to 2.5 s): 5 s, and the time printed.
 	local t0
 	t0=$(now_ms)
-	while [[ $(vf_dev) != "$TAP" ]] && (($(now_ms) - t0 < 5000)); do
+	while [[ $(vf_dev 0 6) != "$TAP" ]] && (($(now_ms) - t0 < 5000)); do
 		sleep 0.01
 	done
 	ATTACH=$(($(now_ms) - t0))
-	[[ $(vf_dev) == "$TAP" ]] || fail "$1: $TAP not attached 5 s after virsh create: $(vf_dev)"
+	[[ $(vf_dev 0 6) == "$TAP" ]] || fail "$1: $TAP not attached 5 s after virsh create: $(vf_dev 0 6)"
 	line=$(wait_line "$TMPD/serial.log" NSW-PING0 40 | tr -d '\r')
 	(($(awk '{print $2}' <<<"$line") >= 3)) || fail "$1: Case 0 ping from the guest: $line"
 	(($(case0) >= c0 + 6)) || fail "$1: Case 0 counter $c0 -> $(case0)"
@@ -201,7 +199,7 @@ test_libvirt_guest() {
 
 	# The VF waits for the tap libvirt will make.
 	"$NSW" vf add "$NIC" pf 0 vf 6 mac "$MAC" follow "$TAP" >/dev/null
-	[[ $(vf_dev) == "none wait $TAP" ]] || fail "VF 0,6 is not waiting for $TAP: $(vf_dev)"
+	[[ $(vf_dev 0 6) == "none wait $TAP" ]] || fail "VF 0,6 is not waiting for $TAP: $(vf_dev 0 6)"
 
 	# Boot 1: libvirt makes the tap (up, MTU 1500, host end's MAC the vMAC with fe as its
 	# first byte), the watcher attaches it.
@@ -209,7 +207,7 @@ test_libvirt_guest() {
 	boot run1 ""
 	p1=$PING a1=$ATTACH
 	ms=$(($(now_ms) - t0))
-	[[ $(vf_dev) == "$TAP" ]] || fail "the watcher did not attach $TAP: $(vf_dev)"
+	[[ $(vf_dev 0 6) == "$TAP" ]] || fail "the watcher did not attach $TAP: $(vf_dev 0 6)"
 	ip -n ${LABP}hv -j -d link show "$TAP" | jq -e --arg m "fe:${MAC#*:}" \
 		'.[0] | .linkinfo.info_kind == "tun" and .linkinfo.info_data.type == "tap" and
 		 .address == $m and .mtu == 1500 and (.flags | index("UP"))' >/dev/null ||
@@ -223,15 +221,15 @@ test_libvirt_guest() {
 	done
 	ip -n ${LABP}hv link show "$TAP" >/dev/null 2>&1 && fail "$TAP outlived virsh destroy"
 	for ((i = 0; i < 20; i++)); do
-		[[ $(vf_dev) == "none wait $TAP" ]] && break
+		[[ $(vf_dev 0 6) == "none wait $TAP" ]] && break
 		sleep 0.1
 	done
-	[[ $(vf_dev) == "none wait $TAP" ]] || fail "destroyed, VF 0,6 shows $(vf_dev)"
+	[[ $(vf_dev 0 6) == "none wait $TAP" ]] || fail "destroyed, VF 0,6 shows $(vf_dev 0 6)"
 
 	# Boot 2: the same domain again, no nswitch command: traffic resumes.
 	boot run2 ""
 	p2=$PING
-	[[ $(vf_dev) == "$TAP" ]] || fail "the watcher did not attach the new $TAP: $(vf_dev)"
+	[[ $(vf_dev 0 6) == "$TAP" ]] || fail "the watcher did not attach the new $TAP: $(vf_dev 0 6)"
 	"${VIRSH[@]}" destroy "$DOM" >/dev/null
 
 	# managed='no': a tap made beforehand (the watcher attaches it), which libvirt opens and
@@ -246,10 +244,10 @@ test_libvirt_guest() {
 	local hmac
 	hmac=$(mac_of ${LABP}hv "$TAP")
 	for ((i = 0; i < 20; i++)); do
-		[[ $(vf_dev) == "$TAP" ]] && break
+		[[ $(vf_dev 0 6) == "$TAP" ]] && break
 		sleep 0.1
 	done
-	[[ $(vf_dev) == "$TAP" ]] || fail "the watcher did not attach the tap made beforehand: $(vf_dev)"
+	[[ $(vf_dev 0 6) == "$TAP" ]] || fail "the watcher did not attach the tap made beforehand: $(vf_dev 0 6)"
 	dom_xml " managed='no'" >"$TMPD/run3.xml"
 	"${VIRSH[@]}" create "$TMPD/run3.xml" >/dev/null || fail "virsh create with managed='no' failed"
 	ip -n ${LABP}hv -j link show "$TAP" | jq -e --arg m "$hmac" \
@@ -258,7 +256,7 @@ test_libvirt_guest() {
 	"${VIRSH[@]}" destroy "$DOM" >/dev/null
 	sleep 0.3
 	ip -n ${LABP}hv link show "$TAP" >/dev/null 2>&1 || fail "libvirt deleted the managed='no' tap"
-	[[ $(vf_dev) == "$TAP" ]] || fail "after destroy with managed='no', VF 0,6 shows $(vf_dev)"
+	[[ $(vf_dev 0 6) == "$TAP" ]] || fail "after destroy with managed='no', VF 0,6 shows $(vf_dev 0 6)"
 	ip -n ${LABP}hv link del "$TAP"
 
 	printf 'libvirtd up %.1f s, create to ping %.1f s, tap attached %d ms then %d ms after create; RTT case0 %s ms, again %s ms\n' \

@@ -24,10 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pf_uplink() { "$NSW" -j pf show "$NIC" | jq -r --argjson p "$1" \
-	'.[0].pfs[] | select(.pf == $p) | (.uplink // ("none wait " + (.wait // "-")))'; }
-vf_dev() { "$NSW" -j vf show "$NIC" | jq -r --argjson p "$1" --argjson v "$2" \
-	'.[] | select(.pf == $p and .vf == $v) | (.dev // ("none wait " + (.wait // "-")))'; }
 wait_for() { # wait_for WANT CMD...: CMD prints WANT within 2 s
 	local want=$1 i
 	shift

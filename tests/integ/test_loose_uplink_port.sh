@@ -13,20 +13,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-pf_uplink() { "$NSW" -j pf show "$NIC" | jq -r --argjson p "$1" \
-	'.[0].pfs[] | select(.pf == $p) | (.uplink // ("none wait " + (.wait // "-")))'; }
-vf_dev() { "$NSW" -j vf show "$NIC" | jq -r --argjson p "$1" --argjson v "$2" \
-	'.[] | select(.pf == $p and .vf == $v) | (.dev // ("none wait " + (.wait // "-")))'; }
-# Runs an nswitch command that must be refused: exit 1, one line "nswitch: ...", kept in $TMPD/err.
-refused() { # refused WHAT ARGS...
-	local what=$1 rc=0
-	shift
-	"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" || rc=$?
-	((rc == 1)) || fail "$what: exit $rc, not 1 ($(cat "$TMPD/out" "$TMPD/err"))"
-	[[ ! -s $TMPD/out && $(wc -l <"$TMPD/err") == 1 ]] && grep -q '^nswitch: ' "$TMPD/err" ||
-		fail "$what: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
-}
 # Nothing of nswitch's on DEV in the hypervisor: no clsact, no XDP program.
 untouched() { # untouched DEV
 	! hv tc qdisc show dev "$1" | grep -q clsact || fail "$1: a clsact was left on it"
@@ -52,22 +38,22 @@ test_uplink_port_refused() {
 	pf0=$("$NSW" -j pf show "$NIC")
 	vf0=$("$NSW" -j vf show "$NIC" | vf_settings)
 	want="is a port of bridge ${LABP}br (its master owns it: ip link set ${LABP}p1 nomaster first)"
-	refused "pf set uplink of a bridge port" pf set "$NIC" pf 1 uplink ${LABP}p1
+	refused_one_line "pf set uplink of a bridge port" pf set "$NIC" pf 1 uplink ${LABP}p1
 	[[ $(cat "$TMPD/err") == "nswitch: pf set: \"${LABP}p1\" $want" ]] ||
 		fail "pf set uplink: unclear: $(cat "$TMPD/err")"
-	refused "pf set follow of a bridge port" pf set "$NIC" pf 1 follow ${LABP}p1
+	refused_one_line "pf set follow of a bridge port" pf set "$NIC" pf 1 follow ${LABP}p1
 	[[ $(cat "$TMPD/err") == "nswitch: pf set: \"${LABP}p1\" $want" ]] ||
 		fail "pf set follow: unclear: $(cat "$TMPD/err")"
 	# The same rule for a VF's device, in the same words.
-	refused "vf add dev of a bridge port" vf add "$NIC" pf 1 vf 5 dev ${LABP}p1
+	refused_one_line "vf add dev of a bridge port" vf add "$NIC" pf 1 vf 5 dev ${LABP}p1
 	[[ $(cat "$TMPD/err") == "nswitch: vf add: \"${LABP}p1\" $want" ]] ||
 		fail "vf add dev: unclear: $(cat "$TMPD/err")"
-	refused "vf add follow of a bridge port" vf add "$NIC" pf 1 vf 5 follow ${LABP}p1
+	refused_one_line "vf add follow of a bridge port" vf add "$NIC" pf 1 vf 5 follow ${LABP}p1
 	# A bond's port (when the kernel has bonding).
 	if hv ip link add ${LABP}bd type bond 2>/dev/null; then
 		hv ip link add ${LABP}p3 type veth peer name ${LABP}p4
 		hv ip link set ${LABP}p3 master ${LABP}bd
-		refused "pf set uplink of a bond port" pf set "$NIC" pf 1 uplink ${LABP}p3
+		refused_one_line "pf set uplink of a bond port" pf set "$NIC" pf 1 uplink ${LABP}p3
 		grep -qF "\"${LABP}p3\" is a port of bond ${LABP}bd (" "$TMPD/err" ||
 			fail "bond port: unclear: $(cat "$TMPD/err")"
 		untouched ${LABP}p3

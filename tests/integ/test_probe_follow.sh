@@ -20,15 +20,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Runs an nswitch command that must be refused: exit 1, one line "nswitch: ...".
-refused() { # refused WHAT ARGS...
-	local what=$1 rc=0
-	shift
-	"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" || rc=$?
-	((rc == 1)) || fail "$what: exit $rc, not 1 ($(cat "$TMPD/out" "$TMPD/err"))"
-	[[ ! -s $TMPD/out && $(wc -l <"$TMPD/err") == 1 ]] && grep -q '^nswitch: ' "$TMPD/err" ||
-		fail "$what: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
-}
 
 test_follow_impossible_names() {
 	lab_cleanup
@@ -37,8 +28,8 @@ test_follow_impossible_names() {
 	pf0=$("$NSW" -j pf show "$NIC")
 	vf0=$("$NSW" -j vf show "$NIC" | vf_settings)
 	for name in "a b" "x/y" "q:z" "." ".." $'tab\there' $'nb\xa0sp'; do
-		refused "pf set follow '$name'" pf set "$NIC" pf 1 follow "$name"
-		refused "vf add follow '$name'" vf add "$NIC" pf 1 vf 6 follow "$name"
+		refused_one_line "pf set follow '$name'" pf set "$NIC" pf 1 follow "$name"
+		refused_one_line "vf add follow '$name'" vf add "$NIC" pf 1 vf 6 follow "$name"
 	done
 	[[ $("$NSW" -j pf show "$NIC") == "$pf0" ]] || fail "a refused pf set changed the PFs"
 	[[ $("$NSW" -j vf show "$NIC" | vf_settings) == "$vf0" ]] || fail "a refused vf add changed the VFs"
@@ -111,10 +102,10 @@ test_follow_name_of_another_nic() {
 	local pfx vfx
 	pfx=$("$NSW" -j pf show ${NIC}x)
 	vfx=$("$NSW" -j vf show ${NIC}x | vf_settings)
-	refused "pf set follow a name an uplink of $NIC waits for" pf set ${NIC}x pf 0 follow ${LABP}sh
-	refused "vf add follow a name an uplink of $NIC waits for" vf add ${NIC}x pf 0 vf 1 follow ${LABP}sh
-	refused "pf set follow a name a VF of $NIC waits for" pf set ${NIC}x pf 0 follow ${LABP}sh2
-	refused "vf add follow a name a VF of $NIC waits for" vf add ${NIC}x pf 0 vf 1 follow ${LABP}sh2
+	refused_one_line "pf set follow a name an uplink of $NIC waits for" pf set ${NIC}x pf 0 follow ${LABP}sh
+	refused_one_line "vf add follow a name an uplink of $NIC waits for" vf add ${NIC}x pf 0 vf 1 follow ${LABP}sh
+	refused_one_line "pf set follow a name a VF of $NIC waits for" pf set ${NIC}x pf 0 follow ${LABP}sh2
+	refused_one_line "vf add follow a name a VF of $NIC waits for" vf add ${NIC}x pf 0 vf 1 follow ${LABP}sh2
 	grep -q "NIC $NIC" "$TMPD/err" || fail "the refusal does not name NIC $NIC: $(cat "$TMPD/err")"
 	[[ $("$NSW" -j pf show ${NIC}x) == "$pfx" ]] || fail "a refused pf set changed ${NIC}x's PFs"
 	[[ $("$NSW" -j vf show ${NIC}x | vf_settings) == "$vfx" ]] || fail "a refused vf add changed ${NIC}x's VFs"
@@ -129,8 +120,8 @@ test_follow_name_in_another_netns() {
 	ext ip link add ${LABP}xx type veth peer name ${LABP}xy
 	local pf0
 	pf0=$("$NSW" -j pf show "$NIC")
-	refused "vf add follow a device of the user's namespace" -n ${LABP}ext vf add "$NIC" pf 1 vf 6 follow ${LABP}xx
-	refused "pf set follow a device of the user's namespace" -n ${LABP}ext pf set "$NIC" pf 1 follow ${LABP}xx
+	refused_one_line "vf add follow a device of the user's namespace" -n ${LABP}ext vf add "$NIC" pf 1 vf 6 follow ${LABP}xx
+	refused_one_line "pf set follow a device of the user's namespace" -n ${LABP}ext pf set "$NIC" pf 1 follow ${LABP}xx
 	grep -q "another namespace" "$TMPD/err" || fail "unclear: $(cat "$TMPD/err")"
 	[[ $("$NSW" -j pf show "$NIC") == "$pf0" ]] || fail "a refused pf set changed the PFs"
 	# A name no namespace has yet is waited for, from anywhere.

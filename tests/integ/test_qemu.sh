@@ -26,7 +26,6 @@ trap cleanup EXIT
 TAP=${LABP}q0
 GIP=10.77.0.6
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # Waits for a line starting with $2 in file $1 for up to $3 s; prints the line.
 wait_line() {
 	local i

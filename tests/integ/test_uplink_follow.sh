@@ -14,10 +14,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# PF p's uplink as pf show -j says it: its device, or "none wait NAME".
-pf_uplink() { "$NSW" -j pf show "$NIC" | jq -r --argjson p "$1" \
-	'.[0].pfs[] | select(.pf == $p) | (.uplink // ("none wait " + (.wait // "-")))'; }
 vf_link() { "$NSW" -j vf show "$NIC" | jq -r --argjson p "$1" --argjson v "$2" \
 	'.[] | select(.pf == $p and .vf == $v) | .link'; }
 no_dev() { stat .drops.no_device; }

@@ -14,9 +14,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-vf_dev() { "$NSW" -j vf show "$NIC" | jq -r --argjson p "$1" --argjson v "$2" \
-	'.[] | select(.pf == $p and .vf == $v) | (.dev // ("none wait " + (.wait // "-")))'; }
 # Waits up to 1 s (2 s on a loaded machine is a failure too: the promise is one second, and
 # the watcher reacts to the event, it does not poll) for VF p,v to have device dev; prints ms.
 wait_attached() { # wait_attached P V DEV T0
