@@ -109,6 +109,9 @@ struct nsw_link {
 	char name[16];     /* IFLA_IFNAME */
 };
 int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
+/* Why device ifindex is another's now (a port of a bridge, bond, team or VRF: the message
+ * says how to release it); NULL if it has no master, or is gone or unreadable. */
+const char *nsw_link_owned(uint32_t ifindex);
 /* True if no device has ifindex (any more): what tells "it went" from a failure of its own
  * when an attach to a device found by name fails. */
 bool nsw_link_gone(uint32_t ifindex);
@@ -163,8 +166,12 @@ void nsw_vf_unbind(struct nsw_cli_nic *n, uint32_t slot, uint32_t ifi);
 bool nsw_vf_dev_stale(uint32_t ifi, const char *name);
 /* Every enabled VF with a followed name: a bound device gone (or renamed) is unbound (the VF
  * waits, frames to it count as no_device), a device of the name that exists is attached.
- * Notes what it did to log (may be NULL). Returns the number of changes. */
-unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log);
+ * With masters, a bound device that has a master now (enslaved after it was attached) is
+ * unbound too, and waits until it is released, as a device that comes enslaved does: its
+ * master owns it. That costs a netlink read per bound device, so only the watcher asks, when a
+ * device it follows was seen with a master. Notes what it did to log (may be NULL). Returns
+ * the number of changes. */
+unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log, bool masters);
 
 /* The enabled VF (other than skip_slot; NSW_NVF_SLOTS: none) that follows name, as its slot;
  * -1 if none. */
@@ -191,9 +198,10 @@ const char *nsw_pf_uplink_why(struct nsw_cli_nic *n, unsigned pf, uint32_t *ifi,
 int nsw_pf_uplink_bind(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, char *err,
 		       size_t errlen);
 /* Every PF whose uplink follows a name: a bound device gone (or renamed) is unbound (the PF
- * waits, frames out by it count as no_device), a device of the name that exists is attached.
+ * waits, frames out by it count as no_device), a device of the name that exists is attached;
+ * with masters, a bound device enslaved since is unbound too (as nsw_vf_follow does).
  * The carrier is the caller's (nsw_pf_carrier_follow). Returns the number of changes. */
-unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log);
+unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log, bool masters);
 
 /* ---- the watcher (cli/nsw_watch.c): one process per NIC, following its VFs' devices ---- */
 /* Starts NIC's watcher unless one runs; returns its pid (0 with the reason in err if none

@@ -229,6 +229,14 @@ static const char *nsw_link_enslaved(const struct nsw_link *l)
 	return buf;
 }
 
+const char *nsw_link_owned(uint32_t ifindex)
+{
+	struct nsw_link l;
+	if (nsw_link_get(ifindex, &l))
+		return NULL; /* gone or unreadable: the follow pass sees that on its own */
+	return nsw_link_enslaved(&l);
+}
+
 const char *nsw_link_not_vf(const struct nsw_link *l)
 {
 	const char *why = nsw_link_not_port(l);

@@ -116,7 +116,7 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	/* A device of the name made after the look-up that found none but before the name was
 	 * recorded: the watcher, woken by its event, found nobody following it, and no other
 	 * event may come. Attached now as the watcher would, under the same lock. */
-	if (want && !ifi && if_nametoindex(want) && nsw_pf_follow(&n, NULL))
+	if (want && !ifi && if_nametoindex(want) && nsw_pf_follow(&n, NULL, false))
 		bpf_map_lookup_elem(n.fd_pf_dev, &k, &ifi);
 	if (set && old_ifi && old_ifi != ifi)
 		nsw_port_detach(&n, old_ifi);

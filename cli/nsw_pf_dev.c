@@ -139,7 +139,7 @@ static void nsw_pf_uplink_unbind(struct nsw_cli_nic *n, unsigned pf, uint32_t if
 		nsw_port_detach(n, ifi);
 }
 
-unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log)
+unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log, bool masters)
 {
 	char names[NSW_MAX_PFS][IF_NAMESIZE];
 	uint32_t pfdev[NSW_MAX_PFS];
@@ -156,12 +156,17 @@ unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log)
 		if (!(n->st->pf[p] & NSW_PF_EN) || !(n->st->pf[p] & NSW_PF_UPLINK) || !names[p][0])
 			continue;
 		names[p][IF_NAMESIZE - 1] = 0;
-		if (pfdev[p] && !nsw_vf_dev_stale(pfdev[p], names[p]))
+		const char *owned = NULL;
+		if (pfdev[p] && !nsw_vf_dev_stale(pfdev[p], names[p]) &&
+		    !(masters && (owned = nsw_link_owned(pfdev[p]))))
 			continue;
 		if (pfdev[p]) {
 			nsw_pf_uplink_unbind(n, p, pfdev[p]);
 			changes++;
-			if (log)
+			if (log && owned)
+				fprintf(log, "pf %u: uplink %s (#%u) is now %s: detached\n", p,
+					names[p], pfdev[p], owned);
+			else if (log)
 				fprintf(log, "pf %u: uplink %s (#%u) gone: waiting for it\n", p,
 					names[p], pfdev[p]);
 		}

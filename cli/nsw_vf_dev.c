@@ -213,7 +213,7 @@ bool nsw_vf_dev_stale(uint32_t ifi, const char *name)
 	return name && *name && strncmp(now, name, IF_NAMESIZE);
 }
 
-unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log)
+unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log, bool masters)
 {
 	static char names[NSW_NVF_SLOTS][IF_NAMESIZE];
 	static uint32_t vfdev[NSW_NVF_SLOTS];
@@ -232,12 +232,17 @@ unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log)
 		if (!(n->st->vf[pf][vf] & NSW_VF_EN) || !names[s][0])
 			continue;
 		names[s][IF_NAMESIZE - 1] = 0;
-		if (vfdev[s] && !nsw_vf_dev_stale(vfdev[s], names[s]))
+		const char *owned = NULL;
+		if (vfdev[s] && !nsw_vf_dev_stale(vfdev[s], names[s]) &&
+		    !(masters && (owned = nsw_link_owned(vfdev[s]))))
 			continue;
 		if (vfdev[s]) {
 			nsw_vf_unbind(n, s, vfdev[s]);
 			changes++;
-			if (log)
+			if (log && owned)
+				fprintf(log, "vf %u,%u: device %s (#%u) is now %s: detached\n",
+					pf, vf, names[s], vfdev[s], owned);
+			else if (log)
 				fprintf(log, "vf %u,%u: device %s (#%u) gone: waiting for it\n", pf,
 					vf, names[s], vfdev[s]);
 		}

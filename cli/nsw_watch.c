@@ -52,6 +52,8 @@ struct nsw_watch {
 	uint32_t state_id; /* map id of the NIC's nsw_state: its identity */
 	bool resync;       /* a handler saw a change that needs nsw_vf_follow */
 	bool failed;       /* the last resync failed: try again on the next tick */
+	bool masters;      /* a device it follows was seen with a master: the resync checks
+			    * every bound device's (a netlink read each, so not on every event) */
 };
 
 static volatile sig_atomic_t nsw_watch_quit;
@@ -127,23 +129,35 @@ static bool nsw_watch_concerns(struct nsw_watch *w, uint32_t ifindex, const char
 	return hit;
 }
 
-static int nsw_watch_ifname_attr(const struct nlattr *a, void *data)
+struct nsw_watch_attrs {
+	char name[IF_NAMESIZE];
+	uint32_t master;
+};
+
+static int nsw_watch_link_attr(const struct nlattr *a, void *data)
 {
+	struct nsw_watch_attrs *at = data;
 	if (mnl_attr_get_type(a) == IFLA_IFNAME && !mnl_attr_validate(a, MNL_TYPE_STRING))
-		snprintf(data, IF_NAMESIZE, "%s", mnl_attr_get_str(a));
+		snprintf(at->name, IF_NAMESIZE, "%s", mnl_attr_get_str(a));
+	if (mnl_attr_get_type(a) == IFLA_MASTER && !mnl_attr_validate(a, MNL_TYPE_U32))
+		at->master = mnl_attr_get_u32(a);
 	return MNL_CB_OK;
 }
 
-/* A device appeared, changed (renamed) or went: resync if a VF has it or waits for its name. */
+/* A device appeared, changed (renamed, enslaved) or went: resync if a VF or an uplink has it
+ * or waits for its name; one that has a master now is checked for it (its master owns it). */
 static void nsw_watch_link(struct nsw_watch *w, const struct nlmsghdr *nlh)
 {
-	char name[IF_NAMESIZE] = "";
+	struct nsw_watch_attrs at = {"", 0};
 	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
 		return;
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	mnl_attr_parse(nlh, sizeof *ifm, nsw_watch_ifname_attr, name);
-	if (nsw_watch_concerns(w, (uint32_t)ifm->ifi_index, name[0] ? name : NULL))
+	mnl_attr_parse(nlh, sizeof *ifm, nsw_watch_link_attr, &at);
+	if (nsw_watch_concerns(w, (uint32_t)ifm->ifi_index, at.name[0] ? at.name : NULL)) {
 		w->resync = true;
+		if (nlh->nlmsg_type == RTM_NEWLINK && at.master)
+			w->masters = true;
+	}
 }
 
 /* What the watcher does with each rtnetlink message: every row whose type matches runs. */
@@ -179,7 +193,8 @@ static bool nsw_watch_resync(struct nsw_watch *w)
 		 * that refused it, with no further event to wake us. Each pass that goes on
 		 * binds or unbinds a port, so a few passes settle it. */
 		for (int pass = 0; pass < 4; pass++)
-			if (!(nsw_vf_follow(&n, stderr) + nsw_pf_follow(&n, stderr)))
+			if (!(nsw_vf_follow(&n, stderr, w->masters) +
+			      nsw_pf_follow(&n, stderr, w->masters)))
 				break;
 		/* The uplinks' carrier (none while one waits), for VFs in state auto; a VF
 		 * attached again takes its link state (held down stays down). */
@@ -323,7 +338,9 @@ static __attribute__((noreturn)) void nsw_watch_main(const char *nic, int lock_f
 	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
 	/* Listening first, then the resync: a device that appears in between is in both. */
 	fprintf(stderr, "watcher of NIC %s: pid %d\n", nic, (int)getpid());
+	w.masters = true; /* a device enslaved while no watcher ran */
 	w.failed = !nsw_watch_resync(&w);
+	w.masters = w.failed;
 	nsw_watch_report(ready, "");
 	char buf[MNL_SOCKET_BUFFER_SIZE * 2];
 	struct pollfd pfd = {.fd = mnl_socket_get_fd(nl), .events = POLLIN};
@@ -345,6 +362,7 @@ static __attribute__((noreturn)) void nsw_watch_main(const char *nic, int lock_f
 		if (w.resync || w.failed) {
 			w.resync = false;
 			w.failed = !nsw_watch_resync(&w);
+			w.masters = w.masters && w.failed;
 		}
 	}
 	mnl_socket_close(nl);

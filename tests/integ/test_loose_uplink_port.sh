@@ -4,7 +4,8 @@
 # changed (no PF bound, no name recorded, nothing put on the device), as vf add refuses it for a
 # VF; and the watcher, when a device of a followed name appears already enslaved, leaves it
 # alone and logs why, for an uplink as for a VF, and attaches it once it is released
-# (ip link set DEV nomaster).
+# (ip link set DEV nomaster); and a device enslaved after it was attached is detached by the
+# watcher until it is released.
 source "$(dirname "$0")/lib.sh"
 TMPD=$(mktemp -d /tmp/${LABP}loosep.XXXXXX)
 cleanup() {
@@ -101,5 +102,55 @@ test_watcher_port_refused() {
 	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "released, not attached: vf dev $(vf_dev 1 5)"
 }
 
+# A device enslaved after it was attached is its master's from then on: the watcher detaches
+# it (uplink or VF: nothing of nswitch's left on it, the port waits for its name) and logs why;
+# released, it is attached again. The same holds for a device enslaved while no watcher ran:
+# a watcher that starts checks every bound device.
+test_watcher_enslaved_after_bind() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	hv ip link add ${LABP}br type bridge
+	hv ip link add ${LABP}q1 type veth peer name ${LABP}q2
+	hv ip link add ${LABP}r1 type veth peer name ${LABP}r2
+	"$NSW" pf set "$NIC" pf 1 uplink ${LABP}q1 >/dev/null
+	"$NSW" vf add "$NIC" pf 1 vf 5 dev ${LABP}r1 >/dev/null
+	[[ $(pf_uplink 1) == "${LABP}q1" ]] || fail "pf 1: uplink $(pf_uplink 1)"
+	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "vf 1,5: dev $(vf_dev 1 5)"
+	hv ip link set ${LABP}q1 master ${LABP}br
+	hv ip link set ${LABP}r1 master ${LABP}br
+	log_has "pf 1: uplink ${LABP}q1 (#"
+	log_has "is now a port of bridge ${LABP}br (its master owns it: ip link set ${LABP}q1 nomaster first): detached"
+	log_has "vf 1,5: device ${LABP}r1 (#"
+	log_has "is now a port of bridge ${LABP}br (its master owns it: ip link set ${LABP}r1 nomaster first): detached"
+	[[ $(pf_uplink 1) == "none wait ${LABP}q1" ]] || fail "enslaved, still the uplink: $(pf_uplink 1)"
+	[[ $(vf_dev 1 5) == "none wait ${LABP}r1" ]] || fail "enslaved, still the VF's: $(vf_dev 1 5)"
+	untouched ${LABP}q1
+	untouched ${LABP}r1
+	hv ip link set ${LABP}q1 nomaster
+	hv ip link set ${LABP}r1 nomaster
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[[ $(pf_uplink 1) == "${LABP}q1" && $(vf_dev 1 5) == "${LABP}r1" ]] && break
+		sleep 0.01
+	done
+	[[ $(pf_uplink 1) == "${LABP}q1" ]] || fail "released, not attached: uplink $(pf_uplink 1)"
+	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "released, not attached: vf dev $(vf_dev 1 5)"
+	# Enslaved while no watcher ran: the next watcher detaches them as it starts.
+	"$NSW" watch stop "$NIC" >/dev/null
+	hv ip link set ${LABP}q1 master ${LABP}br
+	hv ip link set ${LABP}r1 master ${LABP}br
+	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "detached with no watcher: $(vf_dev 1 5)"
+	"$NSW" watch start "$NIC" >/dev/null
+	for ((i = 0; i < 200; i++)); do
+		[[ $(pf_uplink 1) == "none wait ${LABP}q1" && $(vf_dev 1 5) == "none wait ${LABP}r1" ]] && break
+		sleep 0.01
+	done
+	[[ $(pf_uplink 1) == "none wait ${LABP}q1" ]] || fail "a new watcher kept the enslaved uplink: $(pf_uplink 1)"
+	[[ $(vf_dev 1 5) == "none wait ${LABP}r1" ]] || fail "a new watcher kept the enslaved VF device: $(vf_dev 1 5)"
+	untouched ${LABP}q1
+	untouched ${LABP}r1
+}
+
 run_test uplink_port_refused
 run_test watcher_port_refused
+run_test watcher_enslaved_after_bind
