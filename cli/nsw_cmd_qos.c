@@ -99,11 +99,21 @@ static bool nsw_qos_view(struct nsw_cli_nic *n, int fd_qos, uint32_t slot, struc
 	memset(v, 0, sizeof *v);
 	bpf_map_lookup_elem(fd_qos, &slot, &v->q);
 	v->ifi = nsw_qos_vf_dev(n, slot / NSW_MAX_VFS, slot % NSW_MAX_VFS, v->dev);
-	if (v->ifi && (nsw_root_qdisc(v->ifi, &v->qd, e, sizeof e) ||
-		       (v->q.rate_ifindex == v->ifi && nsw_qdisc_is_ours(&v->qd) &&
-			nsw_our_classes(v->ifi, &v->cs, e, sizeof e))))
+	bool failed = v->ifi && (nsw_root_qdisc(v->ifi, &v->qd, e, sizeof e) ||
+				 (v->q.rate_ifindex == v->ifi && nsw_qdisc_is_ours(&v->qd) &&
+				  nsw_our_classes(v->ifi, &v->cs, e, sizeof e)));
+	v->vc = failed ? NULL : nsw_class_find(&v->cs, NSW_QOS_ROOT_CLASS);
+	/* A device that goes as it is read loses its qdiscs before its ifindex: a read that
+	 * failed, or found no rate where the record says nswitch made one, may be that. Then
+	 * the VF waits for its device (the watcher unbinds it), its rate the recorded one. */
+	bool missing = v->ifi && !v->vc && v->q.rate_bytes && v->q.rate_ifindex == v->ifi;
+	if ((failed || missing) && nsw_link_gone(v->ifi)) {
+		memset(&v->qd, 0, sizeof v->qd);
+		memset(&v->cs, 0, sizeof v->cs);
+		v->ifi = 0;
+	} else if (failed) {
 		nsw_fail("%s: cannot read the qdiscs of %s: %s", who, v->dev, e);
-	v->vc = nsw_class_find(&v->cs, NSW_QOS_ROOT_CLASS);
+	}
 	v->bits = v->vc ? nsw_class_rate(v->vc) * 8 : !v->ifi ? v->q.rate_bytes * 8 : 0;
 	return v->vc || v->q.pps || v->bits;
 }
@@ -210,9 +220,15 @@ static void nsw_qos_set(struct nsw_cli_nic *n, const struct nsw_qos_args *a)
 	if (a->rate)
 		nsw_vf_path_off(n, a->pf, a->vf);
 	if (a->rate && nsw_rate_apply(ifi, dev, a->rate / 8, recorded, &log, err, sizeof err)) {
-		if (!recorded)
-			bpf_map_update_elem(fd_qos, &slot, &old, BPF_F_LOCK);
-		nsw_fail("qos: %s", err);
+		/* The device went as the rate was made (what was made went with it): the VF
+		 * waits for its device as if it had none when the command began, and the rate,
+		 * recorded, is made on the next one (nsw_qos_reattach: it names another device). */
+		if (!nsw_link_gone(ifi)) {
+			if (!recorded)
+				bpf_map_update_elem(fd_qos, &slot, &old, BPF_F_LOCK);
+			nsw_fail("qos: %s", err);
+		}
+		log.n = 0; /* nothing left to undo on a device that is gone */
 	}
 	bool write = a->pps != 0 || q.rate_bytes != old.rate_bytes;
 	if (a->pps) {
