@@ -217,11 +217,11 @@ static inline bool nsw_sim_heap_pop(struct nsw_sim_heap *h, struct nsw_sim_ev *o
  * buffer release, an interrupt timer); a heap spends O(log n) moves on each. The queue keeps
  * events due within NSW_SIM_CAL_SPAN ns of now in a calendar of buckets of NSW_SIM_CAL_W ns
  * (each keeps its first NSW_SIM_CAL_BQ events as (key, node) in an array of its own, a burst
- * beyond in a list through the nodes; a bitmap marks the buckets in use); the current bucket is
+ * beyond in a list through the nodes; its count says whether it is in use); the current bucket is
  * sorted once into an array when time reaches it, and an event pushed into it is inserted in
  * place. Events due later wait in an overflow heap and move into their bucket as it comes
  * within the span. Entering a bucket reads its array, not its nodes (the list walk was a chain
- * of dependent loads of lines written long before); the bitmap and current array fit in L1,
+ * of dependent loads of lines written long before); the counts and current array fit in L1,
  * the buckets' arrays (256 KiB) do not and are read one bucket at a time.
  * Its order (pinned by tests/sim/test_sim_heap.c, documented in docs/sim.md):
  *  - events pop in time order; events of equal time pop in the order they were pushed (FIFO):
@@ -279,10 +279,9 @@ struct nsw_sim_evq {
 	 * in one pass when the bucket is entered (no node is touched: a list through the nodes
 	 * would be a chain of dependent loads of lines written long before); the rest, a burst,
 	 * in a list through the nodes from head to tail */
-	uint8_t bn[NSW_SIM_CAL_NB];
+	uint8_t bn[NSW_SIM_CAL_NB]; /* events in the bucket's array: 0 when it is not in use */
 	struct nsw_sim_cur (*bq)[NSW_SIM_CAL_BQ];
 	uint32_t head[NSW_SIM_CAL_NB], tail[NSW_SIM_CAL_NB];
-	uint64_t bits[NSW_SIM_CAL_NB / 64];
 	/* the current bucket, sorted; cur_i the next to pop. cur[-1] is a sentinel of key 0 (no
 	 * key is smaller), so the insertion loops need no bound test, and cur[cur_n] is always a
 	 * readable entry (cur_cap + 2 allocated, all initialized), so the pop prefetches the next
@@ -400,7 +399,6 @@ static inline void nsw_sim_cal_put(struct nsw_sim_evq *q, uint32_t k, uint64_t b
 {
 	uint32_t sl = (uint32_t)b & (NSW_SIM_CAL_NB - 1);
 	unsigned n = q->bn[sl];
-	q->bits[sl >> 6] |= 1ull << (sl & 63);
 	if (n < NSW_SIM_CAL_BQ) {
 		q->bq[sl][n] = (struct nsw_sim_cur){key, k};
 		q->bn[sl] = (uint8_t)(n + 1);
@@ -462,20 +460,25 @@ static inline void nsw_sim_evq_push(struct nsw_sim_evq *q, const struct nsw_sim_
 	q->n++;
 }
 
-/* The first bucket in use after the current one, going round (one must be in use). */
+/* The first bucket in use after the current one, going round (one must be in use): a scan of
+ * the counts 8 at a time (a bucket in use has a count: its list is used only once its array is
+ * full), so that putting an event into a bucket keeps no bitmap. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the scan reads 8 counts as one word");
 static inline uint64_t nsw_sim_cal_next(const struct nsw_sim_evq *q)
 {
 	uint32_t c = (uint32_t)q->cur_b & (NSW_SIM_CAL_NB - 1);
 	for (uint32_t d = 1; d < NSW_SIM_CAL_NB;) {
 		uint32_t sl = (c + d) & (NSW_SIM_CAL_NB - 1);
-		uint64_t m = q->bits[sl >> 6] >> (sl & 63);
+		uint64_t m;
+		memcpy(&m, q->bn + (sl & ~7u), sizeof m);
+		m >>= 8 * (sl & 7);
 		if (m) {
-			d += (uint32_t)__builtin_ctzll(m);
+			d += (uint32_t)__builtin_ctzll(m) >> 3;
 			if (d >= NSW_SIM_CAL_NB) /* wrapped back past the current bucket */
 				break;
 			return q->cur_b + d;
 		}
-		d += 64 - (sl & 63);
+		d += 8 - (sl & 7);
 	}
 	return UINT64_MAX;
 }
@@ -515,7 +518,6 @@ static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
 		nsw_sim_cur_insert(q, (struct nsw_sim_cur){q->pool[k].key, k});
 	q->bn[sl] = 0;
 	q->head[sl] = q->tail[sl] = NSW_SIM_NIL;
-	q->bits[sl >> 6] &= ~(1ull << (sl & 63));
 }
 
 /* The current bucket is spent: enters the next one that holds events; false when the queue is
