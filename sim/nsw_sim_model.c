@@ -224,9 +224,14 @@ static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
 	}
 }
 
-/* Appends a frame to VM q's waiting ring (grown by doubling from irq_frames' power of two). */
+/* Appends a frame to VM q's waiting ring (grown by doubling from irq_frames' power of two).
+ * An empty ring starts again at slot 0: a VM's frames usually wait alone (an interrupt each),
+ * so each VM then reuses one slot, one cache line, instead of cycling through its ring's
+ * lines, which for 1000 VMs do not stay in cache. */
 static void nsw_sim_irq_push(struct nsw_sim_irq *q, const struct nsw_sim_ev *e, unsigned min)
 {
+	if (!q->n)
+		q->head = 0;
 	if (q->n == q->cap) {
 		uint32_t cap = q->cap ? 2 * q->cap : 1;
 		while (cap < min)
@@ -702,75 +707,106 @@ static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len, unsigne
  * limits bound the DMA rate: at most cap units per hold). A frame that needs more units than
  * a limit has takes all of it. */
 
-/* Gives back what came back by time t (the current time: later frames take units later). */
+/* Two limits share one FIFO (nsw_sim_fc_pair) only if that changes nothing: they are taken
+ * together, at one time, for equally long holds, so their FIFOs would hold the same times,
+ * and what a limit's check answers depends only on those times, the units and the current
+ * time, never on when it last gave back (it gives back lazily, and the current time, at which
+ * it gives back, never decreases: the event queue's). */
+
+/* Gives back, from the FIFO's head, what came back by time t (the current time: later frames
+ * take units later). The counters live in locals while it works: through c, every entry
+ * read would make the compiler store and reload them. */
 static inline void nsw_sim_credit_expire(struct nsw_sim_credit *c, uint64_t t)
 {
-	while (c->n && c->ring[c->head].t <= t) {
-		c->used -= c->ring[c->head].u;
-		c->head = (c->head + 1) & (c->rcap - 1);
-		c->n--;
+	const struct nsw_sim_credit_hold *ring = c->ring;
+	size_t head = c->head, n = c->n;
+	const size_t mask = c->rcap - 1;
+	uint64_t used = c->used, used2 = c->used2;
+	while (n && ring[head].t <= t) {
+		used -= ring[head].u[0];
+		used2 -= ring[head].u[1];
+		head = (head + 1) & mask;
+		n--;
 	}
+	c->head = head;
+	c->n = n;
+	c->used = used;
+	c->used2 = used2;
 }
 
-/* The earliest time at or after t when u units of c are free (c expired at t). */
-static inline uint64_t nsw_sim_credit_when(const struct nsw_sim_credit *c, uint64_t t,
-					   uint64_t u)
+/* The earliest time at or after t when u units of lane l of c are free (c expired at t). */
+static inline uint64_t nsw_sim_credit_when(const struct nsw_sim_credit *c, unsigned l,
+					   uint64_t t, uint64_t u)
 {
-	if (u > c->cap)
-		u = c->cap;
-	uint64_t used = c->used;
-	for (size_t i = 0; used + u > c->cap && i < c->n; i++) {
+	const uint64_t cap = l ? c->cap2 : c->cap;
+	uint64_t used = l ? c->used2 : c->used;
+	if (u > cap)
+		u = cap;
+	for (size_t i = 0; used + u > cap && i < c->n; i++) {
 		const struct nsw_sim_credit_hold *h = &c->ring[(c->head + i) & (c->rcap - 1)];
-		used -= h->u;
+		used -= h->u[l];
 		if (h->t > t)
 			t = h->t;
 	}
 	return t;
 }
 
-/* Takes u units of c at time t (nsw_sim_credit_when said they are free then). What came back
- * stays in the ring, counted in used, until a check finds no room by that count or the ring
- * is full (t0: the current time): giving back lazily is exact, and cheap when nothing binds. */
+/* Doubles c's ring (full: its size a power of two), keeping the holds in order. */
+static void nsw_sim_credit_grow(struct nsw_sim_credit *c)
+{
+	size_t cap = c->rcap ? 2 * c->rcap : 64;
+	struct nsw_sim_credit_hold *a = malloc(cap * sizeof *a);
+	if (!a) {
+		fprintf(stderr, "nswitch-sim: out of memory for PCIe credits\n");
+		exit(3);
+	}
+	for (size_t i = 0; i < c->n; i++)
+		a[i] = c->ring[(c->head + i) & (c->rcap - 1)];
+	free(c->ring);
+	c->ring = a;
+	c->head = 0;
+	c->rcap = cap;
+}
+
+/* Takes u units of c, and u2 of its lane 1 (0 if it has none), at time t (nsw_sim_credit_when
+ * said they are free then). What came back stays in the ring, counted in used, until a check
+ * finds no room by that count or the ring is full (t0: the current time): giving back lazily
+ * is exact, and cheap when nothing binds. */
 static inline void nsw_sim_credit_take(struct nsw_sim_credit *c, uint64_t t, uint64_t u,
-				       uint64_t t0)
+				       uint64_t u2, uint64_t t0)
 {
 	if (u > c->cap)
 		u = c->cap;
-	if (c->n == c->rcap) /* full: first give back what came back by now */
+	if (u2 > c->cap2)
+		u2 = c->cap2;
+	if (c->n == c->rcap) { /* full: first give back what came back by now */
 		nsw_sim_credit_expire(c, t0);
-	if (c->n == c->rcap) { /* the ring's size is a power of two */
-		size_t cap = c->rcap ? 2 * c->rcap : 64;
-		struct nsw_sim_credit_hold *a = malloc(cap * sizeof *a);
-		if (!a) {
-			fprintf(stderr, "nswitch-sim: out of memory for PCIe credits\n");
-			exit(3);
-		}
-		for (size_t i = 0; i < c->n; i++)
-			a[i] = c->ring[(c->head + i) & (c->rcap - 1)];
-		free(c->ring);
-		c->ring = a;
-		c->head = 0;
-		c->rcap = cap;
+		if (c->n == c->rcap)
+			nsw_sim_credit_grow(c);
 	}
-	c->ring[(c->head + c->n++) & (c->rcap - 1)] = (struct nsw_sim_credit_hold){t + c->hold, u};
+	struct nsw_sim_credit_hold *h = &c->ring[(c->head + c->n) & (c->rcap - 1)];
+	c->n++;
 	c->used += u;
+	c->used2 += u2;
+	*h = (struct nsw_sim_credit_hold){t + c->hold, {(uint32_t)u, (uint32_t)u2}};
 }
 
-/* One limit's part in a frame's wait: the time, at or after t, when c has room for u units
- * (c first gives back what came back by now, t0). */
-static inline uint64_t nsw_sim_fc_when(struct nsw_sim_credit *c, uint64_t t0, uint64_t t,
-				       uint64_t u, int k, int *by)
+/* One limit's part in a frame's wait, lane l of c: the time, at or after t, when it has room
+ * for u units (c first gives back what came back by now, t0). */
+static inline uint64_t nsw_sim_fc_when(struct nsw_sim_credit *c, unsigned l, uint64_t t0,
+				       uint64_t t, uint64_t u, int k, int *by)
 {
-	if (!c->cap)
+	const uint64_t cap = l ? c->cap2 : c->cap;
+	if (!cap)
 		return t;
 	/* used counts what came back but was not given back yet: room by that count is room
 	 * (the common case, nothing to give back); else give back and look again */
-	if (c->used + u <= c->cap)
+	if ((l ? c->used2 : c->used) + u <= cap)
 		return t;
 	nsw_sim_credit_expire(c, t0);
-	if (c->used + u <= c->cap)
+	if ((l ? c->used2 : c->used) + u <= cap)
 		return t;
-	uint64_t w = nsw_sim_credit_when(c, t, u);
+	uint64_t w = nsw_sim_credit_when(c, l, t, u);
 	if (w > t)
 		*by = k;
 	return w > t ? w : t;
@@ -780,7 +816,36 @@ static inline void nsw_sim_fc_hold(struct nsw_sim_credit *c, uint64_t t, uint64_
 				   uint64_t t0)
 {
 	if (c->cap)
-		nsw_sim_credit_take(c, t, u, t0);
+		nsw_sim_credit_take(c, t, u, 0, t0);
+}
+
+/* Limits a and b share a's FIFO, b as its lane 1, when that is exact: both finite, with
+ * equally long holds (the caller takes them together, at one time, always). */
+static void nsw_sim_fc_pair(struct nsw_sim_credit *a, const struct nsw_sim_credit *b)
+{
+	if (a->cap && b->cap && a->hold == b->hold)
+		a->cap2 = b->cap;
+}
+
+/* Limits a and b take units u and u2 together: their waits in this order (a's first, as if
+ * they were two limits), then one hold for both if they are paired. */
+static inline uint64_t nsw_sim_fc_when2(struct nsw_sim_credit *a, struct nsw_sim_credit *b,
+					uint64_t t0, uint64_t t, uint64_t u, uint64_t u2, int ka,
+					int kb, int *by)
+{
+	t = nsw_sim_fc_when(a, 0, t0, t, u, ka, by);
+	if (a->cap2)
+		return nsw_sim_fc_when(a, 1, t0, t, u2, kb, by);
+	return nsw_sim_fc_when(b, 0, t0, t, u2, kb, by);
+}
+
+static inline void nsw_sim_fc_hold2(struct nsw_sim_credit *a, struct nsw_sim_credit *b,
+				    uint64_t t, uint64_t u, uint64_t u2, uint64_t t0)
+{
+	if (a->cap2)
+		return nsw_sim_credit_take(a, t, u, u2, t0);
+	nsw_sim_fc_hold(a, t, u, t0);
+	nsw_sim_fc_hold(b, t, u2, t0);
 }
 
 /* The frame's DMA of this stage takes its units at e->t or later: returns how long it
@@ -799,18 +864,22 @@ static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, u
 			cpl += s->fc_desc_cpl;
 		}
 		s->desc_left--;
-		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_TAGS], e->t, t, req, NSW_SIM_FC_TAGS, &by);
-		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_CPLD], e->t, t, cpl, NSW_SIM_FC_CPLD, &by);
-		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_NPH], e->t, t, req, NSW_SIM_FC_NPH, &by);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_TAGS], t, req, e->t);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_CPLD], t, cpl, e->t);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_NPH], t, req, e->t);
+		struct nsw_sim_credit *tags = &s->fc[NSW_SIM_FC_TAGS], *nph = &s->fc[NSW_SIM_FC_NPH];
+		struct nsw_sim_credit *cpld = &s->fc[NSW_SIM_FC_CPLD];
+		/* the waits in the order tags, completion credits, non-posted credits */
+		t = nsw_sim_fc_when(tags, 0, e->t, t, req, NSW_SIM_FC_TAGS, &by);
+		t = nsw_sim_fc_when(cpld, 0, e->t, t, cpl, NSW_SIM_FC_CPLD, &by);
+		if (tags->cap2)
+			t = nsw_sim_fc_when(tags, 1, e->t, t, req, NSW_SIM_FC_NPH, &by);
+		else
+			t = nsw_sim_fc_when(nph, 0, e->t, t, req, NSW_SIM_FC_NPH, &by);
+		nsw_sim_fc_hold2(tags, nph, t, req, req, e->t);
+		nsw_sim_fc_hold(cpld, t, cpl, e->t);
 	} else {
 		uint64_t ph = s->fc_wr_ph[e->len], pd = s->fc_wr_pd[e->len]; /* MWrs of MPS */
-		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_PH], e->t, t, ph, NSW_SIM_FC_PH, &by);
-		t = nsw_sim_fc_when(&s->fc[NSW_SIM_FC_PD], e->t, t, pd, NSW_SIM_FC_PD, &by);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PH], t, ph, e->t);
-		nsw_sim_fc_hold(&s->fc[NSW_SIM_FC_PD], t, pd, e->t);
+		struct nsw_sim_credit *cph = &s->fc[NSW_SIM_FC_PH], *cpd = &s->fc[NSW_SIM_FC_PD];
+		t = nsw_sim_fc_when2(cph, cpd, e->t, t, ph, pd, NSW_SIM_FC_PH, NSW_SIM_FC_PD, &by);
+		nsw_sim_fc_hold2(cph, cpd, t, ph, pd, e->t);
 	}
 	if (by >= 0 && nsw_sim_in_window(s, e->t0)) {
 		s->r->fc_waits[by]++;
@@ -823,7 +892,7 @@ uint64_t nsw_sim_credits_take(struct nsw_sim_credit *const *c, const uint64_t *u
 			      uint64_t now, uint64_t t, int *by)
 {
 	for (unsigned i = 0; i < n; i++)
-		t = nsw_sim_fc_when(c[i], now, t, u[i], (int)i, by);
+		t = nsw_sim_fc_when(c[i], 0, now, t, u[i], (int)i, by);
 	for (unsigned i = 0; i < n; i++)
 		nsw_sim_fc_hold(c[i], t, u[i], now);
 	return t;
@@ -837,14 +906,13 @@ uint64_t nsw_sim_credits_take(struct nsw_sim_credit *const *c, const uint64_t *u
 static inline uint64_t nsw_sim_posted4(struct nsw_sim *s, unsigned ph, unsigned pd,
 				       uint64_t t)
 {
-	if (!s->fc[ph].cap && !s->fc[pd].cap)
+	struct nsw_sim_credit *cph = &s->fc[ph], *cpd = &s->fc[pd];
+	if (!cph->cap && !cpd->cap)
 		return t;
 	int by = -1;
 	uint64_t now = s->h.now;
-	uint64_t w = nsw_sim_fc_when(&s->fc[ph], now, now, 1, 0, &by);
-	w = nsw_sim_fc_when(&s->fc[pd], now, w, 1, 1, &by);
-	nsw_sim_fc_hold(&s->fc[ph], w, 1, now);
-	nsw_sim_fc_hold(&s->fc[pd], w, 1, now);
+	uint64_t w = nsw_sim_fc_when2(cph, cpd, now, now, 1, 1, 0, 1, &by);
+	nsw_sim_fc_hold2(cph, cpd, w, 1, 1, now);
 	if (w <= t)
 		return t;
 	if (nsw_sim_in_window(s, t)) {
@@ -862,11 +930,20 @@ static inline uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t)
 	return nsw_sim_posted4(s, NSW_SIM_FC_PH, NSW_SIM_FC_PD, t);
 }
 
+/* A doorbell's wait for finite NIC posted credits, out of line: the NIC's are infinite by
+ * default, and inlined whole this would make nsw_sim_tx too big to inline in its callers. */
+__attribute__((noinline)) static uint64_t nsw_sim_doorbell_wait(struct nsw_sim *s, uint64_t t)
+{
+	return nsw_sim_posted4(s, NSW_SIM_FC_DEV_PH, NSW_SIM_FC_DEV_PD, t);
+}
+
 /* VM vm's driver rings its VF's doorbell at time t: a posted write to the NIC, which takes
  * the NIC's posted credits; the VM's frames are not fetched before it gets them. */
 static inline void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
-	uint64_t w = nsw_sim_posted4(s, NSW_SIM_FC_DEV_PH, NSW_SIM_FC_DEV_PD, t);
+	uint64_t w = t;
+	if (s->fc[NSW_SIM_FC_DEV_PH].cap || s->fc[NSW_SIM_FC_DEV_PD].cap)
+		w = nsw_sim_doorbell_wait(s, t);
 	if (w > s->kick_ready[vm])
 		s->kick_ready[vm] = w;
 }
@@ -1088,6 +1165,9 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 		s->fc[k].cap = fc_cap[k];
 		s->fc[k].hold = nsw_sim_round_ns(k <= NSW_SIM_FC_CPLD ? p->dma_rd_ns : p->fc_rtt_ns);
 	}
+	nsw_sim_fc_pair(&s->fc[NSW_SIM_FC_TAGS], &s->fc[NSW_SIM_FC_NPH]);
+	nsw_sim_fc_pair(&s->fc[NSW_SIM_FC_PH], &s->fc[NSW_SIM_FC_PD]);
+	nsw_sim_fc_pair(&s->fc[NSW_SIM_FC_DEV_PH], &s->fc[NSW_SIM_FC_DEV_PD]);
 	nsw_sim_rng_seed(&s->rng, p->seed);
 	if (nsw_sim_evq_init(&s->h, 2 * s->nflows + 1024))
 		goto out;

@@ -64,12 +64,17 @@ enum nsw_sim_fc_op {
 };
 
 /* A PCIe limit: cap units, each taken for `hold` ns. All holds of one limit are equally long
- * and taken in time order, so they come back in the order taken: a FIFO of (when, units). */
+ * and taken in time order, so they come back in the order taken: a FIFO of (when, units).
+ * Two limits that are always taken together, at the same time, for equally long holds (a
+ * TLP's posted header and data credits; read tags and non-posted credits when their holds
+ * are equal) may share one FIFO: the second is this one's lane 1 (cap2 > 0, its units u[1]),
+ * so a DMA pushes and gives back one hold for both (nsw_sim_fc_pair). */
 struct nsw_sim_credit {
 	uint64_t cap, used, hold; /* cap 0: infinite */
+	uint64_t cap2, used2;     /* lane 1: the paired limit's; cap2 0: no pair */
 	struct nsw_sim_credit_hold {
 		uint64_t t;
-		uint64_t u;
+		uint32_t u[2]; /* units of each lane (a hold's units never exceed its cap) */
 	} *ring;
 	size_t head, n, rcap;
 };
