@@ -523,18 +523,13 @@ static void nsw_sim_nsw_decide(struct nsw_sim *s, struct nsw_sim_ev *e, struct n
 	}
 }
 
-static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct nsw_sim_ev *e,
-		       uint64_t t)
+/* The operations that are not a plain call (lookups, floods, a push): out of line, so that
+ * nsw_sim_op, which every route ends in, saves no registers for them (it only jumps). */
+static __attribute__((noinline)) void nsw_sim_op_more(struct nsw_sim *s,
+						      const struct nsw_sim_route *r,
+						      struct nsw_sim_ev *e, uint64_t t)
 {
 	switch (r->op) {
-	case OP_NSW_VF: {
-		struct nsw_port in = {NSW_PORT_VF, s->vm_pf[e->aux], s->vm_vf[e->aux]};
-		return nsw_sim_nsw_decide(s, e, in, t);
-	}
-	case OP_NSW_PORT: {
-		struct nsw_port in = {NSW_PORT_UPLINK, r->arg, 0};
-		return nsw_sim_nsw_decide(s, e, in, t);
-	}
 	case OP_VEPA_TX:
 		/* 802.1Qbg VEPA: every frame goes to the adjacent bridge. */
 		return nsw_sim_next(s, e, s->r_up[r->arg], t);
@@ -605,10 +600,29 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 			return nsw_sim_drop(s, e, NSW_SIM_DROP_VSW_UNKNOWN, t);
 		return nsw_sim_next(s, e, s->r_pf_tx, t);
 	}
+	default: /* the decisions and deliveries: nsw_sim_op */
+		return;
+	}
+}
+
+static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct nsw_sim_ev *e,
+		       uint64_t t)
+{
+	switch (r->op) {
+	case OP_NSW_VF: {
+		struct nsw_port in = {NSW_PORT_VF, s->vm_pf[e->aux], s->vm_vf[e->aux]};
+		return nsw_sim_nsw_decide(s, e, in, t);
+	}
+	case OP_NSW_PORT: {
+		struct nsw_port in = {NSW_PORT_UPLINK, r->arg, 0};
+		return nsw_sim_nsw_decide(s, e, in, t);
+	}
 	case OP_DELIVER_VM:
 		return nsw_sim_deliver(s, e, t, true);
 	case OP_DELIVER_EXT:
 		return nsw_sim_deliver(s, e, t, false);
+	default:
+		return nsw_sim_op_more(s, r, e, t);
 	}
 }
 
