@@ -52,7 +52,7 @@ static inline bool nsw_sim_in_window(const struct nsw_sim *s, uint64_t t0)
 /* The traffic class whose TX buffer a frame uses: its 802.1p class, folded onto nic_tcs. */
 static inline unsigned nsw_sim_tc_of(const struct nsw_sim *s, unsigned prio)
 {
-	return prio * s->p->nic_tcs / 8;
+	return s->tc_of[prio];
 }
 
 static inline void nsw_sim_release_at(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
@@ -84,6 +84,8 @@ static inline void nsw_sim_drop(struct nsw_sim *s, struct nsw_sim_ev *e, unsigne
 
 static inline uint64_t nsw_sim_dst_mac(const struct nsw_sim *s, uint16_t dst)
 {
+	if (dst < s->vms) /* a VM, nearly always: one test */
+		return s->vm_mac[dst];
 	if (dst == NSW_SIM_EXT)
 		return EXT_MAC;
 	if (dst == NSW_SIM_MISS)
@@ -1109,6 +1111,8 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	    nsw_sim_flows(s, sc))
 		goto out;
 	s->hdr_fast = nsw_sim_hdr_check(s);
+	for (unsigned prio = 0; prio < 8; prio++)
+		s->tc_of[prio] = (uint8_t)(prio * p->nic_tcs / 8);
 	s->irq_timer = nsw_sim_round_ns(p->irq_timer_ns);
 	s->napi_ns = nsw_sim_round_ns(p->napi_poll_ns);
 	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;

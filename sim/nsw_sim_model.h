@@ -174,6 +174,7 @@ struct nsw_sim {
 	/* the NIC's packet buffer and the TX rings that back up behind it */
 	/* bytes of the TX packet buffer of each traffic class (0..nic_tcs-1), then of the RX one */
 	uint64_t pool_cap[NSW_SIM_POOL_RX + 1], pool_used[NSW_SIM_POOL_RX + 1];
+	uint8_t tc_of[8]; /* the TX buffer of each 802.1p class: prio * nic_tcs / 8 */
 	/* frames waiting in TX rings: a FIFO per 802.1p class, fetched class 7 first */
 	struct nsw_sim_wq {
 		struct nsw_sim_ev *a;
