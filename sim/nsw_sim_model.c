@@ -925,7 +925,7 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 	const uint64_t post = st->post;
 	const unsigned phase = st->phase;
 	uint64_t svc = st->tab[e->len & st->tab_mask] + st->a + st->b * e->len;
-	uint64_t fin = nsw_sim_res_serve(&s->res[st->res], e->t, svc);
+	uint64_t fin = nsw_sim_res_serve(st->srv, e->t, svc);
 	if (!fin)
 		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL, e->t);
 	if (todo & NSW_SIM_DO_MORE) {

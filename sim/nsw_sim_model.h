@@ -99,6 +99,7 @@ struct nsw_sim_stage {
 	uint64_t a, b;
 	uint32_t tab_mask;
 	uint64_t post;              /* ns after the service: propagation, latency */
+	struct nsw_sim_res *srv;    /* &s->res[res], so serving takes no index arithmetic */
 };
 
 struct nsw_sim_route {

@@ -63,6 +63,7 @@ static uint8_t nsw_sim_add_route(struct nsw_sim *s, uint8_t op, uint8_t arg, uns
 		if (k + 1 == n)
 			todo |= NSW_SIM_DO_LAST;
 		d->todo = (uint8_t)todo;
+		d->srv = &s->res[d->res];
 	}
 	return i;
 }
