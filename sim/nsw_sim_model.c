@@ -52,7 +52,7 @@ static inline bool nsw_sim_in_window(const struct nsw_sim *s, uint64_t t0)
 /* The traffic class whose TX buffer a frame uses: its 802.1p class, folded onto nic_tcs. */
 static inline unsigned nsw_sim_tc_of(const struct nsw_sim *s, unsigned prio)
 {
-	return prio * s->p->nic_tcs / 8;
+	return s->tc_of[prio];
 }
 
 static inline void nsw_sim_release_at(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
@@ -84,6 +84,8 @@ static inline void nsw_sim_drop(struct nsw_sim *s, struct nsw_sim_ev *e, unsigne
 
 static inline uint64_t nsw_sim_dst_mac(const struct nsw_sim *s, uint16_t dst)
 {
+	if (dst < s->vms) /* a VM, nearly always: one test */
+		return s->vm_mac[dst];
 	if (dst == NSW_SIM_EXT)
 		return EXT_MAC;
 	if (dst == NSW_SIM_MISS)
@@ -528,18 +530,13 @@ static void nsw_sim_nsw_decide(struct nsw_sim *s, struct nsw_sim_ev *e, struct n
 	}
 }
 
-static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct nsw_sim_ev *e,
-		       uint64_t t)
+/* The operations that are not a plain call (lookups, floods, a push): out of line, so that
+ * nsw_sim_op, which every route ends in, saves no registers for them (it only jumps). */
+static __attribute__((noinline)) void nsw_sim_op_more(struct nsw_sim *s,
+						      const struct nsw_sim_route *r,
+						      struct nsw_sim_ev *e, uint64_t t)
 {
 	switch (r->op) {
-	case OP_NSW_VF: {
-		struct nsw_port in = {NSW_PORT_VF, s->vm_pf[e->aux], s->vm_vf[e->aux]};
-		return nsw_sim_nsw_decide(s, e, in, t);
-	}
-	case OP_NSW_PORT: {
-		struct nsw_port in = {NSW_PORT_UPLINK, r->arg, 0};
-		return nsw_sim_nsw_decide(s, e, in, t);
-	}
 	case OP_VEPA_TX:
 		/* 802.1Qbg VEPA: every frame goes to the adjacent bridge. */
 		return nsw_sim_next(s, e, s->r_up[r->arg], t);
@@ -610,10 +607,29 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 			return nsw_sim_drop(s, e, NSW_SIM_DROP_VSW_UNKNOWN, t);
 		return nsw_sim_next(s, e, s->r_pf_tx, t);
 	}
+	default: /* the decisions and deliveries: nsw_sim_op */
+		return;
+	}
+}
+
+static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct nsw_sim_ev *e,
+		       uint64_t t)
+{
+	switch (r->op) {
+	case OP_NSW_VF: {
+		struct nsw_port in = {NSW_PORT_VF, s->vm_pf[e->aux], s->vm_vf[e->aux]};
+		return nsw_sim_nsw_decide(s, e, in, t);
+	}
+	case OP_NSW_PORT: {
+		struct nsw_port in = {NSW_PORT_UPLINK, r->arg, 0};
+		return nsw_sim_nsw_decide(s, e, in, t);
+	}
 	case OP_DELIVER_VM:
 		return nsw_sim_deliver(s, e, t, true);
 	case OP_DELIVER_EXT:
 		return nsw_sim_deliver(s, e, t, false);
+	default:
+		return nsw_sim_op_more(s, r, e, t);
 	}
 }
 
@@ -948,45 +964,66 @@ static inline void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t)
 		s->kick_ready[vm] = w;
 }
 
+/* The frame takes its bytes of the NIC's buffer before a stage that moves it into the NIC
+ * (st->pool: POOL_WAIT or POOL_DROP), unless it holds them already (fetched by
+ * nsw_sim_release); false when it cannot: it waits in its TX ring, or is dropped. */
+static bool nsw_sim_take(struct nsw_sim *s, struct nsw_sim_ev *e, unsigned st_pool)
+{
+	if (st_pool == POOL_WAIT ? (e->flags & NSW_SIM_EV_HOLD_TX)
+				 : (e->flags & NSW_SIM_EV_HOLD_RX))
+		return true;
+	unsigned prio = s->flow[e->flow].prio;
+	unsigned pool = st_pool == POOL_DROP ? NSW_SIM_POOL_RX : nsw_sim_tc_of(s, prio);
+	/* a frame may not overtake those of its class, or of a higher one, already waiting
+	 * for the buffer */
+	if (s->pool_used[pool] + e->len > s->pool_cap[pool] ||
+	    (pool != NSW_SIM_POOL_RX && nsw_sim_waits_behind(s, prio))) {
+		if (pool == NSW_SIM_POOL_RX)
+			nsw_sim_drop(s, e, NSW_SIM_DROP_NIC_BUF, e->t);
+		else
+			nsw_sim_wait(s, e);
+		return false;
+	}
+	s->pool_used[pool] += e->len;
+	e->flags |= pool == NSW_SIM_POOL_RX ? NSW_SIM_EV_HOLD_RX : NSW_SIM_EV_HOLD_TX;
+	return true;
+}
+
 static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 {
-	const struct nsw_sim_route *r = &s->route[e->route];
-	const struct nsw_sim_stage *st = &r->st[e->stage];
-	if ((st->pool == POOL_WAIT && !(e->flags & NSW_SIM_EV_HOLD_TX)) ||
-	    (st->pool == POOL_DROP && !(e->flags & NSW_SIM_EV_HOLD_RX))) {
-		unsigned prio = s->flow[e->flow].prio;
-		unsigned pool = st->pool == POOL_DROP ? NSW_SIM_POOL_RX : nsw_sim_tc_of(s, prio);
-		/* a frame may not overtake those of its class, or of a higher one, already
-		 * waiting for the buffer */
-		if (s->pool_used[pool] + e->len > s->pool_cap[pool] ||
-		    (pool != NSW_SIM_POOL_RX && nsw_sim_waits_behind(s, prio))) {
-			if (pool == NSW_SIM_POOL_RX)
-				return nsw_sim_drop(s, e, NSW_SIM_DROP_NIC_BUF, e->t);
-			return nsw_sim_wait(s, e);
-		}
-		s->pool_used[pool] += e->len;
-		e->flags |= pool == NSW_SIM_POOL_RX ? NSW_SIM_EV_HOLD_RX : NSW_SIM_EV_HOLD_TX;
-	}
+	const struct nsw_sim_stage *st = &s->route[e->route].st[e->stage];
+	/* what the stage does beyond its server, in one byte: a stage with nothing more (the
+	 * NIC pipeline, a wire) pays one test for it */
+	const unsigned todo = st->todo;
+	if ((todo & NSW_SIM_DO_TAKE) && !nsw_sim_take(s, e, st->pool))
+		return;
+	/* read once: the calls below may write through s, so the compiler would otherwise
+	 * compute the stage's address again for each field */
+	const uint64_t post = st->post;
+	const unsigned phase = st->phase;
 	uint64_t svc = st->tab[e->len & st->tab_mask] + st->a + st->b * e->len;
-	uint64_t fin = nsw_sim_res_serve(&s->res[st->res], e->t, svc);
+	uint64_t fin = nsw_sim_res_serve(st->srv, e->t, svc);
 	if (!fin)
 		return nsw_sim_drop(s, e, NSW_SIM_DROP_FULL, e->t);
-	if (st->side != NONE16)
-		nsw_sim_res_charge(&s->res[st->side], e->t, st->stab[e->len]);
-	if (st->fc)
-		fin += nsw_sim_fc_take(s, e, st->fc);
-	if (st->pool == POOL_RELEASE && (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX)))
-		nsw_sim_release_at(s, e, fin);
-	uint64_t nt = fin + st->post;
+	if (todo & NSW_SIM_DO_MORE) {
+		if (todo & NSW_SIM_DO_SIDE)
+			nsw_sim_res_charge(&s->res[st->side], e->t, st->stab[e->len]);
+		if (todo & NSW_SIM_DO_FC)
+			fin += nsw_sim_fc_take(s, e, st->fc);
+		if ((todo & NSW_SIM_DO_RELEASE) &&
+		    (e->flags & (NSW_SIM_EV_HOLD_TX | NSW_SIM_EV_HOLD_RX)))
+			nsw_sim_release_at(s, e, fin);
+	}
+	uint64_t nt = fin + post;
 	if (nsw_sim_in_window(s, e->t0))
-		s->phase_sum[st->phase] += (double)(nt - e->t);
-	if (e->stage + 1u < r->n) {
+		s->phase_sum[phase] += (double)(nt - e->t);
+	if (!(todo & NSW_SIM_DO_LAST)) {
 		e->t = nt;
 		e->stage++;
 		nsw_sim_evq_push(&s->h, e);
 		return;
 	}
-	nsw_sim_op(s, r, e, nt);
+	nsw_sim_op(s, &s->route[e->route], e, nt);
 }
 
 static uint16_t nsw_sim_pick_len(struct nsw_sim *s, const struct nsw_sim_mix *m)
@@ -1127,9 +1164,11 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 			p->vms, p->pfs, p->vfs, sc->nflows);
 		return -1;
 	}
-	struct nsw_sim *s = calloc(1, sizeof *s);
+	/* its routes are aligned on cache lines (calloc would not keep that alignment) */
+	struct nsw_sim *s = aligned_alloc(_Alignof(struct nsw_sim), sizeof *s);
 	if (!s)
 		return -1;
+	memset(s, 0, sizeof *s);
 	s->p = p;
 	s->r = r;
 	s->arch = p->arch;
@@ -1149,6 +1188,8 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	    nsw_sim_flows(s, sc))
 		goto out;
 	s->hdr_fast = nsw_sim_hdr_check(s);
+	for (unsigned prio = 0; prio < 8; prio++)
+		s->tc_of[prio] = (uint8_t)(prio * p->nic_tcs / 8);
 	s->irq_timer = nsw_sim_round_ns(p->irq_timer_ns);
 	s->napi_ns = nsw_sim_round_ns(p->napi_poll_ns);
 	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;

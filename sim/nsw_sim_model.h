@@ -79,21 +79,40 @@ struct nsw_sim_credit {
 	size_t head, n, rcap;
 };
 
+/* What a stage does beyond its server (struct nsw_sim_stage's todo, set by
+ * nsw_sim_add_route from its other fields): most stages do none of it, and test one byte. */
+enum nsw_sim_stage_do {
+	NSW_SIM_DO_TAKE = 1,    /* pool is POOL_WAIT or POOL_DROP */
+	NSW_SIM_DO_SIDE = 2,    /* side is a server */
+	NSW_SIM_DO_FC = 4,      /* fc is not FC_NONE */
+	NSW_SIM_DO_RELEASE = 8, /* pool is POOL_RELEASE */
+	NSW_SIM_DO_MORE = NSW_SIM_DO_SIDE | NSW_SIM_DO_FC | NSW_SIM_DO_RELEASE,
+	NSW_SIM_DO_LAST = 16,   /* the route's last stage: its operation follows */
+};
+
+/* A stage fills one 64-byte line, and a route four (its head in the first): a stage's
+ * address is then a shift and an add of the event's route and stage, cheap enough that the
+ * compiler's recomputing it around calls costs little. */
 struct nsw_sim_stage {
-	uint16_t res, side; /* server; the other-direction server charged, or NONE16 */
+	_Alignas(64) uint16_t res; /* server */
+	uint16_t side;             /* the other-direction server charged, or NONE16 */
 	uint8_t phase, pool, fc;
+	uint8_t todo;       /* NSW_SIM_DO_*: derived from the fields around it */
 	/* service = tab[len & tab_mask] + a + b * len, fixed point: a table per frame length
 	 * (PCIe; a = b = 0), or a line (tab a single 0, tab_mask 0): no branch on the kind */
 	const uint64_t *tab, *stab; /* stab: the side server's service per frame length */
 	uint64_t a, b;
 	uint32_t tab_mask;
 	uint64_t post;              /* ns after the service: propagation, latency */
+	struct nsw_sim_res *srv;    /* &s->res[res], so serving takes no index arithmetic */
 };
 
 struct nsw_sim_route {
 	uint8_t n, op, arg;
 	struct nsw_sim_stage st[MAX_STAGES];
 };
+_Static_assert(sizeof(struct nsw_sim_stage) == 64 && sizeof(struct nsw_sim_route) == 256,
+	       "a stage's address is a shift and an add");
 
 /* The fields every frame reads (when its source fires, at each stage, when it is seen) come
  * first, in the flow's first cache line (the array is 64-byte aligned): with 1000 flows the
@@ -161,6 +180,7 @@ struct nsw_sim {
 	/* the NIC's packet buffer and the TX rings that back up behind it */
 	/* bytes of the TX packet buffer of each traffic class (0..nic_tcs-1), then of the RX one */
 	uint64_t pool_cap[NSW_SIM_POOL_RX + 1], pool_used[NSW_SIM_POOL_RX + 1];
+	uint8_t tc_of[8]; /* the TX buffer of each 802.1p class: prio * nic_tcs / 8 */
 	/* frames waiting in TX rings: a FIFO per 802.1p class, fetched class 7 first */
 	struct nsw_sim_wq {
 		struct nsw_sim_ev *a;

@@ -48,8 +48,23 @@ static uint8_t nsw_sim_add_route(struct nsw_sim *s, uint8_t op, uint8_t arg, uns
 	s->route[i].n = (uint8_t)n;
 	s->route[i].op = op;
 	s->route[i].arg = arg;
-	for (unsigned k = 0; k < n; k++)
-		s->route[i].st[k] = st[k];
+	for (unsigned k = 0; k < n; k++) {
+		struct nsw_sim_stage *d = &s->route[i].st[k];
+		unsigned todo = 0;
+		*d = st[k];
+		if (d->pool == POOL_WAIT || d->pool == POOL_DROP)
+			todo |= NSW_SIM_DO_TAKE;
+		if (d->pool == POOL_RELEASE)
+			todo |= NSW_SIM_DO_RELEASE;
+		if (d->side != NONE16)
+			todo |= NSW_SIM_DO_SIDE;
+		if (d->fc != FC_NONE)
+			todo |= NSW_SIM_DO_FC;
+		if (k + 1 == n)
+			todo |= NSW_SIM_DO_LAST;
+		d->todo = (uint8_t)todo;
+		d->srv = &s->res[d->res];
+	}
 	return i;
 }
 
