@@ -114,10 +114,15 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	if (a.miss_drop >= 0)
 		nsw_pf_set_miss_drop(n.st, a.pf, a.miss_drop);
 	/* A device of the name made after the look-up that found none but before the name was
-	 * recorded: the watcher, woken by its event, found nobody following it, and no other
-	 * event may come. Attached now as the watcher would, under the same lock. */
-	if (want && !ifi && if_nametoindex(want) && nsw_pf_follow(&n, NULL, false))
+	 * recorded, or the one bound here deleted as it was attached, before the bind wrote the
+	 * PF's slot: the watcher, woken by its event, found nobody having or following it, and
+	 * no other event may come. Attached, or let go (the PF waits for the name), now as the
+	 * watcher would, under the same lock. */
+	if (want && (ifi ? nsw_vf_dev_stale(ifi, want) : if_nametoindex(want) != 0) &&
+	    nsw_pf_follow(&n, NULL, false)) {
+		ifi = 0;
 		bpf_map_lookup_elem(n.fd_pf_dev, &k, &ifi);
+	}
 	if (set && old_ifi && old_ifi != ifi)
 		nsw_port_detach(&n, old_ifi);
 	/* VFs in state auto follow the new uplink's carrier (none: up; waiting for it: down). */

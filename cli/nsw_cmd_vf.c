@@ -329,6 +329,14 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 			nsw_vf_del(n.st, a.pf, a.vf);
 			nsw_vf_name_set(&n, a.pf, a.vf, NULL);
 			nsw_vf_unbind(&n, slot, ifi);
+			/* follow NAME whose device went as it was attached: waited for. */
+			if (a.follow && nsw_link_gone(ifi)) {
+				nsw_vf_add_waiting(&n, &a);
+				nsw_print_end();
+				nsw_nic_close(&n);
+				nsw_vf_watch_ensure(nic);
+				return;
+			}
 			nsw_fail("vf add: cannot give %s's peer the vMAC %s: %s", a.dev, macs,
 				 r == -ENOENT ? "its namespace has no name under /run/netns"
 					      : strerror(-r));
