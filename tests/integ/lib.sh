@@ -21,9 +21,15 @@ BG_PIDS=()
 fail() { echo "$*" >&2; return 1; }
 
 run_test() { # run_test NAME: runs test_NAME; ok, FAIL, or skip when the body said "skip NAME: why"
-	local name=$1 out rc
-	out=$(set -eo pipefail; "test_$name" 2>&1)
+	local name=$1 out rc f
+	# The body's output goes to a file, not a pipe: a background process a failed body left
+	# behind (a strace attached to the watcher, a capture) would hold a pipe open, and reading
+	# it to its end would wait for that process for ever.
+	f=$(mktemp /tmp/nsw-run_test.XXXXXX)
+	(set -eo pipefail; "test_$name") >"$f" 2>&1
 	rc=$?
+	out=$(cat "$f")
+	rm -f "$f"
 	if ((rc == 0)); then
 		# A body that finds what it needs missing says "skip NAME: why" and returns 0: that is
 		# a skip, never a pass. A check of its own it skipped ("skip CHECK: why") is shown and

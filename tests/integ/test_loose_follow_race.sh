@@ -14,8 +14,9 @@
 # vf set state/mac of a VF whose device went before the watcher unbound it succeeds. The
 # watcher's resync, whose look-up of a waited-for name is followed by the device's deletion,
 # keeps waiting without logging the device as unreadable.
-# Not covered here: a device deleted later still, during the attach itself (the commands'
-# nsw_link_gone branches); the deletions above all land before the netlink read.
+# A device deleted later still, during the attach itself (the commands' and the watcher's
+# nsw_link_gone branches), is test_loose_attach_race.sh's; the deletions here all land before
+# the netlink read.
 source "$(dirname "$0")/lib.sh"
 TMPD=$(mktemp -d /tmp/${LABP}looser.XXXXXX)
 cleanup() {
