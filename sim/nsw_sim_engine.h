@@ -272,9 +272,9 @@ struct nsw_sim_ovf {
 struct nsw_sim_evq {
 	uint64_t now;   /* the order time of the last event popped */
 	uint64_t cur_b; /* the current bucket (absolute number: kt >> NSW_SIM_CAL_SHIFT) */
-	size_t n;       /* events queued */
 	uint64_t pops;
-	uint64_t seq;   /* push number of the next push (so also the count of pushes) */
+	uint64_t seq;   /* push number of the next push (so also the count of pushes): the events
+			 * queued are seq - pops, kept in no counter of their own */
 	struct nsw_sim_evn *pool; /* nodes, a free list through next */
 	uint32_t pool_n, pool_cap, free;
 	/* a bucket's events: the first NSW_SIM_CAL_BQ as (key, node) in its row of bq, read
@@ -459,7 +459,12 @@ static inline void nsw_sim_evq_push(struct nsw_sim_evq *q, const struct nsw_sim_
 	} else {
 		nsw_sim_ovf_push(q, k, kt, seq);
 	}
-	q->n++;
+}
+
+/* Events queued. */
+static inline uint64_t nsw_sim_evq_len(const struct nsw_sim_evq *q)
+{
+	return q->seq - q->pops;
 }
 
 /* The first bucket in use after the current one, going round (one must be in use): a scan of
@@ -538,7 +543,7 @@ static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
 static inline bool nsw_sim_evq_refill(struct nsw_sim_evq *q)
 {
 	while (q->cur_i == q->cur_n) {
-		if (!q->n)
+		if (q->seq == q->pops)
 			return false;
 		uint64_t b = nsw_sim_cal_next(q);
 		if (q->on) {
@@ -564,7 +569,6 @@ static inline bool nsw_sim_evq_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out
 	q->now = nd->kt;
 	nd->next = q->free;
 	q->free = c.node;
-	q->n--;
 	q->pops++;
 	return true;
 }
