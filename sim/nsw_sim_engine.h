@@ -284,13 +284,14 @@ struct nsw_sim_evq {
 	uint8_t bn[NSW_SIM_CAL_NB]; /* events in the bucket's array: 0 when it is not in use */
 	struct nsw_sim_cur (*bq)[NSW_SIM_CAL_BQ];
 	uint32_t head[NSW_SIM_CAL_NB], tail[NSW_SIM_CAL_NB];
-	/* the current bucket, sorted; cur_i the next to pop. cur[-1] is a sentinel of key 0 (no
-	 * key is smaller), so the insertion loops need no bound test, and cur[cur_n] is always a
-	 * readable entry (cur_cap + 2 allocated, all initialized), so the pop prefetches the next
-	 * node without testing that there is one (after the last, a stale index: a harmless
-	 * prefetch of a node of the pool) */
-	struct nsw_sim_cur *cur;
-	size_t cur_i, cur_n, cur_cap;
+	/* the current bucket, sorted, from cur to cur_end (cur_lim: the end of its allocation);
+	 * cur_next the next to pop. Pointers, not indices: the pop and the push then take an
+	 * entry with no index arithmetic. cur[-1] is a sentinel of key 0 (no key is smaller), so
+	 * the insertion loops need no bound test, and *cur_end is always a readable entry (the
+	 * capacity + 2 allocated, all initialized), so the pop prefetches the next node without
+	 * testing that there is one (after the last, a stale index: a harmless prefetch of a node
+	 * of the pool) */
+	struct nsw_sim_cur *cur, *cur_next, *cur_end, *cur_lim;
 	struct nsw_sim_ovf *o; /* the overflow heap, 4-ary on kt */
 	size_t on, ocap;
 };
@@ -300,10 +301,12 @@ static inline int nsw_sim_evq_init(struct nsw_sim_evq *q, size_t cap)
 	memset(q, 0, sizeof *q);
 	q->pool_cap = cap < 1024 ? 1024 : (uint32_t)cap;
 	q->pool = aligned_alloc(64, q->pool_cap * sizeof *q->pool);
-	q->cur_cap = NSW_SIM_CUR_CAP0;
-	q->cur = calloc(q->cur_cap + 2, sizeof *q->cur);
-	if (q->cur)
+	q->cur = calloc(NSW_SIM_CUR_CAP0 + 2, sizeof *q->cur);
+	if (q->cur) {
 		q->cur++; /* past the sentinel, zeroed: key 0, node 0 */
+		q->cur_next = q->cur_end = q->cur;
+		q->cur_lim = q->cur + NSW_SIM_CUR_CAP0;
+	}
 	q->ocap = cap < 64 ? 64 : cap;
 	q->o = malloc(q->ocap * sizeof *q->o);
 	q->bq = aligned_alloc(64, NSW_SIM_CAL_NB * sizeof *q->bq);
@@ -337,19 +340,22 @@ static inline void *nsw_sim_grow(void *a, size_t *cap, size_t size)
 	return b;
 }
 
-/* Doubles the current array, keeping its sentinel and zeroing the new entries (cur[cur_n] must
+/* Doubles the current array, keeping its sentinel and zeroing the new entries (*cur_end must
  * stay a valid node index for the pop's prefetch). */
 static inline void nsw_sim_cur_grow(struct nsw_sim_evq *q)
 {
-	size_t c = q->cur_cap * 2;
+	size_t cap = (size_t)(q->cur_lim - q->cur), c = cap * 2;
+	size_t next = (size_t)(q->cur_next - q->cur), end = (size_t)(q->cur_end - q->cur);
 	struct nsw_sim_cur *b = realloc(q->cur - 1, (c + 2) * sizeof *b);
 	if (!b) {
 		fprintf(stderr, "nswitch-sim: out of memory for %zu events\n", c);
 		exit(3);
 	}
-	memset(b + q->cur_cap + 2, 0, (c - q->cur_cap) * sizeof *b);
+	memset(b + cap + 2, 0, (c - cap) * sizeof *b);
 	q->cur = b + 1;
-	q->cur_cap = c;
+	q->cur_next = q->cur + next;
+	q->cur_end = q->cur + end;
+	q->cur_lim = q->cur + c;
 }
 
 static inline void nsw_sim_ovf_push(struct nsw_sim_evq *q, uint32_t k, uint64_t kt, uint64_t seq)
@@ -459,9 +465,9 @@ static inline void nsw_sim_evq_push(struct nsw_sim_evq *q, const struct nsw_sim_
 		 * of them have smaller push numbers). The loop stops at the last event popped at the
 		 * latest (its time is now <= kt, its push number smaller) and at the sentinel before
 		 * the bucket's first pop. */
-		if (q->cur_n == q->cur_cap)
+		if (q->cur_end == q->cur_lim)
 			nsw_sim_cur_grow(q);
-		struct nsw_sim_cur *p = q->cur + q->cur_n++;
+		struct nsw_sim_cur *p = q->cur_end++;
 		while (p[-1].key > key) {
 			p[0] = p[-1];
 			p--;
@@ -507,9 +513,9 @@ static inline uint64_t nsw_sim_cal_next(const struct nsw_sim_evq *q)
  * sentinel at cur[-1] ends the loop). */
 static inline void nsw_sim_cur_insert(struct nsw_sim_evq *q, struct nsw_sim_cur x)
 {
-	if (q->cur_n == q->cur_cap)
+	if (q->cur_end == q->cur_lim)
 		nsw_sim_cur_grow(q);
-	struct nsw_sim_cur *p = q->cur + q->cur_n++;
+	struct nsw_sim_cur *p = q->cur_end++;
 	while (p[-1].key > x.key) {
 		p[0] = p[-1];
 		p--;
@@ -543,8 +549,8 @@ static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
 		}
 		*p = x;
 	}
-	q->cur_i = 0;
-	q->cur_n = nb;
+	q->cur_next = cur;
+	q->cur_end = cur + nb;
 	for (uint32_t k = q->head[sl]; k != NSW_SIM_NIL; k = q->pool[k].next)
 		nsw_sim_cur_insert(q, (struct nsw_sim_cur){q->pool[k].key, k});
 	q->bn[sl] = 0;
@@ -555,7 +561,7 @@ static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
  * empty (1 pop in 8 in vm1000). */
 static inline bool nsw_sim_evq_refill(struct nsw_sim_evq *q)
 {
-	while (q->cur_i == q->cur_n) {
+	while (q->cur_next == q->cur_end) {
 		if (q->seq == q->pops)
 			return false;
 		uint64_t b = nsw_sim_cal_next(q);
@@ -572,11 +578,11 @@ static inline bool nsw_sim_evq_refill(struct nsw_sim_evq *q)
 /* Takes the next event into *out; false when the queue is empty. */
 static inline bool nsw_sim_evq_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out)
 {
-	if (q->cur_i == q->cur_n && !nsw_sim_evq_refill(q))
+	if (q->cur_next == q->cur_end && !nsw_sim_evq_refill(q))
 		return false;
-	struct nsw_sim_cur c = q->cur[q->cur_i++];
+	struct nsw_sim_cur c = *q->cur_next++;
 	/* the next event's node: its line was written long ago, load it while this one runs */
-	__builtin_prefetch(&q->pool[q->cur[q->cur_i].node]);
+	__builtin_prefetch(&q->pool[q->cur_next->node]);
 	struct nsw_sim_evn *nd = &q->pool[c.node];
 	*out = nd->e;
 	q->now = nd->kt;
