@@ -127,7 +127,8 @@ NSW_TEST(heap_order_of_equal_times_is_pinned)
 	}
 	printf("# event queue: %u pops, %llu events, %zu pending, %u pushed into the past, "
 	       "%u far ones popped, up to %llu ns, digest %016llx\n",
-	       pops, (unsigned long long)uniq, q.n, past, far, (unsigned long long)last_t,
+	       pops, (unsigned long long)uniq, (size_t)nsw_sim_evq_len(&q), past, far,
+	       (unsigned long long)last_t,
 	       (unsigned long long)digest);
 	nsw_sim_evq_free(&q);
 	CHECK_EQ(bad_time, 0u);
