@@ -195,7 +195,7 @@ static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint
 
 /* The receiver sees the frame at time t (it was delivered at e->t): latency, the time spent
  * waiting for the interrupt, and the receiver's ACK. */
-static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
+static void nsw_sim_seen(struct nsw_sim *s, const struct nsw_sim_ev *e, uint64_t t)
 {
 	struct nsw_sim_flow *f = &s->flow[e->flow];
 	struct nsw_sim_group *g = &s->r->group[f->group];
@@ -270,10 +270,12 @@ static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
 	}
 	nsw_sim_cpu(s, t, p->napi_poll_ns);
 	for (uint32_t i = 0; i < k; i++) {
-		struct nsw_sim_ev w = q->w[q->head];
+		/* seen in its slot, not copied out: nothing the receiver does writes a VM's ring
+		 * (its ACK is an event), so the slot stays as it is while seen reads it */
+		const struct nsw_sim_ev *w = &q->w[q->head];
 		q->head = (q->head + 1) & (q->cap - 1);
 		q->n--;
-		nsw_sim_seen(s, &w, w.t > t ? w.t : t);
+		nsw_sim_seen(s, w, w->t > t ? w->t : t);
 	}
 	if (k < p->napi_budget) {
 		q->napi = 0;
