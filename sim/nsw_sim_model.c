@@ -626,10 +626,8 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 		       uint64_t t)
 {
 	switch (r->op) {
-	case OP_NSW_VF: {
-		struct nsw_port in = {NSW_PORT_VF, s->vm_pf[e->aux], s->vm_vf[e->aux]};
-		return nsw_sim_nsw_decide(s, e, in, t);
-	}
+	case OP_NSW_VF:
+		return nsw_sim_nsw_decide(s, e, s->vm_port[e->aux], t);
 	case OP_NSW_PORT: {
 		struct nsw_port in = {NSW_PORT_UPLINK, r->arg, 0};
 		return nsw_sim_nsw_decide(s, e, in, t);

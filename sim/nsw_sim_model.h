@@ -167,6 +167,7 @@ struct nsw_sim {
 	uint64_t vm_mac[NSW_SIM_MAX_VMS];
 	uint8_t vm_pf[NSW_SIM_MAX_VMS];
 	uint16_t vm_vf[NSW_SIM_MAX_VMS];
+	struct nsw_port vm_port[NSW_SIM_MAX_VMS]; /* its VF as the core's ingress: one load */
 	uint16_t vm_at[NSW_MAX_PFS][NSW_MAX_VFS];
 	uint64_t miss_mac;
 	/* flows */
