@@ -177,7 +177,7 @@ static inline void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t);
 
 static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint64_t t)
 {
-	const struct nsw_sim_params *p = s->p;
+	const struct nsw_sim_host_cost *p = &s->hc;
 	double ns = p->drv_tx_ns + p->drv_tx_byte_ns * len;
 	if (s->kick_left[vm]) {
 		s->kick_left[vm]--;
@@ -269,7 +269,7 @@ static void nsw_sim_irq_push(struct nsw_sim_irq *q, const struct nsw_sim_ev *e, 
  * for a moderated interrupt. */
 static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
-	const struct nsw_sim_params *p = s->p;
+	const struct nsw_sim_host_cost *p = &s->hc;
 	struct nsw_sim_irq *q = &s->irq[vm];
 	uint32_t k = q->n < p->napi_budget ? q->n : p->napi_budget;
 	if (t >= s->warmup && t <= s->dur) {
@@ -301,7 +301,7 @@ static inline uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t);
 static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
 	struct nsw_sim_irq *q = &s->irq[vm];
-	const struct nsw_sim_params *p = s->p;
+	const struct nsw_sim_host_cost *p = &s->hc;
 	if (s->arch != NSW_SIM_VSWITCH)
 		t = nsw_sim_msix(s, t);
 	q->seq++;
@@ -323,7 +323,7 @@ static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
  * being processed. */
 static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, uint64_t t)
 {
-	const struct nsw_sim_params *p = s->p;
+	const struct nsw_sim_host_cost *p = &s->hc;
 	struct nsw_sim_irq *q = &s->irq[vm];
 	nsw_sim_cpu(s, t, p->drv_rx_ns + p->drv_rx_byte_ns * e->len);
 	if (!q->napi && q->n && t > q->deadline)
@@ -1199,6 +1199,13 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	for (unsigned prio = 0; prio < 8; prio++)
 		s->tc_of[prio] = (uint8_t)(prio * p->nic_tcs / 8);
 	s->irq_timer = nsw_sim_round_ns(p->irq_timer_ns);
+	s->hc = (struct nsw_sim_host_cost){
+		.drv_tx_ns = p->drv_tx_ns, .drv_tx_byte_ns = p->drv_tx_byte_ns,
+		.drv_rx_ns = p->drv_rx_ns, .drv_rx_byte_ns = p->drv_rx_byte_ns,
+		.irq_ns = p->irq_ns, .vm_exit_ns = p->vm_exit_ns, .napi_poll_ns = p->napi_poll_ns,
+		.irq_frames = p->irq_frames, .napi_budget = p->napi_budget,
+		.irq_exits = p->irq_exits, .kick_exits = p->kick_exits,
+		.vf_kick_exits = p->vf_kick_exits};
 	s->napi_ns = nsw_sim_round_ns(p->napi_poll_ns);
 	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;
 	const unsigned fc_cap[NSW_SIM_FC_MAX] = {p->rd_tags, p->fc_cpld, p->fc_nph, p->fc_ph,
