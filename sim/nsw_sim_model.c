@@ -44,6 +44,14 @@ static inline uint64_t nsw_sim_t_of(double t)
 	return (uint64_t)(t + 0.5);
 }
 
+/* A duration d (ns: d < 2^63, some 292 years) as a double, for the sums of waits: through
+ * int64_t, one conversion instruction where uint64_t's takes a test of the top bit and a
+ * branch (x86-64 without AVX-512); below 2^63 both are the same value, rounded alike. */
+static inline double nsw_sim_ns_d(uint64_t d)
+{
+	return (double)(int64_t)d;
+}
+
 static inline bool nsw_sim_in_window(const struct nsw_sim *s, uint64_t t0)
 {
 	return t0 >= s->warmup && t0 <= s->dur;
@@ -169,7 +177,7 @@ static inline void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t);
 
 static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint64_t t)
 {
-	const struct nsw_sim_params *p = s->p;
+	const struct nsw_sim_host_cost *p = &s->hc;
 	double ns = p->drv_tx_ns + p->drv_tx_byte_ns * len;
 	if (s->kick_left[vm]) {
 		s->kick_left[vm]--;
@@ -195,14 +203,14 @@ static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint
 
 /* The receiver sees the frame at time t (it was delivered at e->t): latency, the time spent
  * waiting for the interrupt, and the receiver's ACK. */
-static void nsw_sim_seen(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t)
+static void nsw_sim_seen(struct nsw_sim *s, const struct nsw_sim_ev *e, uint64_t t)
 {
 	struct nsw_sim_flow *f = &s->flow[e->flow];
 	struct nsw_sim_group *g = &s->r->group[f->group];
 	if (nsw_sim_in_window(s, e->t0)) {
 		nsw_sim_hist_add(g->lat, t - e->t0);
 		nsw_sim_hist_add(s->r->lat_all, t - e->t0);
-		s->phase_sum[NSW_SIM_PH_IRQ] += (double)(t - e->t);
+		s->phase_sum[NSW_SIM_PH_IRQ] += nsw_sim_ns_d(t - e->t);
 	}
 	if (f->data_flow != UINT32_MAX && s->flow[f->data_flow].process == NSW_SIM_TCP)
 		nsw_sim_tcp_done(s, f->data_flow, s->flow[f->data_flow].ack_every, false, t);
@@ -261,7 +269,7 @@ static void nsw_sim_irq_push(struct nsw_sim_irq *q, const struct nsw_sim_ev *e, 
  * for a moderated interrupt. */
 static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
-	const struct nsw_sim_params *p = s->p;
+	const struct nsw_sim_host_cost *p = &s->hc;
 	struct nsw_sim_irq *q = &s->irq[vm];
 	uint32_t k = q->n < p->napi_budget ? q->n : p->napi_budget;
 	if (t >= s->warmup && t <= s->dur) {
@@ -270,10 +278,12 @@ static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
 	}
 	nsw_sim_cpu(s, t, p->napi_poll_ns);
 	for (uint32_t i = 0; i < k; i++) {
-		struct nsw_sim_ev w = q->w[q->head];
+		/* seen in its slot, not copied out: nothing the receiver does writes a VM's ring
+		 * (its ACK is an event), so the slot stays as it is while seen reads it */
+		const struct nsw_sim_ev *w = &q->w[q->head];
 		q->head = (q->head + 1) & (q->cap - 1);
 		q->n--;
-		nsw_sim_seen(s, &w, w.t > t ? w.t : t);
+		nsw_sim_seen(s, w, w->t > t ? w->t : t);
 	}
 	if (k < p->napi_budget) {
 		q->napi = 0;
@@ -291,7 +301,7 @@ static inline uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t);
 static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
 	struct nsw_sim_irq *q = &s->irq[vm];
-	const struct nsw_sim_params *p = s->p;
+	const struct nsw_sim_host_cost *p = &s->hc;
 	if (s->arch != NSW_SIM_VSWITCH)
 		t = nsw_sim_msix(s, t);
 	q->seq++;
@@ -313,7 +323,7 @@ static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
  * being processed. */
 static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, uint64_t t)
 {
-	const struct nsw_sim_params *p = s->p;
+	const struct nsw_sim_host_cost *p = &s->hc;
 	struct nsw_sim_irq *q = &s->irq[vm];
 	nsw_sim_cpu(s, t, p->drv_rx_ns + p->drv_rx_byte_ns * e->len);
 	if (!q->napi && q->n && t > q->deadline)
@@ -616,10 +626,8 @@ static void nsw_sim_op(struct nsw_sim *s, const struct nsw_sim_route *r, struct 
 		       uint64_t t)
 {
 	switch (r->op) {
-	case OP_NSW_VF: {
-		struct nsw_port in = {NSW_PORT_VF, s->vm_pf[e->aux], s->vm_vf[e->aux]};
-		return nsw_sim_nsw_decide(s, e, in, t);
-	}
+	case OP_NSW_VF:
+		return nsw_sim_nsw_decide(s, e, s->vm_port[e->aux], t);
 	case OP_NSW_PORT: {
 		struct nsw_port in = {NSW_PORT_UPLINK, r->arg, 0};
 		return nsw_sim_nsw_decide(s, e, in, t);
@@ -707,7 +715,7 @@ static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len, unsigne
 			w.flags |= NSW_SIM_EV_HOLD_TX;
 			if (nsw_sim_in_window(s, w.t0))
 				s->phase_sum[s->route[w.route].st[w.stage].phase] +=
-					(double)(t - w.t);
+					nsw_sim_ns_d(t - w.t);
 			w.t = t;
 			nsw_sim_stage_run(s, &w);
 		}
@@ -899,7 +907,7 @@ static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, u
 	}
 	if (by >= 0 && nsw_sim_in_window(s, e->t0)) {
 		s->r->fc_waits[by]++;
-		s->r->fc_wait_ns[by] += (double)(t - e->t);
+		s->r->fc_wait_ns[by] += nsw_sim_ns_d(t - e->t);
 	}
 	return t - e->t;
 }
@@ -934,7 +942,7 @@ static inline uint64_t nsw_sim_posted4(struct nsw_sim *s, unsigned ph, unsigned 
 	if (nsw_sim_in_window(s, t)) {
 		unsigned k = by ? pd : ph;
 		s->r->fc_waits[k]++;
-		s->r->fc_wait_ns[k] += (double)(w - t);
+		s->r->fc_wait_ns[k] += nsw_sim_ns_d(w - t);
 	}
 	return w;
 }
@@ -1016,7 +1024,7 @@ static void nsw_sim_stage_run(struct nsw_sim *s, struct nsw_sim_ev *e)
 	}
 	uint64_t nt = fin + post;
 	if (nsw_sim_in_window(s, e->t0))
-		s->phase_sum[phase] += (double)(nt - e->t);
+		s->phase_sum[phase] += nsw_sim_ns_d(nt - e->t);
 	if (!(todo & NSW_SIM_DO_LAST)) {
 		e->t = nt;
 		e->stage++;
@@ -1191,6 +1199,13 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	for (unsigned prio = 0; prio < 8; prio++)
 		s->tc_of[prio] = (uint8_t)(prio * p->nic_tcs / 8);
 	s->irq_timer = nsw_sim_round_ns(p->irq_timer_ns);
+	s->hc = (struct nsw_sim_host_cost){
+		.drv_tx_ns = p->drv_tx_ns, .drv_tx_byte_ns = p->drv_tx_byte_ns,
+		.drv_rx_ns = p->drv_rx_ns, .drv_rx_byte_ns = p->drv_rx_byte_ns,
+		.irq_ns = p->irq_ns, .vm_exit_ns = p->vm_exit_ns, .napi_poll_ns = p->napi_poll_ns,
+		.irq_frames = p->irq_frames, .napi_budget = p->napi_budget,
+		.irq_exits = p->irq_exits, .kick_exits = p->kick_exits,
+		.vf_kick_exits = p->vf_kick_exits};
 	s->napi_ns = nsw_sim_round_ns(p->napi_poll_ns);
 	s->batch_n = p->batch >= 1 ? (unsigned)llround(p->batch) : 1;
 	const unsigned fc_cap[NSW_SIM_FC_MAX] = {p->rd_tags, p->fc_cpld, p->fc_nph, p->fc_ph,

@@ -167,6 +167,7 @@ struct nsw_sim {
 	uint64_t vm_mac[NSW_SIM_MAX_VMS];
 	uint8_t vm_pf[NSW_SIM_MAX_VMS];
 	uint16_t vm_vf[NSW_SIM_MAX_VMS];
+	struct nsw_port vm_port[NSW_SIM_MAX_VMS]; /* its VF as the core's ingress: one load */
 	uint16_t vm_at[NSW_MAX_PFS][NSW_MAX_VFS];
 	uint64_t miss_mac;
 	/* flows */
@@ -203,6 +204,13 @@ struct nsw_sim {
 	double io_cpu_ns;            /* drivers and interrupts inside the window */
 	double exit_cpu_ns, napi_cpu_ns; /* the parts of io_cpu_ns that are exits and polls */
 	uint64_t irq_timer;          /* irq_timer_ns, whole ns */
+	/* the parameters every frame's driver, interrupt and poll read, copied from s->p: read
+	 * through s, without first loading p */
+	struct nsw_sim_host_cost {
+		double drv_tx_ns, drv_tx_byte_ns, drv_rx_ns, drv_rx_byte_ns;
+		double irq_ns, vm_exit_ns, napi_poll_ns;
+		unsigned irq_frames, napi_budget, irq_exits, kick_exits, vf_kick_exits;
+	} hc;
 	struct nsw_sim_credit fc[NSW_SIM_FC_MAX]; /* indexed by NSW_SIM_FC_* */
 	unsigned desc_left;          /* frames to fetch before the next descriptor batch's read */
 	uint64_t fc_desc_cpl;        /* completion credits of a batch of descriptors */

@@ -93,6 +93,7 @@ int nsw_sim_build(struct nsw_sim *s, FILE *err)
 		uint32_t oui = (uint32_t)(s->nic.pf[pf] & NSW_PF_OUI_MASK);
 		s->vm_pf[i] = (uint8_t)pf;
 		s->vm_vf[i] = (uint16_t)vf;
+		s->vm_port[i] = (struct nsw_port){NSW_PORT_VF, (uint8_t)pf, (uint16_t)vf};
 		s->vm_at[pf][vf] = (uint16_t)i;
 		if (arch == NSW_SIM_VSWITCH) {
 			/* No VFs: the VMs are the vSwitch's ports, with the same vMAC scheme. */
