@@ -195,6 +195,16 @@ static void nsw_vf_add_waiting(struct nsw_cli_nic *n, struct nsw_vf_args *a)
 	nsw_print_obj_close();
 }
 
+/* vf add ... follow NAME whose device went as it was attached (what was done is undone by the
+ * caller): the VF waits for the name, as if it had not been there; the caller returns. */
+static void nsw_vf_add_went(struct nsw_cli_nic *n, struct nsw_vf_args *a, const char *nic)
+{
+	nsw_vf_add_waiting(n, a);
+	nsw_print_end();
+	nsw_nic_close(n);
+	nsw_vf_watch_ensure(nic);
+}
+
 static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 {
 	struct nsw_cli_nic n;
@@ -285,13 +295,9 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 	 * untouched. */
 	uint32_t slot = nsw_vf_slot(a.pf, a.vf);
 	if (nsw_vf_attach(&n, a.pf, a.vf, ifi, &link, err, sizeof err)) {
-		if (!a.follow || !nsw_link_gone(ifi)) /* the attach undid itself */
-			nsw_fail("vf add: %s: %s", a.dev, err);
-		nsw_vf_add_waiting(&n, &a); /* went as it was attached: waited for */
-		nsw_print_end();
-		nsw_nic_close(&n);
-		nsw_vf_watch_ensure(nic);
-		return;
+		if (a.follow && nsw_link_gone(ifi)) /* the attach undid itself */
+			return nsw_vf_add_went(&n, &a, nic);
+		nsw_fail("vf add: %s: %s", a.dev, err);
 	}
 	e = nsw_vf_name_set(&n, a.pf, a.vf, a.dev);
 	if (e) {
@@ -319,6 +325,8 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 			nsw_vf_del(n.st, a.pf, a.vf);
 			nsw_vf_name_set(&n, a.pf, a.vf, NULL);
 			nsw_vf_unbind(&n, slot, ifi);
+			if (a.follow && nsw_link_gone(ifi))
+				return nsw_vf_add_went(&n, &a, nic);
 			nsw_fail("vf add: %s", err);
 		}
 	}
@@ -329,14 +337,8 @@ static void nsw_vf_add_cmd(const char *nic, const struct nsw_arg_val *v)
 			nsw_vf_del(n.st, a.pf, a.vf);
 			nsw_vf_name_set(&n, a.pf, a.vf, NULL);
 			nsw_vf_unbind(&n, slot, ifi);
-			/* follow NAME whose device went as it was attached: waited for. */
-			if (a.follow && nsw_link_gone(ifi)) {
-				nsw_vf_add_waiting(&n, &a);
-				nsw_print_end();
-				nsw_nic_close(&n);
-				nsw_vf_watch_ensure(nic);
-				return;
-			}
+			if (a.follow && nsw_link_gone(ifi))
+				return nsw_vf_add_went(&n, &a, nic);
 			nsw_fail("vf add: cannot give %s's peer the vMAC %s: %s", a.dev, macs,
 				 r == -ENOENT ? "its namespace has no name under /run/netns"
 					      : strerror(-r));

@@ -170,6 +170,8 @@ unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log, bool masters)
 				fprintf(log, "pf %u: uplink %s (#%u) gone: waiting for it\n", p,
 					names[p], pfdev[p]);
 		}
+		if (owned) /* its master has it: the next pass, if any, says so again */
+			continue;
 		uint32_t ifi = if_nametoindex(names[p]);
 		if (!ifi)
 			continue;

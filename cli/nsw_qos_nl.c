@@ -558,16 +558,24 @@ int nsw_qos_reattach(struct nsw_cli_nic *n, unsigned pf, unsigned vf, uint32_t i
 	struct nsw_qos q = {0};
 	bpf_map_lookup_elem(fd_qos, &slot, &q);
 	int r = 0;
-	if (q.rate_bytes && q.rate_ifindex != ifi) {
+	/* The same device given back (released by a master, renamed away and back) keeps its
+	 * ifindex but lost nswitch's qdisc when it was detached: what is on it decides. */
+	bool same = q.rate_ifindex == ifi, made = false;
+	if (q.rate_bytes && same) {
+		struct nsw_qdisc qd;
+		char e[256];
+		made = !nsw_root_qdisc(ifi, &qd, e, sizeof e) && nsw_qdisc_is_ours(&qd);
+	}
+	if (q.rate_bytes && !made) {
 		/* Recorded first, as qos set does: a qdisc of nswitch's is always named. */
 		q.rate_ifindex = ifi;
-		if (bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
+		if (!same && bpf_map_update_elem(fd_qos, &slot, &q, BPF_F_LOCK)) {
 			r = -errno;
 			snprintf(err, errlen, "cannot record the rate's device: %s", strerror(errno));
 		} else {
 			struct nsw_undo_log log = {0};
 			nsw_vf_path_off(n, pf, vf);
-			r = nsw_rate_apply(ifi, dev, q.rate_bytes, false, &log, err, errlen);
+			r = nsw_rate_apply(ifi, dev, q.rate_bytes, same, &log, err, errlen);
 		}
 	}
 	close(fd_qos);

@@ -246,6 +246,8 @@ unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log, bool masters)
 				fprintf(log, "vf %u,%u: device %s (#%u) gone: waiting for it\n", pf,
 					vf, names[s], vfdev[s]);
 		}
+		if (owned) /* its master has it: the next pass, if any, says so again */
+			continue;
 		uint32_t ifi = if_nametoindex(names[s]);
 		if (!ifi)
 			continue;

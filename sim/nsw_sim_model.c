@@ -734,8 +734,26 @@ static void nsw_sim_release(struct nsw_sim *s, uint64_t t, uint16_t len, unsigne
 /* Two limits share one FIFO (nsw_sim_fc_pair) only if that changes nothing: they are taken
  * together, at one time, for equally long holds, so their FIFOs would hold the same times,
  * and what a limit's check answers depends only on those times, the units and the current
- * time, never on when it last gave back (it gives back lazily, and the current time, at which
- * it gives back, never decreases: the event queue's). */
+ * time, never on when it last gave back, provided the current time at which it is checked and
+ * gives back never decreases. That time is the event's (e->t, nsw_sim_fc_take) or the queue's
+ * (nsw_sim_posted4); events run in time order, and none pushed into the past (which keeps its
+ * own t) reaches a credit take in this model. The sanitizer build checks it at every check
+ * and take of a shared FIFO (nsw_sim_credit_now), over the whole sim suite. */
+static inline void nsw_sim_credit_now(struct nsw_sim_credit *c, uint64_t t0)
+{
+#ifdef NSW_SIM_SAN
+	if (c->cap2 && t0 < c->san_now) {
+		fprintf(stderr, "nswitch-sim: a shared credit FIFO used at %llu ns after %llu ns\n",
+			(unsigned long long)t0, (unsigned long long)c->san_now);
+		abort();
+	}
+	if (t0 > c->san_now)
+		c->san_now = t0;
+#else
+	(void)c;
+	(void)t0;
+#endif
+}
 
 /* Gives back, from the FIFO's head, what came back by time t (the current time: later frames
  * take units later). The counters live in locals while it works: through c, every entry
@@ -799,6 +817,7 @@ static void nsw_sim_credit_grow(struct nsw_sim_credit *c)
 static inline void nsw_sim_credit_take(struct nsw_sim_credit *c, uint64_t t, uint64_t u,
 				       uint64_t u2, uint64_t t0)
 {
+	nsw_sim_credit_now(c, t0);
 	if (u > c->cap)
 		u = c->cap;
 	if (u2 > c->cap2)
@@ -823,6 +842,7 @@ static inline uint64_t nsw_sim_fc_when(struct nsw_sim_credit *c, unsigned l, uin
 	const uint64_t cap = l ? c->cap2 : c->cap;
 	if (!cap)
 		return t;
+	nsw_sim_credit_now(c, t0);
 	/* used counts what came back but was not given back yet: room by that count is room
 	 * (the common case, nothing to give back); else give back and look again */
 	if ((l ? c->used2 : c->used) + u <= cap)

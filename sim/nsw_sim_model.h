@@ -77,6 +77,9 @@ struct nsw_sim_credit {
 		uint32_t u[2]; /* units of each lane (a hold's units never exceed its cap) */
 	} *ring;
 	size_t head, n, rcap;
+#ifdef NSW_SIM_SAN
+	uint64_t san_now; /* the latest current time it was checked or taken at */
+#endif
 };
 
 /* What a stage does beyond its server (struct nsw_sim_stage's todo, set by

@@ -83,6 +83,16 @@ pings() { # pings FROM_NS IP [count]: succeeds when every echo is answered
 # A -j vf show without the VFs' counters (stats): what a refused command must leave unchanged,
 # while traffic (the VMs' own chatter) may move the counters.
 vf_settings() { jq -c 'map(del(.stats))'; }
+# wait_for WANT CMD...: CMD prints WANT within 2 s, or the test fails saying what it printed.
+wait_for() {
+	local want=$1 i
+	shift
+	for ((i = 0; i < 200; i++)); do
+		[[ $("$@") == "$want" ]] && return 0
+		sleep 0.01
+	done
+	fail "$*: '$("$@")', not '$want' after 2 s"
+}
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # PF p's uplink as pf show -j says it: its device, or "none wait NAME".
 pf_uplink() { "$NSW" -j pf show "$NIC" | jq -r --argjson p "$1" \

@@ -163,12 +163,12 @@ test_tcp_udp_default_offloads() {
 	vm 2 iperf3 -s -1 -D -p 5201 >/dev/null
 	sleep 0.3
 	local bps
-	bps=$(vm 1 iperf3 -c 10.77.0.2 -p 5201 -t 2 -J | jq '.end.sum_received.bits_per_second')
+	bps=$(vm 1 timeout 60 iperf3 -c 10.77.0.2 -p 5201 -t 2 -J | jq '.end.sum_received.bits_per_second')
 	(( ${bps%.*} > 1000000000 )) || fail "TCP vm1->vm2 only $bps bit/s"
 	vm 3 iperf3 -s -1 -D -p 5202 >/dev/null
 	sleep 0.3
 	local lost
-	lost=$(vm 1 iperf3 -c 10.77.0.3 -p 5202 -u -b 50M -t 1 -J | jq '.end.sum.lost_packets')
+	lost=$(vm 1 timeout 60 iperf3 -c 10.77.0.3 -p 5202 -u -b 50M -t 1 -J | jq '.end.sum.lost_packets')
 	[[ $lost == 0 ]] || fail "UDP vm1->vm3 lost $lost packets"
 }
 

@@ -13,26 +13,19 @@
 # soon as the K-th send from the netlink read of the device on (that read included) is in the
 # trace, for K = 1, 2, ... until a run ends before its K-th send: so the device goes after each
 # step of the attach (its tc view, clsact, filter, the VM's end's vMAC, ...) whatever their
-# number. A deletion that lands late on a loaded machine lands at a later step: the checks hold
-# at every step. (test_loose_follow_race.sh covers deletions before the read.)
+# number. A deletion that lands late on a loaded machine lands at a later step, and the checks
+# of a run hold whichever step it is, except those of K = 1 (the deletion right after the read
+# must come before the attach can succeed): HOLD, 0.3 s, is far longer than a deletion takes.
+# (test_loose_follow_race.sh covers deletions before the read.)
 source "$(dirname "$0")/lib.sh"
 TMPD=$(mktemp -d /tmp/${LABP}attrace.XXXXXX)
-HOLD=100000
+HOLD=300000
 cleanup() {
 	rm -rf "$TMPD"
 	lab_cleanup
 }
 trap cleanup EXIT
 
-wait_for() { # wait_for WANT CMD...: CMD prints WANT within 2 s
-	local want=$1 i
-	shift
-	for ((i = 0; i < 200; i++)); do
-		[[ $("$@") == "$want" ]] && return 0
-		sleep 0.01
-	done
-	fail "$*: '$("$@")', not '$want' after 2 s"
-}
 dev_make() { hv ip link add "$1" type veth peer name "$1"p; }
 ifindex_of() { hv ip -j link show "$1" | jq -r '.[0].ifindex'; }
 
@@ -139,6 +132,7 @@ follow_race() { # follow_race vf|pf
 		hv ip link del $d
 		((DELETED)) || break # the command made fewer than k sends: every step tried
 	done
+	((k <= 10)) || fail "still deleting after 10 sends: the later steps were not tried"
 	((k > 1)) || fail "the device was never deleted while $what ran (too loaded?)"
 	echo "$what follow: deleted after each of $((k - 1)) sends ($waited waited)" >&2
 }
@@ -187,7 +181,6 @@ test_dev_attach_race() {
 					grep -q '^nswitch: ' "$TMPD/err" ||
 					fail "$what k=$k: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
 				((DELETED)) || fail "$what k=$k: refused with $d there: $(cat "$TMPD/err")"
-				((refused == k - 1)) || fail "$what k=$k: refused after k=$refused succeeded"
 				refused=$((refused + 1))
 				[[ $("$NSW" -j vf show "$NIC" | vf_settings) == "$vfs" ]] ||
 					fail "$what k=$k: refused, vf show changed: $("$NSW" vf show "$NIC")"
@@ -225,6 +218,7 @@ test_dev_attach_race() {
 			hv ip link del $d
 			((DELETED)) || break
 		done
+		((k <= 10)) || fail "$what: still deleting after 10 sends: the later steps were not tried"
 		echo "$what dev: deleted after each of $((k - 1)) sends ($refused refused)" >&2
 	done
 }
@@ -287,6 +281,7 @@ watcher_race() { # watcher_race vf|pf
 		wait_for "none wait $d" "${show[@]}" || fail "$d deleted: not waited for"
 		break
 	done
+	((k <= 10)) || fail "still deleting after 10 sends: the later steps were not tried"
 	kill "$spid"
 	wait "$spid" 2>/dev/null || true
 	((k > 1)) || fail "the device was never deleted while the watcher attached it"

@@ -25,15 +25,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() { # wait_for WANT CMD...: CMD prints WANT within 2 s
-	local want=$1 i
-	shift
-	for ((i = 0; i < 200; i++)); do
-		[[ $("$@") == "$want" ]] && return 0
-		sleep 0.01
-	done
-	fail "$*: '$("$@")', not '$want' after 2 s"
-}
 dev_make() { hv ip link add "$1" type veth peer name "$1"p; }
 
 lookups() { # lookups DEV ok|none: the command's look-ups of DEV in the trace that found it / not

@@ -19,6 +19,10 @@ untouched() { # untouched DEV
 	! hv tc qdisc show dev "$1" | grep -q clsact || fail "$1: a clsact was left on it"
 	[[ $(hv ip -j link show "$1" | jq -r '.[0].xdp // empty') == "" ]] || fail "$1: XDP left on it"
 }
+# nswitch's rate (bit/s) on VF 1,5's device, "" if none.
+vf_rate() {
+	"$NSW" -j qos show "$NIC" | jq -r '.[] | select(.pf == 1 and .vf == 5 and .dev != null) | .rate_bps // empty'
+}
 log_has() { # log_has TEXT: the watcher's log says TEXT within 2 s
 	local i
 	for ((i = 0; i < 200; i++)); do
@@ -116,6 +120,9 @@ test_watcher_enslaved_after_bind() {
 	"$NSW" vf add "$NIC" pf 1 vf 5 dev ${LABP}r1 >/dev/null
 	[[ $(pf_uplink 1) == "${LABP}q1" ]] || fail "pf 1: uplink $(pf_uplink 1)"
 	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "vf 1,5: dev $(vf_dev 1 5)"
+	# A rate on the VF: its qdisc goes with the detach and comes back with the device.
+	"$NSW" qos set "$NIC" pf 1 vf 5 rate 10mbit
+	[[ $(vf_rate) == 10000000 ]] || fail "qos set: rate '$(vf_rate)'"
 	hv ip link set ${LABP}q1 master ${LABP}br
 	hv ip link set ${LABP}r1 master ${LABP}br
 	log_has "pf 1: uplink ${LABP}q1 (#"
@@ -135,6 +142,11 @@ test_watcher_enslaved_after_bind() {
 	done
 	[[ $(pf_uplink 1) == "${LABP}q1" ]] || fail "released, not attached: uplink $(pf_uplink 1)"
 	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "released, not attached: vf dev $(vf_dev 1 5)"
+	for ((i = 0; i < 200; i++)); do
+		[[ $(vf_rate) == 10000000 ]] && break
+		sleep 0.01
+	done
+	[[ $(vf_rate) == 10000000 ]] || fail "released, the VF's rate is not made again: '$(vf_rate)'"
 	# Enslaved while no watcher ran: the next watcher detaches them as it starts.
 	"$NSW" watch stop "$NIC" >/dev/null
 	hv ip link set ${LABP}q1 master ${LABP}br

@@ -18,7 +18,7 @@ mode_test() {
 	vm 2 iperf3 -s -1 -D -p 5311 >/dev/null
 	sleep 0.3
 	local bps
-	bps=$(vm 1 iperf3 -c 10.77.0.2 -p 5311 -t 2 -J | jq '.end.sum_received.bits_per_second')
+	bps=$(vm 1 timeout 60 iperf3 -c 10.77.0.2 -p 5311 -t 2 -J | jq '.end.sum_received.bits_per_second')
 	(( ${bps%.*} > 500000000 )) || fail "$mode: TCP vm1->vm2 only $bps bit/s"
 	(( $(stat .cases.case0.pkts) > 1000 )) || fail "$mode: case 0 not counted"
 }

@@ -58,7 +58,7 @@ test_mh_tcp_default_offloads() {
 	hvm h2vm3 iperf3 -s -1 -D -p 5321 >/dev/null
 	sleep 0.3
 	local bps
-	bps=$(hvm h1vm1 iperf3 -c 10.77.2.3 -p 5321 -t 2 -J | jq '.end.sum_received.bits_per_second')
+	bps=$(hvm h1vm1 timeout 60 iperf3 -c 10.77.2.3 -p 5321 -t 2 -J | jq '.end.sum_received.bits_per_second')
 	(( ${bps%.*} > 100000000 )) || fail "TCP h1vm1 -> h2vm3 only $bps bit/s"
 	echo "cross-host TCP: $bps bit/s" >&2
 }
@@ -155,7 +155,7 @@ test_mh_vxlan_fabric() {
 	hvm h3vm1 iperf3 -s -1 -D -p 5322 >/dev/null
 	sleep 0.3
 	local bps
-	bps=$(hvm h1vm4 iperf3 -c 10.77.3.1 -p 5322 -t 2 -J | jq '.end.sum_received.bits_per_second')
+	bps=$(hvm h1vm4 timeout 60 iperf3 -c 10.77.3.1 -p 5322 -t 2 -J | jq '.end.sum_received.bits_per_second')
 	(( ${bps%.*} > 50000000 )) || fail "vxlan: TCP h1vm4 -> h3vm1 only $bps bit/s"
 }
 

@@ -52,7 +52,7 @@ test_qos_rate_holds_for_tcp() {
 	local sp=$!
 	BG_PIDS+=($sp)
 	sleep 0.3
-	vm 2 iperf3 -c 10.77.0.1 -p 5401 -t 4 >/dev/null
+	vm 2 timeout 60 iperf3 -c 10.77.0.1 -p 5401 -t 4 >/dev/null
 	wait "$sp" || true
 	"$NSW" qos del "$NIC" pf 0 vf 1
 	local got
@@ -78,11 +78,11 @@ test_qos_strict_priority_under_a_flood() {
 	local hp=$!
 	BG_PIDS+=($lp $hp)
 	sleep 0.3
-	vm 2 iperf3 -c 10.77.0.1 -p 5301 -u -b 60M -l 1400 -t 6 >/dev/null 2>&1 &
+	vm 2 timeout 60 iperf3 -c 10.77.0.1 -p 5301 -u -b 60M -l 1400 -t 6 >/dev/null 2>&1 &
 	BG_PIDS+=($!)
 	sleep 0.5
 	loaded=$(rtt_p99 ${LABP}vm3 10.77.0.1 100)
-	vm 3 iperf3 -c 10.77.0.1 -p 5302 -u -b 14M -l 1400 -t 4 >/dev/null 2>&1 &
+	vm 3 timeout 60 iperf3 -c 10.77.0.1 -p 5302 -u -b 14M -l 1400 -t 4 >/dev/null 2>&1 &
 	BG_PIDS+=($!)
 	wait "$hp" "$lp" || true
 	local classes
