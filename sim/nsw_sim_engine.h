@@ -167,6 +167,21 @@ static inline void nsw_sim_heap_push(struct nsw_sim_heap *h, const struct nsw_si
 	h->pushes++;
 }
 
+/* The least of the four times t0..t3 of the children c..c+3 of a 4-ary heap's node: its index
+ * and its time; the first of equal ones. Branch-free (cmov): which child is least is a coin
+ * toss, and a branch on it mispredicts half the time. */
+struct nsw_sim_least {
+	size_t i;
+	uint64_t t;
+};
+static inline struct nsw_sim_least nsw_sim_min4(size_t c, uint64_t t0, uint64_t t1, uint64_t t2,
+						uint64_t t3)
+{
+	size_t m01 = t1 < t0 ? c + 1 : c, m23 = t3 < t2 ? c + 3 : c + 2;
+	uint64_t v01 = t1 < t0 ? t1 : t0, v23 = t3 < t2 ? t3 : t2;
+	return (struct nsw_sim_least){v23 < v01 ? m23 : m01, v23 < v01 ? v23 : v01};
+}
+
 /* Moves the last element down from the root after the root was taken or replaced. */
 static inline void nsw_sim_heap_sift_down(struct nsw_sim_heap *h, struct nsw_sim_ev e)
 {
@@ -180,11 +195,10 @@ static inline void nsw_sim_heap_sift_down(struct nsw_sim_heap *h, struct nsw_sim
 		uint64_t mt;
 		if (c + 4 <= n) {
 			/* a full node: a branch-free tournament (cmov), the hot case */
-			uint64_t t0 = a[c].t, t1 = a[c + 1].t, t2 = a[c + 2].t, t3 = a[c + 3].t;
-			size_t m01 = t1 < t0 ? c + 1 : c, m23 = t3 < t2 ? c + 3 : c + 2;
-			uint64_t v01 = t1 < t0 ? t1 : t0, v23 = t3 < t2 ? t3 : t2;
-			m = v23 < v01 ? m23 : m01;
-			mt = v23 < v01 ? v23 : v01;
+			struct nsw_sim_least l =
+				nsw_sim_min4(c, a[c].t, a[c + 1].t, a[c + 2].t, a[c + 3].t);
+			m = l.i;
+			mt = l.t;
 		} else {
 			m = c;
 			for (size_t k = c + 1; k < n; k++)
@@ -388,11 +402,10 @@ static inline void nsw_sim_ovf_pop(struct nsw_sim_evq *q)
 			break;
 		uint64_t mt;
 		if (c + 4 <= n) {
-			uint64_t t0 = a[c].kt, t1 = a[c + 1].kt, t2 = a[c + 2].kt, t3 = a[c + 3].kt;
-			size_t m01 = t1 < t0 ? c + 1 : c, m23 = t3 < t2 ? c + 3 : c + 2;
-			uint64_t v01 = t1 < t0 ? t1 : t0, v23 = t3 < t2 ? t3 : t2;
-			m = v23 < v01 ? m23 : m01;
-			mt = v23 < v01 ? v23 : v01;
+			struct nsw_sim_least l =
+				nsw_sim_min4(c, a[c].kt, a[c + 1].kt, a[c + 2].kt, a[c + 3].kt);
+			m = l.i;
+			mt = l.t;
 		} else {
 			m = c;
 			for (size_t k = c + 1; k < n; k++)

@@ -93,6 +93,42 @@ wait_for() {
 	done
 	fail "$*: '$("$@")', not '$want' after 2 s"
 }
+# strace_race DEV K COUNT STRACE_OPTION... -- ARGS...: runs "$NSW" ARGS under strace
+# (STRACE_OPTIONs: which calls it traces and how long it holds them; the trace in
+# $TMPD/trace, the command's output in $TMPD/out and $TMPD/err) and deletes DEV in the
+# hypervisor as soon as COUNT (a command and its words, printing a number read from the trace)
+# prints K or more, so that the device goes after the K-th such step of the command. Optional
+# hooks, set for the call: RACE_BEFORE_DELETE runs (with DEV) just before the deletion,
+# RACE_AFTER_DELETE (with DEV and strace's pid) just after it. Sets RC (the command's exit) and
+# DELETED (1 if DEV was deleted while the command ran).
+strace_race() {
+	local dev=$1 k=$2 count=$3 i spid opts=()
+	shift 3
+	while [[ $1 != -- ]]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	: >"$TMPD/trace"
+	strace -qq -o "$TMPD/trace" "${opts[@]}" "$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" &
+	spid=$!
+	DELETED=0
+	for ((i = 0; i < 3000; i++)); do
+		if (($($count) >= k)); then
+			[[ -z ${RACE_BEFORE_DELETE:-} ]] || "$RACE_BEFORE_DELETE" "$dev"
+			hv ip link del "$dev"
+			DELETED=1
+			break
+		fi
+		kill -0 "$spid" 2>/dev/null || break
+		sleep 0.01
+	done
+	if ((DELETED)) && [[ -n ${RACE_AFTER_DELETE:-} ]]; then
+		"$RACE_AFTER_DELETE" "$dev" "$spid"
+	fi
+	RC=0
+	wait "$spid" || RC=$?
+}
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # PF p's uplink as pf show -j says it: its device, or "none wait NAME".
 pf_uplink() { "$NSW" -j pf show "$NIC" | jq -r --argjson p "$1" \

@@ -49,6 +49,12 @@ sends() {
 		END { print n + 0, (p == "" ? 0 : p) }'
 }
 
+send_count() { # send_count IFINDEX: N of sends IFINDEX
+	local n
+	read -r n _ < <(sends "$1")
+	echo "$n"
+}
+
 # Records of nsw_ports whose device is gone from the NIC's namespace: what a half-applied
 # attach would leave.
 stale_ports() {
@@ -63,26 +69,11 @@ stale_ports() {
 # K-th send from the command's read of DEV on is in the trace. Sets RC (the command's exit),
 # DELETED (1 if DEV was deleted while the command ran) and READ (1 if the read was seen).
 race_run() { # race_run DEV K ARGS...
-	local dev=$1 k=$2 ix i spid n
+	local dev=$1 k=$2 ix n
 	shift 2
 	ix=$(ifindex_of "$dev")
-	: >"$TMPD/trace"
-	strace -qq -o "$TMPD/trace" -e trace=sendto -e inject=sendto:delay_exit=$HOLD \
-		"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" &
-	spid=$!
-	DELETED=0
-	for ((i = 0; i < 3000; i++)); do
-		read -r n _ < <(sends "$ix")
-		if ((n >= k)); then
-			hv ip link del "$dev"
-			DELETED=1
-			break
-		fi
-		kill -0 "$spid" 2>/dev/null || break
-		sleep 0.01
-	done
-	RC=0
-	wait "$spid" || RC=$?
+	strace_race "$dev" "$k" "send_count $ix" -e trace=sendto \
+		-e inject=sendto:delay_exit=$HOLD -- "$@"
 	read -r n _ < <(sends "$ix")
 	READ=$((n > 0))
 }

@@ -37,33 +37,28 @@ lookups() { # lookups DEV ok|none: the command's look-ups of DEV in the trace th
 # gone (before the command records the name it follows). Sets RC (the command's exit) and
 # DELETED (1 if DEV was deleted while the command ran).
 race_run() { # race_run DEV K del|remake ARGS...
-	local dev=$1 k=$2 mode=$3 i n0 spid
+	local dev=$1 k=$2 mode=$3
 	shift 3
-	: >"$TMPD/trace"
-	strace -qq -o "$TMPD/trace" -e trace=ioctl -e inject=ioctl:delay_exit=500000 \
-		"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" &
-	spid=$!
-	DELETED=0
+	if [[ $mode == remake ]]; then
+		RACE_BEFORE_DELETE=misses_now RACE_AFTER_DELETE=remake_after_miss \
+			strace_race "$dev" "$k" "lookups $dev ok" -e trace=ioctl \
+			-e inject=ioctl:delay_exit=500000 -- "$@"
+	else
+		strace_race "$dev" "$k" "lookups $dev ok" -e trace=ioctl \
+			-e inject=ioctl:delay_exit=500000 -- "$@"
+	fi
+}
+# (remake) the command's look-ups that found DEV gone, counted as it is deleted
+misses_now() { MISSES=$(lookups "$1" none); }
+# (remake) DEV made again as soon as the command's next look-up has found it gone
+remake_after_miss() { # remake_after_miss DEV STRACE_PID
+	local i
 	for ((i = 0; i < 3000; i++)); do
-		if (($(lookups "$dev" ok) >= k)); then
-			n0=$(lookups "$dev" none)
-			hv ip link del "$dev"
-			DELETED=1
-			break
-		fi
-		kill -0 "$spid" 2>/dev/null || break
+		(($(lookups "$1" none) > MISSES)) && break
+		kill -0 "$2" 2>/dev/null || break
 		sleep 0.01
 	done
-	if ((DELETED)) && [[ $mode == remake ]]; then
-		for ((i = 0; i < 3000; i++)); do
-			(($(lookups "$dev" none) > n0)) && break
-			kill -0 "$spid" 2>/dev/null || break
-			sleep 0.01
-		done
-		dev_make "$dev"
-	fi
-	RC=0
-	wait "$spid" || RC=$?
+	dev_make "$1"
 }
 
 test_pf_follow_race() {

@@ -24,25 +24,11 @@ lookups() { grep -cF "SIOCGIFNAME, {ifr_ifindex=$1, ifr_name=\"$DEV\"}" "$TMPD/t
 # Runs nswitch ARGS under strace, deleting $DEV once the K-th look-up of its name by its
 # ifindex is in the trace. Sets RC and DELETED.
 race_run() { # race_run K ARGS...
-	local k=$1 i spid ifi
+	local k=$1 ifi
 	shift
 	ifi=$(hv cat /sys/class/net/"$DEV"/ifindex)
-	: >"$TMPD/trace"
-	strace -qq -o "$TMPD/trace" -e trace=ioctl -e inject=ioctl:delay_exit=500000 \
-		"$NSW" "$@" >"$TMPD/out" 2>"$TMPD/err" &
-	spid=$!
-	DELETED=0
-	for ((i = 0; i < 3000; i++)); do
-		if (($(lookups "$ifi") >= k)); then
-			hv ip link del "$DEV"
-			DELETED=1
-			break
-		fi
-		kill -0 "$spid" 2>/dev/null || break
-		sleep 0.01
-	done
-	RC=0
-	wait "$spid" || RC=$?
+	strace_race "$DEV" "$k" "lookups $ifi" -e trace=ioctl -e inject=ioctl:delay_exit=500000 \
+		-- "$@"
 }
 qdisc_rate() { # the rate of nswitch's htb root class on $DEV, bit/s ("" if none)
 	"$NSW" -j qos show "$NIC" | jq -r ".[] | select(.pf == 1 and .vf == 6 and .dev == \"$DEV\") | .rate_bps // empty"

@@ -97,13 +97,8 @@ test_watcher_port_refused() {
 	untouched ${LABP}r1
 	hv ip link set ${LABP}q1 nomaster
 	hv ip link set ${LABP}r1 nomaster
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[[ $(pf_uplink 1) == "${LABP}q1" && $(vf_dev 1 5) == "${LABP}r1" ]] && break
-		sleep 0.01
-	done
-	[[ $(pf_uplink 1) == "${LABP}q1" ]] || fail "released, not attached: uplink $(pf_uplink 1)"
-	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "released, not attached: vf dev $(vf_dev 1 5)"
+	wait_for "${LABP}q1" pf_uplink 1 || fail "released, not attached: uplink $(pf_uplink 1)"
+	wait_for "${LABP}r1" vf_dev 1 5 || fail "released, not attached: vf dev $(vf_dev 1 5)"
 }
 
 # A device enslaved after it was attached is its master's from then on: the watcher detaches
@@ -135,30 +130,17 @@ test_watcher_enslaved_after_bind() {
 	untouched ${LABP}r1
 	hv ip link set ${LABP}q1 nomaster
 	hv ip link set ${LABP}r1 nomaster
-	local i
-	for ((i = 0; i < 200; i++)); do
-		[[ $(pf_uplink 1) == "${LABP}q1" && $(vf_dev 1 5) == "${LABP}r1" ]] && break
-		sleep 0.01
-	done
-	[[ $(pf_uplink 1) == "${LABP}q1" ]] || fail "released, not attached: uplink $(pf_uplink 1)"
-	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "released, not attached: vf dev $(vf_dev 1 5)"
-	for ((i = 0; i < 200; i++)); do
-		[[ $(vf_rate) == 10000000 ]] && break
-		sleep 0.01
-	done
-	[[ $(vf_rate) == 10000000 ]] || fail "released, the VF's rate is not made again: '$(vf_rate)'"
+	wait_for "${LABP}q1" pf_uplink 1 || fail "released, not attached: uplink $(pf_uplink 1)"
+	wait_for "${LABP}r1" vf_dev 1 5 || fail "released, not attached: vf dev $(vf_dev 1 5)"
+	wait_for 10000000 vf_rate || fail "released, the VF's rate is not made again: '$(vf_rate)'"
 	# Enslaved while no watcher ran: the next watcher detaches them as it starts.
 	"$NSW" watch stop "$NIC" >/dev/null
 	hv ip link set ${LABP}q1 master ${LABP}br
 	hv ip link set ${LABP}r1 master ${LABP}br
 	[[ $(vf_dev 1 5) == "${LABP}r1" ]] || fail "detached with no watcher: $(vf_dev 1 5)"
 	"$NSW" watch start "$NIC" >/dev/null
-	for ((i = 0; i < 200; i++)); do
-		[[ $(pf_uplink 1) == "none wait ${LABP}q1" && $(vf_dev 1 5) == "none wait ${LABP}r1" ]] && break
-		sleep 0.01
-	done
-	[[ $(pf_uplink 1) == "none wait ${LABP}q1" ]] || fail "a new watcher kept the enslaved uplink: $(pf_uplink 1)"
-	[[ $(vf_dev 1 5) == "none wait ${LABP}r1" ]] || fail "a new watcher kept the enslaved VF device: $(vf_dev 1 5)"
+	wait_for "none wait ${LABP}q1" pf_uplink 1 || fail "a new watcher kept the enslaved uplink: $(pf_uplink 1)"
+	wait_for "none wait ${LABP}r1" vf_dev 1 5 || fail "a new watcher kept the enslaved VF device: $(vf_dev 1 5)"
 	untouched ${LABP}q1
 	untouched ${LABP}r1
 }
