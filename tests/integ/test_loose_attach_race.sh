@@ -296,7 +296,23 @@ test_watcher_attach_race() {
 	watcher_race pf
 }
 
+# The same races with the NIC in mode xdp, whose attach has steps of its own (the device's XDP
+# program beside its tc one, for a VF and for an uplink).
+test_xdp_attach_race() {
+	command -v strace >/dev/null || { echo "skip xdp_attach_race: strace missing"; return 0; }
+	command -v bpftool >/dev/null || { echo "skip xdp_attach_race: bpftool missing"; return 0; }
+	lab_cleanup
+	"$NSW" lab up mode xdp >/dev/null || fail "lab up mode xdp failed"
+	[[ $("$NSW" -j nic show "$NIC" | jq -r '.[0].mode') == xdp ]] ||
+		fail "the lab is not in mode xdp"
+	follow_race vf
+	follow_race pf
+	"$NSW" vf add "$NIC" pf 1 vf 5 follow ${LABP}at3 >/dev/null
+	watcher_race vf
+}
+
 run_test vf_follow_attach_race
 run_test pf_follow_attach_race
 run_test dev_attach_race
 run_test watcher_attach_race
+run_test xdp_attach_race
