@@ -352,8 +352,10 @@ static __attribute__((noreturn)) void nsw_watch_main(const char *nic, int lock_f
 			ssize_t len;
 			while ((len = mnl_socket_recvfrom(nl, buf, sizeof buf)) > 0)
 				mnl_cb_run(buf, (size_t)len, 0, 0, nsw_watch_dispatch, &w);
+			/* events were lost, an enslaving among them maybe: look at everything,
+			 * masters included */
 			if (len < 0 && errno == ENOBUFS)
-				w.resync = true; /* events were lost: look at everything */
+				w.resync = w.masters = true;
 		}
 		if (nsw_watch_state_id(w.dir) != w.state_id) {
 			fprintf(stderr, "watcher of NIC %s: the NIC is gone: ending\n", nic);

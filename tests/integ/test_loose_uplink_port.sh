@@ -145,6 +145,48 @@ test_watcher_enslaved_after_bind() {
 	untouched ${LABP}r1
 }
 
+# The watcher's netlink socket's drops, from /proc/net/netlink in the NIC's namespace (its
+# socket: the one bound by its pid to the link group, RTNLGRP_LINK's bit 0x1).
+watcher_drops() { # watcher_drops PID
+	hv awk -v pid="$1" '$3 == pid && substr($4, length($4)) ~ /[13579bdf]/ { print $9; n++ }
+		END { if (!n) print "none" }' /proc/net/netlink
+}
+
+# Events lost (the watcher's socket overflowed while it was stopped: ENOBUFS), one of them the
+# enslaving of a VF's bound device: the resync that follows the loss checks the masters too.
+test_watcher_enslaved_events_lost() {
+	local wpid d0 i k
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	hv ip link add ${LABP}br type bridge
+	hv ip link add ${LABP}r1 type veth peer name ${LABP}r2
+	hv ip link add ${LABP}f1 type veth peer name ${LABP}f2
+	"$NSW" vf add "$NIC" pf 1 vf 5 dev ${LABP}r1 >/dev/null
+	wpid=$("$NSW" -j watch show "$NIC" | jq -r '.[0].pid')
+	((wpid > 0)) || fail "no watcher"
+	d0=$(watcher_drops "$wpid")
+	[[ $d0 =~ ^[0-9]+$ ]] || fail "no netlink socket of the watcher ($wpid) in /proc/net/netlink"
+	kill -STOP "$wpid"
+	trap 'kill -CONT '"$wpid"' 2>/dev/null || true' EXIT
+	# Link events (MTU changes of a device nobody follows) until its socket drops some.
+	for ((i = 0; i < 20; i++)); do
+		for ((k = 0; k < 200; k++)); do
+			echo "link set dev ${LABP}f1 mtu $((1400 + k % 2))"
+		done | hv ip -batch -
+		(($(watcher_drops "$wpid") > d0)) && break
+	done
+	d0=$(watcher_drops "$wpid")
+	((d0 > 0)) || fail "the watcher's socket never overflowed"
+	hv ip link set ${LABP}r1 master ${LABP}br
+	(($(watcher_drops "$wpid") > d0)) || fail "the enslaving's event was not lost"
+	kill -CONT "$wpid"
+	log_has "vf 1,5: device ${LABP}r1 (#"
+	wait_for "none wait ${LABP}r1" vf_dev 1 5 ||
+		fail "events lost, the enslaved device is kept: $(vf_dev 1 5)"
+	untouched ${LABP}r1
+}
+
 run_test uplink_port_refused
 run_test watcher_port_refused
 run_test watcher_enslaved_after_bind
+run_test watcher_enslaved_events_lost
