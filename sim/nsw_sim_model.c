@@ -209,7 +209,10 @@ static void nsw_sim_seen(struct nsw_sim *s, const struct nsw_sim_ev *e, uint64_t
 	struct nsw_sim_group *g = &s->r->group[f->group];
 	if (nsw_sim_in_window(s, e->t0)) {
 		nsw_sim_hist_add(g->lat, t - e->t0);
-		nsw_sim_hist_add(s->r->lat_all, t - e->t0);
+		/* every group's latency is also all groups': that histogram's counts, buckets and
+		 * extremes are the groups' summed once at the end (nsw_sim_lat_fold), only its sum
+		 * is kept here, in frame order, as a sum of doubles is rounded in its order */
+		s->r->lat_all->sum += (double)(t - e->t0);
 		s->phase_sum[NSW_SIM_PH_IRQ] += nsw_sim_ns_d(t - e->t);
 	}
 	if (f->data_flow != UINT32_MAX && s->flow[f->data_flow].process == NSW_SIM_TCP)
@@ -1134,6 +1137,25 @@ static void nsw_sim_gen(struct nsw_sim *s, const struct nsw_sim_ev *top)
 	nsw_sim_stage_run(s, &fr);
 }
 
+/* The histogram of all groups' latency from the groups' (nsw_sim_seen kept only its sum):
+ * counts and buckets add up, the extremes are the groups' extremes, whatever the order. */
+static void nsw_sim_lat_fold(struct nsw_sim_result *r)
+{
+	struct nsw_sim_hist *a = r->lat_all;
+	for (unsigned g = 0; g < r->ngroups; g++) {
+		const struct nsw_sim_hist *h = r->group[g].lat;
+		if (!h || !h->n)
+			continue;
+		if (!a->n || h->min < a->min)
+			a->min = h->min;
+		if (h->max > a->max)
+			a->max = h->max;
+		a->n += h->n;
+		for (unsigned i = 0; i < NSW_SIM_HBUCKETS; i++)
+			a->b[i] += h->b[i];
+	}
+}
+
 static void nsw_sim_finish(struct nsw_sim *s)
 {
 	struct nsw_sim_result *r = s->r;
@@ -1179,6 +1201,7 @@ static void nsw_sim_finish(struct nsw_sim *s)
 		r->drop += r->group[g].drop;
 	}
 	r->events = s->h.pops;
+	nsw_sim_lat_fold(r);
 }
 
 int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FILE *err)
