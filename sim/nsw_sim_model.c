@@ -270,16 +270,16 @@ static void nsw_sim_irq_push(struct nsw_sim_irq *q, const struct nsw_sim_ev *e, 
  * returning its budget stays on the poll list), and takes what arrived meanwhile; a poll that
  * did not (the ring is empty) completes, and interrupts are on again: the next frame waits
  * for a moderated interrupt. */
-static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
+static inline void nsw_sim_napi_poll_at(struct nsw_sim *s, uint32_t vm, uint64_t t, bool win)
 {
 	const struct nsw_sim_host_cost *p = &s->hc;
 	struct nsw_sim_irq *q = &s->irq[vm];
 	uint32_t k = q->n < p->napi_budget ? q->n : p->napi_budget;
-	if (t >= s->warmup && t <= s->dur) {
+	if (win) {
 		s->r->polls++;
 		s->napi_cpu_ns += p->napi_poll_ns;
+		s->io_cpu_ns += p->napi_poll_ns;
 	}
-	nsw_sim_cpu(s, t, p->napi_poll_ns);
 	for (uint32_t i = 0; i < k; i++) {
 		/* seen in its slot, not copied out: nothing the receiver does writes a VM's ring
 		 * (its ACK is an event), so the slot stays as it is while seen reads it */
@@ -297,6 +297,11 @@ static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
 	nsw_sim_evq_push(&s->h, &ev);
 }
 
+static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
+{
+	nsw_sim_napi_poll_at(s, vm, t, nsw_sim_in_window(s, t));
+}
+
 static inline uint64_t nsw_sim_msix(struct nsw_sim *s, uint64_t t);
 
 /* VM vm's interrupt fires at time t (a VF's: when its MSI-X got its credits): its injection, handler and exits, and NAPI polls until
@@ -308,15 +313,17 @@ static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
 	if (s->arch != NSW_SIM_VSWITCH)
 		t = nsw_sim_msix(s, t);
 	q->seq++;
-	double exit_ns = p->vm_exit_ns * p->irq_exits;
-	if (t >= s->warmup && t <= s->dur) {
+	/* the interrupt and the poll it starts are at one time: one test of the window */
+	const bool win = nsw_sim_in_window(s, t);
+	if (win) {
+		double exit_ns = p->vm_exit_ns * p->irq_exits;
 		s->r->irqs++;
 		s->r->exits += p->irq_exits;
 		s->exit_cpu_ns += exit_ns;
+		s->io_cpu_ns += p->irq_ns + exit_ns;
 	}
-	nsw_sim_cpu(s, t, p->irq_ns + exit_ns);
 	q->napi = 1;
-	nsw_sim_napi_poll(s, vm, t);
+	nsw_sim_napi_poll_at(s, vm, t, win);
 }
 
 /* A frame is in VM vm's memory at time t: the driver's receive cost, and it waits for the
