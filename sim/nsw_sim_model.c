@@ -331,7 +331,8 @@ static void nsw_sim_irq_fire(struct nsw_sim *s, uint32_t vm, uint64_t t)
  * for the next poll. Deliveries to one VM come in time order (one FIFO path), and a timer
  * still pending here has not fired yet, so every time used below is at or after the event
  * being processed. */
-static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, uint64_t t)
+static __attribute__((noinline)) void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e,
+						    uint32_t vm, uint64_t t)
 {
 	const struct nsw_sim_host_cost *p = &s->hc;
 	struct nsw_sim_irq *q = &s->irq[vm];
@@ -355,7 +356,12 @@ static void nsw_sim_to_vm(struct nsw_sim *s, struct nsw_sim_ev *e, uint32_t vm, 
 	}
 }
 
-static void nsw_sim_deliver(struct nsw_sim *s, struct nsw_sim_ev *e, uint64_t t, bool to_vm)
+/* Inlined where a frame is delivered (a route's last operation, a flood's copy), which counts
+ * it and jumps to the VM's receive (nsw_sim_to_vm, out of line: its timer's push needs many
+ * registers): a call to a function doing both saved and restored six registers per frame. */
+static inline __attribute__((always_inline)) void nsw_sim_deliver(struct nsw_sim *s,
+								   struct nsw_sim_ev *e,
+								   uint64_t t, bool to_vm)
 {
 	struct nsw_sim_flow *f = &s->flow[e->flow];
 	struct nsw_sim_group *g = &s->r->group[f->group];
