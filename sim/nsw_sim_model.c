@@ -178,20 +178,22 @@ static inline void nsw_sim_doorbell(struct nsw_sim *s, uint32_t vm, uint64_t t);
 static inline void nsw_sim_tx(struct nsw_sim *s, uint32_t vm, uint16_t len, uint64_t t)
 {
 	const struct nsw_sim_host_cost *p = &s->hc;
+	/* read once: for the compiler the store to kick_left (unsigned) may change arch (int) */
+	const bool vsw = s->arch == NSW_SIM_VSWITCH;
 	double ns = p->drv_tx_ns + p->drv_tx_byte_ns * len;
 	if (s->kick_left[vm]) {
 		s->kick_left[vm]--;
 		return nsw_sim_cpu(s, t, ns);
 	}
-	if (s->arch != NSW_SIM_VSWITCH)
+	if (!vsw)
 		nsw_sim_doorbell(s, vm, t);
 	s->kick_left[vm] = s->batch_n - 1;
-	if (s->arch == NSW_SIM_VSWITCH) {
+	if (vsw) {
 		const struct nsw_sim_route *r = &s->route[nsw_sim_start_route(s, (uint16_t)vm)];
 		if (s->res[r->st[0].res].free_fx > nsw_sim_fx(t)) /* busy: it will see the frame */
 			return nsw_sim_cpu(s, t, ns);
 	}
-	unsigned ex = s->arch == NSW_SIM_VSWITCH ? p->kick_exits : p->vf_kick_exits;
+	unsigned ex = vsw ? p->kick_exits : p->vf_kick_exits;
 	double exit_ns = p->vm_exit_ns * ex;
 	if (t >= s->warmup && t <= s->dur) {
 		s->r->kicks++;
