@@ -266,12 +266,12 @@ static void nsw_sim_irq_push(struct nsw_sim_irq *q, const struct nsw_sim_ev *e, 
 	nsw_sim_ev_copy(&q->w[(q->head + q->n++) & (q->cap - 1)], e);
 }
 
-/* A NAPI poll of VM vm at time t (interrupts are off while it polls): napi_poll_ns of CPU,
- * and the VM sees up to napi_budget of its waiting frames. A poll that used its whole budget
- * is scheduled again napi_poll_ns later without an interrupt (Linux's napi_poll: a driver
- * returning its budget stays on the poll list), and takes what arrived meanwhile; a poll that
- * did not (the ring is empty) completes, and interrupts are on again: the next frame waits
- * for a moderated interrupt. */
+/* A NAPI poll of VM vm at time t (win: t is inside the window; interrupts are off while it
+ * polls): napi_poll_ns of CPU, and the VM sees up to napi_budget of its waiting frames. A
+ * poll that used its whole budget is scheduled again napi_poll_ns later without an interrupt
+ * (Linux's napi_poll: a driver returning its budget stays on the poll list), and takes what
+ * arrived meanwhile; a poll that did not (the ring is empty) completes, and interrupts are on
+ * again: the next frame waits for a moderated interrupt. */
 static inline void nsw_sim_napi_poll_at(struct nsw_sim *s, uint32_t vm, uint64_t t, bool win)
 {
 	const struct nsw_sim_host_cost *p = &s->hc;
@@ -299,6 +299,7 @@ static inline void nsw_sim_napi_poll_at(struct nsw_sim *s, uint32_t vm, uint64_t
 	nsw_sim_evq_push(&s->h, &ev);
 }
 
+/* A repoll (the run loop's NAPI event): the same, its time's window tested here. */
 static void nsw_sim_napi_poll(struct nsw_sim *s, uint32_t vm, uint64_t t)
 {
 	nsw_sim_napi_poll_at(s, vm, t, nsw_sim_in_window(s, t));
