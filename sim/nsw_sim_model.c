@@ -911,22 +911,42 @@ static inline void nsw_sim_fc_hold2(struct nsw_sim_credit *a, struct nsw_sim_cre
 	nsw_sim_fc_hold(b, t, u2, t0);
 }
 
-/* The frame's DMA of this stage takes its units at e->t or later: returns how long it
- * waits. */
-static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, unsigned op)
+/* Whether c lets a frame take u units, and u2 of its lane 1 (0 if it has none), at once and
+ * with nothing to give back first: infinite, or room by its count (used counts what came back
+ * but was not given back yet) and a free slot in its ring. Then nsw_sim_fc_when answers the
+ * current time without giving back, and nsw_sim_credit_take only appends the hold: what
+ * nsw_sim_credit_take_now does. */
+static inline bool nsw_sim_credit_fits(const struct nsw_sim_credit *c, uint64_t u, uint64_t u2)
+{
+	return !c->cap || (c->used + u <= c->cap && c->used2 + u2 <= c->cap2 && c->n < c->rcap);
+}
+
+/* Takes u units of c, and u2 of its lane 1, at time t, where nsw_sim_credit_fits said they
+ * fit (t0: the current time, for the sanitizer build's check). */
+static inline void nsw_sim_credit_take_now(struct nsw_sim_credit *c, uint64_t t, uint64_t u,
+					   uint64_t u2, uint64_t t0)
+{
+	if (!c->cap)
+		return;
+	nsw_sim_credit_now(c, t0);
+	struct nsw_sim_credit_hold *h = &c->ring[(c->head + c->n) & (c->rcap - 1)];
+	c->n++;
+	c->used += u;
+	c->used2 += u2;
+	*h = (struct nsw_sim_credit_hold){t + c->hold, {(uint32_t)u, (uint32_t)u2}};
+}
+
+/* The frame's DMA of this stage when a limit makes it wait, gives back or grows its ring: the
+ * waits in their order, then the holds, at e->t or later (req, cpl: a read's requests and
+ * completion credits; a write's posted headers and data). Returns how long it waits. Out of
+ * line: the stage's usual case, every limit with room, is nsw_sim_fc_take's. */
+static __attribute__((noinline)) uint64_t nsw_sim_fc_wait(struct nsw_sim *s,
+							  const struct nsw_sim_ev *e, unsigned op,
+							  uint64_t req, uint64_t cpl)
 {
 	uint64_t t = e->t;
 	int by = -1;
 	if (op == FC_READ) {
-		/* the data's read requests (MRRS each); every batch-th frame reads a batch of
-		 * descriptors too (one request) */
-		uint64_t req = s->fc_rd_req[e->len], cpl = s->fc_rd_cpl[e->len];
-		if (!s->desc_left) {
-			s->desc_left = s->batch_n;
-			req++;
-			cpl += s->fc_desc_cpl;
-		}
-		s->desc_left--;
 		struct nsw_sim_credit *tags = &s->fc[NSW_SIM_FC_TAGS], *nph = &s->fc[NSW_SIM_FC_NPH];
 		struct nsw_sim_credit *cpld = &s->fc[NSW_SIM_FC_CPLD];
 		/* the waits in the order tags, completion credits, non-posted credits */
@@ -939,7 +959,7 @@ static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, u
 		nsw_sim_fc_hold2(tags, nph, t, req, req, e->t);
 		nsw_sim_fc_hold(cpld, t, cpl, e->t);
 	} else {
-		uint64_t ph = s->fc_wr_ph[e->len], pd = s->fc_wr_pd[e->len]; /* MWrs of MPS */
+		uint64_t ph = req, pd = cpl;
 		struct nsw_sim_credit *cph = &s->fc[NSW_SIM_FC_PH], *cpd = &s->fc[NSW_SIM_FC_PD];
 		t = nsw_sim_fc_when2(cph, cpd, e->t, t, ph, pd, NSW_SIM_FC_PH, NSW_SIM_FC_PD, &by);
 		nsw_sim_fc_hold2(cph, cpd, t, ph, pd, e->t);
@@ -949,6 +969,46 @@ static uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e, u
 		s->r->fc_wait_ns[by] += nsw_sim_ns_d(t - e->t);
 	}
 	return t - e->t;
+}
+
+/* The frame's DMA of this stage takes its units at e->t or later: returns how long it
+ * waits. Usually every limit has room at once (nsw_sim_credit_fits), and the DMA only
+ * appends its holds: no wait, nothing to give back, no wait to count; else
+ * nsw_sim_fc_wait. */
+static inline uint64_t nsw_sim_fc_take(struct nsw_sim *s, const struct nsw_sim_ev *e,
+				       unsigned op)
+{
+	if (op == FC_READ) {
+		/* the data's read requests (MRRS each); every batch-th frame reads a batch of
+		 * descriptors too (one request) */
+		uint64_t req = s->fc_rd_req[e->len], cpl = s->fc_rd_cpl[e->len];
+		if (!s->desc_left) {
+			s->desc_left = s->batch_n;
+			req++;
+			cpl += s->fc_desc_cpl;
+		}
+		s->desc_left--;
+		struct nsw_sim_credit *tags = &s->fc[NSW_SIM_FC_TAGS], *nph = &s->fc[NSW_SIM_FC_NPH];
+		struct nsw_sim_credit *cpld = &s->fc[NSW_SIM_FC_CPLD];
+		uint64_t req2 = tags->cap2 ? req : 0; /* the non-posted credits in tags' lane 1 */
+		if (!nsw_sim_credit_fits(tags, req, req2) || !nsw_sim_credit_fits(cpld, cpl, 0) ||
+		    (!req2 && !nsw_sim_credit_fits(nph, req, 0)))
+			return nsw_sim_fc_wait(s, e, op, req, cpl);
+		nsw_sim_credit_take_now(tags, e->t, req, req2, e->t);
+		if (!req2)
+			nsw_sim_credit_take_now(nph, e->t, req, 0, e->t);
+		nsw_sim_credit_take_now(cpld, e->t, cpl, 0, e->t);
+		return 0;
+	}
+	uint64_t ph = s->fc_wr_ph[e->len], pd = s->fc_wr_pd[e->len]; /* MWrs of MPS */
+	struct nsw_sim_credit *cph = &s->fc[NSW_SIM_FC_PH], *cpd = &s->fc[NSW_SIM_FC_PD];
+	uint64_t pd2 = cph->cap2 ? pd : 0; /* the data credits in the headers' lane 1 */
+	if (!nsw_sim_credit_fits(cph, ph, pd2) || (!pd2 && !nsw_sim_credit_fits(cpd, pd, 0)))
+		return nsw_sim_fc_wait(s, e, op, ph, pd);
+	nsw_sim_credit_take_now(cph, e->t, ph, pd2, e->t);
+	if (!pd2)
+		nsw_sim_credit_take_now(cpd, e->t, pd, 0, e->t);
+	return 0;
 }
 
 uint64_t nsw_sim_credits_take(struct nsw_sim_credit *const *c, const uint64_t *u, unsigned n,
@@ -972,8 +1032,16 @@ static inline uint64_t nsw_sim_posted4(struct nsw_sim *s, unsigned ph, unsigned 
 	struct nsw_sim_credit *cph = &s->fc[ph], *cpd = &s->fc[pd];
 	if (!cph->cap && !cpd->cap)
 		return t;
-	int by = -1;
 	uint64_t now = s->h.now;
+	/* usually both have room at once: it goes at t (now <= t), nothing to give back */
+	uint64_t d2 = cph->cap2 ? 1 : 0; /* the data unit in the header's lane 1 */
+	if (nsw_sim_credit_fits(cph, 1, d2) && (d2 || nsw_sim_credit_fits(cpd, 1, 0))) {
+		nsw_sim_credit_take_now(cph, now, 1, d2, now);
+		if (!d2)
+			nsw_sim_credit_take_now(cpd, now, 1, 0, now);
+		return t;
+	}
+	int by = -1;
 	uint64_t w = nsw_sim_fc_when2(cph, cpd, now, now, 1, 1, 0, 1, &by);
 	nsw_sim_fc_hold2(cph, cpd, w, 1, 1, now);
 	if (w <= t)
