@@ -65,6 +65,17 @@ stale_ports() {
 	comm -23 <(echo "$keys") <(echo "$devs") | tr '\n' ' '
 }
 
+# An attached device carries the NIC's programs: its tc filter and, in mode xdp (MODE), its XDP
+# program too.
+MODE=tc
+programs_on() { # programs_on DEV
+	local f
+	f=$(hv tc filter show dev "$1" ingress) # (not piped to grep -q: its early exit fails the pipe)
+	[[ $f == *" bpf "* ]] || fail "$1: attached, no tc filter on it"
+	[[ $MODE != xdp || -n $(hv ip -j link show "$1" | jq -r '.[0].xdp // empty') ]] ||
+		fail "$1: attached in mode xdp, no XDP program on it"
+}
+
 # Runs nswitch ARGS under strace (its netlink sends held HOLD µs each) and deletes DEV once the
 # K-th send from the command's read of DEV on is in the trace. Sets RC (the command's exit),
 # DELETED (1 if DEV was deleted while the command ran) and READ (1 if the read was seen).
@@ -115,9 +126,11 @@ follow_race() { # follow_race vf|pf
 		((k > 1 || waited)) || fail "k=1: $what did not wait: $(cat "$TMPD/out")"
 		if [[ $what == vf ]]; then
 			wait_for "$d" vf_dev 1 5 || fail "k=$k: $d made again is not attached"
+			programs_on $d
 			"$NSW" vf del "$NIC" pf 1 vf 5
 		else
 			wait_for "$d" pf_uplink 1 || fail "k=$k: $d made again is not attached"
+			programs_on $d
 			"$NSW" pf set "$NIC" pf 1 uplink none
 		fi
 		hv ip link del $d
@@ -148,11 +161,7 @@ test_pf_follow_attach_race() {
 # ...", exit 1, vf show / pf show as before, no record of the gone device) or, the deletion
 # landing after the command attached it, succeeds and the port then waits for the name as any
 # port whose device goes. The first runs (gone before the attach can succeed) are refused.
-test_dev_attach_race() {
-	command -v strace >/dev/null || { echo "skip dev_attach_race: strace missing"; return 0; }
-	command -v bpftool >/dev/null || { echo "skip dev_attach_race: bpftool missing"; return 0; }
-	lab_cleanup
-	"$NSW" lab up >/dev/null
+dev_race() {
 	local d=${LABP}at2 what k refused vfs pfs
 	for what in vf pf; do
 		refused=0
@@ -201,9 +210,11 @@ test_dev_attach_race() {
 			fi
 			if [[ $what == vf ]]; then
 				wait_for "$d" vf_dev 1 5 || fail "vf k=$k: $d made again is not attached"
+				programs_on $d
 				"$NSW" vf del "$NIC" pf 1 vf 5
 			else
 				wait_for "$d" pf_uplink 1 || fail "pf k=$k: $d made again is not attached"
+				programs_on $d
 				"$NSW" pf set "$NIC" pf 1 uplink none
 			fi
 			hv ip link del $d
@@ -212,6 +223,14 @@ test_dev_attach_race() {
 		((k <= 10)) || fail "$what: still deleting after 10 sends: the later steps were not tried"
 		echo "$what dev: deleted after each of $((k - 1)) sends ($refused refused)" >&2
 	done
+}
+
+test_dev_attach_race() {
+	command -v strace >/dev/null || { echo "skip dev_attach_race: strace missing"; return 0; }
+	command -v bpftool >/dev/null || { echo "skip dev_attach_race: bpftool missing"; return 0; }
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	dev_race
 }
 
 # The watcher's attach: WHAT (vf: VF 1,5; pf: PF 1) follows NAME, absent. strace, attached to
@@ -279,6 +298,7 @@ watcher_race() { # watcher_race vf|pf
 	((went)) || fail "the watcher never logged a device gone as it was attached"
 	dev_make $d # untraced: attached at once
 	wait_for "$d" "${show[@]}" || fail "$d made again is not attached"
+	programs_on $d
 	wait_for "" stale_ports || fail "records of gone ports left"
 	echo "watcher $what: deleted after each of $((k - 1)) sends ($went went)" >&2
 }
@@ -296,8 +316,10 @@ test_watcher_attach_race() {
 	watcher_race pf
 }
 
-# The same races with the NIC in mode xdp, whose attach has steps of its own (the device's XDP
-# program beside its tc one, for a VF and for an uplink).
+# The same races with the NIC in mode xdp, whose attach has a step of its own (the device's XDP
+# program after its tc one, for a VF and for an uplink; a failure there undoes the tc part). Each
+# race goes on until a run ends before its deletion, so the XDP step is among those tried; and a
+# device made again must carry the XDP program too (programs_on).
 test_xdp_attach_race() {
 	command -v strace >/dev/null || { echo "skip xdp_attach_race: strace missing"; return 0; }
 	command -v bpftool >/dev/null || { echo "skip xdp_attach_race: bpftool missing"; return 0; }
@@ -305,10 +327,16 @@ test_xdp_attach_race() {
 	"$NSW" lab up mode xdp >/dev/null || fail "lab up mode xdp failed"
 	[[ $("$NSW" -j nic show "$NIC" | jq -r '.[0].mode') == xdp ]] ||
 		fail "the lab is not in mode xdp"
+	MODE=xdp
 	follow_race vf
 	follow_race pf
+	dev_race
 	"$NSW" vf add "$NIC" pf 1 vf 5 follow ${LABP}at3 >/dev/null
 	watcher_race vf
+	"$NSW" vf del "$NIC" pf 1 vf 5
+	hv ip link del ${LABP}at3
+	"$NSW" pf set "$NIC" pf 1 follow ${LABP}at3 >/dev/null
+	watcher_race pf
 }
 
 run_test vf_follow_attach_race
