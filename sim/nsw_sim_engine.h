@@ -302,14 +302,16 @@ struct nsw_sim_evq {
 	uint8_t bn[NSW_SIM_CAL_NB]; /* events in the bucket's array: 0 when it is not in use */
 	struct nsw_sim_cur (*bq)[NSW_SIM_CAL_BQ];
 	uint32_t head[NSW_SIM_CAL_NB], tail[NSW_SIM_CAL_NB];
-	/* the current bucket, sorted, from cur to cur_end (cur_lim: the end of its allocation);
-	 * cur_next the next to pop. Pointers, not indices: the pop and the push then take an
-	 * entry with no index arithmetic. cur[-1] is a sentinel of key 0 (no key is smaller), so
-	 * the insertion loops need no bound test, and *cur_end is always a readable entry (the
-	 * capacity + 2 allocated, all initialized), so the pop prefetches the next node without
-	 * testing that there is one (after the last, a stale index: a harmless prefetch of a node
-	 * of the pool) */
-	struct nsw_sim_cur *cur, *cur_next, *cur_end, *cur_lim;
+	/* the current bucket's events not yet popped, from cur to cur_end (cur_lim: the end of
+	 * its allocation), sorted by DEcreasing key: the pop takes the last. A push into it is
+	 * mostly a frame's next stage, due before the bucket's other events (from its end, it
+	 * passes none in 56% of pushes in vm1000 and 0.66 on average, where from the front it
+	 * passed 2.4 and none in 20%: fewer moves, and a loop exit the core predicts). Pointers,
+	 * not indices: the pop and the push then take an entry with no index arithmetic. cur[-1]
+	 * is a sentinel of the largest key (node 0), so the insertion loops need no bound test and
+	 * the pop prefetches the next node without testing that there is one (for the sentinel,
+	 * a harmless prefetch of node 0) */
+	struct nsw_sim_cur *cur, *cur_end, *cur_lim;
 	struct nsw_sim_ovf *o; /* the overflow heap, 4-ary on kt */
 	size_t on, ocap;
 };
@@ -319,10 +321,11 @@ static inline int nsw_sim_evq_init(struct nsw_sim_evq *q, size_t cap)
 	memset(q, 0, sizeof *q);
 	q->pool_cap = cap < 1024 ? 1024 : (uint32_t)cap;
 	q->pool = aligned_alloc(64, q->pool_cap * sizeof *q->pool);
-	q->cur = calloc(NSW_SIM_CUR_CAP0 + 2, sizeof *q->cur);
+	q->cur = calloc(NSW_SIM_CUR_CAP0 + 1, sizeof *q->cur);
 	if (q->cur) {
-		q->cur++; /* past the sentinel, zeroed: key 0, node 0 */
-		q->cur_next = q->cur_end = q->cur;
+		q->cur->key = UINT64_MAX; /* the sentinel: node 0 */
+		q->cur++;
+		q->cur_end = q->cur;
 		q->cur_lim = q->cur + NSW_SIM_CUR_CAP0;
 	}
 	q->ocap = cap < 64 ? 64 : cap;
@@ -358,20 +361,16 @@ static inline void *nsw_sim_grow(void *a, size_t *cap, size_t size)
 	return b;
 }
 
-/* Doubles the current array, keeping its sentinel and zeroing the new entries (*cur_end must
- * stay a valid node index for the pop's prefetch). */
+/* Doubles the current array, keeping its sentinel. */
 static inline void nsw_sim_cur_grow(struct nsw_sim_evq *q)
 {
-	size_t cap = (size_t)(q->cur_lim - q->cur), c = cap * 2;
-	size_t next = (size_t)(q->cur_next - q->cur), end = (size_t)(q->cur_end - q->cur);
-	struct nsw_sim_cur *b = realloc(q->cur - 1, (c + 2) * sizeof *b);
+	size_t c = (size_t)(q->cur_lim - q->cur) * 2, end = (size_t)(q->cur_end - q->cur);
+	struct nsw_sim_cur *b = realloc(q->cur - 1, (c + 1) * sizeof *b);
 	if (!b) {
 		fprintf(stderr, "nswitch-sim: out of memory for %zu events\n", c);
 		exit(3);
 	}
-	memset(b + cap + 2, 0, (c - cap) * sizeof *b);
 	q->cur = b + 1;
-	q->cur_next = q->cur + next;
 	q->cur_end = q->cur + end;
 	q->cur_lim = q->cur + c;
 }
@@ -478,14 +477,13 @@ static inline void nsw_sim_evq_push(struct nsw_sim_evq *q, const struct nsw_sim_
 	uint64_t b = kt >> NSW_SIM_CAL_SHIFT;
 	uint64_t key = nsw_sim_cur_key(kt, seq);
 	if (b == q->cur_b) {
-		/* into the sorted current bucket: after every entry of a smaller or equal key (all
-		 * of them have smaller push numbers). The loop stops at the last event popped at the
-		 * latest (its time is now <= kt, its push number smaller) and at the sentinel before
-		 * the bucket's first pop. */
+		/* into the sorted current bucket: nearer its end (popped sooner) than every entry
+		 * of a larger key, behind every one of a smaller key; no key is equal (push numbers
+		 * differ). The loop stops at the sentinel at the latest. */
 		if (q->cur_end == q->cur_lim)
 			nsw_sim_cur_grow(q);
 		struct nsw_sim_cur *p = q->cur_end++;
-		while (p[-1].key > key) {
+		while (p[-1].key < key) {
 			p[0] = p[-1];
 			p--;
 		}
@@ -526,14 +524,14 @@ static inline uint64_t nsw_sim_cal_next(const struct nsw_sim_evq *q)
 	return UINT64_MAX;
 }
 
-/* Inserts x into the sorted current array (the insertion sort of a bucket: stable, short; the
- * sentinel at cur[-1] ends the loop). */
+/* Inserts x into the current array, sorted by decreasing key (the insertion sort of a bucket:
+ * short; the sentinel at cur[-1] ends the loop). */
 static inline void nsw_sim_cur_insert(struct nsw_sim_evq *q, struct nsw_sim_cur x)
 {
 	if (q->cur_end == q->cur_lim)
 		nsw_sim_cur_grow(q);
 	struct nsw_sim_cur *p = q->cur_end++;
-	while (p[-1].key > x.key) {
+	while (p[-1].key < x.key) {
 		p[0] = p[-1];
 		p--;
 	}
@@ -560,13 +558,12 @@ static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
 	unsigned nb = q->bn[sl];
 	for (unsigned j = 0; j < nb; j++) {
 		struct nsw_sim_cur x = row[j], *p = cur + j;
-		while (p[-1].key > x.key) {
+		while (p[-1].key < x.key) {
 			p[0] = p[-1];
 			p--;
 		}
 		*p = x;
 	}
-	q->cur_next = cur;
 	q->cur_end = cur + nb;
 	q->bn[sl] = 0;
 	/* a list only when the array overflowed (a burst: 1 bucket in 8000 in vm1000) */
@@ -581,7 +578,7 @@ static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
  * empty (1 pop in 8 in vm1000). */
 static inline bool nsw_sim_evq_refill(struct nsw_sim_evq *q)
 {
-	while (q->cur_next == q->cur_end) {
+	while (q->cur_end == q->cur) {
 		if (q->seq == q->pops)
 			return false;
 		uint64_t b = nsw_sim_cal_next(q);
@@ -598,11 +595,11 @@ static inline bool nsw_sim_evq_refill(struct nsw_sim_evq *q)
 /* Takes the next event into *out; false when the queue is empty. */
 static inline bool nsw_sim_evq_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out)
 {
-	if (q->cur_next == q->cur_end && !nsw_sim_evq_refill(q))
+	if (q->cur_end == q->cur && !nsw_sim_evq_refill(q))
 		return false;
-	struct nsw_sim_cur c = *q->cur_next++;
+	struct nsw_sim_cur c = *--q->cur_end;
 	/* the next event's node: its line was written long ago, load it while this one runs */
-	__builtin_prefetch(&q->pool[q->cur_next->node]);
+	__builtin_prefetch(&q->pool[q->cur_end[-1].node]);
 	struct nsw_sim_evn *nd = &q->pool[c.node];
 	*out = nd->e;
 	q->now = nd->kt;
