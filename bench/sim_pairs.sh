@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/sim_pairs.sh - two builds of the simulator compared the only way this shared machine
 # allows: runs of bench_sim alternated in pairs (the order swapped each pair, so drift and the
-# neighbours' load fall on both), the medians of each and how many pairs the second won. A
+# neighbours' load fall on both), the medians of each, the median of the pairs' own ratios
+# (second / first) and how many pairs the second won. A
 # benchmark, never a test: it prints figures and does not fail on timing.
 # Usage: bash bench/sim_pairs.sh BASE_BENCH_SIM NEW_BENCH_SIM [PAIRS (6)] [FRAMES (10000000)]
 #        [SCENARIO (sim/scenarios/vm1000.scn)]

@@ -24,8 +24,12 @@ $(B)/sim_tests_san: $(SIM_TEST_SRC) $(SIM_SRC) $(SIM_H) $(SIM_TEST_H) $(CORE_SRC
 	$(Q)$(CLANG) $(SIM_CFLAGS) -O1 -DNSW_SIM_SAN $(SAN) $(SIM_TEST_SRC) $(SIM_SRC) \
 		$(CORE_SRC) -lm -o $@
 
+# Functions and loops aligned: without, where the hot code falls moved the figure by up to 9%
+# (a one-line change of an inlined function, its instruction one byte longer, read 0.90 of the
+# build before in 30 alternated pairs; aligned, 1.00), which is more than most changes measured
 $(B)/bench_sim: bench/bench_sim.c $(SIM_SRC) $(SIM_H) $(CORE_H) $(B)/libnswcore.a
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(SIM_CFLAGS) -O3 -march=native bench/bench_sim.c $(SIM_SRC) \
+	$(Q)$(CC) $(SIM_CFLAGS) -O3 -march=native -falign-functions=64 -falign-loops=32 \
+		bench/bench_sim.c $(SIM_SRC) \
 		$(B)/libnswcore.a -lm -o $@
 bench: $(B)/bench_sim

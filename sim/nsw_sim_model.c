@@ -1033,6 +1033,15 @@ static inline uint64_t nsw_sim_posted4(struct nsw_sim *s, unsigned ph, unsigned 
 	if (!cph->cap && !cpd->cap)
 		return t;
 	uint64_t now = s->h.now;
+#ifdef NSW_SIM_SAN
+	/* the fast path below returns t, the slow one max(t, when the units are there): equal
+	 * only while no caller passes a time already past */
+	if (t < now) {
+		fprintf(stderr, "nswitch-sim: a posted write at %llu ns, before now (%llu ns)\n",
+			(unsigned long long)t, (unsigned long long)now);
+		abort();
+	}
+#endif
 	/* usually both have room at once: it goes at t (now <= t), nothing to give back */
 	uint64_t d2 = cph->cap2 ? 1 : 0; /* the data unit in the header's lane 1 */
 	if (nsw_sim_credit_fits(cph, 1, d2) && (d2 || nsw_sim_credit_fits(cpd, 1, 0))) {
