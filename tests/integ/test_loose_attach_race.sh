@@ -303,17 +303,22 @@ watcher_race() { # watcher_race vf|pf
 	echo "watcher $what: deleted after each of $((k - 1)) sends ($went went)" >&2
 }
 
-test_watcher_attach_race() {
-	command -v strace >/dev/null || { echo "skip watcher_attach_race: strace missing"; return 0; }
-	command -v bpftool >/dev/null || { echo "skip watcher_attach_race: bpftool missing"; return 0; }
-	lab_cleanup
-	"$NSW" lab up >/dev/null
+# The watcher's races for VF 1,5 and then for PF 1, each following the absent NAME.
+watcher_races() {
 	"$NSW" vf add "$NIC" pf 1 vf 5 follow ${LABP}at3 >/dev/null
 	watcher_race vf
 	"$NSW" vf del "$NIC" pf 1 vf 5
 	hv ip link del ${LABP}at3
 	"$NSW" pf set "$NIC" pf 1 follow ${LABP}at3 >/dev/null
 	watcher_race pf
+}
+
+test_watcher_attach_race() {
+	command -v strace >/dev/null || { echo "skip watcher_attach_race: strace missing"; return 0; }
+	command -v bpftool >/dev/null || { echo "skip watcher_attach_race: bpftool missing"; return 0; }
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	watcher_races
 }
 
 # The same races with the NIC in mode xdp, whose attach has a step of its own (the device's XDP
@@ -331,12 +336,7 @@ test_xdp_attach_race() {
 	follow_race vf
 	follow_race pf
 	dev_race
-	"$NSW" vf add "$NIC" pf 1 vf 5 follow ${LABP}at3 >/dev/null
-	watcher_race vf
-	"$NSW" vf del "$NIC" pf 1 vf 5
-	hv ip link del ${LABP}at3
-	"$NSW" pf set "$NIC" pf 1 follow ${LABP}at3 >/dev/null
-	watcher_race pf
+	watcher_races
 }
 
 run_test vf_follow_attach_race
