@@ -102,7 +102,9 @@ _Static_assert(sizeof(struct nsw_sim_ev) == 32, "event layout");
 
 /* Copies an event field by field, not as one 32-byte block: callers copy events whose fields
  * they have just written one at a time, and a wide load of narrower recent stores cannot be
- * forwarded from the store buffer (it waits for them to reach the cache: a dozen cycles). */
+ * forwarded from the store buffer (it waits for them to reach the cache: a dozen cycles). The
+ * pop too: the event it takes was often pushed a few dozen instructions before (a frame's next
+ * stage, due first), and copying it as one block cost 3.7% of the run's CPU time. */
 static inline void nsw_sim_ev_copy(struct nsw_sim_ev *d, const struct nsw_sim_ev *e)
 {
 	d->t = e->t;
@@ -277,6 +279,19 @@ struct nsw_sim_cur {
 	uint64_t key;
 	uint32_t node;
 };
+_Static_assert(sizeof(struct nsw_sim_cur) == 16, "an entry is two words");
+/* An entry is written as one 16-byte store, never as its two fields: the sort of a bucket and
+ * a push into the current bucket move entries as 16-byte loads, and a load that spans two
+ * recent narrower stores waits for them to reach the cache instead of being forwarded (an
+ * entry is often moved a few instructions after it was written: a frame's next stage is put in
+ * the next bucket, which is entered soon after). CPU, 20 alternated pairs: 1.007 for the sort,
+ * 1.017 for the put and the push. */
+typedef uint64_t nsw_sim_u64x2 __attribute__((vector_size(16)));
+static inline void nsw_sim_cur_set(struct nsw_sim_cur *p, uint64_t key, uint32_t node)
+{
+	nsw_sim_u64x2 x = {key, node}; /* node in the low half of the second word: little endian */
+	memcpy(p, &x, sizeof x);
+}
 
 /* An entry of the overflow heap, ordered by kt alone: its events only move to their buckets,
  * whose sort orders them by (kt, push number), so the order among equal kt here does not
@@ -437,7 +452,7 @@ static inline void nsw_sim_cal_put(struct nsw_sim_evq *q, uint32_t k, uint64_t b
 	uint32_t sl = (uint32_t)b & (NSW_SIM_CAL_NB - 1);
 	unsigned n = q->bn[sl];
 	if (n < NSW_SIM_CAL_BQ) {
-		q->bq[sl][n] = (struct nsw_sim_cur){key, k};
+		nsw_sim_cur_set(&q->bq[sl][n], key, k);
 		q->bn[sl] = (uint8_t)(n + 1);
 		return;
 	}
@@ -487,7 +502,7 @@ static inline void nsw_sim_evq_push(struct nsw_sim_evq *q, const struct nsw_sim_
 			p[0] = p[-1];
 			p--;
 		}
-		*p = (struct nsw_sim_cur){key, k};
+		nsw_sim_cur_set(p, key, k);
 	} else if (b - q->cur_b < NSW_SIM_CAL_NB) {
 		nsw_sim_cal_put(q, k, b, key);
 	} else {
@@ -557,12 +572,15 @@ static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
 	struct nsw_sim_cur *cur = q->cur, *row = q->bq[sl];
 	unsigned nb = q->bn[sl];
 	for (unsigned j = 0; j < nb; j++) {
-		struct nsw_sim_cur x = row[j], *p = cur + j;
-		while (p[-1].key < x.key) {
+		nsw_sim_u64x2 x; /* moved whole (see nsw_sim_cur_set) */
+		memcpy(&x, &row[j], sizeof x);
+		uint64_t xk = row[j].key;
+		struct nsw_sim_cur *p = cur + j;
+		while (p[-1].key < xk) {
 			p[0] = p[-1];
 			p--;
 		}
-		*p = x;
+		memcpy(p, &x, sizeof x);
 	}
 	q->cur_end = cur + nb;
 	q->bn[sl] = 0;
@@ -601,7 +619,7 @@ static inline bool nsw_sim_evq_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out
 	/* the next event's node: its line was written long ago, load it while this one runs */
 	__builtin_prefetch(&q->pool[q->cur_end[-1].node]);
 	struct nsw_sim_evn *nd = &q->pool[c.node];
-	*out = nd->e;
+	nsw_sim_ev_copy(out, &nd->e);
 	q->now = nd->kt;
 	nd->next = q->free;
 	q->free = c.node;
