@@ -323,9 +323,9 @@ struct nsw_sim_evq {
 	 * passes none in 56% of pushes in vm1000 and 0.66 on average, where from the front it
 	 * passed 2.4 and none in 20%: fewer moves, and a loop exit the core predicts). Pointers,
 	 * not indices: the pop and the push then take an entry with no index arithmetic. cur[-1]
-	 * is a sentinel of the largest key (node 0), so the insertion loops need no bound test and
-	 * the pop prefetches the next node without testing that there is one (for the sentinel,
-	 * a harmless prefetch of node 0) */
+	 * and cur[-2] are sentinels of the largest key (node 0), so the insertion loops need no
+	 * bound test and the pop prefetches the next two nodes without testing that there are
+	 * (for a sentinel, a harmless prefetch of node 0) */
 	struct nsw_sim_cur *cur, *cur_end, *cur_lim;
 	struct nsw_sim_ovf *o; /* the overflow heap, 4-ary on kt */
 	size_t on, ocap;
@@ -336,10 +336,12 @@ static inline int nsw_sim_evq_init(struct nsw_sim_evq *q, size_t cap)
 	memset(q, 0, sizeof *q);
 	q->pool_cap = cap < 1024 ? 1024 : (uint32_t)cap;
 	q->pool = aligned_alloc(64, q->pool_cap * sizeof *q->pool);
-	q->cur = calloc(NSW_SIM_CUR_CAP0 + 1, sizeof *q->cur);
+	if (q->pool) /* node 0 at least: the sentinels name it, nsw_sim_evq_peek may read it */
+		memset(q->pool, 0, q->pool_cap * sizeof *q->pool);
+	q->cur = calloc(NSW_SIM_CUR_CAP0 + 2, sizeof *q->cur);
 	if (q->cur) {
-		q->cur->key = UINT64_MAX; /* the sentinel: node 0 */
-		q->cur++;
+		q->cur[0].key = q->cur[1].key = UINT64_MAX; /* the sentinels: node 0 */
+		q->cur += 2;
 		q->cur_end = q->cur;
 		q->cur_lim = q->cur + NSW_SIM_CUR_CAP0;
 	}
@@ -355,7 +357,7 @@ static inline int nsw_sim_evq_init(struct nsw_sim_evq *q, size_t cap)
 static inline void nsw_sim_evq_free(struct nsw_sim_evq *q)
 {
 	free(q->pool);
-	free(q->cur ? q->cur - 1 : NULL);
+	free(q->cur ? q->cur - 2 : NULL);
 	free(q->o);
 	free(q->bq);
 	q->pool = NULL;
@@ -376,16 +378,16 @@ static inline void *nsw_sim_grow(void *a, size_t *cap, size_t size)
 	return b;
 }
 
-/* Doubles the current array, keeping its sentinel. */
+/* Doubles the current array, keeping its sentinels. */
 static inline void nsw_sim_cur_grow(struct nsw_sim_evq *q)
 {
 	size_t c = (size_t)(q->cur_lim - q->cur) * 2, end = (size_t)(q->cur_end - q->cur);
-	struct nsw_sim_cur *b = realloc(q->cur - 1, (c + 1) * sizeof *b);
+	struct nsw_sim_cur *b = realloc(q->cur - 2, (c + 2) * sizeof *b);
 	if (!b) {
 		fprintf(stderr, "nswitch-sim: out of memory for %zu events\n", c);
 		exit(3);
 	}
-	q->cur = b + 1;
+	q->cur = b + 2;
 	q->cur_end = q->cur + end;
 	q->cur_lim = q->cur + c;
 }
@@ -610,6 +612,14 @@ static inline bool nsw_sim_evq_refill(struct nsw_sim_evq *q)
 	return true;
 }
 
+/* The event the next pop would take as the queue stands, or, when the current bucket is
+ * spent, the sentinel's node 0 (zeroed at init, or an event already taken): for a prefetch
+ * hint only, never to decide anything. */
+static inline const struct nsw_sim_ev *nsw_sim_evq_peek(const struct nsw_sim_evq *q)
+{
+	return &q->pool[q->cur_end[-1].node].e;
+}
+
 /* Takes the next event into *out; false when the queue is empty. */
 static inline bool nsw_sim_evq_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out)
 {
@@ -618,6 +628,9 @@ static inline bool nsw_sim_evq_pop(struct nsw_sim_evq *q, struct nsw_sim_ev *out
 	struct nsw_sim_cur c = *--q->cur_end;
 	/* the next event's node: its line was written long ago, load it while this one runs */
 	__builtin_prefetch(&q->pool[q->cur_end[-1].node]);
+	/* and the one after (nsw_sim_evq_peek reads it at the next pop; a second sentinel before
+	 * the current array keeps cur_end[-2] inside it) */
+	__builtin_prefetch(&q->pool[q->cur_end[-2].node]);
 	struct nsw_sim_evn *nd = &q->pool[c.node];
 	nsw_sim_ev_copy(out, &nd->e);
 	q->now = nd->kt;

@@ -1250,6 +1250,19 @@ static void nsw_sim_gen(struct nsw_sim *s, const struct nsw_sim_ev *top)
 	nsw_sim_stage_run(s, &fr);
 }
 
+/* Starts loading the flow of the event that is next in the queue (as it stands: this one's
+ * handler may push an earlier one), while this one runs: a source's event reads its flow's
+ * line first thing, a frame's delivery reads its flow's group, and with 1000 flows their lines
+ * are not in L1. The next event's node is already in cache (the pop before prefetched it); for
+ * an interrupt or a release, whose flow field is something else, the index is kept in bounds
+ * and the line is loaded for nothing. CPU, 16 alternated pairs of 10^6 frames of vm1000: 1.005
+ * alone, 1.012 with the pop's prefetch of the node after next. */
+static inline void nsw_sim_warm_next(const struct nsw_sim *s)
+{
+	uint32_t nf = nsw_sim_evq_peek(&s->h)->flow;
+	__builtin_prefetch(&s->flow[nf < s->nflows ? nf : 0]);
+}
+
 /* The histogram of all groups' latency from the groups' (nsw_sim_seen kept only its sum):
  * counts and buckets add up, the extremes are the groups' extremes, whatever the order. */
 static void nsw_sim_lat_fold(struct nsw_sim_result *r)
@@ -1399,6 +1412,7 @@ int nsw_sim_run(const struct nsw_sim_scenario *sc, struct nsw_sim_result *r, FIL
 	}
 	struct nsw_sim_ev e;
 	while (nsw_sim_evq_pop(&s->h, &e)) {
+		nsw_sim_warm_next(s);
 		if (e.route == 0)
 			nsw_sim_gen(s, &e);
 		else if (e.route == ROUTE_RELEASE)
