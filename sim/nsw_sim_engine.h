@@ -674,7 +674,7 @@ struct nsw_sim_res {
 	uint64_t *ring;     /* finish times of the frames in the system (cap > 0) */
 	uint32_t cap;       /* frames the server holds, in service included; 0: unbounded */
 	uint32_t head, n;
-	uint64_t frames, drops;
+	uint64_t drops;     /* frames refused: the buffer was full */
 };
 
 static inline int nsw_sim_res_init(struct nsw_sim_res *r, const char *name, uint32_t cap)
@@ -762,7 +762,6 @@ static inline uint64_t nsw_sim_res_serve(struct nsw_sim_res *r, uint64_t t, uint
 		r->n++;
 	}
 	nsw_sim_res_busy(r, start, fin);
-	r->frames++;
 	return nsw_sim_fx_ceil(fin);
 }
 
