@@ -4,7 +4,8 @@
 # follow NAME and pf set ... follow NAME then exit 0 with no error and wait for the name, as
 # when it was never there; with dev NAME / uplink NAME (a device needed now) the command either
 # finished before the deletion mattered (exit 0, the port then waits for the name) or it is
-# refused: one line, exit 1, nothing changed. Either way no port record is left for the gone
+# refused: one line, exit 1, nothing changed; so is vf add ... follow NAME on a VF that waits
+# for another name, whose attach the deletion beat. Either way no port record is left for the gone
 # device, and a device made again of that name is attached by the watcher. The watcher's own
 # attach, whose device goes under it, logs that it waits ("went as it was attached"), never
 # "cannot attach".
@@ -225,6 +226,61 @@ dev_race() {
 	done
 }
 
+# vf add ... follow NAME on a VF that exists and waits for another name (OLD) gives it NAME's
+# device now; a run whose device goes under that attach is refused as it is when NAME is absent
+# (one line, exit 1; the VF still waits for OLD, no record left), or, the deletion landing after
+# the attach, succeeds and the VF then waits for NAME. The first run (gone before the attach can
+# succeed) is refused.
+readd_race() {
+	local d=${LABP}at4 old=${LABP}at4o k refused=0 vfs
+	"$NSW" vf add "$NIC" pf 1 vf 5 follow $old >/dev/null
+	for ((k = 1; k <= 10; k++)); do
+		dev_make $d
+		vfs=$("$NSW" -j vf show "$NIC" | vf_settings)
+		race_run $d $k vf add "$NIC" pf 1 vf 5 follow $d
+		((READ)) || fail "k=$k: no netlink read of $d: $(head -3 "$TMPD/trace")"
+		if ((RC)); then
+			((RC == 1)) || fail "k=$k: exit $RC: $(cat "$TMPD/err")"
+			[[ ! -s $TMPD/out && $(wc -l <"$TMPD/err") == 1 ]] &&
+				grep -q '^nswitch: ' "$TMPD/err" ||
+				fail "k=$k: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
+			((DELETED)) || fail "k=$k: refused with $d there: $(cat "$TMPD/err")"
+			refused=$((refused + 1))
+			[[ $(vf_dev 1 5) == "none wait $old" ]] ||
+				fail "k=$k: refused, VF 1,5 no longer waits for $old: $(vf_dev 1 5)"
+			[[ $("$NSW" -j vf show "$NIC" | vf_settings) == "$vfs" ]] ||
+				fail "k=$k: refused, vf show -j changed: $(diff <(echo "$vfs" | jq .) \
+					<("$NSW" -j vf show "$NIC" | vf_settings | jq .) | head -8)"
+			[[ -z $(stale_ports) ]] || fail "k=$k: records of gone ports left: $(stale_ports)"
+			continue
+		fi
+		[[ ! -s $TMPD/err ]] || fail "k=$k: exit 0 but: $(cat "$TMPD/err")"
+		((k > 1)) || fail "k=1: deleted before its attach, yet exit 0: $(cat "$TMPD/out")"
+		if ((DELETED)); then
+			wait_for "none wait $d" vf_dev 1 5 || fail "k=$k: does not wait for $d"
+			wait_for "" stale_ports || fail "k=$k: records of gone ports left"
+			dev_make $d
+		fi
+		wait_for "$d" vf_dev 1 5 || fail "k=$k: $d is not attached"
+		programs_on $d
+		"$NSW" vf del "$NIC" pf 1 vf 5
+		hv ip link del $d
+		((DELETED)) || break # the command made fewer than k sends: every step tried
+		"$NSW" vf add "$NIC" pf 1 vf 5 follow $old >/dev/null
+	done
+	((k <= 10)) || fail "still deleting after 10 sends: the later steps were not tried"
+	((refused)) || fail "no run was refused: the deletion never came before the attach"
+	echo "vf follow on a waiting VF: deleted after each of $((k - 1)) sends ($refused refused)" >&2
+}
+
+test_readd_attach_race() {
+	command -v strace >/dev/null || { echo "skip readd_attach_race: strace missing"; return 0; }
+	command -v bpftool >/dev/null || { echo "skip readd_attach_race: bpftool missing"; return 0; }
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	readd_race
+}
+
 test_dev_attach_race() {
 	command -v strace >/dev/null || { echo "skip dev_attach_race: strace missing"; return 0; }
 	command -v bpftool >/dev/null || { echo "skip dev_attach_race: bpftool missing"; return 0; }
@@ -336,11 +392,13 @@ test_xdp_attach_race() {
 	follow_race vf
 	follow_race pf
 	dev_race
+	readd_race
 	watcher_races
 }
 
 run_test vf_follow_attach_race
 run_test pf_follow_attach_race
 run_test dev_attach_race
+run_test readd_attach_race
 run_test watcher_attach_race
 run_test xdp_attach_race
