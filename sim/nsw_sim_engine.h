@@ -287,6 +287,9 @@ _Static_assert(sizeof(struct nsw_sim_cur) == 16, "an entry is two words");
  * the next bucket, which is entered soon after). CPU, 20 alternated pairs: 1.007 for the sort,
  * 1.017 for the put and the push. */
 typedef uint64_t nsw_sim_u64x2 __attribute__((vector_size(16)));
+_Static_assert(__builtin_offsetof(struct nsw_sim_cur, node) == 8 &&
+		       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "nsw_sim_cur_set: the node is the low half of the second word");
 static inline void nsw_sim_cur_set(struct nsw_sim_cur *p, uint64_t key, uint32_t node)
 {
 	nsw_sim_u64x2 x = {key, node}; /* node in the low half of the second word: little endian */

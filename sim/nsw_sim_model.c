@@ -235,7 +235,10 @@ static void nsw_sim_seen(struct nsw_sim *s, const struct nsw_sim_ev *e, uint64_t
 	if (f->ack_every && ++f->ack_cnt == f->ack_every) {
 		f->ack_cnt = 0;
 		struct nsw_sim_flow *a = &s->flow[f->ack_flow];
-		struct nsw_sim_ev ack = {.t = t, .t0 = t, .flow = f->ack_flow, .aux = e->dst,
+		/* the receiver: a VM, or else the outside host (a broadcast's or a miss's copy
+		 * that left by the port still carries that address as its destination) */
+		uint32_t rcv = e->dst < s->vms ? e->dst : NSW_SIM_EXT;
+		struct nsw_sim_ev ack = {.t = t, .t0 = t, .flow = f->ack_flow, .aux = rcv,
 					 .len = NSW_SIM_MIN_FRAME, .dst = (uint16_t)e->aux};
 		s->r->group[a->group].gen++;
 		if (nsw_sim_in_window(s, t)) {
@@ -496,7 +499,8 @@ static inline void nsw_sim_hdr_words(const struct nsw_sim *s, uint64_t dst, uint
 		w[2] = s->hdr_c2;
 		return;
 	}
-	uint8_t buf[NSW_SIM_MIN_FRAME];
+	/* zeroed: the header words take NSW_HDR_MAX octets, the build writes the first 14 */
+	uint8_t buf[NSW_SIM_MIN_FRAME] = {0};
 	nsw_frame_build(buf, sizeof buf, dst, src, NSW_NOTAG, NSW_NOTAG, 0x0800, 0);
 	nsw_hdr_words(buf, len, w);
 }

@@ -46,6 +46,32 @@ NSW_TEST(broadcast_reaches_every_vm_but_the_sender)
 	}
 }
 
+/* A broadcast with ACKs: every receiver of a copy answers the sender, the outside host too
+ * (its copy left by the port still addressed to the broadcast address, which is no VM). */
+NSW_TEST(broadcast_acks_come_from_every_receiver)
+{
+	static const char *scn = "pfs 2\nvfs 4\nvms 8\nduration 10ms\nirq_frames 1\n"
+				 "flow b src=vm1 dst=bcast rate=10kpps size=64 ack=1\n";
+	for (int a = 0; a < NSW_SIM_ARCH_MAX; a++) {
+		struct nsw_sim_scenario s;
+		CHECK(!nsw_sim_test_load(&s, scn));
+		s.p.arch = a;
+		struct nsw_sim_result r;
+		CHECK(!nsw_sim_run(&s, &r, stderr));
+		/* group 1 is flow b's ACKs (flow NAME.ack: the groups after the flows') */
+		uint64_t bout = r.group[0].out, agen = r.group[1].gen, aout = r.group[1].out;
+		uint64_t gen = r.gen, out = r.out, drop = r.drop;
+		nsw_sim_result_free(&r);
+		printf("# %s: %llu copies delivered, %llu ACKs sent, %llu delivered\n",
+		       nsw_sim_arch_name(a), (unsigned long long)bout, (unsigned long long)agen,
+		       (unsigned long long)aout);
+		CHECK_EQ(bout, 100 * 8);
+		CHECK_EQ(agen, bout);
+		CHECK_EQ(aout, agen);
+		CHECK_EQ(gen, out + drop);
+	}
+}
+
 /* A lone VM's broadcast reaches only the outside host. With 802.1Qbg/Qbh the switch also
  * reflects a copy back down the port, and the VEPA NIC gives it to no VF (never to the one that
  * sent it): a copy dropped as flood_no_receiver. */
