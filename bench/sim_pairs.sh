@@ -5,12 +5,13 @@
 # (second / first) and how many pairs the second won. A
 # benchmark, never a test: it prints figures and does not fail on timing.
 # Usage: bash bench/sim_pairs.sh BASE_BENCH_SIM NEW_BENCH_SIM [PAIRS (6)] [FRAMES (10000000)]
-#        [SCENARIO (sim/scenarios/vm1000.scn)]
+#        [SCENARIO (sim/scenarios/vm1000.scn)] [GAP seconds between pairs (0)]
+# GAP spreads the pairs over minutes, so that they sample the host's states (its speed swings).
 # BASE_BENCH_SIM: a bench_sim built from the tree to compare with, e.g.
 #   git worktree add /tmp/base REV && make -C /tmp/base build/bench_sim
 set -eu
 cd "$(dirname "$0")/.."
-base=$1 new=$2 pairs=${3:-6} frames=${4:-10000000} scn=${5:-sim/scenarios/vm1000.scn}
+base=$1 new=$2 pairs=${3:-6} frames=${4:-10000000} scn=${5:-sim/scenarios/vm1000.scn} gap=${6:-0}
 run() { # run BIN: M events per CPU second of one run (the row of run 1)
 	"$1" 1 "$frames" "$scn" 0 | awk '$1 == 1 && NF >= 7 { print $7 }'
 }
@@ -23,6 +24,7 @@ for ((i = 1; i <= pairs; i++)); do
 	fi
 	b+=("$x") n+=("$y")
 	echo "pair $i: base $x, new $y M events per CPU second"
+	((i == pairs)) || sleep "$gap"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 wins=0
