@@ -110,8 +110,9 @@ struct nsw_link {
 };
 int nsw_link_get(uint32_t ifindex, struct nsw_link *l);
 /* Why device ifindex is another's now (a port of a bridge, bond, team or VRF: the message
- * says how to release it); NULL if it has no master, or is gone or unreadable. */
-const char *nsw_link_owned(uint32_t ifindex);
+ * says how to release it); NULL if it has no master, or is gone, or could not be read (then
+ * *unread is set: whether it has a master is not known). */
+const char *nsw_link_owned(uint32_t ifindex, bool *unread);
 /* True if no device has ifindex (any more): what tells "it went" from a failure of its own
  * when an attach to a device found by name fails. */
 bool nsw_link_gone(uint32_t ifindex);
@@ -169,9 +170,10 @@ bool nsw_vf_dev_stale(uint32_t ifi, const char *name);
  * With masters, a bound device that has a master now (enslaved after it was attached) is
  * unbound too, and waits until it is released, as a device that comes enslaved does: its
  * master owns it. That costs a netlink read per bound device, so only the watcher asks, when a
- * device it follows was seen with a master. Notes what it did to log (may be NULL). Returns
- * the number of changes. */
-unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log, bool masters);
+ * device it follows was seen with a master; a bound device it cannot read then stays bound and
+ * sets *unread (the check is not done: the caller asks again). Notes what it did to log (may
+ * be NULL). Returns the number of changes. */
+unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log, bool masters, bool *unread);
 
 /* The enabled VF (other than skip_slot; NSW_NVF_SLOTS: none) that follows name, as its slot;
  * -1 if none. */
@@ -199,9 +201,10 @@ int nsw_pf_uplink_bind(struct nsw_cli_nic *n, unsigned pf, uint32_t ifi, char *e
 		       size_t errlen);
 /* Every PF whose uplink follows a name: a bound device gone (or renamed) is unbound (the PF
  * waits, frames out by it count as no_device), a device of the name that exists is attached;
- * with masters, a bound device enslaved since is unbound too (as nsw_vf_follow does).
- * The carrier is the caller's (nsw_pf_carrier_follow). Returns the number of changes. */
-unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log, bool masters);
+ * with masters, a bound device enslaved since is unbound too, and one it cannot read sets
+ * *unread (as nsw_vf_follow does). The carrier is the caller's (nsw_pf_carrier_follow).
+ * Returns the number of changes. */
+unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log, bool masters, bool *unread);
 
 /* ---- the watcher (cli/nsw_watch.c): one process per NIC, following its VFs' devices ---- */
 /* Starts NIC's watcher unless one runs; returns its pid (0 with the reason in err if none

@@ -229,11 +229,16 @@ static const char *nsw_link_enslaved(const struct nsw_link *l)
 	return buf;
 }
 
-const char *nsw_link_owned(uint32_t ifindex)
+const char *nsw_link_owned(uint32_t ifindex, bool *unread)
 {
 	struct nsw_link l;
-	if (nsw_link_get(ifindex, &l))
-		return NULL; /* gone or unreadable: the follow pass sees that on its own */
+	int r = nsw_link_get(ifindex, &l);
+	if (r == -ENODEV)
+		return NULL; /* gone: the follow pass sees that on its own */
+	if (r) {
+		*unread = true;
+		return NULL;
+	}
 	return nsw_link_enslaved(&l);
 }
 

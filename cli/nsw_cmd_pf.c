@@ -119,7 +119,7 @@ static void nsw_pf_set_cmd(const char *nic, const struct nsw_arg_val *v)
 	 * no other event may come. Attached, or let go (the PF waits for the name), now as the
 	 * watcher would, under the same lock. */
 	if (want && (ifi ? nsw_vf_dev_stale(ifi, want) : if_nametoindex(want) != 0) &&
-	    nsw_pf_follow(&n, NULL, false)) {
+	    nsw_pf_follow(&n, NULL, false, &(bool){false})) {
 		ifi = 0;
 		bpf_map_lookup_elem(n.fd_pf_dev, &k, &ifi);
 	}

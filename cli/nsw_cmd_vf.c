@@ -177,7 +177,7 @@ static void nsw_vf_add_waiting(struct nsw_cli_nic *n, struct nsw_vf_args *a)
 	 * event may come. Attached now as the watcher would, under the same lock. */
 	uint32_t bound = 0;
 	struct nsw_link link;
-	if (if_nametoindex(a->dev) && nsw_vf_follow(n, NULL, false))
+	if (if_nametoindex(a->dev) && nsw_vf_follow(n, NULL, false, &(bool){false}))
 		bpf_map_lookup_elem(n->fd_vf_dev, &slot, &bound);
 	if (bound && !nsw_link_get(bound, &link)) {
 		nsw_vf_add_print(n, a->pf, a->vf, a->dev, &link, macs);

@@ -139,7 +139,7 @@ static void nsw_pf_uplink_unbind(struct nsw_cli_nic *n, unsigned pf, uint32_t if
 		nsw_port_detach(n, ifi);
 }
 
-unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log, bool masters)
+unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log, bool masters, bool *unread)
 {
 	char names[NSW_MAX_PFS][IF_NAMESIZE];
 	uint32_t pfdev[NSW_MAX_PFS];
@@ -157,9 +157,15 @@ unsigned nsw_pf_follow(struct nsw_cli_nic *n, FILE *log, bool masters)
 			continue;
 		names[p][IF_NAMESIZE - 1] = 0;
 		const char *owned = NULL;
+		bool unknown = false;
 		if (pfdev[p] && !nsw_vf_dev_stale(pfdev[p], names[p]) &&
-		    !(masters && (owned = nsw_link_owned(pfdev[p]))))
+		    !(masters && (owned = nsw_link_owned(pfdev[p], &unknown)))) {
+			if (unknown && log) /* kept: the caller checks again */
+				fprintf(log, "pf %u: uplink %s (#%u) unreadable: whether it has a "
+					"master is checked again\n", p, names[p], pfdev[p]);
+			*unread |= unknown;
 			continue;
+		}
 		if (pfdev[p]) {
 			nsw_pf_uplink_unbind(n, p, pfdev[p]);
 			changes++;

@@ -213,7 +213,7 @@ bool nsw_vf_dev_stale(uint32_t ifi, const char *name)
 	return name && *name && strncmp(now, name, IF_NAMESIZE);
 }
 
-unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log, bool masters)
+unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log, bool masters, bool *unread)
 {
 	static char names[NSW_NVF_SLOTS][IF_NAMESIZE];
 	static uint32_t vfdev[NSW_NVF_SLOTS];
@@ -233,9 +233,15 @@ unsigned nsw_vf_follow(struct nsw_cli_nic *n, FILE *log, bool masters)
 			continue;
 		names[s][IF_NAMESIZE - 1] = 0;
 		const char *owned = NULL;
+		bool unknown = false;
 		if (vfdev[s] && !nsw_vf_dev_stale(vfdev[s], names[s]) &&
-		    !(masters && (owned = nsw_link_owned(vfdev[s]))))
+		    !(masters && (owned = nsw_link_owned(vfdev[s], &unknown)))) {
+			if (unknown && log) /* kept: the caller checks again */
+				fprintf(log, "vf %u,%u: device %s (#%u) unreadable: whether it has "
+					"a master is checked again\n", pf, vf, names[s], vfdev[s]);
+			*unread |= unknown;
 			continue;
+		}
 		if (vfdev[s]) {
 			nsw_vf_unbind(n, s, vfdev[s]);
 			changes++;

@@ -192,9 +192,10 @@ static bool nsw_watch_resync(struct nsw_watch *w)
 		 * renamed to the name a VF or another PF waits for) is then taken by the port
 		 * that refused it, with no further event to wake us. Each pass that goes on
 		 * binds or unbinds a port, so a few passes settle it. */
+		bool unread = false;
 		for (int pass = 0; pass < 4; pass++)
-			if (!(nsw_vf_follow(&n, stderr, w->masters) +
-			      nsw_pf_follow(&n, stderr, w->masters)))
+			if (!(nsw_vf_follow(&n, stderr, w->masters, &unread) +
+			      nsw_pf_follow(&n, stderr, w->masters, &unread)))
 				break;
 		/* The uplinks' carrier (none while one waits), for VFs in state auto; a VF
 		 * attached again takes its link state (held down stays down). */
@@ -203,7 +204,8 @@ static bool nsw_watch_resync(struct nsw_watch *w)
 				fprintf(stderr, "pf %u: cannot follow its uplink's carrier\n", p);
 		nsw_nic_close(&n);
 		fflush(stderr);
-		_exit(0);
+		/* a device whose master could not be read: not done, the watcher asks again */
+		_exit(unread ? 2 : 0);
 	}
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)

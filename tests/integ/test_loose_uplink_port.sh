@@ -152,22 +152,14 @@ watcher_drops() { # watcher_drops PID
 		END { if (!n) print "none" }' /proc/net/netlink
 }
 
-# Events lost (the watcher's socket overflowed while it was stopped: ENOBUFS), one of them the
-# enslaving of a VF's bound device: the resync that follows the loss checks the masters too.
-test_watcher_enslaved_events_lost() {
-	local wpid d0 i k
-	lab_cleanup
-	"$NSW" lab up >/dev/null
-	hv ip link add ${LABP}br type bridge
-	hv ip link add ${LABP}r1 type veth peer name ${LABP}r2
-	hv ip link add ${LABP}f1 type veth peer name ${LABP}f2
-	"$NSW" vf add "$NIC" pf 1 vf 5 dev ${LABP}r1 >/dev/null
-	wpid=$("$NSW" -j watch show "$NIC" | jq -r '.[0].pid')
-	((wpid > 0)) || fail "no watcher"
+# Stops the watcher (WPID), overflows its netlink socket with link events of a device nobody
+# follows, and enslaves VF 1,5's bound device (r1) to a bridge while it is stopped, checking that
+# the enslaving's event was lost too. The watcher is left stopped.
+lose_enslaving() { # lose_enslaving WPID
+	local wpid=$1 d0 d1 i k
 	d0=$(watcher_drops "$wpid")
 	[[ $d0 =~ ^[0-9]+$ ]] || fail "no netlink socket of the watcher ($wpid) in /proc/net/netlink"
 	kill -STOP "$wpid"
-	trap 'kill -CONT '"$wpid"' 2>/dev/null || true' EXIT
 	# Link events (MTU changes of a device nobody follows) until its socket drops some.
 	for ((i = 0; i < 20; i++)); do
 		for ((k = 0; k < 200; k++)); do
@@ -175,12 +167,32 @@ test_watcher_enslaved_events_lost() {
 		done | hv ip -batch -
 		(($(watcher_drops "$wpid") > d0)) && break
 	done
-	local d1
 	d1=$(watcher_drops "$wpid")
 	((d1 > d0)) || fail "the watcher's socket never overflowed"
 	d0=$d1
 	hv ip link set ${LABP}r1 master ${LABP}br
 	(($(watcher_drops "$wpid") > d0)) || fail "the enslaving's event was not lost"
+}
+
+# The lab, a bridge, VF 1,5 bound to r1 and a veth nobody follows (f1); prints the watcher's pid.
+enslaving_lab() {
+	lab_cleanup
+	"$NSW" lab up >/dev/null
+	hv ip link add ${LABP}br type bridge
+	hv ip link add ${LABP}r1 type veth peer name ${LABP}r2
+	hv ip link add ${LABP}f1 type veth peer name ${LABP}f2
+	"$NSW" vf add "$NIC" pf 1 vf 5 dev ${LABP}r1 >/dev/null
+	"$NSW" -j watch show "$NIC" | jq -r '.[0].pid'
+}
+
+# Events lost (the watcher's socket overflowed while it was stopped: ENOBUFS), one of them the
+# enslaving of a VF's bound device: the resync that follows the loss checks the masters too.
+test_watcher_enslaved_events_lost() {
+	local wpid
+	wpid=$(enslaving_lab)
+	((wpid > 0)) || fail "no watcher"
+	trap 'kill -CONT '"$wpid"' 2>/dev/null || true' EXIT
+	lose_enslaving "$wpid"
 	kill -CONT "$wpid"
 	log_has "vf 1,5: device ${LABP}r1 (#"
 	wait_for "none wait ${LABP}r1" vf_dev 1 5 ||
@@ -188,7 +200,48 @@ test_watcher_enslaved_events_lost() {
 	untouched ${LABP}r1
 }
 
+# The same, but the resync cannot read the device: strace makes every netlink send of the
+# watcher and of its resync children fail (EIO) when it goes on. Whether the device has a master
+# is then not known: it stays bound, the log says so, and the check is made again (the resync
+# is not counted done); once the reads work again, the device is detached.
+test_watcher_masters_unreadable() {
+	command -v strace >/dev/null || { echo "skip watcher_masters_unreadable: strace missing"; return 0; }
+	local wpid spid ix i line
+	wpid=$(enslaving_lab)
+	((wpid > 0)) || fail "no watcher"
+	ix=$(hv ip -j link show ${LABP}r1 | jq -r '.[0].ifindex')
+	line="vf 1,5: device ${LABP}r1 (#$ix) unreadable: whether it has a master is checked again"
+	trap 'kill -CONT '"$wpid"' 2>/dev/null || true' EXIT
+	lose_enslaving "$wpid"
+	strace -qq -f -p "$wpid" -o "$TMPD/trace" -e trace=sendto -e inject=sendto:error=EIO \
+		</dev/null >/dev/null 2>&1 &
+	spid=$!
+	BG_PIDS+=("$spid")
+	trap 'kill '"$spid"' 2>/dev/null || true; kill -CONT '"$wpid"' 2>/dev/null || true' EXIT
+	for ((i = 0; i < 300; i++)); do # attached: strace's status line names the tracer
+		[[ $(awk '/^TracerPid:/ {print $2}' /proc/"$wpid"/status) == "$spid" ]] && break
+		sleep 0.01
+	done
+	kill -CONT "$wpid"
+	log_has "$line"
+	# checked again (the watcher retries a resync not done each second), kept meanwhile
+	for ((i = 0; i < 400; i++)); do
+		(($(grep -cF -- "$line" /run/nswitch/watch-"$NIC".log) >= 2)) && break
+		sleep 0.01
+	done
+	(($(grep -cF -- "$line" /run/nswitch/watch-"$NIC".log) >= 2)) ||
+		fail "the unread master was not checked again: $(tail -3 /run/nswitch/watch-"$NIC".log)"
+	[[ $(vf_dev 1 5) == ${LABP}r1 ]] || fail "unreadable, yet not kept: $(vf_dev 1 5)"
+	kill "$spid"
+	wait "$spid" 2>/dev/null || true
+	log_has "vf 1,5: device ${LABP}r1 (#$ix) is now"
+	wait_for "none wait ${LABP}r1" vf_dev 1 5 ||
+		fail "readable again, the enslaved device is kept: $(vf_dev 1 5)"
+	untouched ${LABP}r1
+}
+
 run_test uplink_port_refused
 run_test watcher_port_refused
 run_test watcher_enslaved_after_bind
 run_test watcher_enslaved_events_lost
+run_test watcher_masters_unreadable
