@@ -339,8 +339,8 @@ static inline int nsw_sim_evq_init(struct nsw_sim_evq *q, size_t cap)
 	memset(q, 0, sizeof *q);
 	q->pool_cap = cap < 1024 ? 1024 : (uint32_t)cap;
 	q->pool = aligned_alloc(64, q->pool_cap * sizeof *q->pool);
-	if (q->pool) /* node 0 at least: the sentinels name it, nsw_sim_evq_peek may read it */
-		memset(q->pool, 0, q->pool_cap * sizeof *q->pool);
+	if (q->pool) /* node 0: the sentinels name it, nsw_sim_evq_peek may read it */
+		memset(&q->pool[0], 0, sizeof *q->pool);
 	q->cur = calloc(NSW_SIM_CUR_CAP0 + 2, sizeof *q->cur);
 	if (q->cur) {
 		q->cur[0].key = q->cur[1].key = UINT64_MAX; /* the sentinels: node 0 */

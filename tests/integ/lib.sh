@@ -129,6 +129,16 @@ strace_race() {
 	RC=0
 	wait "$spid" || RC=$?
 }
+# traced_by PID SPID: waits up to 3 s for strace SPID to be attached to PID (the process's
+# status names its tracer); returns 0 either way, as the callers' checks that follow tell.
+traced_by() {
+	local i
+	for ((i = 0; i < 300; i++)); do
+		[[ $(awk '/^TracerPid:/ {print $2}' /proc/"$1"/status) == "$2" ]] && return 0
+		sleep 0.01
+	done
+	return 0
+}
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 # PF p's uplink as pf show -j says it: its device, or "none wait NAME".
 pf_uplink() { "$NSW" -j pf show "$NIC" | jq -r --argjson p "$1" \

@@ -90,6 +90,16 @@ race_run() { # race_run DEV K ARGS...
 	READ=$((n > 0))
 }
 
+# race_refused WHERE: the run just made (race_run) was refused: exit 1, nothing on stdout, one
+# line "nswitch: ..." on stderr, and its device had been deleted while it ran. WHERE prefixes
+# the failures.
+race_refused() {
+	((RC == 1)) || fail "$1: exit $RC: $(cat "$TMPD/err")"
+	[[ ! -s $TMPD/out && $(wc -l <"$TMPD/err") == 1 ]] && grep -q '^nswitch: ' "$TMPD/err" ||
+		fail "$1: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
+	((DELETED)) || fail "$1: refused with its device there: $(cat "$TMPD/err")"
+}
+
 # follow NAME, for the command CMD (vf: vf add ... follow; pf: pf set ... follow): every run
 # exits 0 with nothing on stderr; the port ends waiting for the name with no record left for
 # the gone device; the device made again is attached by the watcher.
@@ -177,11 +187,7 @@ dev_race() {
 			fi
 			((READ)) || fail "$what k=$k: no netlink read of $d: $(head -3 "$TMPD/trace")"
 			if ((RC)); then
-				((RC == 1)) || fail "$what k=$k: exit $RC: $(cat "$TMPD/err")"
-				[[ ! -s $TMPD/out && $(wc -l <"$TMPD/err") == 1 ]] &&
-					grep -q '^nswitch: ' "$TMPD/err" ||
-					fail "$what k=$k: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
-				((DELETED)) || fail "$what k=$k: refused with $d there: $(cat "$TMPD/err")"
+				race_refused "$what k=$k"
 				refused=$((refused + 1))
 				[[ $("$NSW" -j vf show "$NIC" | vf_settings) == "$vfs" ]] ||
 					fail "$what k=$k: refused, vf show changed: $("$NSW" vf show "$NIC")"
@@ -240,11 +246,7 @@ readd_race() {
 		race_run $d $k vf add "$NIC" pf 1 vf 5 follow $d
 		((READ)) || fail "k=$k: no netlink read of $d: $(head -3 "$TMPD/trace")"
 		if ((RC)); then
-			((RC == 1)) || fail "k=$k: exit $RC: $(cat "$TMPD/err")"
-			[[ ! -s $TMPD/out && $(wc -l <"$TMPD/err") == 1 ]] &&
-				grep -q '^nswitch: ' "$TMPD/err" ||
-				fail "k=$k: not one error line: $(cat "$TMPD/out" "$TMPD/err")"
-			((DELETED)) || fail "k=$k: refused with $d there: $(cat "$TMPD/err")"
+			race_refused "k=$k"
 			refused=$((refused + 1))
 			[[ $(vf_dev 1 5) == "none wait $old" ]] ||
 				fail "k=$k: refused, VF 1,5 no longer waits for $old: $(vf_dev 1 5)"
@@ -307,10 +309,7 @@ watcher_race() { # watcher_race vf|pf
 	spid=$!
 	BG_PIDS+=("$spid")
 	trap 'kill '"$spid"' 2>/dev/null || true' EXIT
-	for ((i = 0; i < 300; i++)); do # attached: strace's status line names the tracer
-		[[ $(awk '/^TracerPid:/ {print $2}' /proc/"$wpid"/status) == "$spid" ]] && break
-		sleep 0.01
-	done
+	traced_by "$wpid" "$spid"
 	for ((k = 1; k <= 10; k++)); do
 		from=$(($(wc -l <"$TMPD/trace") + 1))
 		local lfrom=$(($(wc -l <"$log") + 1))

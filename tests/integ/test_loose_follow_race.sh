@@ -187,10 +187,7 @@ test_watcher_follow_race() {
 	strace -qq -f -p "$wpid" -o "$TMPD/trace" -e trace=ioctl -e inject=ioctl:delay_exit=500000 &
 	spid=$!
 	BG_PIDS+=("$spid")
-	for ((i = 0; i < 300; i++)); do # attached: strace's status line names the tracer
-		[[ $(awk '/^TracerPid:/ {print $2}' /proc/"$wpid"/status) == "$spid" ]] && break
-		sleep 0.01
-	done
+	traced_by "$wpid" "$spid"
 	dev_make $d
 	for ((i = 0; i < 300; i++)); do
 		(($(lookups $d ok) >= 1)) && break

@@ -218,10 +218,7 @@ test_watcher_masters_unreadable() {
 	spid=$!
 	BG_PIDS+=("$spid")
 	trap 'kill '"$spid"' 2>/dev/null || true; kill -CONT '"$wpid"' 2>/dev/null || true' EXIT
-	for ((i = 0; i < 300; i++)); do # attached: strace's status line names the tracer
-		[[ $(awk '/^TracerPid:/ {print $2}' /proc/"$wpid"/status) == "$spid" ]] && break
-		sleep 0.01
-	done
+	traced_by "$wpid" "$spid"
 	kill -CONT "$wpid"
 	log_has "$line"
 	# checked again (the watcher retries a resync not done each second), kept meanwhile
