@@ -18,6 +18,12 @@
 
 #define HEAP_SOURCES 300
 #define HEAP_STEPS 400000
+/* the width of the window round the calendar's span's end where sources come back: a
+ * constant (the bucket width the digest was first pinned on), not the queue's bucket width, so
+ * that the events, and with them the digest, stay the same when the buckets change: a queue
+ * with other buckets must pop the same events in the same order */
+#define HEAP_W 256u
+_Static_assert(NSW_SIM_CAL_SPAN == 1u << 20, "the span the digest was pinned on");
 
 NSW_TEST(rack_heap_order_of_equal_times_is_pinned)
 {
@@ -102,8 +108,8 @@ NSW_TEST(heap_order_of_equal_times_is_pinned)
 			ne.t += 1 + nsw_sim_rng_below(&r, 48);
 			ne.aux = 0;
 			if (!nsw_sim_rng_below(&r, 4)) { /* round the span's end: heap or calendar */
-				ne.t += NSW_SIM_CAL_SPAN - 2 * NSW_SIM_CAL_W +
-					nsw_sim_rng_below(&r, 4 * NSW_SIM_CAL_W);
+				ne.t += NSW_SIM_CAL_SPAN - 2 * HEAP_W +
+					nsw_sim_rng_below(&r, 4 * HEAP_W);
 				ne.aux = 2;
 			}
 			ne.t0 = pushed++;
