@@ -18,10 +18,11 @@
 
 #define HEAP_SOURCES 300
 #define HEAP_STEPS 400000
-/* the width of the window round the calendar's span's end where sources come back: a
- * constant (the bucket width the digest was first pinned on), not the queue's bucket width, so
- * that the events, and with them the digest, stay the same when the buckets change: a queue
- * with other buckets must pop the same events in the same order */
+/* a quarter of the window round the calendar's span's end where sources come back (from
+ * SPAN - 2 HEAP_W to SPAN + 2 HEAP_W ahead): a constant (the bucket width the digest was first
+ * pinned on), not the queue's bucket width, so that the events, and with them the digest, stay
+ * the same when the buckets change: a queue with other buckets must pop the same events in the
+ * same order */
 #define HEAP_W 256u
 _Static_assert(NSW_SIM_CAL_SPAN == 1u << 20, "the span the digest was pinned on");
 
