@@ -597,7 +597,7 @@ static inline void nsw_sim_cal_enter(struct nsw_sim_evq *q, uint64_t b)
 	}
 	q->cur_end = cur + nb;
 	q->bn[sl] = 0;
-	/* a list only when the array overflowed (a burst: 17 of 1.2 M puts in vm1000's 2 x 10^5
+	/* a list only when the array overflowed (a burst: 51 of 592,570 puts in vm1000's 2 x 10^5
 	 * frames) */
 	if (q->head[sl] != NSW_SIM_NIL) {
 		for (uint32_t k = q->head[sl]; k != NSW_SIM_NIL; k = q->pool[k].next)
